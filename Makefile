@@ -1,0 +1,65 @@
+# nnnotes: every install step lives here, so a clean clone needs only `make serve` or `make test`.
+# Prerequisites: Python 3.11+, make, node and npm (KaTeX typesets the math at build time).
+
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+NPMSTAMP := node_modules/.installed
+BROWSER_STAMP := $(VENV)/.browser
+export NO_MKDOCS_2_WARNING := 1
+export PYTHONDONTWRITEBYTECODE := 1
+SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
+export SOURCE_DATE_EPOCH
+
+.PHONY: help install serve build test doctest lint bench clean
+
+help:
+	@echo "make serve    install, build, and serve at http://127.0.0.1:8000 with live reload"
+	@echo "make test     install, then run the whole test suite (doctests, site build, browser)"
+	@echo "make build    build the static site into site/ (mkdocs build --strict)"
+	@echo "make doctest  run only the package's doctests"
+	@echo "make lint     ruff"
+	@echo "make bench    benchmarks (build times, derivation checks)"
+	@echo "make clean    remove the built site and caches (keeps the virtual environment)"
+
+$(BIN)/python:
+	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
+	$(PYTHON) -m venv $(VENV)
+
+# Reinstalls only when the project files or the pinned versions change.
+$(STAMP): $(BIN)/python pyproject.toml constraints.txt
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs,test]'
+	touch $@
+
+$(NPMSTAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(BROWSER_STAMP): .ci/install-browser $(STAMP)
+	bash .ci/install-browser
+	touch $@
+
+install: $(STAMP) $(NPMSTAMP)
+
+build: install
+	$(BIN)/mkdocs build --strict
+
+serve: build
+	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
+
+test: install $(BROWSER_STAMP)
+	$(BIN)/python -m pytest
+
+doctest: install
+	$(BIN)/python -m pytest nnnotes
+
+lint: install
+	$(BIN)/ruff check nnnotes tests
+
+bench: install
+	$(BIN)/python -m nnnotes.sitebuild.bench
+
+clean:
+	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis test-artifacts

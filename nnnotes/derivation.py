@@ -1,0 +1,590 @@
+r"""Checked derivations: chains of equalities and inequalities whose every step is verified.
+
+A `Derivation` starts from an expression and adds steps, each a new expression, the relation it
+bears to the previous one (``=``, ``<``, ``<=``, ``>``, ``>=``) and the reason in words. `verify`
+checks every step:
+
+* equalities are proved symbolically first, by several sympy strategies in turn (the difference of
+  the two sides is reduced to zero by ``expand``, ``cancel``, rewriting to exponentials, ``trigsimp``,
+  ``simplify``, ...); only if none succeeds is the step evaluated with mpmath at 40 significant
+  digits at many points of the declared domain, and then it is recorded as *numeric*, never as proved;
+* inequalities are proved symbolically where sympy can decide them (the sign of the difference from
+  the symbols' assumptions, or ``solveset`` showing that the violating set is empty on the domain);
+  otherwise they are checked on a dense grid plus random points, recorded as numeric;
+* a false step raises `DerivationError` naming the derivation, the step and its reason, with both
+  sides and a point where they disagree.
+
+What is rendered (`latex`, `markdown`) is printed from the same expressions that were verified.
+
+Examples
+--------
+>>> import sympy
+>>> from nnnotes.symbolic import sigma
+>>> x = sympy.Symbol("x", real=True)
+>>> d = (Derivation(sigma(-x), name="doc-sigmoid-symmetry")
+...      .step(1 / (1 + sympy.exp(x)), "definition of the logistic function")
+...      .step(sympy.exp(-x) / (sympy.exp(-x) + 1), r"multiply by $e^{-x}/e^{-x}$")
+...      .step(1 - sigma(x), r"recognise $1 - \sigma(x)$"))
+>>> [s.method for s in d.verify().steps]
+['symbolic', 'symbolic', 'symbolic']
+
+A false step is caught, with a counterexample:
+
+>>> bad = (Derivation(sigma(-x), name="doc-wrong")
+...        .step(1 / (1 + sympy.exp(-x)), "a sign slips"))
+>>> bad.verify()
+Traceback (most recent call last):
+...
+nnnotes.derivation.DerivationError: derivation 'doc-wrong', step 1 (a sign slips) is false: ...
+"""
+
+from __future__ import annotations
+
+import hashlib
+import random
+import re
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+import mpmath
+import sympy
+
+from nnnotes.verification import CheckRecord, VerificationError, add_record, current_page
+
+__all__ = ["Derivation", "DerivationError", "Step"]
+
+_RELATIONS = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
+_DPS = 40
+_REL_TOL = mpmath.mpf(10) ** (-(_DPS - 12))
+
+
+class DerivationError(VerificationError):
+    """A step of a derivation is false (or cannot be checked).
+
+    Attributes
+    ----------
+    derivation : str
+        Name of the derivation.
+    step : int
+        Number of the failing step (1 for the first step after the start).
+    reason : str
+        The reason given for that step.
+    counterexample : dict or None
+        A point (symbol name to value) where the step fails, with the value of each side.
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        derivation: str,
+        step: int,
+        reason: str,
+        counterexample: dict[str, Any] | None = None,
+    ) -> None:
+        super().__init__(message)
+        self.derivation = derivation
+        self.step = step
+        self.reason = reason
+        self.counterexample = counterexample
+
+
+@dataclass
+class Step:
+    """One step of a derivation: ``previous <relation> expr``, because of ``reason``."""
+
+    expr: Any
+    reason: str
+    relation: str
+    method: str | None = None
+    detail: str | None = None
+
+
+# --------------------------------------------------------------------------------------------
+# symbolic strategies for "difference is zero"
+
+
+def _rewrite_exp(e: Any) -> Any:
+    return e.rewrite(sympy.exp)
+
+
+_ZERO_STRATEGIES: list[tuple[str, Callable[[Any], Any]]] = [
+    ("expand", lambda e: sympy.expand(e)),
+    ("cancel", lambda e: sympy.cancel(e)),
+    ("cancel after rewriting to exponentials", lambda e: sympy.cancel(_rewrite_exp(e))),
+    (
+        "expand and cancel after rewriting to exponentials",
+        lambda e: sympy.cancel(sympy.expand(_rewrite_exp(e))),
+    ),
+    ("trigsimp", lambda e: sympy.trigsimp(e)),
+    ("simplify", lambda e: sympy.simplify(e)),
+    ("simplify after rewriting to exponentials", lambda e: sympy.simplify(_rewrite_exp(e))),
+    ("piecewise_fold and simplify", lambda e: sympy.simplify(sympy.piecewise_fold(e.rewrite(sympy.Piecewise)))),
+]
+
+
+def _is_zero(e: Any) -> bool:
+    if isinstance(e, sympy.MatrixBase):
+        return all(_is_zero(v) for v in e)
+    if isinstance(e, sympy.MatrixExpr):
+        return e.is_ZeroMatrix or e == sympy.ZeroMatrix(*e.shape)
+    return e == 0 or getattr(e, "is_zero", None) is True
+
+
+def _prove_zero_scalar(d: Any) -> str | None:
+    d = d.doit() if hasattr(d, "doit") else d
+    if _is_zero(d):
+        return "identical after evaluation"
+    for label, strategy in _ZERO_STRATEGIES:
+        try:
+            if _is_zero(strategy(d)):
+                return label
+        except Exception:  # noqa: BLE001 - a strategy sympy cannot apply just does not prove it
+            continue
+    return None
+
+
+def _explicit(e: Any, sizes: Mapping[Any, int]) -> Any:
+    """Replace every MatrixSymbol in ``e`` by an explicit matrix of scalar symbols."""
+    e = e.subs(dict(sizes)) if sizes else e
+    repl = {}
+    for m in e.atoms(sympy.MatrixSymbol):
+        r, c = (int(n) for n in m.shape)
+        repl[m] = sympy.Matrix(r, c, lambda i, j, m=m: sympy.Symbol(f"{m.name}_{i}{j}", real=True))
+    return sympy.Matrix(e.xreplace(repl).doit())
+
+
+def _prove_zero(d: Any) -> tuple[str | None, Any]:
+    """Try to prove ``d == 0``; return (how, the scalar form used for numeric checks)."""
+    if isinstance(d, sympy.MatrixExpr) and not isinstance(d, sympy.MatrixBase):
+        for label, f in [
+            ("expand", lambda e: e.expand().doit()),
+            ("simplify", lambda e: sympy.simplify(e.doit())),
+        ]:
+            try:
+                if _is_zero(f(d)):
+                    return f"matrix algebra ({label})", None
+            except Exception:  # noqa: BLE001
+                continue
+        dims = sorted(
+            {s for m in d.atoms(sympy.MatrixSymbol) for s in m.shape if not s.is_number}, key=str
+        )
+        sizes = {s: k + 2 for k, s in enumerate(dims)}
+        explicit = _explicit(d, sizes)
+        how = _prove_zero_scalar(explicit)
+        if how is not None:
+            shown = ", ".join(f"{s}={v}" for s, v in sizes.items())
+            return f"entry by entry at sizes {shown} ({how})", None
+        return None, explicit
+    if isinstance(d, sympy.MatrixBase):
+        hows = []
+        for v in d:
+            how = _prove_zero_scalar(v)
+            if how is None:
+                return None, d
+            hows.append(how)
+        return "entry by entry (" + ", ".join(sorted(set(hows))) + ")", None
+    return _prove_zero_scalar(d), d
+
+
+# --------------------------------------------------------------------------------------------
+# numeric evaluation at high precision
+
+
+def _default_interval(s: sympy.Symbol) -> sympy.Interval:
+    if s.is_positive:
+        return sympy.Interval(sympy.Rational(1, 100), 8)
+    if s.is_nonnegative:
+        return sympy.Interval(0, 8)
+    if s.is_negative:
+        return sympy.Interval(-8, -sympy.Rational(1, 100))
+    return sympy.Interval(-8, 8)
+
+
+def _sample_points(
+    symbols: list[sympy.Symbol], domain: Mapping[sympy.Symbol, sympy.Interval], seed: str, n: int
+) -> list[dict[sympy.Symbol, mpmath.mpf]]:
+    rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
+    bounds = []
+    for s in symbols:
+        iv = domain.get(s, _default_interval(s))
+        lo, hi = float(iv.start), float(iv.end)
+        pad = (hi - lo) * 1e-9
+        bounds.append((lo + pad, hi - pad))
+    pts: list[dict[sympy.Symbol, mpmath.mpf]] = []
+    if len(symbols) == 1:  # a dense grid for one variable, then random points
+        (lo, hi), s = bounds[0], symbols[0]
+        pts += [{s: mpmath.mpf(lo + (hi - lo) * k / 400)} for k in range(401)]
+    for _ in range(n):
+        pts.append({s: mpmath.mpf(rng.uniform(lo, hi)) for s, (lo, hi) in zip(symbols, bounds, strict=True)})
+    return pts
+
+
+def _evaluator(expr: Any, symbols: list[sympy.Symbol]) -> Callable[..., Any]:
+    e = expr.doit() if hasattr(expr, "doit") else expr
+    e = e.rewrite(sympy.exp) if hasattr(e, "rewrite") else e
+    return sympy.lambdify(symbols, e, modules="mpmath")
+
+
+def _as_list(v: Any) -> list[Any]:
+    if isinstance(v, mpmath.matrix):
+        return [v[i, j] for i in range(v.rows) for j in range(v.cols)]
+    if isinstance(v, list | tuple):
+        out = []
+        for w in v:
+            out += _as_list(w)
+        return out
+    return [v]
+
+
+def _num(v: Any) -> Any:
+    return mpmath.mpmathify(v)
+
+
+# --------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Derivation:
+    r"""A chain ``start R1 e1 R2 e2 ...`` whose every step is checked by `verify`.
+
+    Parameters
+    ----------
+    start : sympy expression or Matrix
+        The first expression of the chain.
+    name : str
+        A name unique on its page; failures and the verification report use it.
+    domain : mapping, optional
+        An interval per symbol, as a ``sympy.Interval`` or a ``(lo, hi)`` pair meaning the closed
+        interval. Inequalities are decided on it, numeric checks sample it. Symbols not listed take
+        an interval that respects their sympy assumptions (``[-8, 8]`` for a real symbol).
+    title : str, optional
+        What the derivation shows, in Markdown, for the report (default: ``start R end``).
+
+    Examples
+    --------
+    An inequality proved from a domain: :math:`t(1-t) \le 1/4` for :math:`t` in :math:`(0, 1)`.
+
+    >>> import sympy
+    >>> t = sympy.Symbol("t", real=True)
+    >>> d = (Derivation(t * (1 - t), name="doc-quarter", domain={t: sympy.Interval.open(0, 1)})
+    ...      .step(sympy.Rational(1, 4) - (t - sympy.Rational(1, 2))**2, "complete the square")
+    ...      .step(sympy.Rational(1, 4), "a square is non-negative", "<="))
+    >>> d.verify().conclusion()
+    '<='
+    >>> [s.detail for s in d.steps]
+    ['expand', 'solveset: no violating point in the domain']
+    """
+
+    start: Any
+    name: str
+    domain: Mapping[Any, Any] | None = None
+    title: str | None = None
+    steps: list[Step] = field(default_factory=list)
+    verified: bool = False
+    seconds: float = 0.0
+
+    def __post_init__(self) -> None:
+        if not isinstance(self.name, str) or not self.name.strip():
+            raise TypeError(f"name must be a non-empty string, got {self.name!r}")
+        self.start = sympy.sympify(self.start) if not isinstance(self.start, sympy.MatrixBase) else self.start
+        dom: dict[Any, sympy.Interval] = {}
+        for s, iv in (self.domain or {}).items():
+            if isinstance(iv, sympy.Interval):
+                dom[s] = iv
+            elif isinstance(iv, tuple) and len(iv) == 2:
+                dom[s] = sympy.Interval(sympy.sympify(iv[0]), sympy.sympify(iv[1]))
+            else:
+                raise TypeError(
+                    f"domain[{s}] must be a sympy.Interval or a (lo, hi) pair, got {iv!r}"
+                )
+        self.domain = dom
+
+    # ---------------------------------------------------------------- building
+    def step(self, expr: Any, reason: str, relation: str = "=") -> Derivation:
+        """Add ``previous <relation> expr`` with its reason; return the derivation (chainable).
+
+        Parameters
+        ----------
+        expr : sympy expression or Matrix
+            The next expression of the chain.
+        reason : str
+            Why the step holds, in words; ``$...$`` marks math inside it.
+        relation : {"=", "<", "<=", ">", ">="}
+            Relation of the previous expression to ``expr``.
+        """
+        if relation not in _RELATIONS:
+            raise ValueError(f"relation must be one of {sorted(_RELATIONS)}, got {relation!r}")
+        if not isinstance(reason, str) or not reason.strip():
+            raise TypeError(f"reason must be a non-empty string, got {reason!r}")
+        rels = {s.relation for s in self.steps} | {relation}
+        if rels & {"<", "<="} and rels & {">", ">="}:
+            raise ValueError(
+                f"derivation {self.name!r}: step {len(self.steps) + 1} mixes '<' and '>' directions;"
+                " a chain must keep one direction"
+            )
+        expr = expr if isinstance(expr, sympy.MatrixBase) else sympy.sympify(expr)
+        self.steps.append(Step(expr, reason, relation))
+        self.verified = False
+        return self
+
+    def conclusion(self) -> str:
+        """Return the relation of the start to the last expression implied by the chain."""
+        rels = [s.relation for s in self.steps]
+        if not rels or all(r == "=" for r in rels):
+            return "="
+        strict = any(r in "<>" and len(r) == 1 for r in rels)
+        up = any(r.startswith("<") for r in rels)
+        return ("<" if up else ">") + ("" if strict else "=")
+
+    # ---------------------------------------------------------------- checking
+    def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> None:
+        page = current_page()
+        where = f" (page {page})" if page else ""
+        msg = (
+            f"derivation {self.name!r}, step {k} ({st.reason}) is false{where}: "
+            f"{sympy.sstr(prev)} {st.relation} {sympy.sstr(st.expr)} does not hold; {why}"
+        )
+        add_record(
+            CheckRecord(
+                kind="derivation",
+                name=self.name,
+                statement=self._statement(),
+                method="failed",
+                detail=f"step {k} ({st.reason}) is false",
+                seconds=self.seconds,
+                ok=False,
+                page=page,
+            )
+        )
+        raise DerivationError(msg, derivation=self.name, step=k, reason=st.reason, counterexample=point)
+
+    def _symbols(self, *exprs: Any) -> list[sympy.Symbol]:
+        syms: set[sympy.Symbol] = set()
+        for e in exprs:
+            syms |= {s for s in e.free_symbols if isinstance(s, sympy.Symbol)}
+        return sorted(syms, key=str)
+
+    def _numeric_equal(self, k: int, st: Step, prev: Any, scalar_diff: Any) -> str:
+        expr = scalar_diff if scalar_diff is not None else sympy.sympify(prev - st.expr)
+        syms = self._symbols(expr)
+        with mpmath.workdps(_DPS):
+            f = _evaluator(expr, syms)
+            fa = _evaluator(prev, syms) if not isinstance(prev, sympy.MatrixExpr) else None
+            pts = _sample_points(syms, self.domain or {}, f"{self.name}/{k}", 200) if syms else [{}]
+            used = 0
+            for p in pts:
+                args = [p[s] for s in syms]
+                try:
+                    diffs = [_num(v) for v in _as_list(f(*args))]
+                    scale = [abs(_num(v)) for v in _as_list(fa(*args))] if fa else [mpmath.mpf(1)]
+                except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                    continue
+                if any(not mpmath.isfinite(v) for v in diffs):
+                    continue
+                used += 1
+                bound = _REL_TOL * (1 + max(scale))
+                worst = max(abs(v) for v in diffs)
+                if worst > bound:
+                    point = {str(s): mpmath.nstr(p[s], 12) for s in syms}
+                    self._fail(
+                        k, st, prev,
+                        f"at {point} the two sides differ by {mpmath.nstr(worst, 6)}",
+                        {**point, "difference": mpmath.nstr(worst, 12)},
+                    )
+        if used < min(len(pts), 20):
+            self._fail(k, st, prev, f"it could be evaluated at only {used} of {len(pts)} points", None)
+        return f"no strategy proved it; equal to {_DPS} digits at {used} points"
+
+    def _check_equal(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
+        if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
+            st.expr, sympy.MatrixBase | sympy.MatrixExpr
+        ):
+            if getattr(prev, "shape", None) != getattr(st.expr, "shape", None):
+                self._fail(k, st, prev, f"the shapes differ: {prev.shape} and {st.expr.shape}", None)
+        try:
+            diff = prev - st.expr
+            how, scalar = _prove_zero(diff)
+        except sympy.ShapeError as exc:
+            self._fail(k, st, prev, f"the shapes are inconsistent ({exc})", None)
+        if how is not None:
+            return "symbolic", how
+        return "numeric", self._numeric_equal(k, st, prev, scalar)
+
+    def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
+        rel = st.relation
+        strict = rel in ("<", ">")
+        # h must be > 0 (strict) or >= 0 (non-strict)
+        h = (st.expr - prev) if rel.startswith("<") else (prev - st.expr)
+        h = sympy.sympify(h).doit()
+        syms = self._symbols(h)
+        dom = self.domain or {}
+        # 1. sign from assumptions, after a few normal forms
+        for label, f in [
+            ("sign from the assumptions", lambda e: e),
+            ("sign after factoring", sympy.factor),
+            ("sign after simplify", sympy.simplify),
+        ]:
+            try:
+                g = f(h)
+            except Exception:  # noqa: BLE001
+                continue
+            if (g.is_positive if strict else g.is_nonnegative) is True and not any(s in dom for s in syms):
+                return "symbolic", label
+        # 2. one variable: the set where it fails is empty on the domain
+        if len(syms) == 1:
+            s = syms[0]
+            iv = dom.get(s, sympy.S.Reals if s.is_real else None)
+            if iv is not None:
+                for expr in (h, sympy.simplify(h.rewrite(sympy.exp))):
+                    try:
+                        bad = sympy.solveset(expr <= 0 if strict else expr < 0, s, iv)
+                    except Exception:  # noqa: BLE001
+                        continue
+                    if bad is sympy.S.EmptySet:
+                        return "symbolic", "solveset: no violating point in the domain"
+                    if isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union):
+                        p = _a_point_in(bad)
+                        if p is not None:
+                            pt = {str(s): str(p)}
+                            self._fail(k, st, prev, f"it fails at {pt}", pt)
+                    break
+        if not syms:
+            with mpmath.workdps(_DPS):
+                v = _num(_evaluator(h, [])())
+            if (v > 0) if strict else (v >= 0):
+                return "numeric", f"evaluated to {_DPS} digits"
+            self._fail(k, st, prev, f"the difference evaluates to {mpmath.nstr(v, 10)}", None)
+        # 3. numeric: grid plus random points
+        with mpmath.workdps(_DPS):
+            f = _evaluator(h, syms)
+            pts = _sample_points(syms, dom, f"{self.name}/{k}", 2000)
+            used = 0
+            for p in pts:
+                try:
+                    v = _num(f(*[p[s] for s in syms]))
+                except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                    continue
+                if not mpmath.isfinite(v):
+                    continue
+                used += 1
+                if not ((v > 0) if strict else (v >= -_REL_TOL)):
+                    point = {str(s): mpmath.nstr(p[s], 12) for s in syms}
+                    self._fail(k, st, prev, f"at {point} the difference is {mpmath.nstr(v, 8)}", point)
+        return "numeric", f"holds at {used} grid and random points ({_DPS} digits)"
+
+    def verify(self) -> Derivation:
+        """Check every step; raise `DerivationError` at the first false one; return ``self``.
+
+        The outcome is added to the build's record (`nnnotes.verification.records`).
+        """
+        if not self.steps:
+            raise ValueError(f"derivation {self.name!r} has no steps")
+        t0 = time.perf_counter()
+        prev = self.start
+        for k, st in enumerate(self.steps, start=1):
+            self.seconds = time.perf_counter() - t0
+            if st.relation == "=":
+                st.method, st.detail = self._check_equal(k, st, prev)
+            else:
+                st.method, st.detail = self._check_inequality(k, st, prev)
+            prev = st.expr
+        self.seconds = time.perf_counter() - t0
+        self.verified = True
+        methods = {s.method for s in self.steps}
+        add_record(
+            CheckRecord(
+                kind="derivation",
+                name=self.name,
+                statement=self._statement(),
+                method="symbolic" if methods == {"symbolic"} else "numeric",
+                detail="; ".join(f"({k}) {s.detail}" for k, s in enumerate(self.steps, 1)),
+                seconds=self.seconds,
+                ok=True,
+                page=current_page(),
+            )
+        )
+        return self
+
+    # ---------------------------------------------------------------- rendering
+    def _statement(self) -> str:
+        if self.title:
+            return self.title
+        rel = _RELATIONS[self.conclusion()]
+        last = self.steps[-1].expr if self.steps else self.start
+        return f"${_latex(self.start)} {rel} {_latex(last)}$"
+
+    def latex(self) -> str:
+        r"""Return the chain as a LaTeX ``aligned`` environment, a reason and a mark per step.
+
+        Each relation carries a small letter over it: S where the step was proved symbolically,
+        N where it was only checked numerically, ? where it has not been verified.
+        """
+        lines = []
+        for k, st in enumerate(self.steps, start=1):
+            mark = {"symbolic": "S", "numeric": "N"}.get(st.method or "", "?")
+            rel = rf"\overset{{\scriptscriptstyle\mathrm{{{mark}}}}}{{{_RELATIONS[st.relation]}}}"
+            lhs = _latex(self.start) if k == 1 else ""
+            lines.append(
+                rf"{lhs} &\mathrel{{{rel}}} {_latex(st.expr)} && \text{{({k}) }}{_text(st.reason)}"
+            )
+        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+
+    def markdown(self) -> str:
+        """Verify if needed, then return Markdown to print from an executed block.
+
+        The chain is a display formula; below it a collapsed note says how each step was checked.
+        """
+        if not self.verified:
+            self.verify()
+        anchor = "check-" + re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
+        how = "\n".join(
+            f"    {k}. {'proved symbolically' if s.method == 'symbolic' else 'checked numerically'}"
+            f" ({s.detail})"
+            for k, s in enumerate(self.steps, 1)
+        )
+        return (
+            f'<div class="derivation" id="{anchor}" markdown>\n\n'
+            f"$$\n{self.latex()}\n$$\n\n"
+            f'??? success "Checked at build time: {self.name}"\n'
+            f"    S over a relation: proved by sympy; N: evaluated with mpmath, not proved.\n\n"
+            f"{how}\n\n</div>\n"
+        )
+
+
+def _a_point_in(s: sympy.Set) -> Any:
+    if isinstance(s, sympy.FiniteSet):
+        return next(iter(s))
+    if isinstance(s, sympy.Union):
+        return _a_point_in(s.args[0])
+    if isinstance(s, sympy.Interval):
+        lo, hi = s.start, s.end
+        if lo.is_finite and hi.is_finite:
+            return (lo + hi) / 2
+        if lo.is_finite:
+            return lo + 1
+        if hi.is_finite:
+            return hi - 1
+        return sympy.Integer(0)
+    return None
+
+
+def _latex(e: Any) -> str:
+    return sympy.latex(e)
+
+
+def _text(reason: str) -> str:
+    """Turn a reason with ``$...$`` math into KaTeX: text parts in ``\\text{}``, math as is."""
+    parts = re.split(r"(\$[^$]+\$)", reason)
+    out = []
+    for p in parts:
+        if not p:
+            continue
+        if p.startswith("$") and p.endswith("$"):
+            out.append(p[1:-1])
+        else:
+            esc = re.sub(r"([{}%&#_])", r"\\\1", p.replace("\\", r"\textbackslash "))
+            out.append(rf"\text{{{esc}}}")
+    return "".join(out)

@@ -1,0 +1,193 @@
+"""MkDocs hooks of the nnnotes site (``hooks:`` in ``mkdocs.yml``).
+
+* Math: every formula (``$...$``, ``$$...$$``, written on a page or printed by an executed block)
+  is typeset by KaTeX during the build; a formula KaTeX rejects is an error naming the page.
+* Checks: each page's derivations and claims are attributed to it; a failed check, or an executed
+  block that raised, is an error naming the page (and the block's ``id``).
+* Generated pages: the verification report and the errata list are built after every other page,
+  so that they can list what the other pages recorded.
+* Assets: KaTeX's stylesheet and ``woff2`` fonts are copied into the site; nothing is fetched from
+  outside it.
+* Determinism: build dates come from ``SOURCE_DATE_EPOCH`` (the last commit's time by default).
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import os
+import re
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+from nnnotes import verification
+from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
+
+log = logging.getLogger("mkdocs.plugins.nnnotes")
+
+#: Pages built after all others (they list what the others recorded).
+LAST_PAGES = ("errata.md", "verification.md")
+
+_STATE: dict[str, Any] = {"katex": None, "errata": []}
+
+_INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
+_BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
+_ERRATUM = re.compile(
+    r'<(div|details) class="admonition erratum"( open="open")?>\s*<(p class="admonition-title"|summary)>(.*?)</(?:p|summary)>',
+    re.S,
+)
+
+
+class _NamePage(logging.Filter):
+    """Prefix markdown-exec's warnings with the page being built, so a failing block names it."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        page = verification.current_page()
+        if page and not getattr(record, "_nnnotes_named", False):
+            record.msg = f"docs/{page}: {record.msg}"
+            record._nnnotes_named = True
+        return True
+
+
+_FILTER = _NamePage()
+
+
+def _build_epoch(config_file: str | None) -> str:
+    root = Path(config_file).parent if config_file else Path.cwd()
+    try:
+        out = subprocess.run(
+            ["git", "log", "-1", "--format=%ct"], cwd=root, capture_output=True, text=True, check=True
+        ).stdout.strip()
+        return out or "0"
+    except (OSError, subprocess.CalledProcessError):
+        return "0"
+
+
+def on_config(config: Any) -> Any:
+    """Fix the build date and make markdown-exec's failures name their page."""
+    os.environ.setdefault("SOURCE_DATE_EPOCH", _build_epoch(config.config_file_path))
+    for name in (
+        "mkdocs.plugins.markdown_exec._internal.formatters.base",
+        "mkdocs.plugins.markdown_exec",
+    ):
+        logger = logging.getLogger(name)
+        if _FILTER not in logger.filters:
+            logger.addFilter(_FILTER)
+    return config
+
+
+def on_pre_build(config: Any) -> None:
+    """Start a fresh record of checks and errata."""
+    verification.reset()
+    _STATE["errata"] = []
+    if _STATE["katex"] is None:
+        _STATE["katex"] = KatexRenderer()
+
+
+def on_files(files: Any, config: Any) -> Any:
+    """Move the generated report pages to the end, so they are rendered after every other page."""
+    _STATE["urls"] = {f.src_uri: f.url for f in files.documentation_pages()}
+    for src in LAST_PAGES:
+        f = files.get_file_from_path(src)
+        if f is not None:
+            files.remove(f)
+            files.append(f)
+    return files
+
+
+def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
+    """Attribute the checks made while this page renders to it."""
+    verification.set_page(page.file.src_uri)
+    _STATE["before"] = len(verification.records())
+    return markdown
+
+
+def _typeset(html_text: str, page: str) -> str:
+    renderer: KatexRenderer = _STATE["katex"]
+
+    def sub(display: bool) -> Any:
+        def repl(m: re.Match[str]) -> str:
+            tex = html.unescape(m.group(1)).strip()
+            try:
+                out = renderer.render(tex, display)
+            except KatexError as exc:
+                log.error("docs/%s: formula cannot be typeset: %s", page, exc)
+                return m.group(0)
+            tag = "div" if display else "span"
+            return f'<{tag} class="arithmatex">{out}</{tag}>'
+
+        return repl
+
+    html_text = _BLOCK.sub(sub(True), html_text)
+    return _INLINE.sub(sub(False), html_text)
+
+
+def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
+    """Typeset math, collect errata, and fail loudly on any check that failed on this page."""
+    src = page.file.src_uri
+    for rec in verification.records()[_STATE.get("before", 0) :]:
+        if not rec.ok:
+            log.error("docs/%s: check %r failed: %s", src, rec.name, rec.detail)
+
+    def name_erratum(m: re.Match[str]) -> str:
+        title = re.sub(r"<[^>]+>", "", m.group(4)).strip()
+        anchor = "erratum-" + verification.slug(title)
+        _STATE["errata"].append((src, anchor, title))
+        if page.present_anchor_ids is not None:
+            page.present_anchor_ids.add(anchor)
+        tag, opened, head = m.group(1), m.group(2) or "", m.group(3)
+        return f'<{tag} class="admonition erratum" id="{anchor}"{opened}>\n<{head}>{m.group(4)}</{head.split()[0]}>'
+
+    html_text = _ERRATUM.sub(name_erratum, html_text)
+    verification.set_page(None)
+    return _typeset(html_text, src)
+
+
+def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
+    """Return the URL of page ``src`` (a path under ``docs/``) as seen from a top-level page.
+
+    Executed blocks print Markdown that MkDocs does not rewrite, so links between pages are
+    given as URLs; ``base`` climbs from the linking page to the site root.
+    """
+    urls = _STATE.get("urls") or {}
+    if src not in urls:
+        raise KeyError(f"no page {src!r} in this build")
+    return f"{base}{urls[src]}" + (f"#{anchor}" if anchor else "")
+
+
+def errata() -> list[tuple[str, str, str]]:
+    """Return the errata found so far in this build: (page, anchor, title) triples."""
+    return list(_STATE["errata"])
+
+
+def errata_markdown() -> str:
+    """Return the list of errata of the site as Markdown, grouped by page, with links."""
+    items = errata()
+    if not items:
+        return "No errata were found on the chapter pages."
+    lines = [f"The chapters record **{len(items)} errata** in the source's answers.", ""]
+    page = None
+    for src, anchor, title in items:
+        if src != page:
+            lines += ["", f"### [{src.removesuffix('.md')}]({url_for(src)})", ""]
+            page = src
+        lines.append(f"- [{title}]({url_for(src, anchor)})")
+    return "\n".join(lines)
+
+
+def on_post_build(config: Any) -> None:
+    """Copy KaTeX's stylesheet (``woff2`` fonts only) into the site, and stop node."""
+    dist = find_katex_dist()
+    out = Path(config.site_dir) / "assets" / "katex"
+    (out / "fonts").mkdir(parents=True, exist_ok=True)
+    css = (dist / "katex.min.css").read_text(encoding="utf-8")
+    # keep only the woff2 source of each @font-face: every browser the site supports reads it
+    css = re.sub(r",\s*url\(fonts/[^)]+\.woff\) format\(\"woff\"\)", "", css)
+    css = re.sub(r",\s*url\(fonts/[^)]+\.ttf\) format\(\"truetype\"\)", "", css)
+    (out / "katex.min.css").write_text(css, encoding="utf-8")
+    for font in sorted((dist / "fonts").glob("*.woff2")):
+        shutil.copyfile(font, out / "fonts" / font.name)
+    if _STATE["katex"] is not None:
+        _STATE["katex"].close()

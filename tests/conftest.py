@@ -1,0 +1,85 @@
+"""Shared fixtures: the project root, a built site, and tiny throw-away sites for failure tests."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+import yaml
+
+ROOT = Path(__file__).resolve().parents[1]
+MKDOCS = [sys.executable, "-m", "mkdocs"]
+
+
+def build_env() -> dict[str, str]:
+    """Environment for a build: fixed date, no MkDocs 2 banner."""
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    return env
+
+
+def run_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` and return the finished process (never raises)."""
+    return subprocess.run(
+        [*MKDOCS, "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=build_env(),
+        timeout=900,
+    )
+
+
+@pytest.fixture(scope="session")
+def root() -> Path:
+    """The project's root folder."""
+    return ROOT
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The whole site, built once per test session with ``--strict``."""
+    site = tmp_path_factory.mktemp("site") / "site"
+    proc = run_build(ROOT / "mkdocs.yml", site)
+    assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
+    return site
+
+
+def _project_config() -> dict:
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+@pytest.fixture
+def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.CompletedProcess[str]]:
+    """Build a small site from the given pages with the project's configuration and hooks.
+
+    Call it with ``{"name.md": "markdown", ...}``; it returns the finished build process.
+    """
+
+    def build(pages: dict[str, str]) -> subprocess.CompletedProcess[str]:
+        docs = tmp_path / "docs"
+        docs.mkdir(exist_ok=True)
+        for name, text in pages.items():
+            (docs / name).parent.mkdir(parents=True, exist_ok=True)
+            (docs / name).write_text(text, encoding="utf-8")
+        cfg = _project_config()
+        cfg["docs_dir"] = str(docs)
+        cfg["nav"] = list(pages)
+        cfg["hooks"] = [str(ROOT / h) for h in cfg["hooks"]]
+        for plugin in cfg["plugins"]:
+            if isinstance(plugin, dict) and "mkdocstrings" in plugin:
+                plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]
+        config = tmp_path / "mkdocs.yml"
+        config.write_text(yaml.safe_dump(cfg), encoding="utf-8")
+        return run_build(config, tmp_path / "site")
+
+    return build

@@ -1,0 +1,143 @@
+"""The whole site builds strictly, reproducibly and self-contained; failures name their page."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+
+from conftest import ROOT, run_build
+
+pytestmark = pytest.mark.site
+
+GOOD = "# Good\n\nA formula: $e^{i\\pi} + 1 = 0$.\n"
+
+
+def test_whole_site_builds_strict(built_site: Path) -> None:
+    """The strict build of the real site produces every chapter page and the KaTeX assets."""
+    for page in ["index.html", "exercise-6-1/index.html", "exercise-6-7/index.html",
+                 "verification/index.html", "errata/index.html", "reference/derivation/index.html"]:
+        assert (built_site / page).is_file(), page
+    assert (built_site / "assets/katex/katex.min.css").is_file()
+    assert list((built_site / "assets/katex/fonts").glob("KaTeX_Main-Regular.woff2"))
+
+
+def test_no_raw_tex_left(built_site: Path) -> None:
+    """Every formula was typeset at build time: no arithmatex delimiters remain in any page."""
+    for html in built_site.rglob("*.html"):
+        text = html.read_text(encoding="utf-8")
+        assert not re.search(r'class="arithmatex">\\[(\[]', text), html
+
+
+URL_ATTR = re.compile(r"""(?:src|href)\s*=\s*["'](https?:)?//""", re.I)
+CSS_URL = re.compile(r"""(?:url\(\s*["']?|@import\s+["'])(https?:)?//""", re.I)
+
+
+@pytest.mark.parametrize("suffix", [".html", ".css", ".js"])
+def test_nothing_loaded_from_outside(built_site: Path, suffix: str) -> None:
+    """No built file loads a script, style, font or image from another host.
+
+    Links (``<a href>``) to the web are allowed; resources are not.
+    """
+    offenders = []
+    for f in built_site.rglob(f"*{suffix}"):
+        text = f.read_text(encoding="utf-8", errors="replace")
+        if suffix == ".html":
+            for m in re.finditer(r"<(script|link|img|iframe|source|video|audio)\b[^>]*>", text, re.I):
+                tag = m.group(0)
+                if m.group(1).lower() == "link" and not re.search(
+                    r'rel=["\']?(stylesheet|preload|icon|modulepreload|prefetch|preconnect)', tag, re.I
+                ):
+                    continue
+                if URL_ATTR.search(tag):
+                    offenders.append((f.relative_to(built_site), tag[:120]))
+        else:
+            for m in CSS_URL.finditer(text):
+                offenders.append((f.relative_to(built_site), text[m.start() : m.start() + 100]))
+            if suffix == ".js":
+                for m in re.finditer(r"""import\(\s*["']https?://|importScripts\(\s*["']https?://""", text):
+                    offenders.append((f.relative_to(built_site), text[m.start() : m.start() + 100]))
+    assert offenders == []
+
+
+def test_external_resource_detector_catches_a_cdn_script(tmp_path: Path) -> None:
+    """The pattern used above does flag a CDN script tag (so the test above can fail)."""
+    tag = '<script src="https://cdn.jsdelivr.net/npm/katex/dist/katex.min.js"></script>'
+    assert URL_ATTR.search(tag)
+    assert CSS_URL.search("@font-face{src:url(https://fonts.gstatic.com/x.woff2)}")
+
+
+def test_build_is_reproducible(built_site: Path, tmp_path: Path) -> None:
+    """Two builds of the same sources are byte-identical."""
+    second = tmp_path / "again"
+    proc = run_build(ROOT / "mkdocs.yml", second)
+    assert proc.returncode == 0, proc.stderr
+    first_files = sorted(p.relative_to(built_site) for p in built_site.rglob("*") if p.is_file())
+    second_files = sorted(p.relative_to(second) for p in second.rglob("*") if p.is_file())
+    assert first_files == second_files
+    differ = [p for p in first_files if (built_site / p).read_bytes() != (second / p).read_bytes()]
+    assert differ == []
+
+
+def test_raising_block_fails_and_names_page_and_block(mini_site) -> None:
+    """A block that raises fails the strict build; the message names the page and the block id."""
+    proc = mini_site({
+        "index.md": GOOD,
+        "broken.md": '# Broken\n\n```python exec="1" id="will-raise"\nraise RuntimeError("boom")\n```\n',
+    })
+    assert proc.returncode != 0
+    assert "docs/broken.md" in proc.stderr
+    assert "will-raise" in proc.stderr
+
+
+def test_untypesettable_formula_fails_and_names_page(mini_site) -> None:
+    """A formula KaTeX cannot typeset fails the strict build and names the page."""
+    proc = mini_site({"index.md": GOOD, "badmath.md": "# Bad\n\n$$\\frac{1}{$$\n"})
+    assert proc.returncode != 0
+    assert "docs/badmath.md" in proc.stderr
+    assert "formula cannot be typeset" in proc.stderr
+
+
+def test_unknown_macro_fails(mini_site) -> None:
+    """An undefined macro is not passed through silently."""
+    proc = mini_site({"index.md": GOOD, "macro.md": "# Macro\n\nInline $\\notamacro{x}$.\n"})
+    assert proc.returncode != 0
+    assert "docs/macro.md" in proc.stderr
+
+
+def test_broken_internal_link_fails_and_names_page(mini_site) -> None:
+    """A link to a missing page, or to a missing anchor, fails the strict build naming the page."""
+    proc = mini_site({"index.md": GOOD + "\n[gone](missing.md)\n"})
+    assert proc.returncode != 0
+    assert "index.md" in proc.stderr and "missing.md" in proc.stderr
+    proc = mini_site({"index.md": GOOD, "other.md": "# Other\n\n[x](index.md#no-such-anchor)\n"})
+    assert proc.returncode != 0
+    assert "other.md" in proc.stderr and "no-such-anchor" in proc.stderr
+
+
+def test_false_derivation_fails_naming_page_derivation_and_step(mini_site) -> None:
+    """A derivation with a false step fails the build with page, derivation name and step."""
+    block = (
+        '```python exec="1" id="false-step"\n'
+        "import sympy\n"
+        "from nnnotes import Derivation\n"
+        "x = sympy.Symbol('x', real=True)\n"
+        "d = (Derivation((x + 1)**2, name='square-of-sum')\n"
+        "     .step(x**2 + 2*x + 1, 'expand the square')\n"
+        "     .step(x**2 + 1, 'drop the cross term'))\n"
+        "print(d.markdown())\n"
+        "```\n"
+    )
+    proc = mini_site({"index.md": GOOD, "wrong.md": "# Wrong\n\n" + block})
+    assert proc.returncode != 0
+    err = proc.stderr
+    assert "docs/wrong.md" in err
+    assert "square-of-sum" in err
+    assert "step 2 (drop the cross term)" in err
+
+
+def test_good_mini_site_builds(mini_site) -> None:
+    """The mini-site machinery itself builds a correct page (so the failures above are real)."""
+    proc = mini_site({"index.md": GOOD})
+    assert proc.returncode == 0, proc.stderr
