@@ -4,7 +4,7 @@ The package holds the mathematics (activations, softmax, losses, networks, optim
 machinery that checks every derivation at build time, and the figures and tables of the site.
 """
 
-from nnnotes.derivation import Derivation, DerivationError
+from nnnotes.derivation import Derivation, DerivationError, published
 from nnnotes.verification import ClaimError, VerificationError, claim, claim_close, claim_exact
 
 __all__ = [
@@ -12,6 +12,7 @@ __all__ = [
     "Derivation",
     "DerivationError",
     "VerificationError",
+    "published",
     "claim",
     "claim_close",
     "claim_exact",

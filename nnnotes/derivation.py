@@ -53,7 +53,44 @@ import sympy
 
 from nnnotes.verification import CheckRecord, VerificationError, add_record, current_page
 
-__all__ = ["Derivation", "DerivationError", "Step"]
+__all__ = ["PUBLISHED", "Derivation", "DerivationError", "Step", "published", "published_derivations"]
+
+#: Every function that builds a derivation shown on the site, by qualified name (see `published`).
+PUBLISHED: dict[str, Callable[[], Derivation]] = {}
+
+
+def published(factory: Callable[[], Derivation]) -> Callable[[], Derivation]:
+    """Register ``factory``, a function of no arguments returning a `Derivation` shown on the site.
+
+    The tests build every registered derivation and check that each is true and that perturbing
+    any of its steps (a constant changed, a sign flipped, a term dropped) makes it fail.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> @published
+    ... def doc_square() -> "Derivation":
+    ...     x = sympy.Symbol("x", real=True)
+    ...     return Derivation((x + 1)**2, name="doc-square").step(x**2 + 2*x + 1, "expand")
+    >>> "nnnotes.derivation.doc_square" in PUBLISHED
+    True
+    >>> del PUBLISHED["nnnotes.derivation.doc_square"]
+    """
+    PUBLISHED[f"{factory.__module__}.{factory.__qualname__}"] = factory
+    return factory
+
+
+def published_derivations() -> dict[str, Callable[[], Derivation]]:
+    """Import every module of nnnotes (so all `published` factories register) and return them."""
+    import importlib
+    import pkgutil
+
+    import nnnotes
+
+    for info in pkgutil.walk_packages(nnnotes.__path__, "nnnotes."):
+        if ".sitebuild" not in info.name:
+            importlib.import_module(info.name)
+    return dict(PUBLISHED)
 
 _RELATIONS = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
 _DPS = 40

@@ -9,7 +9,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-import yaml
+
+from nnnotes.sitebuild import minisite
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
@@ -50,14 +51,6 @@ def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return site
 
 
-def _project_config() -> dict:
-    class Loader(yaml.SafeLoader):
-        pass
-
-    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
-    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
-
-
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.CompletedProcess[str]]:
     """Build a small site from the given pages with the project's configuration and hooks.
@@ -66,20 +59,6 @@ def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.Completed
     """
 
     def build(pages: dict[str, str]) -> subprocess.CompletedProcess[str]:
-        docs = tmp_path / "docs"
-        docs.mkdir(exist_ok=True)
-        for name, text in pages.items():
-            (docs / name).parent.mkdir(parents=True, exist_ok=True)
-            (docs / name).write_text(text, encoding="utf-8")
-        cfg = _project_config()
-        cfg["docs_dir"] = str(docs)
-        cfg["nav"] = list(pages)
-        cfg["hooks"] = [str(ROOT / h) for h in cfg["hooks"]]
-        for plugin in cfg["plugins"]:
-            if isinstance(plugin, dict) and "mkdocstrings" in plugin:
-                plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]
-        config = tmp_path / "mkdocs.yml"
-        config.write_text(yaml.safe_dump(cfg), encoding="utf-8")
-        return run_build(config, tmp_path / "site")
+        return minisite.build(minisite.write_config(tmp_path, pages), tmp_path / "site")
 
     return build

@@ -1,0 +1,103 @@
+"""Build a small site from chosen pages with the project's configuration and hooks.
+
+Used by the tests (a throw-away page that must fail the build) and by authors, to build one chapter
+without the others::
+
+    .venv/bin/python -m nnnotes.sitebuild.minisite docs/exercise-6-1.md
+
+builds that page (and a stub home page) strictly into ``/tmp/nnnotes-preview/site`` (or the folder
+in ``NNNOTES_PREVIEW``) and prints MkDocs' messages; links to pages not built are only reported.
+The exit status is MkDocs'.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+ROOT = Path(__file__).resolve().parents[2]
+
+__all__ = ["ROOT", "build", "project_config", "write_config"]
+
+
+def project_config() -> dict[str, Any]:
+    """Return the project's ``mkdocs.yml`` as a dict (YAML tags are dropped)."""
+
+    class Loader(yaml.SafeLoader):
+        pass
+
+    Loader.add_multi_constructor("!", lambda loader, suffix, node: None)
+    return yaml.load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"), Loader=Loader)
+
+
+def write_config(folder: Path, pages: dict[str, str], *, relax_links: bool = False) -> Path:
+    """Write ``pages`` (name to Markdown) and a matching ``mkdocs.yml`` into ``folder``.
+
+    The configuration is the project's, with absolute paths, and a navigation of just these pages.
+    With ``relax_links``, links to pages that are not built are reported but do not fail it.
+    Return the path of the configuration file.
+    """
+    docs = folder / "docs"
+    docs.mkdir(parents=True, exist_ok=True)
+    for name, text in pages.items():
+        (docs / name).parent.mkdir(parents=True, exist_ok=True)
+        (docs / name).write_text(text, encoding="utf-8")
+    extra = ROOT / "docs" / "stylesheets"
+    if extra.is_dir() and not (docs / "stylesheets").exists():
+        (docs / "stylesheets").symlink_to(extra)
+    cfg = project_config()
+    cfg["docs_dir"] = str(docs)
+    cfg["nav"] = list(pages)
+    cfg["hooks"] = [str(ROOT / h) for h in cfg["hooks"]]
+    for plugin in cfg["plugins"]:
+        if isinstance(plugin, dict) and "mkdocstrings" in plugin:
+            plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]
+    if relax_links:
+        cfg["validation"] = {k: "info" for k in cfg.get("validation", {})}
+    config = folder / "mkdocs.yml"
+    config.write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return config
+
+
+def build(config: Path, site_dir: Path, *, timeout: float = 900) -> subprocess.CompletedProcess[str]:
+    """Run ``mkdocs build --strict`` for ``config`` into ``site_dir``; never raises on failure."""
+    env = dict(os.environ)
+    env["NO_MKDOCS_2_WARNING"] = "1"
+    env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    return subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--strict", "-f", str(config), "-d", str(site_dir)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+    )
+
+
+def main(argv: list[str]) -> int:
+    """Build the given pages (paths under ``docs/``) with the home page; return MkDocs' status."""
+    if not argv:
+        print(__doc__)
+        return 2
+    pages = {"index.md": "# Preview\n\nOnly the pages named on the command line are built.\n"}
+    for arg in argv:
+        path = Path(arg)
+        rel = path.resolve().relative_to(ROOT / "docs")
+        pages[rel.as_posix()] = path.read_text(encoding="utf-8")
+    out = Path(os.environ.get("NNNOTES_PREVIEW", Path(tempfile.gettempdir()) / "nnnotes-preview"))
+    config = write_config(out / "src", pages, relax_links=True)
+    proc = build(config, out / "site")
+    sys.stdout.write(proc.stdout)
+    sys.stderr.write(proc.stderr)
+    print(f"site: {out / 'site'} (exit {proc.returncode})")
+    return proc.returncode
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
