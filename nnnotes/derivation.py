@@ -158,7 +158,10 @@ _ZERO_STRATEGIES: list[tuple[str, Callable[[Any], Any]]] = [
     ("trigsimp", lambda e: sympy.trigsimp(e)),
     ("simplify", lambda e: sympy.simplify(e)),
     ("simplify after rewriting to exponentials", lambda e: sympy.simplify(_rewrite_exp(e))),
-    ("piecewise_fold and simplify", lambda e: sympy.simplify(sympy.piecewise_fold(e.rewrite(sympy.Piecewise)))),
+    (
+        "piecewise_fold and simplify",
+        lambda e: sympy.simplify(sympy.piecewise_fold(e.rewrite(sympy.Piecewise))),
+    ),
 ]
 
 
@@ -613,7 +616,7 @@ def _latex(e: Any) -> str:
 
 
 def _text(reason: str) -> str:
-    """Turn a reason with ``$...$`` math into KaTeX: text parts in ``\\text{}``, math as is."""
+    r"""Turn a reason with ``$...$`` math into KaTeX: text parts in ``\text{}``, math as is."""
     parts = re.split(r"(\$[^$]+\$)", reason)
     out = []
     for p in parts:

@@ -1,6 +1,6 @@
-"""Symbolic (sympy) counterparts of the package's functions, for derivations.
+r"""Symbolic (sympy) counterparts of the package's functions, for derivations.
 
-`sigma` is the logistic function as a sympy function: it prints as :math:`\\sigma(x)`, rewrites to
+`sigma` is the logistic function as a sympy function: it prints as :math:`\sigma(x)`, rewrites to
 exponentials (``.rewrite(sympy.exp)``) so that sympy can prove identities about it, and knows its own
 derivative. Derivations use it so that what is printed and what is proved are the same object.
 
@@ -12,8 +12,8 @@ Examples
 1/(1 + exp(-x))
 >>> sympy.diff(sigma(x), x)
 (1 - sigma(x))*sigma(x)
->>> sympy.latex(sigma(2 * x))
-'\\\\sigma\\\\left(2 x\\\\right)'
+>>> print(sympy.latex(sigma(2 * x)), sympy.latex(sigma(x)**2))
+\sigma\left(2 x\right) \sigma^{2}\left(x\right)
 """
 
 from __future__ import annotations
@@ -58,8 +58,9 @@ class sigma(sympy.Function):  # noqa: N801  (named as in the maths)
     def _eval_is_positive(self) -> bool | None:
         return True if self.args[0].is_real else None
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\sigma\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        power = f"^{{{exp}}}" if exp else ""
+        return rf"\sigma{power}\left(" + printer._print(self.args[0]) + r"\right)"
 
 
 class relu(sympy.Function):  # noqa: N801
@@ -85,5 +86,6 @@ class relu(sympy.Function):  # noqa: N801
     def _eval_rewrite_as_Piecewise(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:  # noqa: N802
         return sympy.Piecewise((arg, arg > 0), (0, True))
 
-    def _latex(self, printer: sympy.printing.latex.LatexPrinter) -> str:
-        return r"\operatorname{ReLU}\left(" + printer._print(self.args[0]) + r"\right)"
+    def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:
+        power = f"^{{{exp}}}" if exp else ""
+        return rf"\operatorname{{ReLU}}{power}\left(" + printer._print(self.args[0]) + r"\right)"

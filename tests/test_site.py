@@ -6,7 +6,6 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT, run_build
 
 pytestmark = pytest.mark.site

@@ -35,7 +35,8 @@ _STATE: dict[str, Any] = {"katex": None, "errata": []}
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 _ERRATUM = re.compile(
-    r'<(div|details) class="admonition erratum"( open="open")?>\s*<(p class="admonition-title"|summary)>(.*?)</(?:p|summary)>',
+    r'<(div|details) class="admonition erratum"( open="open")?>\s*'
+    r'<(p class="admonition-title"|summary)>(.*?)</(?:p|summary)>',
     re.S,
 )
 
@@ -138,7 +139,8 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(anchor)
         tag, opened, head = m.group(1), m.group(2) or "", m.group(3)
-        return f'<{tag} class="admonition erratum" id="{anchor}"{opened}>\n<{head}>{m.group(4)}</{head.split()[0]}>'
+        close = head.split()[0]
+        return f'<{tag} class="admonition erratum" id="{anchor}"{opened}>\n<{head}>{m.group(4)}</{close}>'
 
     html_text = _ERRATUM.sub(name_erratum, html_text)
     verification.set_page(None)

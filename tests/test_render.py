@@ -1,0 +1,83 @@
+"""Figures to SVG and rows to Markdown."""
+
+from __future__ import annotations
+
+import re
+
+import pytest
+from matplotlib.colors import to_hex
+from matplotlib.figure import Figure
+
+from nnnotes.figures import COLORS, new_figure, themed
+from nnnotes.render import INK, figure_to_svg, format_number, rows_to_markdown
+
+
+@themed()
+def _two_lines() -> Figure:
+    fig, ax = new_figure(label="two lines")
+    ax.plot([0, 1, 2], [0, 1, 4], label="square")
+    ax.plot([0, 1, 2], [0, 1, 2], label="identity")
+    ax.set_xlabel("x")
+    ax.legend()
+    return fig
+
+
+def test_svg_is_deterministic_and_accessible() -> None:
+    """Same figure, same bytes; role, name, title and description are present."""
+    svg = figure_to_svg(_two_lines(), desc="a parabola above a line")
+    assert svg == figure_to_svg(_two_lines(), desc="a parabola above a line")
+    assert svg.startswith('<svg role="img" aria-label="two lines"')
+    assert "<title>two lines</title>" in svg and "<desc>a parabola above a line</desc>" in svg
+    assert "<dc:date>" not in svg and "<metadata>" not in svg
+
+
+def test_svg_text_follows_the_page_colour() -> None:
+    """Text and axes in INK become currentColor; no black is left to vanish on a dark page."""
+    svg = figure_to_svg(_two_lines())
+    assert "currentColor" in svg
+    assert INK not in svg.lower()
+    assert not re.search(r"#000000|fill:\s*black|stroke:\s*black", svg)
+    assert COLORS[0].lower() in svg.lower()
+
+
+def test_svg_ids_do_not_collide_between_figures() -> None:
+    """Two different figures on one page get disjoint element ids."""
+    a = set(re.findall(r'id="([^"]+)"', figure_to_svg(_two_lines(), "first")))
+    b = set(re.findall(r'id="([^"]+)"', figure_to_svg(_two_lines(), "second")))
+    assert a and b and not (a & b)
+
+
+def test_svg_requires_a_text_alternative() -> None:
+    """A figure without alt text or label is refused, and a non-figure is a TypeError."""
+    fig = Figure()
+    with pytest.raises(ValueError, match="alt must be a non-empty text alternative"):
+        figure_to_svg(fig)
+    with pytest.raises(TypeError, match="fig must be a matplotlib Figure"):
+        figure_to_svg("not a figure")  # type: ignore[arg-type]
+
+
+def test_theme_applies_to_artists_made_inside_themed() -> None:
+    """Legend text created inside @themed() gets the INK colour."""
+    fig = _two_lines()
+    legend = fig.axes[0].get_legend()
+    assert all(to_hex(t.get_color()) == INK for t in legend.get_texts())
+
+
+def test_rows_to_markdown_formats_and_aligns() -> None:
+    """Numbers are right-aligned, floats get six significant digits, pipes are escaped."""
+    text = rows_to_markdown(["a", "b"], [["x|y", 1 / 3], ["z", 2]])
+    assert text.splitlines() == ["| a | b |", "|:---|---:|", "| x\\|y | 0.333333 |", "| z | 2 |"]
+
+
+def test_rows_to_markdown_rejects_ragged_rows() -> None:
+    """A row of the wrong length is an error naming the row."""
+    with pytest.raises(ValueError, match=r"rows\[1\] has 1 cells but the header has 2"):
+        rows_to_markdown(["a", "b"], [[1, 2], [3]])
+    with pytest.raises(ValueError, match="align must give"):
+        rows_to_markdown(["a"], [[1]], align=["x"])
+
+
+@pytest.mark.parametrize(("v", "text"), [(1e-300, "1e-300"), (2**60, "1152921504606846976"), (0.5, "0.5")])
+def test_format_number(v, text) -> None:
+    """Integers are exact, floats are rounded to significant digits."""
+    assert format_number(v) == text
