@@ -46,7 +46,8 @@ install: $(STAMP) $(NPMSTAMP)
 build: install
 	$(BIN)/mkdocs build --strict
 
-serve: build
+# mkdocs serve builds the site (strictly) before it serves it, then rebuilds on every change.
+serve: install
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
 test: install $(BROWSER_STAMP)

@@ -431,7 +431,7 @@ class Derivation:
                     point = {str(s): mpmath.nstr(p[s], 12) for s in syms}
                     self._fail(
                         k, st, prev,
-                        f"at {point} the two sides differ by {mpmath.nstr(worst, 6)}",
+                        f"at {_short(point)} the two sides differ by {mpmath.nstr(worst, 6)}",
                         {**point, "difference": mpmath.nstr(worst, 12)},
                     )
         if used < min(len(pts), 20):
@@ -609,6 +609,14 @@ def _a_point_in(s: sympy.Set) -> Any:
             return hi - 1
         return sympy.Integer(0)
     return None
+
+
+def _short(point: dict[str, str], most: int = 6) -> str:
+    """Show a point, cutting it short when it has many coordinates (matrix entries)."""
+    if len(point) <= most:
+        return str(point)
+    head = dict(list(point.items())[:most])
+    return f"{str(head)[:-1]}, ... ({len(point)} coordinates)}}"
 
 
 def _latex(e: Any) -> str:
