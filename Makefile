@@ -11,6 +11,11 @@ export NO_MKDOCS_2_WARNING := 1
 export PYTHONDONTWRITEBYTECODE := 1
 SOURCE_DATE_EPOCH ?= $(shell git log -1 --format=%ct 2>/dev/null || echo 0)
 export SOURCE_DATE_EPOCH
+# Executed blocks are cached in .cache/ (nnnotes/sitebuild/cache.py): on | off | verify | skip.
+# CI builds in verify mode (every block runs and must agree with its cache entry), and so does
+# `make test` (unless NNNOTES_CACHE=off is asked for), so the cache can never hide a failure.
+NNNOTES_CACHE ?= $(if $(CI),verify,on)
+export NNNOTES_CACHE
 
 .PHONY: help install serve build test doctest lint bench clean
 
@@ -21,7 +26,7 @@ help:
 	@echo "make doctest  run only the package's doctests"
 	@echo "make lint     ruff"
 	@echo "make bench    benchmarks (build times, derivation checks)"
-	@echo "make clean    remove the built site and caches (keeps the virtual environment)"
+	@echo "make clean    remove the built site and caches, including the block cache .cache/"
 
 $(BIN)/python:
 	$(PYTHON) -c 'import sys; assert sys.version_info >= (3, 11), "Python 3.11+ is needed"'
@@ -50,6 +55,7 @@ build: install
 serve: install
 	$(BIN)/mkdocs serve --strict --dev-addr 127.0.0.1:8000
 
+test: export NNNOTES_CACHE := $(if $(filter off,$(NNNOTES_CACHE)),off,verify)
 test: install $(BROWSER_STAMP)
 	$(BIN)/python -m pytest
 

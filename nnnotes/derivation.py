@@ -305,7 +305,7 @@ class Derivation:
 
     Examples
     --------
-    An inequality proved from a domain: :math:`t(1-t) \le 1/4` for :math:`t` in :math:`(0, 1)`.
+    An inequality proved from a domain: $t(1-t) \le 1/4$ for $t$ in $(0, 1)$.
 
     >>> import sympy
     >>> t = sympy.Symbol("t", real=True)

@@ -1,6 +1,6 @@
 r"""Symbolic (sympy) counterparts of the package's functions, for derivations.
 
-`sigma` is the logistic function as a sympy function: it prints as :math:`\sigma(x)`, rewrites to
+`sigma` is the logistic function as a sympy function: it prints as $\sigma(x)$, rewrites to
 exponentials (``.rewrite(sympy.exp)``) so that sympy can prove identities about it, and knows its own
 derivative. Derivations use it so that what is printed and what is proved are the same object.
 
@@ -24,7 +24,7 @@ __all__ = ["relu", "sigma"]
 
 
 class sigma(sympy.Function):  # noqa: N801  (named as in the maths)
-    r"""The logistic sigmoid :math:`\sigma(x) = 1 / (1 + e^{-x})` as a sympy function."""
+    r"""The logistic sigmoid $\sigma(x) = 1 / (1 + e^{-x})$ as a sympy function."""
 
     @classmethod
     def eval(cls, arg: sympy.Expr) -> sympy.Expr | None:
@@ -64,7 +64,7 @@ class sigma(sympy.Function):  # noqa: N801  (named as in the maths)
 
 
 class relu(sympy.Function):  # noqa: N801
-    r"""The rectifier :math:`\operatorname{ReLU}(x) = \max(0, x)` as a sympy function.
+    r"""The rectifier $\operatorname{ReLU}(x) = \max(0, x)$ as a sympy function.
 
     >>> x = sympy.Symbol("x", real=True)
     >>> relu(x).rewrite(sympy.Max)

@@ -21,6 +21,7 @@ def build_env() -> dict[str, str]:
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
     env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
+    env.setdefault("NNNOTES_CACHE", "verify")  # the cache can never hide a failure in a test build
     return env
 
 
@@ -34,6 +35,16 @@ def run_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
         env=build_env(),
         timeout=900,
     )
+
+
+@pytest.fixture(autouse=True)
+def _restore_mpmath_precision():
+    """A test that sets mpmath's global precision does not leak it into the next test."""
+    import mpmath
+
+    dps = mpmath.mp.dps
+    yield
+    mpmath.mp.dps = dps
 
 
 @pytest.fixture(scope="session")

@@ -9,10 +9,13 @@
 * Assets: KaTeX's stylesheet and ``woff2`` fonts are copied into the site; nothing is fetched from
   outside it.
 * Determinism: build dates come from ``SOURCE_DATE_EPOCH`` (the last commit's time by default).
+* Cache: executed blocks are served from `nnnotes.sitebuild.cache` when nothing they depend on
+  changed (``NNNOTES_CACHE=on|off|verify|skip``), and typeset formulas are kept by their TeX.
 """
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 import os
@@ -22,7 +25,10 @@ import subprocess
 from pathlib import Path
 from typing import Any
 
+from mkdocs.exceptions import PluginError
+
 from nnnotes import verification
+from nnnotes.sitebuild import cache
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
@@ -67,8 +73,10 @@ def _build_epoch(config_file: str | None) -> str:
 
 
 def on_config(config: Any) -> Any:
-    """Fix the build date and make markdown-exec's failures name their page."""
+    """Fix the build date, make markdown-exec's failures name their page, and set up the cache."""
     os.environ.setdefault("SOURCE_DATE_EPOCH", _build_epoch(config.config_file_path))
+    root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
+    cache.install(root, never=LAST_PAGES)
     for name in (
         "mkdocs.plugins.markdown_exec._internal.formatters.base",
         "mkdocs.plugins.markdown_exec",
@@ -83,13 +91,25 @@ def on_pre_build(config: Any) -> None:
     """Start a fresh record of checks and errata."""
     verification.reset()
     _STATE["errata"] = []
+    cache.start_build()
     if _STATE["katex"] is None:
         _STATE["katex"] = KatexRenderer()
+    _STATE["formulas"] = cache.formula_store(_katex_salt())
+
+
+def _katex_salt() -> str:
+    """Return what typeset formulas depend on besides their TeX: KaTeX's version and options."""
+    dist = find_katex_dist()
+    meta = (dist.parent / "package.json").read_bytes()
+    script = (Path(__file__).with_name("katex_render.js")).read_bytes()
+    return hashlib.sha256(meta + b"\0" + script).hexdigest()
 
 
 def on_files(files: Any, config: Any) -> Any:
     """Move the generated report pages to the end, so they are rendered after every other page."""
     _STATE["urls"] = {f.src_uri: f.url for f in files.documentation_pages()}
+    urls = "\n".join(f"{k} {v}" for k, v in sorted(_STATE["urls"].items()))
+    cache.set_context("urls", hashlib.sha256(urls.encode()).hexdigest())
     for src in LAST_PAGES:
         f = files.get_file_from_path(src)
         if f is not None:
@@ -107,15 +127,21 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
 
 def _typeset(html_text: str, page: str) -> str:
     renderer: KatexRenderer = _STATE["katex"]
+    store: cache.StringStore | None = _STATE.get("formulas")
 
     def sub(display: bool) -> Any:
         def repl(m: re.Match[str]) -> str:
             tex = html.unescape(m.group(1)).strip()
-            try:
-                out = renderer.render(tex, display)
-            except KatexError as exc:
-                log.error("docs/%s: formula cannot be typeset: %s", page, exc)
-                return m.group(0)
+            key = cache.StringStore.key(tex, str(display))
+            out = store.get(key) if store is not None else None
+            if out is None:
+                try:
+                    out = renderer.render(tex, display)
+                except KatexError as exc:
+                    log.error("docs/%s: formula cannot be typeset: %s", page, exc)
+                    return m.group(0)
+                if store is not None:
+                    store.put(key, out)
             tag = "div" if display else "span"
             return f'<{tag} class="arithmatex">{out}</{tag}>'
 
@@ -143,6 +169,10 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
         return f'<{tag} class="admonition erratum" id="{anchor}"{opened}>\n<{head}>{m.group(4)}</{close}>'
 
     html_text = _ERRATUM.sub(name_erratum, html_text)
+    # Checks printed by executed blocks carry ids (check-...) that MkDocs' anchor validation cannot
+    # see (block output is stashed HTML): register them so pages may link to a check.
+    if page.present_anchor_ids is not None:
+        page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
     verification.set_page(None)
     return _typeset(html_text, src)
 
@@ -153,6 +183,7 @@ def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
     Executed blocks print Markdown that MkDocs does not rewrite, so links between pages are
     given as URLs; ``base`` climbs from the linking page to the site root.
     """
+    cache.depends_on("urls")
     urls = _STATE.get("urls") or {}
     if src not in urls:
         raise KeyError(f"no page {src!r} in this build")
@@ -161,6 +192,7 @@ def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
 
 def errata() -> list[tuple[str, str, str]]:
     """Return the errata found so far in this build: (page, anchor, title) triples."""
+    cache.volatile("it lists the errata of other pages")
     return list(_STATE["errata"])
 
 
@@ -180,7 +212,7 @@ def errata_markdown() -> str:
 
 
 def on_post_build(config: Any) -> None:
-    """Copy KaTeX's stylesheet (``woff2`` fonts only) into the site, and stop node."""
+    """Copy KaTeX's stylesheet (``woff2`` fonts only) into the site, stop node, report the cache."""
     dist = find_katex_dist()
     out = Path(config.site_dir) / "assets" / "katex"
     (out / "fonts").mkdir(parents=True, exist_ok=True)
@@ -193,3 +225,9 @@ def on_post_build(config: Any) -> None:
         shutil.copyfile(font, out / "fonts" / font.name)
     if _STATE["katex"] is not None:
         _STATE["katex"].close()
+    if _STATE.get("formulas") is not None:
+        _STATE["formulas"].save()
+    try:
+        cache.finish_build()
+    except cache.CacheMismatchError as exc:
+        raise PluginError(str(exc)) from exc

@@ -1,0 +1,92 @@
+r"""When fixed-step gradient descent does and does not converge: one demonstration per failure.
+
+The positive result (the *descent lemma*): if $f$ is bounded below by $f^*$ and $L$-smooth
+($\|\nabla f(x) - \nabla f(y)\| \le L\|x - y\|$), gradient descent with $0 < \eta < 2/L$ satisfies
+$f(x_{k+1}) \le f(x_k) - \eta(1 - L\eta/2)\|\nabla f(x_k)\|^2$, hence
+
+$$\min_{k < K} \|\nabla f(x_k)\|^2 \le \frac{f(x_0) - f^*}{\eta(1 - L\eta/2)\,K} \to 0.$$
+
+That is all it promises: the *gradient* goes to zero. The iterates need not converge, and if they
+do, the limit may be a saddle point. Convergence to a minimiser needs more, e.g. convexity and the
+existence of a minimiser. Each row of `failure_modes` breaks one hypothesis.
+
+Examples
+--------
+>>> rows = failure_modes()
+>>> [r[1] for r in rows][:4]
+['no minimiser', 'gradient not Lipschitz', 'degenerate minimum', 'not differentiable']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnnotes.curvature import double_well_saddle
+from nnnotes.optim import DivergenceError, gradient_descent
+
+__all__ = ["failure_modes", "run_or_divergence"]
+
+
+def run_or_divergence(
+    grad: object, x0: list[float], lr: float, steps: int
+) -> tuple[NDArray[np.float64], int | None]:
+    """Run `gradient_descent`; return ``(trajectory, None)``, or the finite part and the failing step.
+
+    Examples
+    --------
+    >>> traj, bad = run_or_divergence(lambda x: x**3, [5.0], 0.1, 100)
+    >>> bad, traj[:4, 0].tolist()
+    (8, [5.0, -7.5, 34.6875, -4138.9910888671875])
+    """
+    try:
+        return gradient_descent(grad, x0, lr, steps), None  # type: ignore[arg-type]
+    except DivergenceError as err:
+        return err.trajectory, err.step
+
+
+def failure_modes() -> list[list[object]]:
+    r"""Rows (f, hypothesis broken, x0, lr, steps run, outcome, last x, last |grad|, what it means).
+
+    The cases, all with a fixed learning rate:
+
+    * $e^x$: bounded below but no minimiser; the gradient tends to 0 while $x \to -\infty$.
+    * $x^4/4$: gradient not Lipschitz; no fixed rate suits every start: from $|x_0| >
+      \sqrt{2/\eta}$ the iterates blow up (overflow is caught), from a small start they converge,
+      but only sublinearly, because the minimum is degenerate ($f''(0) = 0$).
+    * $|x|$: not differentiable at the minimiser; a fixed step ends in a 2-cycle around 0.
+    * $x^2/2 - y^2/2 + y^4/4$: non-convex; from a start on the stable line $y = 0$ gradient descent
+      converges to the saddle $(0, 0)$; a perturbation of $10^{-10}$ reaches the minimum $(0, 1)$.
+    """
+    rows: list[list[object]] = []
+    _, saddle_grad, _ = double_well_saddle()
+
+    def add(
+        name: str, why: str, grad: object, x0: list[float], lr: float, steps: int, means: str
+    ) -> None:
+        traj, bad = run_or_divergence(grad, x0, lr, steps)
+        last = traj[-1]
+        if bad is not None:
+            outcome, gnorm = f"overflow at step {bad}", float("inf")
+        else:
+            gnorm = float(np.linalg.norm(np.asarray(grad(last))))  # type: ignore[operator]
+            cycle = np.linalg.norm(last - traj[-3]) < 1e-12 < np.linalg.norm(last - traj[-2])
+            outcome = "2-cycle" if cycle else f"{steps} steps"
+        shown = [float(f"{v:.6g}") for v in last]
+        rows.append([name, why, str(x0), lr, outcome,
+                     str(shown[0] if len(shown) == 1 else shown), gnorm, means])
+
+    quartic, double_well = "$x^4/4$", "$x^2/2 - y^2/2 + y^4/4$"
+    add("$e^x$", "no minimiser", np.exp, [0.0], 0.5, 10_000,
+        r"gradient $\to 0$ but $x \to -\infty$")
+    add(quartic, "gradient not Lipschitz", lambda x: x**3, [5.0], 0.1, 1_000,
+        r"diverges: $x_0^2 > 2/\eta$")
+    add(quartic, "degenerate minimum", lambda x: x**3, [1.0], 0.1, 1_000,
+        r"converges, but only like $1/\sqrt{k}$")
+    add(r"$\lvert x \rvert$", "not differentiable", np.sign, [0.35], 0.1, 1_000,
+        "never converges: 2-cycle around 0")
+    add(double_well, "non-convex", saddle_grad, [1.0, 0.0], 0.1, 1_000,
+        "converges to the saddle $(0, 0)$")
+    add(double_well, "non-convex", saddle_grad, [1.0, 1e-10], 0.1, 1_000,
+        "converges to the minimum $(0, 1)$")
+    return rows

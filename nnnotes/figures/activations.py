@@ -1,0 +1,72 @@
+"""Figures of chapter 6.1: activations and their derivatives, gradients through depth.
+
+Examples
+--------
+>>> fig = activation_curves()
+>>> [line.get_label() for line in fig.axes[0].get_lines()][:2]
+['σ(x)', 'tanh(x)']
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from nnnotes import activations as act
+from nnnotes.deepnets import SETUPS, gradient_norms
+from nnnotes.figures._theme import COLORS, new_figure, themed
+
+__all__ = ["activation_curves", "gradient_depth_plot"]
+
+
+@themed()
+def activation_curves(n: int = 301) -> Figure:
+    """Sigmoid, tanh, ReLU and Leaky ReLU (left) and their derivatives (right) on [-5, 5]."""
+    x = np.linspace(-5.0, 5.0, n)
+    fig, (ax, bx) = new_figure(
+        1, 2, width=8.0, height=3.4,
+        label="Left: sigmoid rises from 0 to 1, tanh from -1 to 1, ReLU and Leaky ReLU are 0 "
+              "(or 0.01x) left of 0 and x right of it. Right: the derivatives; sigmoid's peaks at "
+              "1/4 and tanh's at 1, both at x = 0 and both decaying to 0; ReLU's jumps from 0 to 1.",
+    )
+    curves = [
+        ("σ(x)", act.sigmoid, act.sigmoid_derivative, "-"),
+        ("tanh(x)", act.tanh, act.tanh_derivative, "--"),
+        ("ReLU(x)", act.relu, act.relu_derivative, "-."),
+        ("Leaky ReLU(x), α = 0.1", lambda v: act.leaky_relu(v, 0.1),
+         lambda v: act.leaky_relu_derivative(v, 0.1), ":"),
+    ]
+    for k, (name, f, df, style) in enumerate(curves):
+        ax.plot(x, f(x), style, color=COLORS[k], label=name)
+        bx.plot(x, df(x), style, color=COLORS[k], label=name.replace("(x)", "′(x)", 1))
+    ax.set_ylim(-1.2, 2.2)
+    ax.set_xlabel("x")
+    ax.set_title("activation")
+    bx.axhline(0.25, color=COLORS[0], lw=0.8, alpha=0.6)
+    bx.set_ylim(-0.05, 1.15)
+    bx.set_xlabel("x")
+    bx.set_title("derivative")
+    ax.legend(loc="upper left", fontsize=8)
+    bx.legend(loc="upper left", fontsize=8)
+    return fig
+
+
+@themed()
+def gradient_depth_plot(depth: int = 30, seed: int = 0) -> Figure:
+    """Norm of the gradient at each layer's pre-activation, at initialisation, log scale."""
+    fig, ax = new_figure(
+        width=7.0, height=3.6,
+        label=f"Gradient norm against layer (1 to {depth}) on a log scale: with sigmoid it falls by "
+              "about 19 orders of magnitude from the last layer to the first; with ReLU or Leaky "
+              "ReLU and Glorot weights by about 4; with tanh by about one; with ReLU and He weights "
+              "it stays level.",
+    )
+    layers = np.arange(1, depth + 1)
+    styles = ["o-", "s--", "^-.", "v:", "D-"]
+    for k, (a, init) in enumerate(SETUPS):
+        g = gradient_norms(a, depth=depth, init=init, seed=seed)
+        ax.semilogy(layers, g, styles[k], color=COLORS[k], ms=3.5, label=f"{a.replace('_', ' ')}, {init}")
+    ax.set_xlabel("layer l (1 = next to the input)")
+    ax.set_ylabel("‖∂L/∂a_l‖")
+    ax.legend(fontsize=8, loc="lower right")
+    return fig

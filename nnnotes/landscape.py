@@ -1,0 +1,400 @@
+r"""The loss landscape along the gradient, with and without batch normalization.
+
+A small experiment in the spirit of Santurkar et al. (2018), "How Does Batch Normalization Help
+Optimization?": the same deep ReLU network (same data, same initial weights) is trained by
+full-batch gradient descent twice, once plain and once with a batch-normalization layer
+(`nnnotes.batchnorm.batch_norm`, training mode) before every ReLU. Every few steps, standing at the
+current weights $w$ with gradient $g = \nabla L(w)$, it looks ahead along the step direction, at
+$w - s g$ for several step sizes $s$, and records
+
+* the **loss variation**: the smallest and largest loss met, $\min_s L(w - s g)$ and
+  $\max_s L(w - s g)$ (a smooth landscape keeps them close);
+* the **gradient predictiveness**: $\max_s \lVert \nabla L(w - s g) - g \rVert$, how far the
+  gradient drifts from the one the step was computed with (small: the gradient predicts well);
+* the **effective smoothness**: $\max_s \lVert \nabla L(w - s g) - g \rVert / \lVert s g \rVert$,
+  a local estimate of the Lipschitz constant of the gradient ($\beta$-smoothness) along the path.
+
+Full-batch training makes the loss a deterministic function of the weights, so these numbers
+measure the landscape and not the sampling noise of mini-batches. The network is private to this
+module: it exists for the experiment.
+
+Examples
+--------
+>>> runs = compare(steps=20, probe_every=10)
+>>> [r.label for r in runs]
+['plain', 'batch norm']
+>>> runs[0].losses.shape, runs[0].probe_steps.tolist()
+((21,), [0, 10])
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnnotes.batchnorm import _backward_train, _statistics
+
+__all__ = [
+    "LOOKAHEAD",
+    "LandscapeRun",
+    "compare",
+    "gradient_check",
+    "learning_rate_sweep",
+    "summary",
+    "synthetic_data",
+    "train",
+]
+
+#: Step sizes of the look-ahead, as multiples of the learning rate.
+LOOKAHEAD = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+_EPS = 1e-5  # PyTorch's default
+_ONE = np.ones(1)
+
+
+def synthetic_data(
+    n: int = 256, d: int = 8, seed: int = 0
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    r"""Return a regression problem ``(X, y)``: Gaussian inputs, a smooth non-linear target.
+
+    The target is $y = \sin(a^\top x) + \tfrac12 (b^\top x)^2$ for fixed random unit vectors
+    $a, b$, then centred and scaled to unit variance, so that predicting the mean scores a mean
+    squared error of exactly 1.
+
+    Parameters
+    ----------
+    n, d : int
+        Number of examples and of input dimensions (both at least 2).
+    seed : int
+        Seed of the generator.
+
+    Returns
+    -------
+    X : ndarray, shape (n, d)
+    y : ndarray, shape (n, 1)
+
+    Examples
+    --------
+    >>> X, y = synthetic_data(n=100, d=3)
+    >>> X.shape, y.shape, round(float(y.mean()), 12) + 0.0, round(float(y.var()), 12)
+    ((100, 3), (100, 1), 0.0, 1.0)
+    """
+    for name, v in (("n", n), ("d", d)):
+        if isinstance(v, bool) or not isinstance(v, int) or v < 2:
+            raise ValueError(f"{name} must be an int >= 2, got {v!r}")
+    rng = np.random.default_rng(seed)
+    X = rng.standard_normal((n, d))
+    a, b = rng.standard_normal((2, d))
+    a, b = a / np.linalg.norm(a), b / np.linalg.norm(b)
+    y = np.sin(X @ a) + 0.5 * (X @ b) ** 2
+    y = (y - y.mean()) / y.std()
+    return X, y[:, None]
+
+
+# ------------------------------------------------------------------------------------------------
+# the network: [Linear -> (BatchNorm) -> ReLU] * depth -> Linear, squared error
+
+
+def _init(d: int, width: int, depth: int, seed: int) -> list[NDArray[np.float64]]:
+    """He-normal weights and zero biases, as a flat list [W1, b1, ..., W_out, b_out]."""
+    rng = np.random.default_rng(seed)
+    sizes = [d] + [width] * depth + [1]
+    params: list[NDArray[np.float64]] = []
+    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
+        params += [rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in), np.zeros(fan_out)]
+    return params
+
+
+def _loss_and_grad(
+    params: list[NDArray[np.float64]], X: NDArray[np.float64], y: NDArray[np.float64], bn: bool
+) -> tuple[float, list[NDArray[np.float64]]]:
+    """Mean squared error of the network on (X, y) and its gradient, by backpropagation."""
+    h = X
+    saved = []
+    n_hidden = len(params) // 2 - 1
+    for k in range(n_hidden):
+        W, b = params[2 * k], params[2 * k + 1]
+        z = h @ W + b
+        st = _statistics(z, _EPS) if bn else None
+        u = st.x_hat if st is not None else z
+        saved.append((h, st, u))
+        h = np.maximum(u, 0.0)
+    out = h @ params[-2] + params[-1]
+    r = out - y
+    loss = float(np.mean(r * r))
+    grads: list[NDArray[np.float64]] = [np.empty(0)] * len(params)
+    g = 2.0 * r / r.size
+    grads[-2], grads[-1] = h.T @ g, g.sum(axis=0)
+    g = g @ params[-2].T
+    for k in reversed(range(n_hidden)):
+        h_in, st, u = saved[k]
+        g = g * (u > 0)
+        if st is not None:  # the tested backward of nnnotes.batchnorm, gamma = 1
+            g = _backward_train(g, st.x_hat, st.inv_std, _ONE)
+        grads[2 * k], grads[2 * k + 1] = h_in.T @ g, g.sum(axis=0)
+        g = g @ params[2 * k].T
+    return loss, grads
+
+
+def _norm(vs: list[NDArray[np.float64]]) -> float:
+    return float(np.sqrt(sum(float(np.sum(v * v)) for v in vs)))
+
+
+@dataclass(frozen=True)
+class LandscapeRun:
+    r"""One training run and what the look-ahead measured along it.
+
+    Attributes
+    ----------
+    label : str
+        ``"plain"`` or ``"batch norm"``.
+    lr : float
+        Learning rate of gradient descent.
+    losses : ndarray, shape (steps + 1,)
+        Training loss before every step, and after the last.
+    probe_steps : ndarray of int
+        Steps at which the landscape was probed.
+    loss_min, loss_max : ndarray
+        Smallest and largest loss along the look-ahead, per probe.
+    grad_change : ndarray
+        Largest $\lVert \nabla L(w - s g) - g \rVert$ along the look-ahead, per probe.
+    smoothness : ndarray
+        Largest $\lVert \nabla L(w - s g) - g \rVert / \lVert s g \rVert$, per probe.
+    """
+
+    label: str
+    lr: float
+    losses: NDArray[np.float64]
+    probe_steps: NDArray[np.int64]
+    loss_min: NDArray[np.float64]
+    loss_max: NDArray[np.float64]
+    grad_change: NDArray[np.float64]
+    smoothness: NDArray[np.float64]
+
+
+def _descend(
+    bn: bool, lr: float, steps: int, probe_every: int, depth: int, width: int, n: int, seed: int
+) -> tuple[NDArray[np.float64], list[tuple[int, float, float, float, float]], int | None]:
+    """Run gradient descent; return (losses, probes, first step whose loss overflows, or None)."""
+    X, y = synthetic_data(n=n, seed=seed)
+    params = _init(X.shape[1], width, depth, seed)
+    losses: list[float] = []
+    probes: list[tuple[int, float, float, float, float]] = []
+    try:
+        with np.errstate(over="raise", invalid="raise"):
+            for t in range(steps + 1):
+                loss, grads = _loss_and_grad(params, X, y, bn)
+                if not np.isfinite(loss):
+                    raise FloatingPointError("the loss is not finite")
+                losses.append(loss)
+                if t == steps:
+                    break
+                if t % probe_every == 0:
+                    probes.append((t, *_probe(params, grads, lr, X, y, bn)))
+                params = [p - lr * gp for p, gp in zip(params, grads, strict=True)]
+    except FloatingPointError:
+        return np.array(losses), probes, len(losses)
+    return np.array(losses), probes, None
+
+
+def _probe(
+    params: list[NDArray[np.float64]],
+    grads: list[NDArray[np.float64]],
+    lr: float,
+    X: NDArray[np.float64],
+    y: NDArray[np.float64],
+    bn: bool,
+) -> tuple[float, float, float, float]:
+    """Look ahead along -grads: (min loss, max loss, max gradient change, max smoothness)."""
+    g_norm = _norm(grads)
+    ahead = []
+    for c in LOOKAHEAD:
+        s = c * lr
+        moved = [p - s * gp for p, gp in zip(params, grads, strict=True)]
+        la, ga = _loss_and_grad(moved, X, y, bn)
+        change = _norm([a - b for a, b in zip(ga, grads, strict=True)])
+        ahead.append((la, change, change / (s * g_norm)))
+    la_, ch_, sm_ = zip(*ahead, strict=True)
+    return min(la_), max(la_), max(ch_), max(sm_)
+
+
+def _check_args(lr: float, **ints: int) -> None:
+    if isinstance(lr, bool) or not (isinstance(lr, int | float) and np.isfinite(lr) and lr > 0):
+        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    for name, v in ints.items():
+        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
+            raise ValueError(f"{name} must be a positive int, got {v!r}")
+
+
+def train(
+    batch_norm: bool,
+    *,
+    lr: float = 0.05,
+    steps: int = 200,
+    probe_every: int = 10,
+    depth: int = 8,
+    width: int = 32,
+    n: int = 128,
+    seed: int = 0,
+) -> LandscapeRun:
+    r"""Train the network by full-batch gradient descent and probe the landscape along the way.
+
+    Parameters
+    ----------
+    batch_norm : bool
+        Put a batch-normalization layer ($\gamma = 1$, $\beta = 0$ fixed) before every ReLU.
+    lr : float
+        Learning rate (positive).
+    steps : int
+        Number of gradient steps.
+    probe_every : int
+        Probe the landscape at steps ``0, probe_every, 2 probe_every, ...`` below ``steps``.
+    depth, width : int
+        Number of hidden layers and their width.
+    n : int
+        Number of training examples (`synthetic_data` with ``seed``).
+    seed : int
+        Seed of the data and of the initial weights: two runs that differ only in ``batch_norm``
+        start from the same weights (He-normal, zero biases).
+
+    Returns
+    -------
+    LandscapeRun
+
+    Raises
+    ------
+    FloatingPointError
+        If training diverges (the loss overflows), rather than returning NaN.
+
+    Notes
+    -----
+    The look-ahead step sizes are ``s = c * lr`` for ``c`` in `LOOKAHEAD`.
+
+    Examples
+    --------
+    >>> run = train(True, steps=30, probe_every=10)
+    >>> bool(run.losses[-1] < run.losses[0]), run.loss_min.shape
+    (True, (3,))
+    """
+    _check_args(lr, steps=steps, probe_every=probe_every, depth=depth, width=width, n=n)
+    losses, probes, diverged = _descend(batch_norm, lr, steps, probe_every, depth, width, n, seed)
+    if diverged is not None:
+        raise FloatingPointError(f"training diverged at step {diverged} (lr={lr}): the loss overflows")
+    cols = list(zip(*probes, strict=True))
+    return LandscapeRun(
+        label="batch norm" if batch_norm else "plain",
+        lr=float(lr),
+        losses=losses,
+        probe_steps=np.array(cols[0], dtype=np.int64),
+        loss_min=np.array(cols[1]),
+        loss_max=np.array(cols[2]),
+        grad_change=np.array(cols[3]),
+        smoothness=np.array(cols[4]),
+    )
+
+
+def learning_rate_sweep(
+    lrs: tuple[float, ...] = (0.05, 0.1, 0.2), *, steps: int = 200, **kwargs: int
+) -> list[list[object]]:
+    """Return table rows ``[lr, plain final loss, batch-norm final loss]``; "diverged" if it did.
+
+    Parameters
+    ----------
+    lrs : tuple of float
+        Learning rates to try.
+    steps : int
+        Gradient steps per run.
+    **kwargs
+        ``depth``, ``width``, ``n``, ``seed`` as in `train`.
+
+    Examples
+    --------
+    >>> rows = learning_rate_sweep((0.05, 1.0), steps=20)
+    >>> rows[1][0], rows[1][1]
+    (1.0, 'diverged at step 3')
+    """
+    opts = {"depth": 8, "width": 32, "n": 128, "seed": 0, **kwargs}
+    rows: list[list[object]] = []
+    for lr in lrs:
+        _check_args(lr, steps=steps, **{k: v for k, v in opts.items() if k != "seed"})
+        row: list[object] = [float(lr)]
+        for bn in (False, True):
+            losses, _, diverged = _descend(bn, lr, steps, steps + 1, **opts)
+            row.append(f"diverged at step {diverged}" if diverged is not None else float(losses[-1]))
+        rows.append(row)
+    return rows
+
+
+def compare(**kwargs: object) -> list[LandscapeRun]:
+    """Return ``[plain run, batch-norm run]``, trained with the same arguments (see `train`).
+
+    Examples
+    --------
+    >>> plain, bn = compare(steps=10, probe_every=5)
+    >>> bool(plain.losses[0] != bn.losses[0]), plain.lr == bn.lr
+    (True, True)
+    """
+    return [train(False, **kwargs), train(True, **kwargs)]  # type: ignore[arg-type]
+
+
+def summary(runs: list[LandscapeRun]) -> list[list[object]]:
+    """Return table rows, one per run: first and last loss, then medians over the second half.
+
+    The medians are taken over the probes in the second half of training, once the first large
+    steps are over: the width of the loss range along the look-ahead, the gradient change and the
+    effective smoothness.
+
+    Examples
+    --------
+    >>> rows = summary(compare(steps=20, probe_every=5))
+    >>> [row[0] for row in rows], len(rows[0])
+    (['plain', 'batch norm'], 6)
+    """
+    rows: list[list[object]] = []
+    for run in runs:
+        late = run.probe_steps >= (run.losses.size - 1) / 2
+        rows.append(
+            [
+                run.label,
+                float(run.losses[0]),
+                float(run.losses[-1]),
+                float(np.median((run.loss_max - run.loss_min)[late])),
+                float(np.median(run.grad_change[late])),
+                float(np.median(run.smoothness[late])),
+            ]
+        )
+    return rows
+
+
+def gradient_check(
+    batch_norm: bool, *, depth: int = 3, width: int = 4, n: int = 6, h: float = 1e-6, seed: int = 1
+) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
+    """Return the network's backpropagated gradient and its central finite differences, flattened.
+
+    A small instance of the experiment's network (same code) is used so that every parameter can
+    be perturbed: $(L(w + h e_k) - L(w - h e_k)) / 2h$ for each coordinate $k$.
+
+    Examples
+    --------
+    >>> bp, fd = gradient_check(True)
+    >>> bool(np.max(np.abs(bp - fd)) < 1e-7 * np.max(np.abs(fd)))
+    True
+    """
+    X, y = synthetic_data(n=n, d=3, seed=seed)
+    params = _init(3, width, depth, seed)
+    # move away from the zero biases of the initialisation, so every parameter matters
+    rng = np.random.default_rng(seed + 1)
+    params = [p + 0.1 * rng.standard_normal(p.shape) for p in params]
+    _, grads = _loss_and_grad(params, X, y, batch_norm)
+    fd: list[float] = []
+    for k, p in enumerate(params):
+        for idx in np.ndindex(p.shape):
+            plus = [q.copy() for q in params]
+            minus = [q.copy() for q in params]
+            plus[k][idx] += h
+            minus[k][idx] -= h
+            up, down = _loss_and_grad(plus, X, y, batch_norm)[0], _loss_and_grad(minus, X, y, batch_norm)[0]
+            fd.append((up - down) / (2 * h))
+    return np.concatenate([g.ravel() for g in grads]), np.array(fd)

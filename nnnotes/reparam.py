@@ -1,0 +1,272 @@
+r"""A two-layer network with sigmoid hidden units equals one with tanh hidden units.
+
+The network with $D$ inputs, $M$ hidden units with activation $h$ and $K$
+sigmoid outputs is
+
+$$
+y_k(\mathbf{x}) = \sigma\Big(\sum_{j=1}^M w^{(2)}_{kj}\,
+h\Big(\sum_{i=1}^D w^{(1)}_{ji} x_i + w^{(1)}_{j0}\Big) + w^{(2)}_{k0}\Big).
+$$
+
+Because $\sigma(a) = \tfrac12 + \tfrac12\tanh(a/2)$, each sigmoid unit is a tanh unit whose
+input is halved, whose output weight is halved, and whose constant $\tfrac12 w^{(2)}_{kj}$
+moves into the output bias. In matrix form, with $W_1$ ($M \times D$), $b_1$,
+$W_2$ ($K \times M$), $b_2$, the tanh network computes the same function with
+
+$$
+W_1' = \tfrac12 W_1,\quad b_1' = \tfrac12 b_1,\quad W_2' = \tfrac12 W_2,\quad
+b_2' = b_2 + \tfrac12 W_2 \mathbf{1},
+$$
+
+and back: $W_1 = 2W_1'$, $b_1 = 2b_1'$, $W_2 = 2W_2'$,
+$b_2 = b_2' - W_2'\mathbf{1}$.
+
+Examples
+--------
+>>> p = random_network(3, 4, 2, seed=0)
+>>> x = np.random.default_rng(1).normal(size=(5, 3))
+>>> y_sig = two_layer_network(x, *p, hidden="sigmoid")
+>>> y_tanh = two_layer_network(x, *sigmoid_to_tanh(*p), hidden="tanh")
+>>> bool(np.allclose(y_sig, y_tanh, rtol=1e-14, atol=0))
+True
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnnotes.activations import as_real_array, sigmoid, tanh
+from nnnotes.derivation import Derivation, published
+
+__all__ = [
+    "equivalence_rows",
+    "halved_preactivation_derivation",
+    "random_network",
+    "sheet_map",
+    "sigmoid_to_tanh",
+    "sigmoid_to_tanh_derivation",
+    "tanh_to_sigmoid",
+    "two_layer_network",
+    "unit_identity_derivation",
+]
+
+Array = NDArray[np.float64]
+Params = tuple[Array, Array, Array, Array]
+
+
+def _params(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+    W1, b1, W2, b2 = (as_real_array(v, n) for v, n in zip((W1, b1, W2, b2), ("W1", "b1", "W2", "b2"),
+                                                          strict=True))
+    if W1.ndim != 2 or W2.ndim != 2 or b1.ndim != 1 or b2.ndim != 1:
+        raise ValueError(
+            "expected W1 (M, D), b1 (M,), W2 (K, M), b2 (K,); got shapes "
+            f"{W1.shape}, {b1.shape}, {W2.shape}, {b2.shape}"
+        )
+    M, K = W1.shape[0], W2.shape[0]
+    if b1.shape != (M,) or W2.shape[1] != M or b2.shape != (K,):
+        raise ValueError(
+            f"inconsistent sizes: W1 {W1.shape}, b1 {b1.shape}, W2 {W2.shape}, b2 {b2.shape} "
+            "(need W1 (M, D), b1 (M,), W2 (K, M), b2 (K,))"
+        )
+    return W1, b1, W2, b2
+
+
+def two_layer_network(
+    x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike,  # noqa: N803
+    hidden: str = "sigmoid",
+) -> Array:
+    r"""Return $\sigma(W_2\, h(W_1 \mathbf{x} + b_1) + b_2)$ for each row of ``x``.
+
+    Parameters
+    ----------
+    x : array_like, shape (N, D) or (D,)
+        Inputs, one per row.
+    W1, b1, W2, b2 : array_like
+        Hidden weights (M, D) and biases (M,), output weights (K, M) and biases (K,).
+    hidden : {"sigmoid", "tanh"}
+        The hidden activation $h$.
+
+    Returns
+    -------
+    ndarray, shape (N, K) or (K,)
+        The outputs $y_k$, in $(0, 1)$.
+
+    Examples
+    --------
+    With zero weights every hidden unit outputs $\sigma(0) = 1/2$:
+
+    >>> print(two_layer_network([0.0, 0.0], np.zeros((1, 2)), [0.0], [[2.0]], [-1.0]))
+    [0.5]
+    """
+    if hidden not in ("sigmoid", "tanh"):
+        raise ValueError(f"hidden must be 'sigmoid' or 'tanh', got {hidden!r}")
+    W1, b1, W2, b2 = _params(W1, b1, W2, b2)
+    x = as_real_array(x)
+    if x.shape[-1:] != (W1.shape[1],) or x.ndim > 2:
+        raise ValueError(f"x must have shape (N, {W1.shape[1]}) or ({W1.shape[1]},), got {x.shape}")
+    h = sigmoid if hidden == "sigmoid" else tanh
+    return sigmoid(h(x @ W1.T + b1) @ W2.T + b2)
+
+
+def sigmoid_to_tanh(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+    r"""Map the parameters of the sigmoid-hidden network to a tanh-hidden network with equal outputs.
+
+    Returns
+    -------
+    tuple of ndarray
+        $(W_1/2,\; b_1/2,\; W_2/2,\; b_2 + \tfrac12 W_2\mathbf{1})$: every weight and
+        bias of the hidden layer is halved, the output weights are halved, and each output bias
+        gains half the sum of its output weights.
+
+    Examples
+    --------
+    >>> W1, b1, W2, b2 = sigmoid_to_tanh([[2.0, 4.0]], [6.0], [[1.0], [3.0]], [0.0, -1.0])
+    >>> print(W1, b1, W2.ravel(), b2)
+    [[1. 2.]] [3.] [0.5 1.5] [0.5 0.5]
+    """
+    W1, b1, W2, b2 = _params(W1, b1, W2, b2)
+    return W1 / 2, b1 / 2, W2 / 2, b2 + W2.sum(axis=1) / 2
+
+
+def tanh_to_sigmoid(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+    r"""Inverse of `sigmoid_to_tanh`: $(2W_1',\; 2b_1',\; 2W_2',\; b_2' - W_2'\mathbf{1})$.
+
+    Examples
+    --------
+    >>> p = ([[1.0, 2.0]], [3.0], [[0.5], [1.5]], [0.5, 0.5])
+    >>> W1, b1, W2, b2 = tanh_to_sigmoid(*p)
+    >>> print(W1, b1, W2.ravel(), b2)
+    [[2. 4.]] [6.] [1. 3.] [ 0. -1.]
+    """
+    W1, b1, W2, b2 = _params(W1, b1, W2, b2)
+    return 2 * W1, 2 * b1, 2 * W2, b2 - W2.sum(axis=1)
+
+
+def random_network(D: int, M: int, K: int, seed: int = 0, scale: float = 2.0) -> Params:  # noqa: N803
+    """Return random parameters ``(W1, b1, W2, b2)`` (normal, standard deviation ``scale``).
+
+    Examples
+    --------
+    >>> [a.shape for a in random_network(3, 4, 2)]
+    [(4, 3), (4,), (2, 4), (2,)]
+    """
+    for name, v in (("D", D), ("M", M), ("K", K)):
+        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
+            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    rng = np.random.default_rng(seed)
+    return (
+        rng.normal(scale=scale, size=(M, D)),
+        rng.normal(scale=scale, size=M),
+        rng.normal(scale=scale, size=(K, M)),
+        rng.normal(scale=scale, size=K),
+    )
+
+
+def sheet_map(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+    r"""Return the source's map, for comparison: $(W_1/2, b_1/2, W_2/2, b_2 - W_2\mathbf{1})$ (wrong).
+
+    Examples
+    --------
+    >>> p = random_network(2, 3, 1, seed=4)
+    >>> x = np.zeros((1, 2))
+    >>> bool(np.allclose(two_layer_network(x, *p), two_layer_network(x, *sheet_map(*p), "tanh")))
+    False
+    """
+    W1, b1, W2, b2 = _params(W1, b1, W2, b2)
+    return W1 / 2, b1 / 2, W2 / 2, b2 - W2.sum(axis=1)
+
+
+def equivalence_rows(
+    sizes: tuple[tuple[int, int, int], ...] = ((1, 1, 1), (2, 3, 1), (5, 10, 3), (20, 50, 10)),
+    n: int = 200,
+    seed: int = 0,
+) -> list[list[Any]]:
+    """Compare the sigmoid network with its tanh image, and with the source's map, on random inputs.
+
+    Returns
+    -------
+    list of rows
+        ``[D, M, K, max |y - y_tanh| (ours), max relative difference (ours), max |y - y_tanh|
+        (source's map), round trip max |p - tanh_to_sigmoid(sigmoid_to_tanh(p))|]``.
+
+    Examples
+    --------
+    >>> row = equivalence_rows(((2, 3, 1),), n=50)[0]
+    >>> row[:3], row[3] < 1e-15, row[5] > 0.1
+    ([2, 3, 1], True, True)
+    """
+    rows = []
+    for k, (D, M, K) in enumerate(sizes):
+        p = random_network(D, M, K, seed=seed + k)
+        x = np.random.default_rng(seed + 1000 + k).normal(scale=2.0, size=(n, D))
+        y = two_layer_network(x, *p, hidden="sigmoid")
+        y_t = two_layer_network(x, *sigmoid_to_tanh(*p), hidden="tanh")
+        y_s = two_layer_network(x, *sheet_map(*p), hidden="tanh")
+        back = tanh_to_sigmoid(*sigmoid_to_tanh(*p))
+        trip = max(float(np.max(np.abs(a - b))) for a, b in zip(p, back, strict=True))
+        rows.append([
+            D, M, K,
+            float(np.max(np.abs(y - y_t))),
+            float(np.max(np.abs(y - y_t) / y)),
+            float(np.max(np.abs(y - y_s))),
+            trip,
+        ])
+    return rows
+
+
+# ------------------------------------------------------------------------------ derivations
+
+
+@published
+def unit_identity_derivation() -> Derivation:
+    r"""One hidden unit: $w\,\sigma(a) = \tfrac{w}{2}\tanh(a/2) + \tfrac{w}{2}$."""
+    import sympy
+
+    from nnnotes.symbolic import sigma
+
+    w, a = sympy.symbols("w_kj a_j", real=True)
+    half = sympy.Rational(1, 2)
+    return (
+        Derivation(w * sigma(a), name="6-1-unit-sigmoid-as-tanh",
+                   title=r"$w_{kj}\,\sigma(a_j) = \tfrac12 w_{kj} \tanh(a_j/2) + \tfrac12 w_{kj}$")
+        .step(w * (1 + sympy.tanh(a / 2)) / 2, r"$\sigma(a) = (1 + \tanh(a/2))/2$, identity (b) at $a/2$")
+        .step(half * w * sympy.tanh(a / 2) + half * w, "expand")
+    )
+
+
+@published
+def sigmoid_to_tanh_derivation() -> Derivation:
+    r"""Prove for $M = 2$ hidden units that the output unit's input is the same in both networks."""
+    import sympy
+
+    from nnnotes.symbolic import sigma
+
+    a1, a2, wk0, wk1, wk2 = sympy.symbols("a_1 a_2 w_k0 w_k1 w_k2", real=True)
+    half = sympy.Rational(1, 2)
+    return (
+        Derivation(wk1 * sigma(a1) + wk2 * sigma(a2) + wk0, name="6-1-sigmoid-network-as-tanh",
+                   title="the output unit's input is the same in the sigmoid-hidden network and in the"
+                         " tanh-hidden network with the mapped parameters ($M = 2$)")
+        .step(wk1 * (1 + sympy.tanh(a1 / 2)) / 2 + wk2 * (1 + sympy.tanh(a2 / 2)) / 2 + wk0,
+              "identity (b), each unit")
+        .step(half * wk1 * sympy.tanh(a1 / 2) + half * wk2 * sympy.tanh(a2 / 2) + (wk0 + half * (wk1 + wk2)),
+              "new bias")
+    )
+
+
+@published
+def halved_preactivation_derivation() -> Derivation:
+    r"""Halving a hidden unit's input halves each of its weights and its bias ($D = 2$)."""
+    import sympy
+
+    x1, x2, wj0, wj1, wj2 = sympy.symbols("x_1 x_2 w_j0 w_j1 w_j2", real=True)
+    half = sympy.Rational(1, 2)
+    return (
+        Derivation(sympy.Mul(half, wj1 * x1 + wj2 * x2 + wj0, evaluate=False),
+                   name="6-1-halved-preactivation",
+                   title=r"$a_j/2 = \tfrac12 w_{j1} x_1 + \tfrac12 w_{j2} x_2 + \tfrac12 w_{j0}$")
+        .step(half * wj1 * x1 + half * wj2 * x2 + half * wj0, "distribute the factor $1/2$")
+    )

@@ -1,0 +1,383 @@
+"""Benchmarks of the site build (``make bench``): the block cache, and the derivation checks.
+
+Run as ``python -m nnnotes.sitebuild.bench [--runs N] [--no-build] [--no-derivations]``. The project
+(package, pages, ``mkdocs.yml``) is first copied into a temporary folder, so the edits made here
+never touch the checkout and the pages other people are editing do not change under the benchmark.
+Every figure is the median of ``--runs`` runs (3 by default), with its ratio to the floor, both as
+wall-clock seconds (what an author waits) and as CPU seconds (user + system of the build and its
+child processes, such as KaTeX's node), which a busy shared machine distorts much less.
+
+Builds (``mkdocs build --no-strict`` of the whole site, each in a fresh process unless said
+otherwise; not strict, so that a warning on a page being written does not stop the measurement):
+
+floor
+    ``NNNOTES_CACHE=skip``: the same pages with no block executed (each block prints nothing), the
+    formulas of the prose already typeset (one unmeasured build first).
+cold
+    ``.cache/`` emptied before each run: every block runs and every formula is typeset; and, for
+    comparison, the same with the cache off (upstream markdown-exec: no cache, nothing stored).
+warm
+    the cache full: every block is a hit, every formula is known.
+prose edit, serve-style rebuild
+    what ``mkdocs serve`` does after a page's text changed: one process builds once, then, after
+    each edit of a sentence of a chapter, loads the configuration again and builds again; the time
+    of those second builds (cache on; and, for comparison, off, i.e. upstream markdown-exec, and
+    skip, the same in-process rebuild with no block run: the floor of a serve rebuild).
+package-function edit
+    a statement is added to one function of the package before each run; the package fingerprint
+    is part of every key, so every block runs again (formulas already typeset are kept).
+
+Goals (issue 9): warm <= 1.5x floor, prose-edit rebuild <= 1.5x floor, cold <= 4x floor.
+
+Derivations (issue 3): every factory registered with `nnnotes.derivation.published` is built and
+verified in one fresh process; the time of each and the total are reported (goal: at most 3 s added
+to a cold build).
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import json
+import os
+import resource
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+GOALS = {"warm": 1.5, "prose edit (serve-style rebuild)": 1.5, "cold": 4.0}
+#: The function edited for the package-change rebuild (any function works: the whole package
+#: source is fingerprinted).
+EDITED = ("nnnotes/render.py", "format_number")
+
+
+def copy_project(dest: Path) -> Path:
+    """Copy what a build reads (package, pages, configuration) into ``dest``; link node_modules."""
+    for name in ("nnnotes", "docs"):
+        shutil.copytree(
+            ROOT / name, dest / name, symlinks=True,
+            ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
+        )
+    for name in ("mkdocs.yml", "pyproject.toml"):
+        shutil.copy2(ROOT / name, dest / name)
+    (dest / "node_modules").symlink_to(ROOT / "node_modules")
+    return dest
+
+
+def _env(project: Path, mode: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        NNNOTES_CACHE=mode,
+        NNNOTES_CACHE_DIR=str(project / ".cache" / "blocks"),
+        PYTHONPATH=str(project),
+        PYTHONDONTWRITEBYTECODE="1",
+        NO_MKDOCS_2_WARNING="1",
+        SOURCE_DATE_EPOCH=env.get("SOURCE_DATE_EPOCH", "1700000000"),
+    )
+    return env
+
+
+Times = tuple[float, float]
+"""Wall-clock seconds, and CPU seconds (user + system, child processes such as node included)."""
+
+
+def _children_cpu() -> float:
+    r = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return r.ru_utime + r.ru_stime
+
+
+_WARNED: set[str] = set()
+
+
+def timed_build(project: Path, mode: str) -> Times:
+    """Build the copied site in a fresh process; return its wall and CPU times.
+
+    The build is not strict: a warning from a page being written must not stop the
+    measurement (``make build`` is where warnings fail). A crash does stop it.
+    """
+    t0, c0 = time.perf_counter(), _children_cpu()
+    proc = subprocess.run(
+        [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-f", str(project / "mkdocs.yml"),
+         "-d", str(project / "site")],
+        cwd=project, env=_env(project, mode), capture_output=True, text=True,
+    )
+    times = (time.perf_counter() - t0, _children_cpu() - c0)
+    if proc.returncode != 0:
+        raise RuntimeError(f"build ({mode}) failed:\n{proc.stdout}\n{proc.stderr}")
+    warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
+    if warnings and mode not in _WARNED:
+        _WARNED.add(mode)
+        print(f"  note: the {mode} build reports {len(warnings)} warnings (timed all the same), "
+              f"first: {warnings[0][:160]}", flush=True)
+    return times
+
+
+def edit_function(path: Path, function: str, n: int) -> None:
+    """Add a harmless statement at the top of ``function``'s body (after its docstring)."""
+    text = path.read_text(encoding="utf-8")
+    tree = ast.parse(text)
+    node = next(
+        f for f in ast.walk(tree)
+        if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and f.name == function
+    )
+    body = node.body[1] if ast.get_docstring(node) and len(node.body) > 1 else node.body[0]
+    lines = text.splitlines(keepends=True)
+    indent = " " * body.col_offset
+    lines.insert(body.lineno - 1, f"{indent}_bench_edit = {n}  # made by nnnotes.sitebuild.bench\n")
+    path.write_text("".join(lines), encoding="utf-8")
+
+
+def chapter_to_edit(project: Path) -> Path:
+    """Return the chapter page with the most executed blocks (the costliest to rebuild upstream)."""
+    pages = sorted((project / "docs").glob("exercise-*.md"))
+    return max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('exec="1"'), p.name))
+
+
+def serve_rebuilds(project: Path, mode: str, runs: int) -> list[Times]:
+    """Time ``runs`` serve-style rebuilds after prose edits, in one process (see the module doc)."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "nnnotes.sitebuild.bench", "--serve-driver", str(project),
+         "--runs", str(runs)],
+        cwd=project, env=_env(project, mode), capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"serve-style rebuilds ({mode}) failed:\n{proc.stdout}\n{proc.stderr}")
+    return [tuple(t) for t in json.loads(proc.stdout.strip().splitlines()[-1])]
+
+
+def serve_driver(project: Path, runs: int) -> None:
+    """Build, then edit a chapter's prose and rebuild ``runs`` times; print the rebuild times."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    page = chapter_to_edit(project)
+    original = page.read_text(encoding="utf-8")
+
+    def once() -> Times:
+        t0, c0 = time.perf_counter(), time.process_time() + _children_cpu()
+        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"),
+                             strict=False)
+        build(config)
+        return time.perf_counter() - t0, time.process_time() + _children_cpu() - c0
+
+    once()
+    times = []
+    try:
+        for n in range(runs):
+            page.write_text(original + f"\nA sentence added by the benchmark ({n}).\n", encoding="utf-8")
+            times.append(once())
+    finally:
+        page.write_text(original, encoding="utf-8")
+    print(json.dumps(times))
+
+
+def blocks_driver(project: Path) -> None:
+    """Build once in this process with the cache empty; print the time of every block that ran."""
+    import logging
+
+    from mkdocs.commands.build import build
+    from mkdocs.config import load_config
+
+    from nnnotes.sitebuild import cache
+
+    logging.getLogger("mkdocs").setLevel(logging.ERROR)
+    build(load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"),
+                      strict=False))
+    runner = cache._INSTALLED["runner"]  # noqa: SLF001
+    print(json.dumps([[page, block, t] for (page, block), t in runner.seconds.items()]))
+
+
+def report_blocks(project: Path) -> str:
+    """Return a report of the executed blocks of a cold build: time by page, and the slowest."""
+    shutil.rmtree(project / ".cache", ignore_errors=True)
+    proc = subprocess.run(
+        [sys.executable, "-m", "nnnotes.sitebuild.bench", "--blocks-driver", str(project)],
+        cwd=project, env=_env(project, "on"), capture_output=True, text=True,
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"block timing failed:\n{proc.stdout}\n{proc.stderr}")
+    rows = json.loads(proc.stdout.strip().splitlines()[-1])
+    pages: dict[str, list[float]] = {}
+    for page, _, t in rows:
+        pages.setdefault(page or "?", []).append(t)
+    lines = [
+        "\nExecuted blocks of a cold build (one run, in one process: imports are paid by the first "
+        "block that needs them)\n",
+        "| page | blocks | seconds |",
+        "|---|---:|---:|",
+    ]
+    for page, ts in sorted(pages.items(), key=lambda kv: -sum(kv[1])):
+        lines.append(f"| {page} | {len(ts)} | {sum(ts):.2f} |")
+    lines.append(f"| all | {len(rows)} | {sum(t for *_, t in rows):.2f} |")
+    slow = sorted(rows, key=lambda r: -r[2])[:5]
+    lines.append("\nSlowest blocks: " + "; ".join(f"{p} `{b}` {t:.2f} s" for p, b, t in slow))
+    return "\n".join(lines)
+
+
+def derivation_times() -> tuple[list[tuple[str, float, str]], float, float]:
+    """Build and verify every published derivation; return (name, seconds, method) rows, total, import."""
+    t0 = time.perf_counter()
+    from nnnotes.derivation import published_derivations
+
+    factories = published_derivations()
+    imported = time.perf_counter() - t0
+    rows = []
+    for name, factory in sorted(factories.items()):
+        t = time.perf_counter()
+        d = factory().verify()
+        methods = sorted({s.method or "?" for s in d.steps})
+        rows.append((name, time.perf_counter() - t, "+".join(methods)))
+    return rows, sum(r[1] for r in rows), imported
+
+
+def _medians(label: str, times: list[Times]) -> Times:
+    print(f"  {label}: " + ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in times), flush=True)
+    return statistics.median(t[0] for t in times), statistics.median(t[1] for t in times)
+
+
+def _repeat(runs: int, before: Callable[[int], None], measure: Callable[[], Times]) -> list[Times]:
+    times = []
+    for n in range(runs):
+        before(n)
+        times.append(measure())
+    return times
+
+
+def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
+    """Measure the builds on a copy of the project; return medians (wall, CPU) and a block report."""
+    with tempfile.TemporaryDirectory(prefix="nnnotes-bench-") as tmp:
+        project = copy_project(Path(tmp))
+        cache_dir = project / ".cache" / "blocks"
+        docs = list((project / "docs").rglob("*.md"))
+        blocks = sum(p.read_text(encoding="utf-8").count('exec="1"') for p in docs)
+        print(f"\nsite: {len(docs)} pages, {blocks} executed blocks; prose edits in "
+              f"{chapter_to_edit(project).name}; edited function: {EDITED[1]} in {EDITED[0]}; "
+              f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+
+        def clear(_: int) -> None:
+            shutil.rmtree(cache_dir.parent, ignore_errors=True)  # blocks and typeset formulas
+
+        def nothing(_: int) -> None:
+            pass
+
+        def edit(n: int) -> None:
+            edit_function(project / EDITED[0], EDITED[1], n)
+
+        def build(mode: str) -> Callable[[], Times]:
+            return lambda: timed_build(project, mode)
+
+        out = {}
+        timed_build(project, "skip")  # unmeasured: fills the store of typeset prose formulas
+        out["floor"] = _medians("floor", _repeat(runs, nothing, build("skip")))
+        out["cold"] = _medians("cold", _repeat(runs, clear, build("on")))
+        out["cold, cache off (upstream)"] = _medians("cold, cache off", _repeat(runs, nothing, build("off")))
+        out["warm"] = _medians("warm", _repeat(runs, nothing, build("on")))
+        out["prose edit (serve-style rebuild)"] = _medians(
+            "prose edit, cache on", serve_rebuilds(project, "on", runs)
+        )
+        out["prose edit, no block run (serve-style floor)"] = _medians(
+            "prose edit, no block run", serve_rebuilds(project, "skip", runs)
+        )
+        out["prose edit, cache off (upstream)"] = _medians(
+            "prose edit, cache off", serve_rebuilds(project, "off", runs)
+        )
+        out["package-function edit"] = _medians(
+            "package-function edit", _repeat(runs, edit, build("on"))
+        )
+        print(f"load average after: {os.getloadavg()[0]:.1f}")
+        blocks_report = report_blocks(project)
+    return out, blocks_report
+
+
+def report_builds(medians: dict[str, Times], runs: int) -> None:
+    """Print the build table, with each goal judged on wall-clock and on CPU time."""
+    floor_wall, floor_cpu = medians["floor"]
+    print(f"\nBuild times (median of {runs} runs; ratio to the floor)\n")
+    print("| build | wall s | x floor | CPU s | x floor | goal |")
+    print("|---|---:|---:|---:|---:|---|")
+    for name, (wall, cpu) in medians.items():
+        goal = GOALS.get(name)
+        verdict = ""
+        if goal is not None:
+            met = ["met" if t <= goal * f else "NOT met" for t, f in ((wall, floor_wall), (cpu, floor_cpu))]
+            verdict = f"<= {goal}x: {met[0]} (wall), {met[1]} (CPU)"
+        print(f"| {name} | {wall:.2f} | {wall / floor_wall:.2f} | {cpu:.2f} | {cpu / floor_cpu:.2f} "
+              f"| {verdict} |")
+
+
+def report_derivations() -> None:
+    """Print the time of every published derivation (built and verified) and the total."""
+    proc = subprocess.run(
+        [sys.executable, "-m", "nnnotes.sitebuild.bench", "--derivation-driver"],
+        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"derivation benchmark failed:\n{proc.stdout}\n{proc.stderr}")
+    data = json.loads(proc.stdout.strip().splitlines()[-1])
+    rows, total, imported = data["rows"], data["total"], data["import"]
+    print(f"\nDerivations: {len(rows)} published, each built and verified once (fresh process)\n")
+    print("| derivation | ms | steps checked |")
+    print("|---|---:|---|")
+    for name, seconds, methods in sorted(rows, key=lambda r: -r[1]):
+        print(f"| {name} | {seconds * 1000:.0f} | {methods} |")
+    verdict = "met" if total <= 3.0 else "NOT met"
+    print(f"\nTotal: {total:.2f} s for {len(rows)} derivations (goal <= 3 s: {verdict}); "
+          f"importing the package to find them: {imported:.2f} s.")
+
+
+def report_speed() -> None:
+    """Print the speed of the activation and softmax functions against the obvious numpy code."""
+    from nnnotes.render import rows_to_markdown
+    from nnnotes.speed import compare_with_numpy
+
+    print("\nActivations and softmax on a 1000 x 1000 float64 array (median of 5 x 5 calls)\n")
+    header = ["function", "nnnotes (ms)", "numpy formula (ms)", "ratio"]
+    print(rows_to_markdown(header, compare_with_numpy()))
+
+
+def main(argv: list[str]) -> int:
+    """Run the benchmarks named by the options (all by default)."""
+    p = argparse.ArgumentParser(prog="python -m nnnotes.sitebuild.bench", description=__doc__.split("\n")[0])
+    p.add_argument("--runs", type=int, default=3, help="runs per measurement (median reported)")
+    p.add_argument("--no-build", action="store_true", help="skip the build benchmark")
+    p.add_argument("--no-derivations", action="store_true", help="skip the derivation benchmark")
+    p.add_argument("--no-speed", action="store_true", help="skip the activation/softmax speed comparison")
+    p.add_argument("--serve-driver", type=Path, help=argparse.SUPPRESS)
+    p.add_argument("--derivation-driver", action="store_true", help=argparse.SUPPRESS)
+    p.add_argument("--blocks-driver", type=Path, help=argparse.SUPPRESS)
+    args = p.parse_args(argv)
+    if args.serve_driver:
+        serve_driver(args.serve_driver, args.runs)
+        return 0
+    if args.blocks_driver:
+        blocks_driver(args.blocks_driver)
+        return 0
+    if args.derivation_driver:
+        rows, total, imported = derivation_times()
+        print(json.dumps({"rows": rows, "total": total, "import": imported}))
+        return 0
+    t0 = time.perf_counter()
+    if not args.no_derivations:
+        report_derivations()
+    if not args.no_speed:
+        report_speed()
+    if not args.no_build:
+        medians, blocks_report = bench_builds(args.runs)
+        report_builds(medians, args.runs)
+        print(blocks_report)
+    print(f"\n(benchmark took {time.perf_counter() - t0:.0f} s)")
+    # a benchmark, not a test: missed goals are reported above, not turned into a failure
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))

@@ -1,0 +1,349 @@
+r"""Softmax, log-softmax and log-sum-exp along an axis, stable and accurate to a few ulp.
+
+For a vector $\mathbf{z} = (z_1, \dots, z_n)$,
+
+$$
+\operatorname{softmax}(\mathbf{z})_i = \frac{e^{z_i}}{\sum_{j=1}^n e^{z_j}}, \qquad
+\operatorname{LSE}(\mathbf{z}) = \log \sum_{j=1}^n e^{z_j}, \qquad
+\log\operatorname{softmax}(\mathbf{z})_i = z_i - \operatorname{LSE}(\mathbf{z}).
+$$
+
+The naive formulas overflow as soon as one $z_j > 709.78$ (``inf / inf = nan``) and, when
+every $z_j < -745.13$, underflow to ``0 / 0``. All three functions here shift by
+$m = \max_j z_j$ first (softmax does not change when the same constant is added to every
+entry), which removes both failures: the largest shifted term is $e^0 = 1$, so the sum lies in
+$[1, n]$. Shifting does *not* remove underflow of the small terms: a probability below
+$4.9 \times 10^{-324}$ is returned as 0, because no float64 can hold it; its logarithm, from
+`log_softmax`, stays exact.
+
+Two further details give accuracy to a few ulp over the whole float64 range:
+
+* the subtraction $z_i - m$ is rounded, and $e^{z_i - m}$ turns an absolute error
+  $\delta$ of its argument into a relative error $\delta$, up to 350 ulp at
+  $z_i - m = -700$; the rounding error is recovered exactly (Knuth's TwoSum) and put back;
+* $\log \sum_j e^{z_j - m} = \log(1 + S)$ with $S$ the sum of the other terms is computed
+  with ``log1p``, so a tiny $S$ is not lost to $1 + S = 1$.
+
+Non-finite input: a NaN in a slice raises `ValueError` (it would spread to every entry of the
+slice). ``-inf`` entries are fine (probability 0, log-probability ``-inf``). A slice holding
+``+inf``, or only ``-inf``, has no softmax and raises `ValueError`; `logsumexp` returns ``+inf``
+and ``-inf`` for those slices.
+
+Examples
+--------
+>>> import numpy as np
+>>> z = np.array([1000.0, 1.0])
+>>> with np.errstate(all="ignore"):
+...     print(np.exp(z) / np.exp(z).sum())
+[nan  0.]
+>>> print(softmax(z), log_softmax(z))
+[1. 0.] [   0. -999.]
+"""
+
+from __future__ import annotations
+
+from contextlib import nullcontext
+from typing import Any
+
+import numpy as np
+from numpy.typing import ArrayLike, NDArray
+
+from nnnotes.activations import as_real_array
+from nnnotes.derivation import Derivation, published
+
+__all__ = [
+    "log_softmax",
+    "logsumexp",
+    "naive_softmax",
+    "shift_invariance_derivation",
+    "softmax",
+    "stability_rows",
+]
+
+Array = NDArray[np.float64]
+
+
+def _normalize_axis(axis: Any, ndim: int) -> int:
+    if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
+        raise TypeError(f"axis must be an integer, got {type(axis).__name__}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(f"axis {axis} is out of bounds for an array of dimension {ndim}")
+    return int(axis) % ndim
+
+
+#: Rows are processed in blocks of about this many entries, so that the dozen passes of the
+#: accurate algorithm run in the processor's cache instead of streaming from memory each time.
+_BLOCK = 1 << 15
+
+
+def _as_rows(z: ArrayLike, axis: Any, name: str) -> tuple[Array, tuple[int, ...], int]:
+    """Validate ``z`` and return it as a 2-D array of slices along ``axis`` (one per row)."""
+    x = as_real_array(z, name)
+    if x.ndim == 0:
+        raise ValueError(f"{name} must have at least one dimension, got a scalar")
+    axis = _normalize_axis(axis, x.ndim)
+    if x.shape[axis] == 0:
+        raise ValueError(f"{name} has no entries along axis {axis}")
+    moved = np.moveaxis(x, axis, -1)
+    return moved.reshape(-1, moved.shape[-1]), moved.shape, axis
+
+
+def _blocks(rows: int, n: int) -> list[slice]:
+    step = max(1, _BLOCK // n)
+    return [slice(i, min(i + step, rows)) for i in range(0, rows, step)]
+
+
+def _shifted_exp(x: Array, name: str, *, strict: bool) -> tuple[Any, ...]:
+    """For rows ``x``, return ``(idx, m, good, d, r, e)``: ``d + r == x - m`` exactly, ``e = exp(d + r)``.
+
+    ``m`` is the maximum of each row (at index ``idx``), ``good`` marks rows whose maximum is
+    finite. With ``strict``, a row with no finite maximum raises `ValueError`.
+    """
+    idx = np.argmax(x, axis=-1, keepdims=True)  # the first NaN, if any, counts as the maximum
+    m = np.take_along_axis(x, idx, axis=-1)
+    if np.isnan(m).any():
+        raise ValueError(f"{name} contains NaN; its softmax and log-sum-exp are undefined")
+    good = np.isfinite(m)
+    all_good = bool(good.all())
+    if strict and not all_good:
+        kind = "+inf" if (m == np.inf).any() else "only -inf along the axis"
+        raise ValueError(
+            f"{name} has a slice with {kind}; softmax is undefined there (use logsumexp, which "
+            "returns +inf or -inf for such slices)"
+        )
+    lo = float(x.min())
+    # x - m overflows only for a spread beyond the largest float64; -inf entries make TwoSum NaN
+    fast = all_good and lo > -np.inf and float(m.max()) - lo < 1.7e308
+    ms = m if all_good else np.where(good, m, 0.0)
+    with nullcontext() if fast else np.errstate(all="ignore"):
+        d = np.subtract(x, ms)
+        # Knuth's TwoSum of x and -m, in two buffers: d + r == x - m exactly
+        b = np.subtract(d, x)
+        r = np.subtract(d, b)
+        np.subtract(x, r, out=r)
+        np.subtract(np.negative(ms), b, out=b)
+        r += b
+        if not fast:
+            r[~np.isfinite(r)] = 0.0
+        # e^(d + r) = e^d (1 + r) to within r^2 / 2 < 2^-108 relative
+        e = np.exp(d, out=b)
+        r *= e
+        e += r
+    return idx, m, good, d, r, e
+
+
+def _log1p_rest(e: Array, idx: Any) -> Array:
+    r"""Return $\log(1 + S)$, S the sum of each row of ``e`` without the entry at ``idx``."""
+    np.put_along_axis(e, idx, 0.0, axis=-1)
+    return np.log1p(e.sum(axis=-1, keepdims=True))
+
+
+def softmax(z: ArrayLike, axis: int = -1) -> Array:
+    r"""Return $e^{z_i} / \sum_j e^{z_j}$ along ``axis``.
+
+    Parameters
+    ----------
+    z : array_like
+        Real numbers with at least one dimension; the axis must not be empty.
+    axis : int
+        The axis along which the entries sum to 1 (default: the last).
+
+    Returns
+    -------
+    ndarray of float64
+        Same shape as ``z``; each slice along ``axis`` sums to 1 up to rounding.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` holds NaN, or a slice holds ``+inf`` or only ``-inf``.
+
+    Notes
+    -----
+    Computes $e^{z_i - m} / \sum_j e^{z_j - m}$ with $m = \max_j z_j$; see the module
+    notes for the rounding error of $z_i - m$, which is put back.
+
+    Examples
+    --------
+    Adding a constant to every entry changes nothing, which is what makes the shift legal:
+
+    >>> print(softmax([1.0, 2.0, 3.0]), softmax([101.0, 102.0, 103.0]))
+    [0.09003057 0.24472847 0.66524096] [0.09003057 0.24472847 0.66524096]
+
+    A probability smaller than the smallest float64 still underflows; shifting cannot help it:
+
+    >>> print(softmax([0.0, -800.0]))
+    [1. 0.]
+    >>> print(softmax([[0.0, 0.0], [0.0, np.log(3.0)]], axis=1))
+    [[0.5  0.5 ]
+     [0.25 0.75]]
+    """
+    x, shape, axis = _as_rows(z, axis, "z")
+    out = np.empty_like(x)
+    for rows in _blocks(*x.shape):
+        *_, e = _shifted_exp(x[rows], "z", strict=True)
+        e /= e.sum(axis=-1, keepdims=True)
+        out[rows] = e
+    return np.moveaxis(out.reshape(shape), -1, axis)
+
+
+def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
+    r"""Return $z_i - \log\sum_j e^{z_j}$ along ``axis``, the logarithm of `softmax`.
+
+    Parameters
+    ----------
+    z : array_like
+        Real numbers with at least one dimension.
+    axis : int
+        The axis of the distribution (default: the last).
+
+    Raises
+    ------
+    ValueError
+        As `softmax`.
+
+    Notes
+    -----
+    $\log\operatorname{softmax}(\mathbf{z})_i = (z_i - m) - \log(1 + S)$ with
+    $S = \sum_{j \ne k} e^{z_j - m}$, $k$ the index of the maximum. Both terms are
+    $\le 0$ and $\ge 0$, so the difference never cancels. Unlike
+    ``np.log(softmax(z))`` it does not underflow to ``-inf``.
+
+    Examples
+    --------
+    >>> print(log_softmax([0.0, -800.0]))
+    [   0. -800.]
+    >>> float(log_softmax([0.0, -40.0])[0])  # log(1 + e^-40): lost to 1 + e^-40 == 1 without log1p
+    -4.248354255291589e-18
+    """
+    x, shape, axis = _as_rows(z, axis, "z")
+    out = np.empty_like(x)
+    for rows in _blocks(*x.shape):
+        idx, _, _, d, r, e = _shifted_exp(x[rows], "z", strict=True)
+        d -= _log1p_rest(e, idx)
+        d += r
+        out[rows] = d
+    return np.moveaxis(out.reshape(shape), -1, axis)
+
+
+def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> Array:
+    r"""Return $\log \sum_j e^{z_j}$ along ``axis``.
+
+    Parameters
+    ----------
+    z : array_like
+        Real numbers with at least one dimension; ``+inf`` and ``-inf`` are allowed.
+    axis : int
+        The axis summed over (default: the last).
+    keepdims : bool
+        Keep the summed axis with length 1.
+
+    Returns
+    -------
+    ndarray of float64
+        ``+inf`` for a slice holding ``+inf``, ``-inf`` for a slice of only ``-inf``.
+
+    Raises
+    ------
+    ValueError
+        If ``z`` holds NaN.
+
+    Notes
+    -----
+    $\operatorname{LSE}(\mathbf{z}) = m + \log(1 + S)$, as in `log_softmax`. The result is
+    within a few ulp of $\max(|m|, \log(1+S))$: where $m < 0$ nearly cancels
+    $\log(1 + S) \le \log n$, the relative error of the (small) result grows as for any
+    algorithm working in float64.
+
+    Examples
+    --------
+    >>> print(logsumexp([1000.0, 1000.0]))  # 1000 + log 2; the naive formula gives inf
+    1000.6931471805599
+    >>> print(logsumexp([[-np.inf, -np.inf], [np.inf, 0.0]]))
+    [-inf  inf]
+    """
+    if not isinstance(keepdims, bool):
+        raise TypeError(f"keepdims must be a bool, got {type(keepdims).__name__}")
+    x, shape, axis = _as_rows(z, axis, "z")
+    out = np.empty((x.shape[0], 1))
+    for rows in _blocks(*x.shape):
+        idx, m, good, _, _, e = _shifted_exp(x[rows], "z", strict=False)
+        lse = m + _log1p_rest(e, idx)
+        out[rows] = lse if good.all() else np.where(good, lse, m)
+    out = out.reshape(shape[:-1])
+    return np.expand_dims(out, axis) if keepdims else out
+
+
+def naive_softmax(z: ArrayLike) -> Array:
+    r"""Return the textbook formula $e^{z_i}/\sum_j e^{z_j}$ over the last axis, unshifted.
+
+    For comparison only: it returns NaN where $e^{z_j}$ overflows (``inf / inf``) or every
+    term underflows (``0 / 0``). Floating-point warnings are silenced so that the failure shows in
+    the values.
+
+    Examples
+    --------
+    >>> print(naive_softmax([1000.0, 1.0]), naive_softmax([-1000.0, -1000.0]))
+    [nan  0.] [nan nan]
+    """
+    x = as_real_array(z)
+    with np.errstate(all="ignore"):
+        e = np.exp(x)
+        return e / e.sum(axis=-1, keepdims=True)
+
+
+def stability_rows() -> list[list[Any]]:
+    r"""Rows comparing the naive formula, the shifted one and the exact value (mpmath, 50 digits).
+
+    Returns
+    -------
+    list of rows
+        ``[input, i, naive p_i, stable p_i, exact p_i, log_softmax_i, exact log p_i]``; exact values
+        are strings printed by mpmath (they may lie outside the float64 range).
+
+    Examples
+    --------
+    >>> rows = stability_rows()
+    >>> rows[0][:4]
+    ['$(1000, 1)$', 1, 'NaN', 1.0]
+    """
+    import mpmath
+
+    inputs = [[1000.0, 1.0], [-1000.0, -1000.5], [0.0, -800.0], [710.0, 0.0]]
+    rows: list[list[Any]] = []
+    with mpmath.workdps(50):
+        for z in inputs:
+            naive, stable, logs = naive_softmax(z), softmax(z), log_softmax(z)
+            # the inputs are integers or halves: z_i - m is exact at 50 digits
+            zs = [mpmath.mpf(v) for v in z]
+            k = int(np.argmax(z))
+            log1p_rest = mpmath.log1p(mpmath.fsum(mpmath.exp(v - zs[k]) for j, v in enumerate(zs) if j != k))
+            label = "$(" + ", ".join(f"{v:g}" for v in z) + ")$"
+            for i, v in enumerate(zs):
+                log_p = (v - zs[k]) - log1p_rest
+                rows.append([
+                    label, i + 1,
+                    "NaN" if np.isnan(naive[i]) else float(naive[i]),
+                    float(stable[i]),
+                    mpmath.nstr(mpmath.exp(log_p), 6),
+                    float(logs[i]),
+                    mpmath.nstr(log_p, 8),
+                ])
+    return rows
+
+
+@published
+def shift_invariance_derivation() -> Derivation:
+    r"""Softmax does not change when the same $c$ is added to every entry ($n = 3$)."""
+    import sympy
+
+    z1, z2, z3, c = sympy.symbols("z_1 z_2 z_3 c", real=True)
+    e = sympy.exp
+    return (
+        Derivation(e(z1 + c) / (e(z1 + c) + e(z2 + c) + e(z3 + c)), name="6-1-softmax-shift-invariance",
+                   title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_1 = "
+                         r"\operatorname{softmax}(\mathbf{z})_1$ ($n = 3$; every entry alike)")
+        .step(e(c) * e(z1) / (e(c) * e(z1) + e(c) * e(z2) + e(c) * e(z3)), r"$e^{a+b} = e^a e^b$")
+        .step(e(c) * e(z1) / (e(c) * (e(z1) + e(z2) + e(z3))), r"factor $e^{c}$ out of the sum")
+        .step(e(z1) / (e(z1) + e(z2) + e(z3)), r"cancel $e^{c} > 0$")
+    )

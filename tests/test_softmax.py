@@ -1,0 +1,146 @@
+"""Softmax, log-softmax, log-sum-exp: accuracy against mpmath, stability, errors."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes.softmax import log_softmax, logsumexp, naive_softmax, softmax, stability_rows
+
+
+def reference(z: list[float]):
+    """Exact softmax, log-softmax and LSE in mpmath: differences exact at 2300 bits, the rest at 60 digits."""
+    m = max(z)
+    k = z.index(m)
+    with mpmath.workprec(2300):
+        d = [mpmath.mpf(v) - mpmath.mpf(m) for v in z]
+    with mpmath.workdps(60):
+        s = mpmath.fsum(mpmath.exp(dj) for j, dj in enumerate(d) if j != k)
+        lg = mpmath.log1p(s)
+        return [mpmath.exp(di) / (1 + s) for di in d], [di - lg for di in d], mpmath.mpf(m) + lg
+
+
+def ulps(got: float, exact) -> float:
+    """|got - exact| in units of the last place of exact rounded to float64 (overflow handled)."""
+    if abs(exact) >= mpmath.mpf(2) ** 1024:
+        return 0.0 if math.isinf(got) and (got > 0) == (exact > 0) else math.inf
+    ef = float(exact)
+    unit = math.ulp(abs(ef)) if ef != 0 else 5e-324
+    return float(abs(mpmath.mpf(got) - exact) / unit)
+
+
+_RNG = np.random.default_rng(11)
+CASES = [[1000.0, 1.0], [0.1, 700.3], [-1e308, 1e308], [1.7976931348623157e308] * 2, [-745.2, 0.0],
+         [0.0, -40.0], [-1000.0, -1000.5, -1001.0], [5e-324, 0.0], [3.0, 3.0, 3.0], [710.0, 0.0],
+         [-1.7976931348623157e308, -1.7976931348623157e308, 0.0]]
+CASES += [(_RNG.normal(size=6) * s + c).tolist()
+          for s in (1, 10, 100, 300, 1e5) for c in (0, 1e3) for _ in range(6)]
+
+
+@pytest.mark.parametrize("z", CASES)
+def test_softmax_and_log_softmax_within_few_ulp(z: list[float]) -> None:
+    """Every entry within 3 ulp of mpmath, including inputs near +-1.8e308 and subnormal outputs."""
+    p_ref, lp_ref, _ = reference(z)
+    p, lp = softmax(z), log_softmax(z)
+    assert max(ulps(float(a), e) for a, e in zip(p, p_ref, strict=True)) <= 3
+    assert max(ulps(float(a), e) for a, e in zip(lp, lp_ref, strict=True)) <= 3
+
+
+@pytest.mark.parametrize("z", CASES)
+def test_logsumexp_within_few_ulp_of_its_terms(z: list[float]) -> None:
+    """LSE = m + log1p(S) is within 3 ulp of max(|m|, log1p S): relative where they do not cancel."""
+    _, _, lse = reference(z)
+    got = float(logsumexp(z))
+    m = max(z)
+    scale = max(abs(m), float(lse - m), abs(float(lse)))
+    if math.isinf(float(lse)) or abs(lse) >= mpmath.mpf(2) ** 1024:
+        assert got == float(np.finfo(float).max) or math.isinf(got)
+    else:
+        assert abs(mpmath.mpf(got) - lse) <= 3 * math.ulp(scale)
+
+
+def test_logsumexp_near_cancellation_is_bounded_absolutely() -> None:
+    """Where m < 0 nearly cancels log 2 the result is tiny; the error stays within an ulp of log 2."""
+    z = [-0.6931471805599453, -0.6931471805599453]
+    _, _, lse = reference(z)
+    assert abs(mpmath.mpf(float(logsumexp(z))) - lse) <= 2 * math.ulp(math.log(2))
+
+
+def test_naive_formula_fails_on_the_tables_inputs() -> None:
+    """The textbook formula gives NaN where e^z overflows or every term underflows."""
+    assert np.isnan(naive_softmax([1000.0, 1.0])[0])
+    assert np.all(np.isnan(naive_softmax([-1000.0, -1000.5])))
+
+
+def test_stability_rows_pinned() -> None:
+    """The page's table: values from exact e^{z_i - LSE} (hand-derived closed forms)."""
+    rows = stability_rows()
+    assert rows[0][2] == "NaN" and rows[0][3] == 1.0 and rows[1][3] == 0.0 and rows[1][5] == -999.0
+    p1 = 1 / (1 + math.exp(-0.5))  # (-1000, -1000.5): sigma(0.5)
+    assert_allclose([rows[2][3], rows[3][3]], [p1, 1 - p1], rtol=4.5e-16)
+    lse = math.log1p(math.exp(-0.5))
+    assert_allclose([rows[2][5], rows[3][5]], [-lse, -0.5 - lse], rtol=4.5e-16)
+    assert rows[5][5] == -800.0 and rows[5][4] == "3.66787e-348"
+    assert_allclose(rows[7][3], float(mpmath.exp(-710)), rtol=0, atol=5e-324)
+    assert rows[1][4] == "1.37979e-434"
+
+
+def test_axis_and_shape() -> None:
+    """Softmax along any axis: slices sum to 1; logsumexp drops the axis unless keepdims."""
+    z = np.arange(24.0).reshape(2, 3, 4)
+    for axis in (0, 1, 2, -1):
+        assert_allclose(softmax(z, axis=axis).sum(axis=axis), 1.0, rtol=1e-15)
+    assert logsumexp(z, axis=1).shape == (2, 4)
+    assert logsumexp(z, axis=1, keepdims=True).shape == (2, 1, 4)
+    # z - LSE cancels for the largest entry; log_softmax does not, so compare absolutely
+    assert_allclose(log_softmax(z, axis=0), z - logsumexp(z, axis=0, keepdims=True), rtol=0, atol=4e-15)
+
+
+def test_shift_invariance_numerically() -> None:
+    """Adding the same constant to every entry leaves softmax unchanged (exact shift: bit-identical)."""
+    z = np.array([0.25, -1.25, 2.0])  # z + 512 is exact, so the shifted inputs are the same numbers
+    assert np.array_equal(softmax(z + 512.0), softmax(z))
+
+
+@pytest.mark.parametrize(("z", "match"), [
+    ([np.nan, 1.0], "contains NaN"), ([np.inf, 1.0], r"\+inf"), ([-np.inf, -np.inf], "only -inf"),
+])
+def test_undefined_inputs_raise(z, match: str) -> None:
+    """NaN, +inf and all -inf slices have no softmax: a ValueError says which."""
+    with pytest.raises(ValueError, match=match):
+        softmax(z)
+    with pytest.raises(ValueError, match=match):
+        log_softmax(z)
+
+
+def test_logsumexp_infinities_and_minus_inf_entries() -> None:
+    """LSE is +inf with a +inf entry, -inf for all -inf; -inf entries get probability 0."""
+    assert logsumexp([np.inf, 0.0]) == np.inf and logsumexp([-np.inf, -np.inf]) == -np.inf
+    assert_allclose(softmax([-np.inf, 0.0]), [0.0, 1.0], rtol=0)
+    assert log_softmax([-np.inf, 0.0])[0] == -np.inf
+    with pytest.raises(ValueError, match="contains NaN"):
+        logsumexp([np.nan])
+
+
+@pytest.mark.parametrize(("z", "axis", "err"), [
+    (3.0, -1, ValueError), (np.zeros((2, 0)), -1, ValueError), ([1.0], 1, ValueError),
+    ([1.0], 0.5, TypeError), (["a"], -1, TypeError),
+])
+def test_bad_arguments(z, axis, err) -> None:
+    """Scalars, empty axes, bad axes and non-numbers are refused with a clear error."""
+    with pytest.raises(err):
+        softmax(z, axis=axis)
+
+
+def test_blocked_rows_match_row_by_row() -> None:
+    """Large inputs are processed in blocks of rows; the result equals the row-by-row computation."""
+    x = np.random.default_rng(5).normal(scale=30.0, size=(100, 1000))
+    expected = np.array([softmax(row) for row in x])
+    assert np.array_equal(softmax(x), expected)
+    assert np.array_equal(softmax(x.T, axis=0), expected.T)
+    assert np.array_equal(logsumexp(x), np.array([logsumexp(row) for row in x]))
+    assert np.array_equal(log_softmax(x), np.array([log_softmax(row) for row in x]))
