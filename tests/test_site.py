@@ -136,6 +136,24 @@ def test_false_derivation_fails_naming_page_derivation_and_step(mini_site) -> No
     assert "step 2 (drop the cross term)" in err
 
 
+def test_links_to_checks_resolve(mini_site) -> None:
+    """A page may link to a derivation printed by a block on another page; a wrong anchor fails."""
+    block = (
+        '```python exec="1" id="proved"\n'
+        "import sympy\n"
+        "from nnnotes import Derivation\n"
+        "x = sympy.Symbol('x', real=True)\n"
+        "print(Derivation((x + 1)**2, name='square').step(x**2 + 2*x + 1, 'expand').markdown())\n"
+        "```\n"
+    )
+    pages = {"index.md": GOOD + "\nSee [the proof](proof.md#check-square).\n", "proof.md": "# P\n\n" + block}
+    proc = mini_site(pages)
+    assert proc.returncode == 0, proc.stderr
+    pages["index.md"] = GOOD + "\nSee [the proof](proof.md#check-squares).\n"
+    proc = mini_site(pages)
+    assert proc.returncode != 0 and "check-squares" in proc.stderr
+
+
 def test_good_mini_site_builds(mini_site) -> None:
     """The mini-site machinery itself builds a correct page (so the failures above are real)."""
     proc = mini_site({"index.md": GOOD})

@@ -171,6 +171,9 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     html_text = _ERRATUM.sub(name_erratum, html_text)
     # Checks printed by executed blocks carry ids (check-...) that MkDocs' anchor validation cannot
     # see (block output is stashed HTML): register them so pages may link to a check.
+    # markdown-exec prefixes the ids in a block's output with the block's id; a check keeps the
+    # plain id `check-<name>` that the verification report links to.
+    html_text = re.sub(r'\bid="[^"\s]*?-(check-[^"\s]+)"', r'id="\1"', html_text)
     if page.present_anchor_ids is not None:
         page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
     verification.set_page(None)
