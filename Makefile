@@ -57,6 +57,7 @@ serve: install
 
 test: export NNNOTES_CACHE := $(if $(filter off,$(NNNOTES_CACHE)),off,verify)
 test: install $(BROWSER_STAMP)
+	$(BIN)/ruff check nnnotes tests
 	$(BIN)/python -m pytest
 
 doctest: install

@@ -142,8 +142,10 @@ def _typeset(html_text: str, page: str) -> str:
                     return m.group(0)
                 if store is not None:
                     store.put(key, out)
-            tag = "div" if display else "span"
-            return f'<{tag} class="arithmatex">{out}</{tag}>'
+            if display:
+                # a wide formula scrolls sideways: keyboard users must be able to focus it to scroll
+                return f'<div class="arithmatex" tabindex="0">{out}</div>'
+            return f'<span class="arithmatex">{out}</span>'
 
         return repl
 

@@ -1,0 +1,552 @@
+"""Visit pages in Debian's Chromium (driven by playwright) and judge what a reader would see.
+
+One `Session` per test session: one HTTP server, one browser, one asyncio loop. Every browser
+context blocks and counts each request that is not for 127.0.0.1/localhost, and collects console
+errors, page errors and failed local requests. A page is inspected by ``inspect.js`` (raw TeX,
+typeset formulas and their fonts, figures, colours of the text of figures, tables and formulas),
+checked by axe-core, and photographed. `Session.visit_all` does this for every page of the site,
+in the light palette and then the dark one; `Session.visit` for one page in a fresh context (the
+synthetic pages of the failure tests). Verdicts are plain functions of the data collected
+(`Visit.problems`), so the same code judges the real site and the synthetic pages.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import os
+import re
+import time
+from collections.abc import Awaitable, Callable, Coroutine
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, TypeVar
+from urllib.parse import urlsplit
+
+from playwright.async_api import (
+    Browser,
+    BrowserContext,
+    ConsoleMessage,
+    Page,
+    Playwright,
+    Request,
+    Response,
+    async_playwright,
+)
+
+from browser import contrast
+from browser.server import StaticServer
+
+__all__ = ["AXE_EXCLUSIONS", "CHECKS", "Session", "Visit", "synthetic_page"]
+
+#: Debian's chromium (``.ci/install-browser``); another build can be named in NNNOTES_CHROMIUM.
+CHROMIUM = os.environ.get("NNNOTES_CHROMIUM", "/usr/bin/chromium")
+#: Flags from ../shared/design/build-facts.md: no sandbox (containers), nothing phoned home.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+VIEWPORT = {"width": 1280, "height": 900}
+ROOT = Path(__file__).resolve().parents[2]
+AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
+INSPECT_JS = (Path(__file__).with_name("inspect.js")).read_text(encoding="utf-8")
+
+#: axe findings that come from Material's own page chrome and cannot be fixed from the site's
+#: content or stylesheet: (rule id, CSS selector the offending element matches, why). Only elements
+#: matching the selector are excused; the same rule anywhere else still fails.
+AXE_EXCLUSIONS: list[tuple[str, str, str]] = [
+    (
+        "aria-dialog-name",
+        "div.md-search[role=dialog]",
+        "Material's search overlay is <div role=dialog> without a name (partials/search.html); "
+        "naming it needs a theme override (theme.custom_dir) or a script",
+    ),
+    (
+        "scrollable-region-focusable",
+        "div.md-typeset__scrollwrap",
+        "Material's script wraps every table in a scroll container without tabindex; a wide "
+        "table then scrolls but cannot take the keyboard focus; fixing it needs a script",
+    ),
+]
+#: Formulas of a page that axe-core inspects (the others are replaced by boxes first, see
+#: `Session._thin_math`).
+AXE_MATH_SAMPLE = 5
+
+#: The checks made on every page, by name (the keys of `Visit.problems`).
+CHECKS = ("offsite", "errors", "math", "figures", "contrast", "axe")
+
+T = TypeVar("T")
+
+
+def is_local(url: str) -> bool:
+    """Whether a request stays on this machine (data: and blob: URLs never leave the page)."""
+    parts = urlsplit(url)
+    if parts.scheme in ("data", "blob", "about"):
+        return True
+    return parts.scheme in ("http", "https") and parts.hostname in LOCAL_HOSTS
+
+
+@dataclass
+class Visit:
+    """What one visit of one page collected."""
+
+    url: str
+    scheme: str
+    blocked: list[str] = field(default_factory=list)
+    console_errors: list[str] = field(default_factory=list)
+    page_errors: list[str] = field(default_factory=list)
+    failed_requests: list[str] = field(default_factory=list)
+    data: dict[str, Any] = field(default_factory=dict)
+    axe: list[dict[str, Any]] = field(default_factory=list)
+    static_figures: int = 0
+    static_katex: int = 0
+    seconds: float = 0.0
+
+    def problems(self) -> dict[str, list[str]]:
+        """Every check's findings (empty lists when the page passes)."""
+        return {
+            "offsite": [f"blocked request to {u}" for u in self.blocked],
+            "errors": [f"console error: {m}" for m in self.console_errors]
+            + [f"page error: {m}" for m in self.page_errors]
+            + [f"failed request: {m}" for m in self.failed_requests],
+            "math": math_problems(self.data, self.static_katex),
+            "figures": figure_problems(self.data, self.static_figures),
+            "contrast": contrast_problems(self.data),
+            "axe": [
+                f"axe {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'][:5])}"
+                for v in self.axe
+            ],
+        }
+
+
+def math_problems(data: dict[str, Any], static_katex: int | None = None) -> list[str]:
+    """Raw TeX left on the page, formulas not typeset, KaTeX fonts not loaded."""
+    out = [f"raw TeX in the text: {t!r}" for t in data["rawTex"]]
+    out += [f"formula not typeset: {t!r}" for t in data["untypeset"]]
+    if static_katex is not None and data["katex"] != static_katex:
+        out.append(f"{data['katex']} typeset formulas shown, {static_katex} in the page's HTML")
+    if data["katex"] or data["arithmatex"]:
+        loaded = {f["family"] for f in data["fonts"] if f["status"] == "loaded"}
+        out += [f"math font failed to load: {f}" for f in data["fonts"] if f["status"] == "error"]
+        if "KaTeX_Main" not in loaded:
+            out.append(f"KaTeX_Main font not loaded (math fonts: {data['fonts']})")
+        if not data["katexFamily"] or not data["katexFamily"].lstrip("\"'").startswith("KaTeX"):
+            out.append(f"math is not set in KaTeX's fonts: font-family {data['katexFamily']!r}")
+    return out
+
+
+def figure_problems(data: dict[str, Any], static_figures: int | None = None) -> list[str]:
+    """Figures missing, invisible, or without an accessible name."""
+    figures = data["figures"]
+    out = []
+    if static_figures is not None and len(figures) != static_figures:
+        out.append(f"{len(figures)} figures shown, {static_figures} in the page's HTML")
+    for i, f in enumerate(figures, 1):
+        name = f["label"] or f["title"]
+        where = f"figure {i} ({name[:50]!r})"
+        if not name:
+            out.append(f"{where}: no accessible name (aria-label or <title>)")
+        if f["role"] != "img":
+            out.append(f"{where}: role is {f['role']!r}, not 'img'")
+        if not (f["width"] > 0 and f["height"] > 0 and f["visible"]):
+            out.append(f"{where}: not visible ({f['width']:.0f} x {f['height']:.0f} px)")
+    return out
+
+
+def contrast_problems(data: dict[str, Any], minimum: float = contrast.MIN_RATIO) -> list[str]:
+    """Text of figures and tables below ``minimum`` contrast against its effective background."""
+    out = []
+    for s in data["samples"]:
+        if s["bgImage"]:
+            out.append(f"{s['where']} text {s['text']!r}: on a background image, contrast unknown")
+            continue
+        r = contrast.text_ratio(s["fg"], s["opacity"], s["layers"], data["canvas"])
+        if r < minimum:
+            bg = contrast.effective_background(s["layers"], data["canvas"])
+            out.append(
+                f"{s['where']} text {s['text']!r} ({s['count']}x): contrast {r:.2f} < {minimum} "
+                f"(text rgba{tuple(s['fg'])} x opacity {s['opacity']:g} on rgb{tuple(round(c) for c in bg)})"
+            )
+    return out
+
+
+def synthetic_page(template: str, body: str, *, title: str = "Synthetic", head: str = "",
+                   drop: str | None = None) -> str:
+    """A page of the site's theme with ``body`` as its article.
+
+    ``template`` is a built page one folder deep (its relative links then work from any other
+    folder one deep); ``head`` is added to ``<head>``; a ``drop`` pattern is removed (e.g. the
+    KaTeX stylesheet's ``<link>``).
+    """
+    page, n = re.subn(
+        r'(<article class="md-content__inner md-typeset">).*?(</article>)',
+        lambda m: m.group(1) + body + m.group(2),
+        template,
+        count=1,
+        flags=re.S,
+    )
+    if n != 1:
+        raise ValueError("template has no Material <article>")
+    page = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", page, count=1, flags=re.S)
+    page = page.replace("</head>", head + "</head>", 1)
+    if drop:
+        page = re.sub(drop, "", page)
+    return page
+
+
+@dataclass
+class _Tab:
+    context: BrowserContext
+    page: Page
+    visit: Visit
+
+
+class Session:
+    """A served site and one Chromium, for a whole test session.
+
+    Parameters
+    ----------
+    site : Path
+        The built site.
+    overlay : Path
+        Folder for synthetic pages (served beside the site's pages).
+    prefix : str
+        URL path of the site (the path of ``site_url``).
+    screenshots : Path
+        Where `visit` saves screenshots (``<scheme>/<page>.png``).
+    """
+
+    def __init__(self, site: Path, overlay: Path, prefix: str, screenshots: Path) -> None:
+        self.site = site
+        self.overlay = overlay
+        self.screenshots = screenshots
+        self.server = StaticServer(site, overlay, prefix)
+        self.base = self.server.base
+        self.loop = asyncio.new_event_loop()
+        self._pw: Playwright | None = None
+        self.browser: Browser | None = None
+        self._axe = AXE_JS.read_text(encoding="utf-8")
+
+    def __enter__(self) -> Session:
+        self.server.__enter__()
+        try:
+            self.run(self._start())
+        except BaseException:
+            self.__exit__(None, None, None)
+            raise
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        try:
+            self.run(self._stop())
+        finally:
+            self.loop.close()
+            self.server.__exit__(None, None, None)
+
+    async def _start(self) -> None:
+        self._pw = await async_playwright().start()
+        self.browser = await self._pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+
+    async def _stop(self) -> None:
+        if self.browser is not None:
+            await self.browser.close()
+        if self._pw is not None:
+            await self._pw.stop()
+
+    def run(self, coro: Coroutine[Any, Any, T]) -> T:
+        """Run a coroutine on the session's loop."""
+        return self.loop.run_until_complete(coro)
+
+    # --- pages ---------------------------------------------------------------------------------
+
+    def pages(self) -> list[str]:
+        """Paths (relative to the site's URL) of every HTML page of the built site."""
+        out = []
+        for f in sorted(self.site.rglob("*.html")):
+            rel = f.relative_to(self.site).as_posix()
+            out.append(rel.removesuffix("index.html"))
+        return out
+
+    def file_for(self, path: str) -> Path:
+        """The served file of page ``path`` (overlay first)."""
+        path = path.split("#")[0]
+        rel = path + "index.html" if path == "" or path.endswith("/") else path
+        over = self.overlay / rel
+        return over if over.is_file() else self.site / rel
+
+    def add_page(self, name: str, body: str, **kw: Any) -> str:
+        """Write a synthetic page ``<name>/`` in the site's theme; return its path."""
+        kw.setdefault("title", name)
+        template = next(p for p in sorted(self.site.glob("*/index.html")) if "<article" in p.read_text())
+        folder = self.overlay / name
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "index.html").write_text(
+            synthetic_page(template.read_text(encoding="utf-8"), body, **kw), encoding="utf-8"
+        )
+        return f"{name}/"
+
+    def screenshot_path(self, path: str, scheme: str) -> Path:
+        """``<screenshots>/<scheme>/<page>.png``, the page's path flattened."""
+        name = path.removesuffix("/").removesuffix(".html").replace("/", "-") or "index"
+        return self.screenshots / scheme / f"{name}.png"
+
+    # --- visiting ------------------------------------------------------------------------------
+
+    async def _tab(self, scheme: str) -> _Tab:
+        """A fresh browser context with one page, recording into its `_Tab.visit`."""
+        assert self.browser is not None
+        context = await self.browser.new_context(
+            color_scheme=scheme, viewport=VIEWPORT, service_workers="block"
+        )
+        tab = _Tab(context, await context.new_page(), Visit(url="", scheme=scheme))
+
+        async def route(r: Any) -> None:
+            if is_local(r.request.url):
+                await r.continue_()
+            else:
+                tab.visit.blocked.append(r.request.url)
+                await r.abort("blockedbyclient")
+
+        def console(msg: ConsoleMessage) -> None:
+            if msg.type == "error":
+                tab.visit.console_errors.append(msg.text)
+
+        def response(resp: Response) -> None:
+            if resp.status >= 400 and is_local(resp.url):
+                tab.visit.failed_requests.append(f"{resp.status} {resp.url}")
+
+        def failed(req: Request) -> None:
+            # ERR_ABORTED: cut short by leaving the page, not broken (a missing file is a 404)
+            if is_local(req.url) and req.failure != "net::ERR_ABORTED":
+                tab.visit.failed_requests.append(f"{req.failure} {req.url}")
+
+        await context.route("**/*", route)
+        tab.page.on("console", console)
+        tab.page.on("pageerror", lambda err: tab.visit.page_errors.append(str(err)))
+        tab.page.on("response", response)
+        tab.page.on("requestfailed", failed)
+        return tab
+
+    async def inspect(self, page: Page) -> dict[str, Any]:
+        """Run ``inspect.js`` in ``page``."""
+        return await page.evaluate(INSPECT_JS)
+
+    async def axe(self, page: Page, rules: tuple[str, ...] = ()) -> list[dict[str, Any]]:
+        """Serious and critical axe-core violations of ``page``, minus `AXE_EXCLUSIONS`.
+
+        ``rules`` restricts the run to these rule ids (all rules when empty).
+        """
+        if not await page.evaluate("typeof window.axe === 'object'"):
+            await page.add_script_tag(content=self._axe)
+        return await page.evaluate(
+            """async ([rules, excused]) => {
+                // no preload: axe would fetch every stylesheet again for one rarely relevant rule
+                const options = {resultTypes: ["violations"], preload: false};
+                if (rules.length) options.runOnly = {type: "rule", values: rules};
+                const found = (await axe.run(document, options)).violations;
+                const out = [];
+                for (const v of found) {
+                    const targets = v.nodes
+                        .filter((n) => n.impact === "serious" || n.impact === "critical")
+                        .filter((n) => {
+                            const el = document.querySelector(n.target[0]);
+                            return !excused.some(([id, sel]) => id === v.id && el && el.matches(sel));
+                        })
+                        .map((n) => n.target.join(" "));
+                    if (targets.length) out.push({id: v.id, impact: v.impact, help: v.help, targets});
+                }
+                return out;
+            }""",
+            [list(rules), [[r, sel] for r, sel, _ in AXE_EXCLUSIONS]],
+        )
+
+    def _static(self, path: str, visit: Visit) -> None:
+        html = self.file_for(path).read_text(encoding="utf-8")
+        visit.static_figures = len(re.findall(r'<svg\b[^>]*\bclass="[^"]*\bnn-figure\b', html))
+        visit.static_katex = len(re.findall(r'class="katex"', html))
+
+    async def _look(self, tab: _Tab, path: str, *, axe: bool | tuple[str, ...],
+                    screenshot: bool) -> None:
+        """Inspect the page shown in ``tab`` into ``tab.visit``; axe; screenshot."""
+        visit, page = tab.visit, tab.page
+        visit.data = await self.inspect(page)
+        if axe:
+            visit.axe = await self.axe(page, () if axe is True else axe)
+        if screenshot:
+            target = self.screenshot_path(path, visit.scheme)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            await page.screenshot(path=target, full_page=True, animations="disabled")
+
+    def _record(self, tab: _Tab, path: str, scheme: str) -> Visit:
+        visit = tab.visit = Visit(url=self.base + path, scheme=scheme)
+        self._static(path, visit)
+        return visit
+
+    async def visit(self, path: str, scheme: str = "light", *, axe: bool | tuple[str, ...] = True,
+                    screenshot: bool = False,
+                    then: Callable[[Page, Visit], Awaitable[None]] | None = None) -> Visit:
+        """Load page ``path`` in a fresh context that prefers the ``scheme`` palette; inspect it.
+
+        ``axe`` is True (every rule), False, or the rule ids to run. ``then`` runs after the
+        inspection (e.g. instant navigation), before the context closes.
+        """
+        tab = await self._tab(scheme)
+        try:
+            visit = self._record(tab, path, scheme)
+            await tab.page.goto(visit.url, wait_until="load")
+            await self._look(tab, path, axe=axe, screenshot=screenshot)
+            if then is not None:
+                await then(tab.page, visit)
+            return visit
+        finally:
+            await tab.context.close()
+
+    async def visit_all(self, paths: list[str], *, dark_axe: tuple[str, ...] = (),
+                        parallel: int = 2, screenshot: bool = False) -> dict[tuple[str, str], Visit]:
+        """Visit every page in the light palette, then switch it to the dark one in place.
+
+        The switch is the reader's: a click on the palette toggle (no reload). Each palette is
+        inspected and photographed; then axe-core runs, every rule in the light palette and only
+        ``dark_axe`` (the rules a palette can change) in the dark one, on the page with all but
+        `AXE_MATH_SAMPLE` formulas replaced by empty boxes of the same size (see `_thin_math`).
+        ``parallel`` tabs share the pages; a tab goes from page to page with the browser's cache,
+        as a reader does. Material's search worker is not started here (it would index the whole
+        site again on every page); `search` exercises it.
+        """
+        results: dict[tuple[str, str], Visit] = {}
+        queue: asyncio.Queue[str] = asyncio.Queue()
+        # longest first, so that the tabs finish together
+        for p in sorted(paths, key=lambda p: -self.file_for(p).stat().st_size):
+            queue.put_nowait(p)
+
+        async def palette(page: Page, index: int, scheme: str) -> None:
+            await page.locator(f'label[for="__palette_{index}"]').click()
+            await page.wait_for_selector(f'body[data-md-color-scheme="{scheme}"]', state="attached")
+
+        async def worker() -> None:
+            tab = await self._tab("light")
+            await tab.context.route(
+                "**/assets/javascripts/workers/search.*.js",
+                lambda r: r.fulfill(body="", content_type="text/javascript"),
+            )
+            try:
+                while not queue.empty():
+                    path = queue.get_nowait()
+                    began = time.perf_counter()
+                    light = self._record(tab, path, "light")
+                    await tab.page.goto(light.url, wait_until="load")
+                    await self._look(tab, path, axe=False, screenshot=screenshot)
+                    # the palette's colours at once, not after Material's transitions
+                    await tab.page.add_style_tag(content="* { transition: none !important; }")
+                    dark = self._record(tab, path, "dark")
+                    await palette(tab.page, 1, "slate")
+                    await self._look(tab, path, axe=False, screenshot=screenshot)
+                    await self._thin_math(tab.page)
+                    dark.axe = await self.axe(tab.page, dark_axe)
+                    await palette(tab.page, 0, "default")
+                    tab.visit = light
+                    light.axe = await self.axe(tab.page)
+                    # forget the palette chosen (Material remembers it), and leave the page, so
+                    # that requests still running are not counted for the next one
+                    await tab.page.evaluate("localStorage.clear()")
+                    await tab.page.goto("about:blank")
+                    light.seconds = dark.seconds = (time.perf_counter() - began) / 2
+                    results[path, "light"], results[path, "dark"] = light, dark
+            finally:
+                await tab.context.close()
+
+        await asyncio.gather(*(worker() for _ in range(parallel)))
+        return {(p, s): results[p, s] for p in paths for s in ("light", "dark")}
+
+    async def _thin_math(self, page: Page) -> int:
+        """Replace all formulas but the first `AXE_MATH_SAMPLE` by empty boxes of their size.
+
+        axe-core's time grows with the number of elements, and KaTeX spends dozens on every
+        formula (a chapter has over 10 000): with them axe takes seconds per page, without them
+        a tenth of that. The formulas kept show axe KaTeX's markup; the boxes keep the layout
+        and hold a word, so a derivation too wide for its column still overflows with content
+        in it (and is still judged). Every formula is checked by `math_problems` and
+        `contrast_problems` before this. Return the number of formulas replaced.
+        """
+        return await page.evaluate(
+            """(keep) => {
+                const all = Array.from(document.querySelectorAll(".katex")).slice(keep);
+                // a display formula is a block as wide as its column; what it shows may be wider
+                const range = document.createRange();
+                const sizes = all.map((k) => {
+                    const box = k.getBoundingClientRect();
+                    const shown = k.querySelector(".katex-html");
+                    if (!shown) return [box.width, box.height];
+                    range.selectNodeContents(shown);
+                    return [Math.max(box.width, range.getBoundingClientRect().width), box.height];
+                });
+                all.forEach((k, i) => {
+                    // a word at its right end, where the formula ends: axe judges a scrolling
+                    // region only if some content lies outside its visible part
+                    const box = document.createElement("span");
+                    box.textContent = "formula";
+                    box.style.cssText = `display:inline-block;white-space:nowrap;text-align:right;` +
+                        `width:${sizes[i][0]}px;height:${sizes[i][1]}px`;
+                    k.replaceWith(box);
+                });
+                return all.length;
+            }""",
+            AXE_MATH_SAMPLE,
+        )
+
+    # --- interactions ----------------------------------------------------------------------------
+
+    async def navigate(self, start: str, target: str, scheme: str = "dark") -> dict[str, Any]:
+        """Open ``start``, click its first visible link to ``target``, inspect, go back, inspect.
+
+        Returns the visits' data and whether the JavaScript state of the first page survived each
+        move (it does only when the site's instant navigation swapped the content in place).
+        """
+        result: dict[str, Any] = {}
+
+        async def move(page: Page, visit: Visit) -> None:
+            await page.evaluate("window.__nnKept = 'kept'")
+            title = await page.title()
+            name = target.rstrip("/").rsplit("/", 1)[-1]
+            await page.locator(f'a[href$="{name}/"]:visible').first.click()
+            await page.wait_for_url(self.base + target)
+            await page.wait_for_function("t => document.title !== t", arg=title)
+            result["after"] = await self.inspect(page)
+            result["kept_after"] = await page.evaluate("window.__nnKept === 'kept'")
+            await page.go_back()
+            await page.wait_for_function("t => document.title === t", arg=title)
+            result["back"] = await self.inspect(page)
+            result["kept_back"] = await page.evaluate("window.__nnKept === 'kept'")
+
+        visit = await self.visit(start, scheme, axe=False, then=move)
+        result["visit"] = visit
+        target_visit = Visit(url=self.base + target, scheme=scheme)
+        self._static(target, target_visit)
+        result["static_target"] = target_visit
+        return result
+
+    async def search(self, query: str, scheme: str = "light") -> tuple[list[str], Visit]:
+        """Type ``query`` into the site's search box; return the result links and the visit."""
+        hrefs: list[str] = []
+
+        async def search(page: Page, visit: Visit) -> None:
+            box = page.locator("input.md-search__input")
+            await box.click()
+            # the whole query at once (one input event), then a key release, which Material
+            # also listens to: no result list for a partial query can be read by mistake
+            await box.fill(query)
+            await box.press("End")
+            # the worker answers asynchronously; the count line leaves its placeholder
+            await page.wait_for_function(
+                """() => /matching/.test(
+                       document.querySelector('.md-search-result__meta')?.textContent ?? '')"""
+            )
+            links = page.locator(".md-search-result__list a.md-search-result__link")
+            hrefs.extend([await a.get_attribute("href") or "" for a in await links.all()])
+
+        visit = await self.visit("", scheme, axe=False, then=search)
+        return hrefs, visit
