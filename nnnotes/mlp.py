@@ -402,6 +402,8 @@ def latex_value(v: Any) -> str:
     sympy prints $e^{-36} / (1 + e^{-36})$ as $1 / ((e^{-36} + 1) e^{36})$; this keeps
     the form a reader derives by hand.
 
+    Examples
+    --------
     >>> x = sympy.exp(-36) / (1 + sympy.exp(-36))
     >>> latex_value(x), latex_value(sympy.Integer(54))
     ('\\frac{e^{-36}}{e^{-36} + 1}', '54')

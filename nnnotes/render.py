@@ -35,6 +35,8 @@ INK = "#010203"
 def format_number(v: Any, digits: int = 6) -> str:
     """Format a number for a table: integers as they are, floats to ``digits`` significant digits.
 
+    Examples
+    --------
     >>> format_number(3), format_number(0.1 + 0.2), format_number(1e-300), format_number(True)
     ('3', '0.3', '1e-300', 'True')
     """

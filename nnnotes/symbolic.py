@@ -66,6 +66,8 @@ class sigma(sympy.Function):  # noqa: N801  (named as in the maths)
 class relu(sympy.Function):  # noqa: N801
     r"""The rectifier $\operatorname{ReLU}(x) = \max(0, x)$ as a sympy function.
 
+    Examples
+    --------
     >>> x = sympy.Symbol("x", real=True)
     >>> relu(x).rewrite(sympy.Max)
     Max(0, x)

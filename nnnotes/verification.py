@@ -102,6 +102,8 @@ _PAGE: list[str | None] = [None]
 def slug(name: str) -> str:
     """Return a lower-case, dash-separated form of ``name`` usable as an HTML id.
 
+    Examples
+    --------
     >>> slug("Sigmoid symmetry (6.1a)")
     'sigmoid-symmetry-6-1a'
     """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -158,3 +159,60 @@ def test_good_mini_site_builds(mini_site) -> None:
     """The mini-site machinery itself builds a correct page (so the failures above are real)."""
     proc = mini_site({"index.md": GOOD})
     assert proc.returncode == 0, proc.stderr
+
+
+TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
+
+
+def _formula_texts(site: Path) -> set[str]:
+    """The readable text (MathML, spaces removed) of every typeset formula of the site."""
+    out = set()
+    for html in site.rglob("*.html"):
+        page = html.read_text(encoding="utf-8")
+        for m in re.finditer(r'<span class="katex-mathml">(.*?)</span>', page, re.S):
+            mathml = re.sub(r"<annotation\b.*?</annotation>", "", m.group(1), flags=re.S)
+            out.add("".join(re.sub(r"<[^>]+>", "", mathml).split()))
+    return out
+
+
+def search_index_problems(docs: list[dict], formulas: set[str]) -> list[str]:
+    """TeX commands in the indexed prose (code excepted), and formulas indexed twice in a row."""
+    out = []
+    for doc in docs:
+        prose = re.sub(r"<pre>.*?</pre>|<code>.*?</code>", "", doc["text"], flags=re.S)
+        out += [f"{doc['location']}: TeX {m.group(0)!r} in the index" for m in TEX_COMMAND.finditer(prose)]
+        flat = "".join(prose.split())
+        out += [f"{doc['location']}: formula {f!r} twice in a row" for f in formulas
+                if len(f) >= 3 and f + f in flat]
+    return out
+
+
+def test_search_index_holds_each_formula_once_as_readable_text(built_site: Path) -> None:
+    """The search index has no TeX and no formula twice in a row; the formulas' text is in it."""
+    docs = json.loads((built_site / "search" / "search_index.json").read_text(encoding="utf-8"))["docs"]
+    formulas = _formula_texts(built_site)
+    assert len(formulas) > 100
+    assert search_index_problems(docs, formulas) == []
+    flat = "".join("".join(d["text"] for d in docs).split())
+    assert "x=(3,1,−1)" in formulas and "x=(3,1,−1)" in flat
+
+
+def test_search_index_check_catches_tex_and_doubled_formulas() -> None:
+    """KaTeX's three copies of a formula (MathML text, TeX, HTML text) are caught by the check."""
+    docs = [
+        {"location": "p/", "text": "<p>The input x=(3,1,−1)x = (3, 1, -1)x=(3,1,−1) and \\frac{1}{2}.</p>"},
+        {"location": "q/", "text": "<p>Code is code: <code>\\frac</code></p>"},
+    ]
+    found = search_index_problems(docs, {"x=(3,1,−1)"})
+    assert found == ["p/: TeX '\\\\frac' in the index", "p/: formula 'x=(3,1,−1)' twice in a row"]
+
+
+def test_every_docstring_example_renders_as_code(built_site: Path) -> None:
+    """No ``>>>`` of a docstring example is left outside a code block in the API reference."""
+    offenders = []
+    for html in (built_site / "reference").rglob("index.html"):
+        text = html.read_text(encoding="utf-8")
+        text = re.sub(r"<pre\b.*?</pre>|<code\b.*?</code>", "", text, flags=re.S)
+        if "&gt;&gt;&gt;" in text:
+            offenders.append(html.parent.name)
+    assert offenders == []

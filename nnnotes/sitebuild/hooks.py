@@ -28,7 +28,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnnotes import verification
-from nnnotes.sitebuild import cache
+from nnnotes.sitebuild import a11y, cache
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
@@ -95,6 +95,7 @@ def on_pre_build(config: Any) -> None:
     if _STATE["katex"] is None:
         _STATE["katex"] = KatexRenderer()
     _STATE["formulas"] = cache.formula_store(_katex_salt())
+    _STATE["visual"] = a11y.VisualStore()
 
 
 def _katex_salt() -> str:
@@ -142,9 +143,10 @@ def _typeset(html_text: str, page: str) -> str:
                     return m.group(0)
                 if store is not None:
                     store.put(key, out)
+            out = a11y.hide_visual(out, _STATE["visual"])
             if display:
                 # a wide formula scrolls sideways: keyboard users must be able to focus it to scroll
-                return f'<div class="arithmatex" tabindex="0">{out}</div>'
+                return f'<div class="arithmatex" {a11y.FORMULA_ATTRS}>{out}</div>'
             return f'<span class="arithmatex">{out}</span>'
 
         return repl
@@ -179,7 +181,12 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     if page.present_anchor_ids is not None:
         page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
     verification.set_page(None)
-    return _typeset(html_text, src)
+    return _typeset(a11y.label_tables(html_text), src)
+
+
+def on_post_page(output: str, page: Any, config: Any) -> str:
+    """Put back the formulas' HTML copies, left out of the content while search indexed it."""
+    return a11y.restore_visual(output, _STATE["visual"])
 
 
 def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:

@@ -55,6 +55,8 @@ def write_config(folder: Path, pages: dict[str, str], *, relax_links: bool = Fal
     cfg["docs_dir"] = str(docs)
     cfg["nav"] = list(pages)
     cfg["hooks"] = [str(ROOT / h) for h in cfg["hooks"]]
+    if cfg["theme"].get("custom_dir"):
+        cfg["theme"]["custom_dir"] = str(ROOT / cfg["theme"]["custom_dir"])
     for plugin in cfg["plugins"]:
         if isinstance(plugin, dict) and "mkdocstrings" in plugin:
             plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]

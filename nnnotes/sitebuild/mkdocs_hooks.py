@@ -10,5 +10,6 @@ from nnnotes.sitebuild.hooks import (  # noqa: F401
     on_page_content,
     on_page_markdown,
     on_post_build,
+    on_post_page,
     on_pre_build,
 )

@@ -113,6 +113,7 @@ async () => {
 
   return {
     scheme: document.body.getAttribute("data-md-color-scheme"),
+    width: window.innerWidth,
     title: document.title,
     rawTex,
     untypeset,

@@ -5,9 +5,10 @@ context blocks and counts each request that is not for 127.0.0.1/localhost, and 
 errors, page errors and failed local requests. A page is inspected by ``inspect.js`` (raw TeX,
 typeset formulas and their fonts, figures, colours of the text of figures, tables and formulas),
 checked by axe-core, and photographed. `Session.visit_all` does this for every page of the site,
-in the light palette and then the dark one; `Session.visit` for one page in a fresh context (the
-synthetic pages of the failure tests). Verdicts are plain functions of the data collected
-(`Visit.problems`), so the same code judges the real site and the synthetic pages.
+in the light palette and then the dark one, at one of the `VIEWPORTS` (a desktop and a phone);
+`Session.visit` for one page in a fresh context (the synthetic pages of the failure tests).
+Verdicts are plain functions of the data collected (`Visit.problems`), so the same code judges the
+real site and the synthetic pages.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ from playwright.async_api import (
 from browser import contrast
 from browser.server import StaticServer
 
-__all__ = ["AXE_EXCLUSIONS", "CHECKS", "Session", "Visit", "synthetic_page"]
+__all__ = ["CHECKS", "VIEWPORTS", "Session", "Visit", "synthetic_page"]
 
 #: Debian's chromium (``.ci/install-browser``); another build can be named in NNNOTES_CHROMIUM.
 CHROMIUM = os.environ.get("NNNOTES_CHROMIUM", "/usr/bin/chromium")
@@ -50,28 +51,15 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-VIEWPORT = {"width": 1280, "height": 900}
+#: The viewports every page is judged at: a desktop and a phone (an iPhone 12-15 in CSS pixels).
+VIEWPORTS: dict[str, dict[str, int]] = {
+    "desktop": {"width": 1280, "height": 900},
+    "phone": {"width": 390, "height": 844},
+}
 ROOT = Path(__file__).resolve().parents[2]
 AXE_JS = ROOT / "node_modules" / "axe-core" / "axe.min.js"
 INSPECT_JS = (Path(__file__).with_name("inspect.js")).read_text(encoding="utf-8")
 
-#: axe findings that come from Material's own page chrome and cannot be fixed from the site's
-#: content or stylesheet: (rule id, CSS selector the offending element matches, why). Only elements
-#: matching the selector are excused; the same rule anywhere else still fails.
-AXE_EXCLUSIONS: list[tuple[str, str, str]] = [
-    (
-        "aria-dialog-name",
-        "div.md-search[role=dialog]",
-        "Material's search overlay is <div role=dialog> without a name (partials/search.html); "
-        "naming it needs a theme override (theme.custom_dir) or a script",
-    ),
-    (
-        "scrollable-region-focusable",
-        "div.md-typeset__scrollwrap",
-        "Material's script wraps every table in a scroll container without tabindex; a wide "
-        "table then scrolls but cannot take the keyboard focus; fixing it needs a script",
-    ),
-]
 #: Formulas of a page that axe-core inspects (the others are replaced by boxes first, see
 #: `Session._thin_math`).
 AXE_MATH_SAMPLE = 5
@@ -96,6 +84,7 @@ class Visit:
 
     url: str
     scheme: str
+    viewport: str = "desktop"
     blocked: list[str] = field(default_factory=list)
     console_errors: list[str] = field(default_factory=list)
     page_errors: list[str] = field(default_factory=list)
@@ -289,20 +278,21 @@ class Session:
         )
         return f"{name}/"
 
-    def screenshot_path(self, path: str, scheme: str) -> Path:
-        """``<screenshots>/<scheme>/<page>.png``, the page's path flattened."""
+    def screenshot_path(self, path: str, scheme: str, viewport: str = "desktop") -> Path:
+        """``<screenshots>/<scheme>[-phone]/<page>.png``, the page's path flattened."""
         name = path.removesuffix("/").removesuffix(".html").replace("/", "-") or "index"
-        return self.screenshots / scheme / f"{name}.png"
+        folder = scheme if viewport == "desktop" else f"{scheme}-{viewport}"
+        return self.screenshots / folder / f"{name}.png"
 
     # --- visiting ------------------------------------------------------------------------------
 
-    async def _tab(self, scheme: str) -> _Tab:
+    async def _tab(self, scheme: str, viewport: str = "desktop") -> _Tab:
         """A fresh browser context with one page, recording into its `_Tab.visit`."""
         assert self.browser is not None
         context = await self.browser.new_context(
-            color_scheme=scheme, viewport=VIEWPORT, service_workers="block"
+            color_scheme=scheme, viewport=VIEWPORTS[viewport], service_workers="block"
         )
-        tab = _Tab(context, await context.new_page(), Visit(url="", scheme=scheme))
+        tab = _Tab(context, await context.new_page(), Visit(url="", scheme=scheme, viewport=viewport))
 
         async def route(r: Any) -> None:
             if is_local(r.request.url):
@@ -336,14 +326,14 @@ class Session:
         return await page.evaluate(INSPECT_JS)
 
     async def axe(self, page: Page, rules: tuple[str, ...] = ()) -> list[dict[str, Any]]:
-        """Serious and critical axe-core violations of ``page``, minus `AXE_EXCLUSIONS`.
+        """Serious and critical axe-core violations of ``page`` (none is excused).
 
         ``rules`` restricts the run to these rule ids (all rules when empty).
         """
         if not await page.evaluate("typeof window.axe === 'object'"):
             await page.add_script_tag(content=self._axe)
         return await page.evaluate(
-            """async ([rules, excused]) => {
+            """async (rules) => {
                 // no preload: axe would fetch every stylesheet again for one rarely relevant rule
                 const options = {resultTypes: ["violations"], preload: false};
                 if (rules.length) options.runOnly = {type: "rule", values: rules};
@@ -352,16 +342,12 @@ class Session:
                 for (const v of found) {
                     const targets = v.nodes
                         .filter((n) => n.impact === "serious" || n.impact === "critical")
-                        .filter((n) => {
-                            const el = document.querySelector(n.target[0]);
-                            return !excused.some(([id, sel]) => id === v.id && el && el.matches(sel));
-                        })
                         .map((n) => n.target.join(" "));
                     if (targets.length) out.push({id: v.id, impact: v.impact, help: v.help, targets});
                 }
                 return out;
             }""",
-            [list(rules), [[r, sel] for r, sel, _ in AXE_EXCLUSIONS]],
+            list(rules),
         )
 
     def _static(self, path: str, visit: Visit) -> None:
@@ -377,26 +363,27 @@ class Session:
         if axe:
             visit.axe = await self.axe(page, () if axe is True else axe)
         if screenshot:
-            target = self.screenshot_path(path, visit.scheme)
+            target = self.screenshot_path(path, visit.scheme, visit.viewport)
             target.parent.mkdir(parents=True, exist_ok=True)
             await page.screenshot(path=target, full_page=True, animations="disabled")
 
-    def _record(self, tab: _Tab, path: str, scheme: str) -> Visit:
-        visit = tab.visit = Visit(url=self.base + path, scheme=scheme)
+    def _record(self, tab: _Tab, path: str, scheme: str, viewport: str = "desktop") -> Visit:
+        visit = tab.visit = Visit(url=self.base + path, scheme=scheme, viewport=viewport)
         self._static(path, visit)
         return visit
 
     async def visit(self, path: str, scheme: str = "light", *, axe: bool | tuple[str, ...] = True,
-                    screenshot: bool = False,
+                    screenshot: bool = False, viewport: str = "desktop",
                     then: Callable[[Page, Visit], Awaitable[None]] | None = None) -> Visit:
         """Load page ``path`` in a fresh context that prefers the ``scheme`` palette; inspect it.
 
-        ``axe`` is True (every rule), False, or the rule ids to run. ``then`` runs after the
-        inspection (e.g. instant navigation), before the context closes.
+        ``axe`` is True (every rule), False, or the rule ids to run; ``viewport`` a key of
+        `VIEWPORTS`. ``then`` runs after the inspection (e.g. instant navigation), before the
+        context closes.
         """
-        tab = await self._tab(scheme)
+        tab = await self._tab(scheme, viewport)
         try:
-            visit = self._record(tab, path, scheme)
+            visit = self._record(tab, path, scheme, viewport)
             await tab.page.goto(visit.url, wait_until="load")
             await self._look(tab, path, axe=axe, screenshot=screenshot)
             if then is not None:
@@ -406,8 +393,9 @@ class Session:
             await tab.context.close()
 
     async def visit_all(self, paths: list[str], *, dark_axe: tuple[str, ...] = (),
-                        parallel: int = 2, screenshot: bool = False) -> dict[tuple[str, str], Visit]:
-        """Visit every page in the light palette, then switch it to the dark one in place.
+                        parallel: int = 2, screenshot: bool = False,
+                        viewport: str = "desktop") -> dict[tuple[str, str], Visit]:
+        """Visit every page at ``viewport`` in the light palette, then switch it to the dark one.
 
         The switch is the reader's: a click on the palette toggle (no reload). Each palette is
         inspected and photographed; then axe-core runs, every rule in the light palette and only
@@ -428,7 +416,7 @@ class Session:
             await page.wait_for_selector(f'body[data-md-color-scheme="{scheme}"]', state="attached")
 
         async def worker() -> None:
-            tab = await self._tab("light")
+            tab = await self._tab("light", viewport)
             await tab.context.route(
                 "**/assets/javascripts/workers/search.*.js",
                 lambda r: r.fulfill(body="", content_type="text/javascript"),
@@ -437,12 +425,12 @@ class Session:
                 while not queue.empty():
                     path = queue.get_nowait()
                     began = time.perf_counter()
-                    light = self._record(tab, path, "light")
+                    light = self._record(tab, path, "light", viewport)
                     await tab.page.goto(light.url, wait_until="load")
                     await self._look(tab, path, axe=False, screenshot=screenshot)
                     # the palette's colours at once, not after Material's transitions
                     await tab.page.add_style_tag(content="* { transition: none !important; }")
-                    dark = self._record(tab, path, "dark")
+                    dark = self._record(tab, path, "dark", viewport)
                     await palette(tab.page, 1, "slate")
                     await self._look(tab, path, axe=False, screenshot=screenshot)
                     await self._thin_math(tab.page)
@@ -530,7 +518,10 @@ class Session:
         return result
 
     async def search(self, query: str, scheme: str = "light") -> tuple[list[str], Visit]:
-        """Type ``query`` into the site's search box; return the result links and the visit."""
+        """Type ``query`` into the site's search box; return the result links and the visit.
+
+        The text of each result as shown (title and snippet) is in the visit's ``data["results"]``.
+        """
         hrefs: list[str] = []
 
         async def search(page: Page, visit: Visit) -> None:
@@ -547,6 +538,7 @@ class Session:
             )
             links = page.locator(".md-search-result__list a.md-search-result__link")
             hrefs.extend([await a.get_attribute("href") or "" for a in await links.all()])
+            visit.data["results"] = [await a.inner_text() for a in await links.all()]
 
         visit = await self.visit("", scheme, axe=False, then=search)
         return hrefs, visit
