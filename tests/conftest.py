@@ -75,6 +75,7 @@ def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.Completed
     return build
 
 
+@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
     """Keep every test of the built site on one xdist worker, so the site is built once.
 
