@@ -60,7 +60,7 @@ test: export NNNOTES_CACHE := $(if $(filter off,$(NNNOTES_CACHE)),off,verify)
 test: install $(BROWSER_STAMP)
 	$(BIN)/ruff check nnnotes tests
 	$(MAKE) --no-print-directory lint-workflows
-	$(BIN)/python -m pytest -n 2 --dist loadgroup
+	$(BIN)/python -m pytest -n 2 --dist loadfile
 
 doctest: install
 	$(BIN)/python -m pytest nnnotes

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import fcntl
 import os
 import subprocess
 import sys
@@ -54,11 +55,22 @@ def root() -> Path:
 
 
 @pytest.fixture(scope="session")
-def built_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The whole site, built once per test session with ``--strict``."""
-    site = tmp_path_factory.mktemp("site") / "site"
-    proc = run_build(ROOT / "mkdocs.yml", site)
-    assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
+def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path:
+    """The whole site, built once per test run with ``--strict``, shared by the xdist workers.
+
+    The first worker to need it builds it under a lock in the run's common temporary folder; the
+    others wait and reuse it (the pattern pytest-xdist documents for once-per-run fixtures).
+    """
+    base = tmp_path_factory.getbasetemp()
+    if worker_id != "master":
+        base = base.parent
+    site, done = base / "site", base / "site.built"
+    with open(base / "site.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not done.exists():
+            proc = run_build(ROOT / "mkdocs.yml", site)
+            assert proc.returncode == 0, f"strict build failed:\n{proc.stdout}\n{proc.stderr}"
+            done.touch()
     return site
 
 
@@ -74,14 +86,3 @@ def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.Completed
 
     return build
 
-
-@pytest.hookimpl(tryfirst=True)  # before xdist reads the groups
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Keep every test of the built site on one xdist worker, so the site is built once.
-
-    ``make test`` runs two workers (``-n 2 --dist loadgroup``): one builds the site and drives the
-    browser, the other runs everything else meanwhile.
-    """
-    for item in items:
-        if {"built_site", "browser", "visits"} & set(getattr(item, "fixturenames", ())):
-            item.add_marker(pytest.mark.xdist_group("site"))
