@@ -41,10 +41,17 @@ _STATE: dict[str, Any] = {"katex": None, "errata": []}
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 _ERRATUM = re.compile(
-    r'<(div|details) class="admonition erratum"( open="open")?>\s*'
+    r'<(div|details) class="admonition erratum(?: ([a-z ]+))?"( open="open")?>\s*'
     r'<(p class="admonition-title"|summary)>(.*?)</(?:p|summary)>',
     re.S,
 )
+
+#: The kinds of erratum, written after the admonition type (``!!! erratum error "..."``).
+ERRATUM_KINDS = {
+    "error": "the source states something false",
+    "imprecision": "true, but loose or misleading",
+    "omission": "the source leaves out something its own question asks",
+}
 
 
 class _NamePage(logging.Filter):
@@ -161,14 +168,26 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
             log.error("docs/%s: check %r failed: %s", src, rec.name, rec.detail)
 
     def name_erratum(m: re.Match[str]) -> str:
-        title = re.sub(r"<[^>]+>", "", m.group(4)).strip()
+        title = re.sub(r"<[^>]+>", "", m.group(5)).strip()
+        kinds = (m.group(2) or "").split()
+        kind = kinds[0] if len(kinds) == 1 else ""
+        if kind not in ERRATUM_KINDS:
+            log.error(
+                "docs/%s: erratum %r must have exactly one kind among %s "
+                "(write `!!! erratum <kind> \"...\"`), got %r",
+                src, title, ", ".join(ERRATUM_KINDS), m.group(2) or "",
+            )
         anchor = "erratum-" + verification.slug(title)
-        _STATE["errata"].append((src, anchor, title))
+        _STATE["errata"].append((src, anchor, title, kind))
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(anchor)
-        tag, opened, head = m.group(1), m.group(2) or "", m.group(3)
+        tag, opened, head = m.group(1), m.group(3) or "", m.group(4)
         close = head.split()[0]
-        return f'<{tag} class="admonition erratum" id="{anchor}"{opened}>\n<{head}>{m.group(4)}</{close}>'
+        label = f'<span class="erratum-kind">{kind}</span> ' if kind else ""
+        return (
+            f'<{tag} class="admonition erratum {kind}" id="{anchor}" data-kind="{kind}"{opened}>\n'
+            f"<{head}>{label}{m.group(5)}</{close}>"
+        )
 
     html_text = _ERRATUM.sub(name_erratum, html_text)
     # Checks printed by executed blocks carry ids (check-...) that MkDocs' anchor validation cannot
@@ -195,24 +214,32 @@ def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
     return f"{base}{urls[src]}" + (f"#{anchor}" if anchor else "")
 
 
-def errata() -> list[tuple[str, str, str]]:
-    """Return the errata found so far in this build: (page, anchor, title) triples."""
+def errata() -> list[tuple[str, str, str, str]]:
+    """Return the errata found so far in this build: (page, anchor, title, kind) tuples."""
     cache.volatile("it lists the errata of other pages")
     return list(_STATE["errata"])
 
 
 def errata_markdown() -> str:
-    """Return the list of errata of the site as Markdown, grouped by page, with links."""
+    """Return the list of errata of the site as Markdown: counts by kind, then grouped by kind and page."""
     items = errata()
     if not items:
         return "No errata were found on the chapter pages."
-    lines = [f"The chapters record **{len(items)} errata** in the source's answers.", ""]
-    page = None
-    for src, anchor, title in items:
-        if src != page:
-            lines += ["", f"### [{src.removesuffix('.md')}]({url_for(src)})", ""]
-            page = src
-        lines.append(f"- [{title}]({url_for(src, anchor)})")
+    counts = {k: sum(1 for it in items if it[3] == k) for k in ERRATUM_KINDS}
+    lines = [f"The chapters record **{len(items)} errata** in the source's answers.", "",
+             "| kind | meaning | errata |", "|---|---|---:|"]
+    lines += [f"| {k} | {ERRATUM_KINDS[k]} | {counts[k]} |" for k in ERRATUM_KINDS]
+    for kind in ERRATUM_KINDS:
+        group = [it for it in items if it[3] == kind]
+        if not group:
+            continue
+        lines += ["", f"## {kind.capitalize()} ({len(group)})", ""]
+        page = None
+        for src, anchor, title, _ in group:
+            if src != page:
+                lines += ["", f"### [{src.removesuffix('.md')}]({url_for(src)})", ""]
+                page = src
+            lines.append(f"- [{title}]({url_for(src, anchor)})")
     return "\n".join(lines)
 
 
