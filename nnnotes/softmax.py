@@ -412,16 +412,30 @@ def stability_rows() -> list[list[Any]]:
 
 @published
 def shift_invariance_derivation() -> Derivation:
-    r"""Softmax does not change when the same $c$ is added to every entry ($n = 3$)."""
+    r"""Softmax does not change when the same $c$ is added to every entry, for any number $n$ of entries.
+
+    Written with a symbolic $n$ (``sympy.IndexedBase`` and ``sympy.Sum``), so the proof covers
+    every $n \ge 1$ and every entry $i$.
+    """
     import sympy
 
-    z1, z2, z3, c = sympy.symbols("z_1 z_2 z_3 c", real=True)
+    i, j, n = sympy.symbols("i j n", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    c = sympy.Symbol("c", real=True)
     e = sympy.exp
+
+    def total(f: sympy.Expr) -> sympy.Expr:
+        return sympy.Sum(f, (j, 1, n))
+
+    # written unevaluated, so that the factor e^c shows before it is cancelled
+    factored = sympy.Mul(e(c) * e(z[i]), sympy.Pow(sympy.Mul(e(c), total(e(z[j])), evaluate=False), -1,
+                                                   evaluate=False), evaluate=False)
     return (
-        Derivation(e(z1 + c) / (e(z1 + c) + e(z2 + c) + e(z3 + c)), name="6-1-softmax-shift-invariance",
-                   title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_1 = "
-                         r"\operatorname{softmax}(\mathbf{z})_1$ ($n = 3$; every entry alike)")
-        .step(e(c) * e(z1) / (e(c) * e(z1) + e(c) * e(z2) + e(c) * e(z3)), r"$e^{a+b} = e^a e^b$")
-        .step(e(c) * e(z1) / (e(c) * (e(z1) + e(z2) + e(z3))), r"factor $e^{c}$ out of the sum")
-        .step(e(z1) / (e(z1) + e(z2) + e(z3)), r"cancel $e^{c} > 0$")
+        Derivation(e(z[i] + c) / total(e(z[j] + c)), name="6-1-softmax-shift-invariance",
+                   title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_i = "
+                         r"\operatorname{softmax}(\mathbf{z})_i$",
+                   scope=r"any number of entries $n \ge 1$, any entry $i$, any real $c$ and $\mathbf{z}$")
+        .step(e(c) * e(z[i]) / total(e(c) * e(z[j])), r"$e^{a+b} = e^a e^b$")
+        .step(factored, r"factor $e^{c}$ out of the sum")
+        .step(e(z[i]) / total(e(z[j])), r"cancel $e^{c} > 0$")
     )
