@@ -176,6 +176,8 @@ def tanh_critical_points(
     lr: float = 0.2,
     newton_steps: int = 15,
     seed: int = 0,
+    n_points: int = 40,
+    grad_tol: float = 1e-12,
 ) -> list[list[float]]:
     r"""Critical points of a tanh network's regularised loss, with their loss and index.
 
@@ -200,7 +202,7 @@ def tanh_critical_points(
     True
     """
     rng = np.random.default_rng(seed)
-    X = rng.uniform(-2, 2, size=(40, 2))
+    X = rng.uniform(-2, 2, size=(n_points, 2))
     y = np.sin(2 * X[:, 0]) * np.cos(X[:, 1])
     M, n = hidden, _tanhnet.n_params(2, hidden)
     eye = np.eye(n)
@@ -225,7 +227,7 @@ def tanh_critical_points(
                     g = grad(theta)
                     if not np.all(np.isfinite(g)) or np.abs(theta).max() > 30:
                         break
-                    if g @ g <= 1e-24:
+                    if g @ g <= grad_tol**2:
                         ev = np.linalg.eigvalsh(hess(theta))
                         loss = float(_tanhnet.loss(theta, X, y, M)
                                      + weight_decay / 2 * theta @ theta)

@@ -35,6 +35,7 @@ from nnnotes.derivation import Derivation, published
 from nnnotes.symbolic import sigma
 
 __all__ = [
+    "MULTILABEL_LOGITS",
     "TASKS",
     "Task",
     "binary_cross_entropy_with_logits",
@@ -46,6 +47,9 @@ __all__ = [
     "output_rows",
     "task_rows",
 ]
+
+#: Logits of the multi-label example of the chapter: (cat, dog, car).
+MULTILABEL_LOGITS = (4.0, 3.0, -3.0)
 
 
 # ------------------------------------------------------------------------------------ checks

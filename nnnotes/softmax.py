@@ -66,6 +66,9 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
+#: Working precision (decimal digits) of the mpmath references of `stability_rows`.
+REFERENCE_DPS = 50
+
 
 def _normalize_axis(axis: Any, ndim: int) -> int:
     if isinstance(axis, bool) or not isinstance(axis, int | np.integer):
@@ -389,7 +392,7 @@ def stability_rows() -> list[list[Any]]:
 
     inputs = [[1000.0, 1.0], [-1000.0, -1000.5], [0.0, -800.0], [710.0, 0.0]]
     rows: list[list[Any]] = []
-    with mpmath.workdps(50):
+    with mpmath.workdps(REFERENCE_DPS):
         for z in inputs:
             naive, stable, logs = naive_softmax(z), softmax(z), log_softmax(z)
             # the inputs are integers or halves: z_i - m is exact at 50 digits

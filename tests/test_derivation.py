@@ -218,7 +218,8 @@ def test_inconsistent_shapes_fail() -> None:
 def test_explicit_matrices() -> None:
     """Explicit sympy matrices are compared entry by entry."""
     a = sympy.Matrix([[x, 1], [0, y]])
-    Derivation(sympy.MatMul(a, a, evaluate=False), name="square").step(sympy.Matrix([[x**2, x + y], [0, y**2]]), "multiply").verify()
+    Derivation(sympy.MatMul(a, a, evaluate=False), name="square").step(
+        sympy.Matrix([[x**2, x + y], [0, y**2]]), "multiply").verify()
     with pytest.raises(DerivationError):
         Derivation(a * a, name="square-wrong").step(sympy.Matrix([[x**2, x], [0, y**2]]), "x").verify()
 

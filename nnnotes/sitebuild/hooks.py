@@ -28,7 +28,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnnotes import verification
-from nnnotes.sitebuild import cache
+from nnnotes.sitebuild import cache, prose
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
@@ -126,10 +126,65 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Attribute the checks made while this page renders to it."""
+    """Attribute the checks made while this page renders to it; check and fill in its prose numbers."""
     verification.set_page(page.file.src_uri)
     _STATE["before"] = len(verification.records())
+    if page.file.src_uri.startswith(CHECKED_PAGES):
+        _check_typed_numbers(markdown, page)
+    if "{{" in markdown:
+        from nnnotes.prose_values import VALUES
+
+        try:
+            markdown = prose.render_placeholders(markdown, VALUES, page=f"docs/{page.file.src_uri}")
+        except prose.PlaceholderError as exc:
+            raise PluginError(str(exc)) from exc
     return markdown
+
+
+#: Pages whose prose may type no number that is not on their ``literals:`` list.
+CHECKED_PAGES = ("exercise-",)
+
+
+def _check_typed_numbers(markdown: str, page: Any) -> None:
+    """Log an error (which fails the strict build) for each number typed by hand and not listed."""
+    src = page.file.src_uri
+    literals = page.meta.get("literals") or {}
+    if not isinstance(literals, dict) or not all(isinstance(v, str) and v.strip() for v in literals.values()):
+        log.error("docs/%s: `literals:` must map each literal to its reason, got %r", src, literals)
+        return
+    allowed = {str(k) for k in literals}
+    offset = _front_matter_lines(page.file.abs_src_path)
+    seen = set()
+    for n in prose.typed_numbers(markdown):
+        seen.add(n.text)
+        if n.text not in allowed:
+            log.error(
+                "docs/%s:%d: number typed by hand in prose: %r; print it from code with a "
+                "{{ placeholder }} (nnnotes.prose_values), or add it to the page's `literals:` "
+                "with its reason (exercise number, value set by the question, citation)",
+                src, n.line + offset, n.text,
+            )
+    for lit in sorted(allowed - seen):
+        log.error("docs/%s: literal %r is listed in `literals:` but not used on the page", src, lit)
+
+
+def _front_matter_lines(path: str | None) -> int:
+    """Return how many lines the YAML front matter of the source file takes (MkDocs strips it)."""
+    if not path:
+        return 0
+    text = Path(path).read_text(encoding="utf-8")
+    full, body = text.splitlines(), None
+    if full and full[0].strip() == "---":
+        for k, line in enumerate(full[1:], start=2):
+            if line.strip() == "---":
+                body = k
+                break
+    if body is None:
+        return 0
+    # MkDocs also drops the blank lines after the front matter
+    while body < len(full) and not full[body].strip():
+        body += 1
+    return body
 
 
 def _typeset(html_text: str, page: str) -> str:
