@@ -40,6 +40,7 @@ __all__ = [
     "batch_norm",
     "batch_norm_backward",
     "batch_norm_jacobian",
+    "batch_of_two_entry_order",
     "batch_of_one_gradients",
     "batch_of_one_output",
     "central_difference_jacobian",
@@ -608,7 +609,7 @@ def undo_normalization() -> Derivation:
 
 @published
 def jacobian_batch_of_two() -> Derivation:
-    r"""Derive $\partial y_1/\partial x_1$ for a batch of two: of the order of $\varepsilon$."""
+    r"""Derive $\partial y_1/\partial x_1$ for a batch of two: of the order of $\varepsilon/|d|^3$."""
     x1, x2, gamma, beta = sympy.symbols("x_1 x_2 gamma beta", real=True)
     eps = sympy.Symbol("varepsilon", positive=True)
     mu = (x1 + x2) / 2
@@ -626,3 +627,24 @@ def jacobian_batch_of_two() -> Derivation:
         .step(gamma * eps / (2 * (d**2 + eps) ** sympy.Rational(3, 2)),
               r"$1 - \hat x_1^2 = \varepsilon / (d^2 + \varepsilon)$")
     )
+
+
+def batch_of_two_entry_order() -> tuple[sympy.Expr, sympy.Expr]:
+    r"""Return ``(limit, gamma / 2)``: the limit of the $N = 2$ entry over $\varepsilon/|d|^3$.
+
+    The entry $\gamma\varepsilon / (2(d^2 + \varepsilon)^{3/2})$ of `jacobian_batch_of_two`,
+    divided by $\varepsilon/|d|^3$, tends to $\gamma/2$ as $\varepsilon \to 0^+$ for fixed
+    $d \ne 0$ (sympy ``limit``): the entry is of the order of $\varepsilon/|d|^3$.
+
+    Examples
+    --------
+    >>> lim, expected = batch_of_two_entry_order()
+    >>> lim == expected
+    True
+    """
+    gamma = sympy.Symbol("gamma", real=True)
+    d = sympy.Symbol("d", positive=True)  # the entry depends on d only through d**2
+    eps = sympy.Symbol("varepsilon", positive=True)
+    entry = jacobian_batch_of_two().steps[-1].expr.subs(sympy.Symbol("x_1", real=True), 2 * d)
+    entry = entry.subs(sympy.Symbol("x_2", real=True), 0)
+    return sympy.limit(entry / (eps / d**3), eps, 0, "+"), gamma / 2

@@ -11,8 +11,9 @@ the same shape here:
   the sum of the dropped variances; the only minimum keeps the top $p$ directions; every other
   critical point is a saddle.
 * `tanh_critical_points`: critical points of a tiny tanh network (with a little weight decay, so
-  that none is degenerate), found as Dauphin et al. did, by Newton's method started from points
-  along gradient-descent trajectories; `spearman` measures how their loss and index go together.
+  that none is degenerate, as the rows show), found as Dauphin et al. did, by Newton's method
+  started from points along gradient-descent trajectories; `spearman` measures how their loss
+  and index go together.
 * `random_hessian_positive_fraction`: how rarely a random symmetric matrix (GOE) is positive
   definite, the caricature of why minima are rare among critical points in high dimension.
 
@@ -175,12 +176,15 @@ def tanh_critical_points(
     lr: float = 0.2,
     newton_steps: int = 15,
     seed: int = 0,
+    n_points: int = 40,
+    grad_tol: float = 1e-12,
 ) -> list[list[float]]:
     r"""Critical points of a tanh network's regularised loss, with their loss and index.
 
     The network has 2 inputs and ``hidden`` tanh units, the data are 40 points with
     $y = \sin(2x_1)\cos(x_2)$, and the loss is $L(\theta) + \tfrac{\lambda}{2}\|\theta\|^2$
-    (the small weight decay $\lambda$ makes every critical point non-degenerate). Gradient descent
+    (the small weight decay $\lambda$ removes the flat directions of the symmetries; the rows
+    report the smallest $|\text{eigenvalue}|$, so that non-degeneracy is checked). Gradient descent
     runs from ``starts`` random initialisations; at each checkpoint, Newton's method (which is
     attracted by critical points of every index, see 6.7 (c)) is started from the current point
     and kept if it reaches $\|\nabla\| \le 10^{-12}$ within 30 steps.
@@ -198,7 +202,7 @@ def tanh_critical_points(
     True
     """
     rng = np.random.default_rng(seed)
-    X = rng.uniform(-2, 2, size=(40, 2))
+    X = rng.uniform(-2, 2, size=(n_points, 2))
     y = np.sin(2 * X[:, 0]) * np.cos(X[:, 1])
     M, n = hidden, _tanhnet.n_params(2, hidden)
     eye = np.eye(n)
@@ -223,7 +227,7 @@ def tanh_critical_points(
                     g = grad(theta)
                     if not np.all(np.isfinite(g)) or np.abs(theta).max() > 30:
                         break
-                    if g @ g <= 1e-24:
+                    if g @ g <= grad_tol**2:
                         ev = np.linalg.eigvalsh(hess(theta))
                         loss = float(_tanhnet.loss(theta, X, y, M)
                                      + weight_decay / 2 * theta @ theta)

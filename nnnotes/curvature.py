@@ -32,7 +32,11 @@ __all__ = [
     "escape_time",
     "escape_time_formula",
     "finite_difference_hessian",
+    "HARDWARE",
     "hessian_cost_rows",
+    "hardware_rows",
+    "hessian_fits",
+    "largest_hessian_n",
     "hessian_vector_product",
     "saddle_runs",
     "tanh_loss",
@@ -199,6 +203,50 @@ def hessian_cost_rows(
         rows.append([f"$10^{{{e}}}$", f"$10^{{{2 * e}}}$", _bytes(8 * n**2), flops,
                      _duration(flops / flops_per_second), _bytes(32 * n)])
     return rows
+
+
+#: Memory of stated hardware, in bytes, with the source of each figure (vendor specifications).
+HARDWARE: dict[str, tuple[int, str]] = {
+    "one accelerator": (80 * 10**9, "NVIDIA H100 SXM: 80 GB of HBM3"),
+    "a large shared-memory server": (48 * 10**12, "HPE Superdome Flex, 32 sockets: up to 48 TB"),
+}
+
+
+def largest_hessian_n(memory_bytes: int) -> int:
+    r"""Return the largest $n$ whose float64 Hessian ($8n^2$ bytes) fits in ``memory_bytes``.
+
+    Exact integer arithmetic (`math.isqrt`).
+
+    Examples
+    --------
+    >>> largest_hessian_n(80 * 10**9)   # 8 n^2 <= 8e10 exactly at n = 1e5
+    100000
+    """
+    if isinstance(memory_bytes, bool) or not isinstance(memory_bytes, int) or memory_bytes < 8:
+        raise ValueError(f"memory_bytes must be an int >= 8, got {memory_bytes!r}")
+    return math.isqrt(memory_bytes // 8)
+
+
+def hessian_fits(n: int, memory_bytes: int) -> bool:
+    r"""Whether the float64 Hessian of $n$ parameters ($8n^2$ bytes) fits in ``memory_bytes``.
+
+    Examples
+    --------
+    >>> hessian_fits(10**6, HARDWARE["one accelerator"][0]), hessian_fits(10**6, 48 * 10**12)
+    (False, True)
+    """
+    return 8 * n * n <= memory_bytes
+
+
+def hardware_rows() -> list[list[str]]:
+    """Rows (hardware, memory, source, largest n whose float64 Hessian fits) for `HARDWARE`.
+
+    Examples
+    --------
+    >>> hardware_rows()[0][1], hardware_rows()[0][3]
+    ('80 GB', '100,000')
+    """
+    return [[name, _bytes(mem), src, f"{largest_hessian_n(mem):,}"] for name, (mem, src) in HARDWARE.items()]
 
 
 def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> int:

@@ -174,7 +174,11 @@ def _is_zero(e: Any) -> bool:
 
 
 def _prove_zero_scalar(d: Any) -> str | None:
-    d = d.doit() if hasattr(d, "doit") else d
+    for _ in range(3):  # a derivative of a sum leaves sums of Kronecker deltas for a second doit
+        done = d.doit() if hasattr(d, "doit") else d
+        if done == d:
+            break
+        d = done
     if _is_zero(d):
         return "identical after evaluation"
     for label, strategy in _ZERO_STRATEGIES:
@@ -302,6 +306,11 @@ class Derivation:
         an interval that respects their sympy assumptions (``[-8, 8]`` for a real symbol).
     title : str, optional
         What the derivation shows, in Markdown, for the report (default: ``start R end``).
+    scope : str, optional
+        What the proof covers, in words, shown under the derivation and in the report: for
+        example ``"any K ≥ 1"`` when sizes are symbolic, or ``"checked for K = 3"`` when the
+        derivation is written for a small case. Without it, the scope is read off the checks
+        (see `covers`).
 
     Examples
     --------
@@ -322,6 +331,7 @@ class Derivation:
     name: str
     domain: Mapping[Any, Any] | None = None
     title: str | None = None
+    scope: str | None = None
     steps: list[Step] = field(default_factory=list)
     verified: bool = False
     seconds: float = 0.0
@@ -329,6 +339,8 @@ class Derivation:
     def __post_init__(self) -> None:
         if not isinstance(self.name, str) or not self.name.strip():
             raise TypeError(f"name must be a non-empty string, got {self.name!r}")
+        if self.scope is not None and (not isinstance(self.scope, str) or not self.scope.strip()):
+            raise TypeError(f"scope must be a non-empty string or None, got {self.scope!r}")
         self.start = sympy.sympify(self.start) if not isinstance(self.start, sympy.MatrixBase) else self.start
         dom: dict[Any, sympy.Interval] = {}
         for s, iv in (self.domain or {}).items():
@@ -354,6 +366,12 @@ class Derivation:
             Why the step holds, in words; ``$...$`` marks math inside it.
         relation : {"=", "<", "<=", ">", ">="}
             Relation of the previous expression to ``expr``.
+
+        Raises
+        ------
+        DerivationError
+            If ``expr`` prints (in LaTeX) exactly as the previous expression: the page would show
+            the same formula twice, and the reader no move.
         """
         if relation not in _RELATIONS:
             raise ValueError(f"relation must be one of {sorted(_RELATIONS)}, got {relation!r}")
@@ -366,6 +384,16 @@ class Derivation:
                 " a chain must keep one direction"
             )
         expr = expr if isinstance(expr, sympy.MatrixBase) else sympy.sympify(expr)
+        prev = self.steps[-1].expr if self.steps else self.start
+        if _latex(expr) == _latex(prev):
+            # the reader would see the same formula twice: a move that does not show is no step
+            k = len(self.steps) + 1
+            raise DerivationError(
+                f"derivation {self.name!r}, step {k} ({reason}) is empty: it prints the same "
+                f"expression as the one before, ${_latex(expr)}$; write the step so that its move "
+                "shows (sympy may have simplified it back: see sympy.UnevaluatedExpr)",
+                derivation=self.name, step=k, reason=reason,
+            )
         self.steps.append(Step(expr, reason, relation))
         self.verified = False
         return self
@@ -378,6 +406,25 @@ class Derivation:
         strict = any(r in "<>" and len(r) == 1 for r in rels)
         up = any(r.startswith("<") for r in rels)
         return ("<" if up else ">") + ("" if strict else "=")
+
+    def covers(self) -> str:
+        """Return what the derivation covers: its ``scope``, or what its checks imply.
+
+        Without an explicit scope: matrix steps proved entry by entry at chosen sizes cover those
+        sizes only; otherwise a symbolic proof covers every value of its symbols (in the domain),
+        and a numeric check covers the points it sampled.
+        """
+        if self.scope:
+            return self.scope
+        details = [s.detail or "" for s in self.steps]
+        sizes = sorted({m.group(1) for d in details for m in [re.search(r"at sizes ([^(]+?) \(", d)] if m})
+        if sizes:
+            return "checked for the matrix sizes " + "; ".join(sizes)
+        if any(d.startswith("matrix algebra") for d in details):
+            return "matrices of every conforming size (matrix algebra, the declared shapes unused)"
+        if any(s.method == "numeric" for s in self.steps):
+            return "checked numerically at sampled points of the domain"
+        return "every value of its symbols" + (" in the stated domain" if self.domain else "")
 
     # ---------------------------------------------------------------- checking
     def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> None:
@@ -544,6 +591,7 @@ class Derivation:
                 seconds=self.seconds,
                 ok=True,
                 page=current_page(),
+                scope=self.covers(),
             )
         )
         return self
@@ -588,6 +636,7 @@ class Derivation:
         return (
             f'<div class="derivation" id="{anchor}" markdown>\n\n'
             f"$$\n{self.latex()}\n$$\n\n"
+            f"**Covers:** {self.covers()}.\n\n"
             f'??? success "Checked at build time: {self.name}"\n'
             f"    S over a relation: proved by sympy; N: evaluated with mpmath, not proved.\n\n"
             f"{how}\n\n</div>\n"

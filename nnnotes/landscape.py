@@ -39,9 +39,11 @@ from nnnotes.batchnorm import _backward_train, _statistics
 __all__ = [
     "LOOKAHEAD",
     "LandscapeRun",
+    "SeedStudy",
     "compare",
     "gradient_check",
-    "learning_rate_sweep",
+    "learning_rate_study",
+    "seed_study",
     "summary",
     "synthetic_data",
     "train",
@@ -51,6 +53,8 @@ __all__ = [
 LOOKAHEAD = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 _EPS = 1e-5  # PyTorch's default
+#: A run has diverged once its loss exceeds this multiple of its first loss (or overflows).
+_BLOWUP = 1e6
 _ONE = np.ones(1)
 
 
@@ -97,13 +101,22 @@ def synthetic_data(
 # the network: [Linear -> (BatchNorm) -> ReLU] * depth -> Linear, squared error
 
 
-def _init(d: int, width: int, depth: int, seed: int) -> list[NDArray[np.float64]]:
-    """He-normal weights and zero biases, as a flat list [W1, b1, ..., W_out, b_out]."""
+def _init(
+    d: int, width: int, depth: int, seed: int, zero_output: bool = False
+) -> list[NDArray[np.float64]]:
+    """He-normal weights and zero biases, as a flat list [W1, b1, ..., W_out, b_out].
+
+    With ``zero_output`` the output layer starts at zero, so the network outputs 0 and its loss is
+    the mean of $y^2$, whatever the hidden layers: a start shared by the plain and the normalized
+    network.
+    """
     rng = np.random.default_rng(seed)
     sizes = [d] + [width] * depth + [1]
     params: list[NDArray[np.float64]] = []
     for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
         params += [rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in), np.zeros(fan_out)]
+    if zero_output:
+        params[-2] = np.zeros_like(params[-2])
     return params
 
 
@@ -162,6 +175,9 @@ class LandscapeRun:
         Largest $\lVert \nabla L(w - s g) - g \rVert$ along the look-ahead, per probe.
     smoothness : ndarray
         Largest $\lVert \nabla L(w - s g) - g \rVert / \lVert s g \rVert$, per probe.
+    loss_at, grad_norm : ndarray
+        The loss $L(w)$ and the gradient norm $\lVert g\rVert$ at each probe, which the
+        scale-free measures divide by.
     """
 
     label: str
@@ -172,27 +188,40 @@ class LandscapeRun:
     loss_max: NDArray[np.float64]
     grad_change: NDArray[np.float64]
     smoothness: NDArray[np.float64]
+    loss_at: NDArray[np.float64]
+    grad_norm: NDArray[np.float64]
+
+    @property
+    def relative_range(self) -> NDArray[np.float64]:
+        """Range of the loss along the look-ahead divided by the loss at the probe (scale-free)."""
+        return (self.loss_max - self.loss_min) / self.loss_at
+
+    @property
+    def relative_grad_change(self) -> NDArray[np.float64]:
+        """Largest gradient change along the look-ahead divided by the gradient norm (scale-free)."""
+        return self.grad_change / self.grad_norm
 
 
 def _descend(
-    bn: bool, lr: float, steps: int, probe_every: int, depth: int, width: int, n: int, seed: int
-) -> tuple[NDArray[np.float64], list[tuple[int, float, float, float, float]], int | None]:
+    bn: bool, lr: float, steps: int, probe_every: int, depth: int, width: int, n: int, seed: int,
+    matched_start: bool = False, probe_from: int = 0,
+) -> tuple[NDArray[np.float64], list[tuple[float, ...]], int | None]:
     """Run gradient descent; return (losses, probes, first step whose loss overflows, or None)."""
     X, y = synthetic_data(n=n, seed=seed)
-    params = _init(X.shape[1], width, depth, seed)
+    params = _init(X.shape[1], width, depth, seed, zero_output=matched_start)
     losses: list[float] = []
-    probes: list[tuple[int, float, float, float, float]] = []
+    probes: list[tuple[float, ...]] = []
     try:
         with np.errstate(over="raise", invalid="raise"):
             for t in range(steps + 1):
                 loss, grads = _loss_and_grad(params, X, y, bn)
-                if not np.isfinite(loss):
-                    raise FloatingPointError("the loss is not finite")
+                if not np.isfinite(loss) or (losses and loss > _BLOWUP * losses[0]):
+                    raise FloatingPointError("the loss is not finite, or has blown up")
                 losses.append(loss)
                 if t == steps:
                     break
-                if t % probe_every == 0:
-                    probes.append((t, *_probe(params, grads, lr, X, y, bn)))
+                if t % probe_every == 0 and t >= probe_from:
+                    probes.append((t, *_probe(params, grads, lr, X, y, bn), loss, _norm(grads)))
                 params = [p - lr * gp for p, gp in zip(params, grads, strict=True)]
     except FloatingPointError:
         return np.array(losses), probes, len(losses)
@@ -238,6 +267,8 @@ def train(
     width: int = 32,
     n: int = 128,
     seed: int = 0,
+    matched_start: bool = False,
+    probe_from: int = 0,
 ) -> LandscapeRun:
     r"""Train the network by full-batch gradient descent and probe the landscape along the way.
 
@@ -258,6 +289,11 @@ def train(
     seed : int
         Seed of the data and of the initial weights: two runs that differ only in ``batch_norm``
         start from the same weights (He-normal, zero biases).
+    matched_start : bool
+        Start the output layer at zero, so that both networks start from the same loss (the mean
+        of $y^2$, which is 1).
+    probe_from : int
+        Probe only from this step on.
 
     Returns
     -------
@@ -266,7 +302,8 @@ def train(
     Raises
     ------
     FloatingPointError
-        If training diverges (the loss overflows), rather than returning NaN.
+        If training diverges (the loss overflows, or exceeds a million times its first value),
+        rather than returning NaN.
 
     Notes
     -----
@@ -279,9 +316,12 @@ def train(
     (True, (3,))
     """
     _check_args(lr, steps=steps, probe_every=probe_every, depth=depth, width=width, n=n)
-    losses, probes, diverged = _descend(batch_norm, lr, steps, probe_every, depth, width, n, seed)
+    losses, probes, diverged = _descend(batch_norm, lr, steps, probe_every, depth, width, n, seed,
+                                        matched_start, probe_from)
     if diverged is not None:
-        raise FloatingPointError(f"training diverged at step {diverged} (lr={lr}): the loss overflows")
+        raise FloatingPointError(
+            f"training diverged at step {diverged} (lr={lr}): the loss overflows or grew a millionfold"
+        )
     cols = list(zip(*probes, strict=True))
     return LandscapeRun(
         label="batch norm" if batch_norm else "plain",
@@ -292,39 +332,9 @@ def train(
         loss_max=np.array(cols[2]),
         grad_change=np.array(cols[3]),
         smoothness=np.array(cols[4]),
+        loss_at=np.array(cols[5]),
+        grad_norm=np.array(cols[6]),
     )
-
-
-def learning_rate_sweep(
-    lrs: tuple[float, ...] = (0.05, 0.1, 0.2), *, steps: int = 200, **kwargs: int
-) -> list[list[object]]:
-    """Return table rows ``[lr, plain final loss, batch-norm final loss]``; "diverged" if it did.
-
-    Parameters
-    ----------
-    lrs : tuple of float
-        Learning rates to try.
-    steps : int
-        Gradient steps per run.
-    **kwargs
-        ``depth``, ``width``, ``n``, ``seed`` as in `train`.
-
-    Examples
-    --------
-    >>> rows = learning_rate_sweep((0.05, 1.0), steps=20)
-    >>> rows[1][0], rows[1][1]
-    (1.0, 'diverged at step 3')
-    """
-    opts = {"depth": 8, "width": 32, "n": 128, "seed": 0, **kwargs}
-    rows: list[list[object]] = []
-    for lr in lrs:
-        _check_args(lr, steps=steps, **{k: v for k, v in opts.items() if k != "seed"})
-        row: list[object] = [float(lr)]
-        for bn in (False, True):
-            losses, _, diverged = _descend(bn, lr, steps, steps + 1, **opts)
-            row.append(f"diverged at step {diverged}" if diverged is not None else float(losses[-1]))
-        rows.append(row)
-    return rows
 
 
 def compare(**kwargs: object) -> list[LandscapeRun]:
@@ -366,6 +376,97 @@ def summary(runs: list[LandscapeRun]) -> list[list[object]]:
             ]
         )
     return rows
+
+
+@dataclass(frozen=True)
+class SeedStudy:
+    r"""Per-seed medians of the scale-free measures, for the plain and the normalized network.
+
+    Attributes
+    ----------
+    seeds : tuple of int
+        The seeds (each fixes the data and the initial weights, shared by both networks).
+    lr : float
+        Learning rate.
+    plain, bn : ndarray, shape (len(seeds), 5)
+        Per seed: loss at step 0, final loss, then medians over the probes (second half of
+        training) of the relative loss range, the relative gradient change and the effective
+        smoothness.
+    first : (LandscapeRun, LandscapeRun)
+        The plain and the batch-norm run of the first seed, for the figures.
+    """
+
+    seeds: tuple[int, ...]
+    lr: float
+    plain: NDArray[np.float64]
+    bn: NDArray[np.float64]
+    first: tuple[LandscapeRun, LandscapeRun]
+
+    COLUMNS = ("loss at step 0", "final loss", "loss range / loss", "gradient change / $\\lVert g\\rVert$",
+               "effective smoothness")
+
+    def ratio(self, column: int) -> NDArray[np.float64]:
+        """Per seed, plain value over batch-norm value of one column."""
+        return self.plain[:, column] / self.bn[:, column]
+
+    def rows(self) -> list[list[object]]:
+        """Table rows: per network and column, the median over seeds and the range [min, max]."""
+        out: list[list[object]] = []
+        for label, a in (("plain", self.plain), ("batch norm", self.bn)):
+            out.append([label] + [f"{np.median(c):.3g} [{c.min():.3g}, {c.max():.3g}]" for c in a.T])
+        return out
+
+
+def seed_study(
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4), *, lr: float = 0.05, steps: int = 200,
+    probe_every: int = 10,
+) -> SeedStudy:
+    """Train both networks from a matched start for each seed; probe the second half of training.
+
+    Examples
+    --------
+    >>> st = seed_study((0, 1), steps=20, probe_every=5)
+    >>> st.plain.shape, bool(np.all(st.plain[:, 0] == st.bn[:, 0]))
+    ((2, 5), True)
+    """
+    per: dict[bool, list[list[float]]] = {False: [], True: []}
+    first: list[LandscapeRun] = []
+    for seed in seeds:
+        for bn in (False, True):
+            run = train(bn, lr=lr, steps=steps, probe_every=probe_every, seed=seed, matched_start=True,
+                        probe_from=steps // 2)
+            if seed == seeds[0]:
+                first.append(run)
+            per[bn].append([float(run.losses[0]), float(run.losses[-1]), float(np.median(run.relative_range)),
+                            float(np.median(run.relative_grad_change)), float(np.median(run.smoothness))])
+    return SeedStudy(tuple(seeds), float(lr), np.array(per[False]), np.array(per[True]),
+                     (first[0], first[1]))
+
+
+def learning_rate_study(
+    lrs: tuple[float, ...] = (0.1, 0.2, 0.4), seeds: tuple[int, ...] = (0, 1, 2), *, steps: int = 200
+) -> dict[str, NDArray[np.float64]]:
+    """Return final losses from a matched start, per network, learning rate and seed (inf: diverged).
+
+    Returns ``{"plain": array (len(lrs), len(seeds)), "batch norm": ...}``; every run starts at
+    loss 1 (see `train`, ``matched_start``).
+
+    Examples
+    --------
+    >>> st = learning_rate_study((0.05,), (0,), steps=20)
+    >>> st["plain"].shape, bool(st["batch norm"][0, 0] < 1)
+    ((1, 1), True)
+    """
+    out = {}
+    for bn, label in ((False, "plain"), (True, "batch norm")):
+        a = np.empty((len(lrs), len(seeds)))
+        for i, lr in enumerate(lrs):
+            _check_args(lr, steps=steps)
+            for j, seed in enumerate(seeds):
+                losses, _, diverged = _descend(bn, lr, steps, steps + 1, 8, 32, 128, seed, True)
+                a[i, j] = np.inf if diverged is not None else losses[-1]
+        out[label] = a
+    return out
 
 
 def gradient_check(

@@ -35,6 +35,7 @@ from nnnotes.derivation import Derivation, published
 from nnnotes.symbolic import sigma
 
 __all__ = [
+    "MULTILABEL_LOGITS",
     "TASKS",
     "Task",
     "binary_cross_entropy_with_logits",
@@ -46,6 +47,9 @@ __all__ = [
     "output_rows",
     "task_rows",
 ]
+
+#: Logits of the multi-label example of the chapter: (cat, dog, car).
+MULTILABEL_LOGITS = (4.0, 3.0, -3.0)
 
 
 # ------------------------------------------------------------------------------------ checks
@@ -638,7 +642,7 @@ def softmax_ce_loss() -> Derivation:
     zs, ys, S = _three_logits()
     loss = -sum(yk * sympy.log(sympy.exp(zk) / S) for yk, zk in zip(ys, zs, strict=True))
     return (
-        Derivation(loss, name="6-2-softmax-ce-loss")
+        Derivation(loss, name="6-2-softmax-ce-loss", scope="checked for $K = 3$ classes")
         .step(-sum(yk * (zk - sympy.log(S)) for yk, zk in zip(ys, zs, strict=True)),
               r"$\log p_k = z_k - \log \sum_i e^{z_i}$")
         .step((ys[0] + ys[1] + ys[2]) * sympy.log(S) - sum(yk * zk for yk, zk in zip(ys, zs, strict=True)),
@@ -648,15 +652,24 @@ def softmax_ce_loss() -> Derivation:
 
 @published
 def softmax_ce_gradient() -> Derivation:
-    r"""Gradient of the softmax cross-entropy: $(\sum_k y_k)\,p_j - y_j$ (K = 3)."""
-    zs, ys, S = _three_logits()
-    loss = (ys[0] + ys[1] + ys[2]) * sympy.log(S) - sum(yk * zk for yk, zk in zip(ys, zs, strict=True))
-    grad = sympy.Matrix([sympy.Derivative(loss, zj) for zj in zs])
+    r"""Gradient of the softmax cross-entropy: $(\sum_k y_k)\,p_j - y_j$, for any number $K$ of classes.
+
+    Written with a symbolic $K$ (``sympy.IndexedBase`` and ``sympy.Sum``) and shown for the
+    component $z_1$; every other component is the same computation with the classes relabelled.
+    """
+    i, k = sympy.symbols("i k", integer=True, positive=True)
+    K = sympy.Symbol("K", integer=True, positive=True)
+    z, y = sympy.IndexedBase("z", real=True), sympy.IndexedBase("y", real=True)
+    S = sympy.Sum(sympy.exp(z[i]), (i, 1, K))
+    Y = sympy.Sum(y[k], (k, 1, K))
+    loss = Y * sympy.log(S) - sympy.Sum(y[k] * z[k], (k, 1, K))
     return (
-        Derivation(grad, name="6-2-softmax-ce-gradient")
-        .step(sympy.Matrix([(ys[0] + ys[1] + ys[2]) * sympy.exp(zj) / S - yj
-                            for zj, yj in zip(zs, ys, strict=True)]),
-              r"$\partial_{z_j} \log \sum_i e^{z_i} = e^{z_j} / \sum_i e^{z_i} = p_j$")
+        Derivation(sympy.Derivative(loss, z[1]), name="6-2-softmax-ce-gradient",
+                   scope=r"any number of classes $K \ge 1$; shown for $z_1$, every $z_j$ alike "
+                         "by relabelling")
+        .step(Y * sympy.exp(z[1]) / S - y[1],
+              r"$\partial_{z_1} \log \sum_i e^{z_i} = e^{z_1} / \sum_i e^{z_i} = p_1$; "
+              r"$\partial_{z_1} \sum_k y_k z_k = y_1$")
     )
 
 
@@ -688,7 +701,7 @@ def softmax_ratio() -> Derivation:
     p1, p2 = sympy.exp(zs[0]) / S, sympy.exp(zs[1]) / S
     return (
         Derivation(sympy.Mul(p1, sympy.Pow(p2, -1, evaluate=False), evaluate=False),
-                   name="6-2-softmax-ratio")
+                   name="6-2-softmax-ratio", scope="checked for $K = 3$ classes")
         .step(sympy.Mul(sympy.exp(zs[0]), sympy.Pow(sympy.exp(zs[1]), -1, evaluate=False),
                         evaluate=False),
               r"the normaliser $\sum_i e^{z_i}$ cancels")
@@ -702,7 +715,7 @@ def softmax_sums_to_one() -> Derivation:
     zs, _, S = _three_logits()
     return (
         Derivation(sympy.Add(*(sympy.exp(v) / S for v in zs), evaluate=False),
-                   name="6-2-softmax-sums-to-one")
+                   name="6-2-softmax-sums-to-one", scope="checked for $K = 3$ classes")
         .step(sympy.Integer(1), "over the common denominator, the numerator is the denominator")
     )
 

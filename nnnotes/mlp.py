@@ -54,7 +54,15 @@ __all__ = [
     "layer_sizes",
     "latex_value",
     "rounding_rows",
+    "QUESTION_NETWORK",
 ]
+
+#: The input and weights that the homework's forward-pass question sets (layout ``x @ W``, ReLU
+#: hidden units, softmax outputs): ``(x, [W1, W2])``.
+QUESTION_NETWORK: tuple[list[int], list[list[list[int]]]] = (
+    [3, 1, -1],
+    [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]],
+)
 
 Arithmetic = Literal["exact", "float64", "float32"]
 Layout = Literal["x @ W", "W @ x"]

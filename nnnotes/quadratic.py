@@ -213,6 +213,7 @@ def quadratic_gradient() -> Derivation:
     grad = sympy.Matrix([sympy.Derivative(f, xi) for xi in x])
     return (
         Derivation(grad, name="6-5-quadratic-gradient",
+                   scope=r"checked for a symmetric $2 \times 2$ matrix $A$",
                    title=r"$\nabla f(x) = Ax - b$ for symmetric $2\times 2$ $A$")
         .step(sympy.Matrix([p * x[0] + q * x[1] - b[0], q * x[0] + r * x[1] - b[1]]),
               r"differentiate: this is $Ax - b$")

@@ -239,34 +239,48 @@ def unit_identity_derivation() -> Derivation:
 
 @published
 def sigmoid_to_tanh_derivation() -> Derivation:
-    r"""Prove for $M = 2$ hidden units that the output unit's input is the same in both networks."""
+    r"""Prove, for any number $M$ of hidden units, that the output unit gets the same input in both.
+
+    Written with a symbolic $M$ (``sympy.IndexedBase`` and ``sympy.Sum``).
+    """
     import sympy
 
     from nnnotes.symbolic import sigma
 
-    a1, a2, wk0, wk1, wk2 = sympy.symbols("a_1 a_2 w_k0 w_k1 w_k2", real=True)
+    j = sympy.Symbol("j", integer=True, positive=True)
+    M = sympy.Symbol("M", integer=True, positive=True)
+    w, a = sympy.IndexedBase("w_k", real=True), sympy.IndexedBase("a", real=True)
+    wk0 = sympy.Symbol("w_k0", real=True)
     half = sympy.Rational(1, 2)
+
+    def total(f: sympy.Expr) -> sympy.Expr:
+        return sympy.Sum(f, (j, 1, M))
+
     return (
-        Derivation(wk1 * sigma(a1) + wk2 * sigma(a2) + wk0, name="6-1-sigmoid-network-as-tanh",
+        Derivation(total(w[j] * sigma(a[j])) + wk0, name="6-1-sigmoid-network-as-tanh",
                    title="the output unit's input is the same in the sigmoid-hidden network and in the"
-                         " tanh-hidden network with the mapped parameters ($M = 2$)")
-        .step(wk1 * (1 + sympy.tanh(a1 / 2)) / 2 + wk2 * (1 + sympy.tanh(a2 / 2)) / 2 + wk0,
-              "identity (b), each unit")
-        .step(half * wk1 * sympy.tanh(a1 / 2) + half * wk2 * sympy.tanh(a2 / 2) + (wk0 + half * (wk1 + wk2)),
-              "new bias")
+                         " tanh-hidden network with the mapped parameters",
+                   scope=r"any number of hidden units $M \ge 1$")
+        .step(total(w[j] * (1 + sympy.tanh(a[j] / 2)) / 2) + wk0, "identity (b), each unit")
+        .step(total(half * w[j] * sympy.tanh(a[j] / 2)) + (wk0 + half * total(w[j])),
+              "split the sum: the constant halves form the new bias")
     )
 
 
 @published
 def halved_preactivation_derivation() -> Derivation:
-    r"""Halving a hidden unit's input halves each of its weights and its bias ($D = 2$)."""
+    r"""Halving a hidden unit's input halves each of its weights and its bias, for any D inputs."""
     import sympy
 
-    x1, x2, wj0, wj1, wj2 = sympy.symbols("x_1 x_2 w_j0 w_j1 w_j2", real=True)
+    d = sympy.Symbol("d", integer=True, positive=True)
+    D = sympy.Symbol("D", integer=True, positive=True)
+    w, x = sympy.IndexedBase("w_j", real=True), sympy.IndexedBase("x", real=True)
+    wj0 = sympy.Symbol("w_j0", real=True)
     half = sympy.Rational(1, 2)
     return (
-        Derivation(sympy.Mul(half, wj1 * x1 + wj2 * x2 + wj0, evaluate=False),
+        Derivation(sympy.Mul(half, sympy.Sum(w[d] * x[d], (d, 1, D)) + wj0, evaluate=False),
                    name="6-1-halved-preactivation",
-                   title=r"$a_j/2 = \tfrac12 w_{j1} x_1 + \tfrac12 w_{j2} x_2 + \tfrac12 w_{j0}$")
-        .step(half * wj1 * x1 + half * wj2 * x2 + half * wj0, "distribute the factor $1/2$")
+                   title=r"$a_j/2 = \sum_{d} \tfrac12 w_{jd} x_d + \tfrac12 w_{j0}$",
+                   scope=r"any number of inputs $D \ge 1$")
+        .step(sympy.Sum(half * w[d] * x[d], (d, 1, D)) + half * wj0, "distribute the factor $1/2$")
     )

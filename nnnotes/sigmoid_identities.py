@@ -70,7 +70,8 @@ def sigmoid_derivative_derivation() -> Derivation:
     return (
         Derivation(sympy.Derivative(1 / (1 + sympy.exp(-x)), x), name="6-1-sigmoid-derivative")
         .step(sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2, r"chain rule: $-(1+e^{-x})^{-2}\cdot(-e^{-x})$")
-        .step(1 / (1 + sympy.exp(-x)) * (sympy.exp(-x) / (1 + sympy.exp(-x))), "split the fraction")
+        .step(sigma(x) * sympy.UnevaluatedExpr(sympy.exp(-x) / (1 + sympy.exp(-x))),
+              r"split the fraction; $1/(1+e^{-x}) = \sigma(x)$")
         .step(sigma(x) * (1 - sigma(x)), r"$e^{-x}/(1+e^{-x}) = 1 - \sigma(x)$")
         .step(sigma(x) * sigma(-x), r"identity (a)")
     )

@@ -13,14 +13,15 @@ every $z_j < -745.13$, underflow to ``0 / 0``. All three functions here shift by
 $m = \max_j z_j$ first (softmax does not change when the same constant is added to every
 entry), which removes both failures: the largest shifted term is $e^0 = 1$, so the sum lies in
 $[1, n]$. Shifting does *not* remove underflow of the small terms: a probability below
-$4.9 \times 10^{-324}$ is returned as 0, because no float64 can hold it; its logarithm, from
-`log_softmax`, stays exact.
+$2^{-1075}$ (half the smallest positive float64) rounds to 0, because no float64 can hold it; its
+logarithm, from `log_softmax`, stays exact.
 
 Two further details give accuracy to a few ulp over the whole float64 range:
 
 * the subtraction $z_i - m$ is rounded, and $e^{z_i - m}$ turns an absolute error
-  $\delta$ of its argument into a relative error $\delta$, up to 350 ulp at
-  $z_i - m = -700$; the rounding error is recovered exactly (Knuth's TwoSum) and put back;
+  $\delta$ of its argument into a relative error $\delta$: up to about 277 ulp at
+  $z_i - m = -700$ and up to 512 ulp for $z_i - m$ in $[-709, -512]$ (`shifted_exp_bound_ulp`,
+  `shifted_exp_error_ulp`); the rounding error is recovered exactly (Knuth's TwoSum) and put back;
 * $\log \sum_j e^{z_j - m} = \log(1 + S)$ with $S$ the sum of the other terms is computed
   with ``log1p``, so a tiny $S$ is not lost to $1 + S = 1$.
 
@@ -56,11 +57,17 @@ __all__ = [
     "logsumexp",
     "naive_softmax",
     "shift_invariance_derivation",
+    "shifted_exp_bound_ulp",
+    "shifted_exp_error_ulp",
+    "shifted_exp_worst",
     "softmax",
     "stability_rows",
 ]
 
 Array = NDArray[np.float64]
+
+#: Working precision (decimal digits) of the mpmath references of `stability_rows`.
+REFERENCE_DPS = 50
 
 
 def _normalize_axis(axis: Any, ndim: int) -> int:
@@ -292,6 +299,80 @@ def naive_softmax(z: ArrayLike) -> Array:
         return e / e.sum(axis=-1, keepdims=True)
 
 
+def shifted_exp_error_ulp(y: float, m: float) -> float:
+    r"""Return the error of the naive shifted exponential ``exp(y - m)`` in ulp of the result.
+
+    The float64 subtraction ``y - m`` is rounded; the exact $e^{y - m}$ is computed by mpmath at
+    60 digits from the exact values of the two floats.
+
+    Examples
+    --------
+    Subtracting $2^{-44}$ from $-700$ rounds by half an ulp of $700$, which the exponential
+    turns into hundreds of ulp:
+
+    >>> round(shifted_exp_error_ulp(-700.0, 2.0**-44))
+    277
+    """
+    import math
+
+    import mpmath
+
+    y, m = float(y), float(m)
+    got = math.exp(y - m)
+    if not (math.isfinite(got) and got > 0):
+        raise ValueError(f"exp(y - m) must be a positive finite float64, got exp({y!r} - {m!r}) = {got!r}")
+    with mpmath.workdps(60):
+        exact = mpmath.exp(mpmath.mpf(y) - mpmath.mpf(m))
+        return float(abs(mpmath.mpf(got) - exact) / mpmath.mpf(math.ulp(got)))
+
+
+def shifted_exp_bound_ulp(d: float) -> float:
+    r"""Return the bound on the error of ``exp(y - m)`` in ulp, where ``y - m`` rounds to ``d``.
+
+    The subtraction errs by at most half an ulp of $d$, which becomes a relative error
+    $\delta = \mathrm{ulp}(d)/2$ of $e^d$, that is $\delta\, e^d / \mathrm{ulp}(e^d)$ ulp; the
+    rounding of the exponential itself adds at most one more (a correctly rounded ``exp`` adds half).
+    Since $e^d/\mathrm{ulp}(e^d) < 2^{53}$, the bound never exceeds
+    $\mathrm{ulp}(d)\,2^{52} + 1$ ulp: $2^9 + 1$ for $|d|$ in $[512, 1024)$.
+
+    Examples
+    --------
+    >>> round(shifted_exp_bound_ulp(-700.0), 1)
+    277.9
+    """
+    import math
+
+    d = float(d)
+    e = math.exp(d)
+    if not (math.isfinite(e) and e >= 2.0**-1022):
+        raise ValueError(f"exp(d) must be a normal float64, got d={d!r}")
+    return math.ulp(d) / 2 * e / math.ulp(e) + 1.0
+
+
+def shifted_exp_worst(centre: float = -700.0, count: int = 400) -> tuple[float, float]:
+    r"""Return the largest error (ulp) of ``exp(y - 2**-44)`` over ``count`` grid points near ``centre``.
+
+    With $m = 2^{-44}$ the subtraction $y - m$ rounds by exactly half an ulp for every
+    $y$ in $[-1024, -512]$; the grid covers one factor of 2 of $e^d$ ($d$ from
+    ``centre - ln 2`` to ``centre``), so it meets the worst mantissa of the result. Returns
+    (largest error, the $y$ where it occurs).
+
+    Examples
+    --------
+    >>> err, y = shifted_exp_worst(count=50)
+    >>> 500 < err < 513
+    True
+    """
+    import math
+
+    m = 2.0**-44
+    best = (0.0, centre)
+    for k in range(count):
+        y = centre - math.log(2) * k / count
+        best = max(best, (shifted_exp_error_ulp(y, m), y))
+    return best
+
+
 def stability_rows() -> list[list[Any]]:
     r"""Rows comparing the naive formula, the shifted one and the exact value (mpmath, 50 digits).
 
@@ -311,7 +392,7 @@ def stability_rows() -> list[list[Any]]:
 
     inputs = [[1000.0, 1.0], [-1000.0, -1000.5], [0.0, -800.0], [710.0, 0.0]]
     rows: list[list[Any]] = []
-    with mpmath.workdps(50):
+    with mpmath.workdps(REFERENCE_DPS):
         for z in inputs:
             naive, stable, logs = naive_softmax(z), softmax(z), log_softmax(z)
             # the inputs are integers or halves: z_i - m is exact at 50 digits
@@ -334,16 +415,30 @@ def stability_rows() -> list[list[Any]]:
 
 @published
 def shift_invariance_derivation() -> Derivation:
-    r"""Softmax does not change when the same $c$ is added to every entry ($n = 3$)."""
+    r"""Softmax does not change when the same $c$ is added to every entry, for any number $n$ of entries.
+
+    Written with a symbolic $n$ (``sympy.IndexedBase`` and ``sympy.Sum``), so the proof covers
+    every $n \ge 1$ and every entry $i$.
+    """
     import sympy
 
-    z1, z2, z3, c = sympy.symbols("z_1 z_2 z_3 c", real=True)
+    i, j, n = sympy.symbols("i j n", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    c = sympy.Symbol("c", real=True)
     e = sympy.exp
+
+    def total(f: sympy.Expr) -> sympy.Expr:
+        return sympy.Sum(f, (j, 1, n))
+
+    # written unevaluated, so that the factor e^c shows before it is cancelled
+    factored = sympy.Mul(e(c) * e(z[i]), sympy.Pow(sympy.Mul(e(c), total(e(z[j])), evaluate=False), -1,
+                                                   evaluate=False), evaluate=False)
     return (
-        Derivation(e(z1 + c) / (e(z1 + c) + e(z2 + c) + e(z3 + c)), name="6-1-softmax-shift-invariance",
-                   title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_1 = "
-                         r"\operatorname{softmax}(\mathbf{z})_1$ ($n = 3$; every entry alike)")
-        .step(e(c) * e(z1) / (e(c) * e(z1) + e(c) * e(z2) + e(c) * e(z3)), r"$e^{a+b} = e^a e^b$")
-        .step(e(c) * e(z1) / (e(c) * (e(z1) + e(z2) + e(z3))), r"factor $e^{c}$ out of the sum")
-        .step(e(z1) / (e(z1) + e(z2) + e(z3)), r"cancel $e^{c} > 0$")
+        Derivation(e(z[i] + c) / total(e(z[j] + c)), name="6-1-softmax-shift-invariance",
+                   title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_i = "
+                         r"\operatorname{softmax}(\mathbf{z})_i$",
+                   scope=r"any number of entries $n \ge 1$, any entry $i$, any real $c$ and $\mathbf{z}$")
+        .step(e(c) * e(z[i]) / total(e(c) * e(z[j])), r"$e^{a+b} = e^a e^b$")
+        .step(factored, r"factor $e^{c}$ out of the sum")
+        .step(e(z[i]) / total(e(z[j])), r"cancel $e^{c} > 0$")
     )

@@ -77,6 +77,8 @@ class CheckRecord:
         Whether it held.
     page : str or None
         Source path of the page that made it (``None`` outside a build).
+    scope : str or None
+        For a derivation, what it covers (`nnnotes.derivation.Derivation.covers`).
     """
 
     kind: str
@@ -87,6 +89,7 @@ class CheckRecord:
     seconds: float
     ok: bool
     page: str | None = None
+    scope: str | None = None
     extra: dict[str, Any] = field(default_factory=dict, compare=False)
 
     @property
@@ -353,8 +356,8 @@ def report_markdown(
         "|---|---:|",
     ]
     lines += [f"| {m} | {n} |" for m, n in sorted(by_method.items())]
-    head = "| page | kind | check | statement | method | how |" + (" time |" if timings else "")
-    lines += ["", head, "|---|---|---|---|---|---|" + ("---:|" if timings else "")]
+    head = "| page | kind | check | statement | covers | method | how |" + (" time |" if timings else "")
+    lines += ["", head, "|---|---|---|---|---|---|---|" + ("---:|" if timings else "")]
     for r in recs:
         if r.page and url_for is not None:
             link = f"[{r.name}]({url_for(r.page, r.anchor)})"
@@ -363,7 +366,8 @@ def report_markdown(
             link, page = r.name, "—"
         status = "" if r.ok else " **FAILED**"
         lines.append(
-            f"| {page} | {r.kind} | {link}{status} | {_md_cell(r.statement)} | {r.method} "
+            f"| {page} | {r.kind} | {link}{status} | {_md_cell(r.statement)} | {_md_cell(r.scope or '—')} "
+            f"| {r.method} "
             f"| {_md_cell(r.detail)} |" + (f" {r.seconds * 1000:.0f} ms |" if timings else "")
         )
     return "\n".join(lines)

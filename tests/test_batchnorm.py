@@ -383,3 +383,26 @@ def test_any_finite_input_gives_finite_results_or_overflow_error(x, gamma) -> No
     except OverflowError:
         pass
     assert np.all(np.isfinite(batch_norm_jacobian(x)))
+
+
+def test_batch_of_two_entry_is_order_eps_over_d_cubed() -> None:
+    """The old text said the N = 2 entry is 'of the order of eps': false, it is eps / |d|^3.
+
+    Evaluated by hand from the general formula gamma / sqrt(var + eps) * (1/2 - xhat^2 / 2), the
+    entry divided by eps grows like 1/|d|^3 as d shrinks (no bound of the form C * eps).
+    """
+    import math
+
+    from nnnotes.batchnorm import batch_of_two_entry_order
+
+    lim, expected = batch_of_two_entry_order()
+    assert lim == expected
+    gamma, eps = 1.0, 1e-8
+
+    def entry(d: float) -> float:
+        xhat = d / math.sqrt(d * d + eps)
+        return gamma / math.sqrt(d * d + eps) * (0.5 - xhat * xhat / 2)
+
+    ratios = [entry(d) / eps for d in (1.0, 0.1, 0.01)]
+    assert ratios[1] / ratios[0] > 900 and ratios[2] / ratios[1] > 900
+    assert math.isclose(entry(0.1) / (eps / 0.1**3), gamma / 2, rel_tol=1e-5)

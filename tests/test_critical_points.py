@@ -123,3 +123,17 @@ def test_tanh_critical_points_properties() -> None:
 def test_spearman_by_hand(a, b, expected) -> None:
     """Rank correlations computed by hand, including ties (average ranks 0.5, 0.5, 2.5, 2.5)."""
     assert abs(CP.spearman(a, b) - expected) < 1e-12
+
+
+def test_tanh_critical_points_are_non_degenerate_only_thanks_to_weight_decay() -> None:
+    """'No critical point is degenerate' was asserted; it is checked, and owes to the weight decay.
+
+    Every point found has smallest |eigenvalue| of at least 0.9 lambda, and at some the smallest is
+    lambda itself to 1e-9: the unregularised Hessian has a zero eigenvalue there.
+    """
+    from nnnotes import critical_points as C
+
+    rows = C.tanh_critical_points()
+    assert min(r[2] for r in rows) >= 0.9e-3
+    assert all(r[3] <= 1e-12 for r in rows)
+    assert any(abs(r[2] - 1e-3) < 1e-9 for r in rows)  # eigenvalue lambda: flat without the decay

@@ -117,3 +117,30 @@ def test_saddle_runs_end_points() -> None:
     # GD: x_k = 0.8 * 0.9^k exactly in x (hand derivation)
     assert_allclose(runs["gradient descent"][:, 0], 0.8 * 0.9 ** np.arange(41), rtol=1e-13)
     assert 0.5 < runs["gradient descent"][-1, 1] < 0.99
+
+
+def test_old_statement_8tb_beyond_any_machine_is_false() -> None:
+    """The old text said the 8 TB Hessian of n = 10^6 exceeds any single machine's memory: false.
+
+    False against the stated 48 TB server; true against one 80 GB accelerator.
+    """
+    server = C.HARDWARE["a large shared-memory server"][0]
+    gpu = C.HARDWARE["one accelerator"][0]
+    assert 8 * (10**6) ** 2 == 8 * 10**12 <= server
+    assert C.hessian_fits(10**6, server) and not C.hessian_fits(10**6, gpu)
+    assert not C.hessian_fits(10**7, server)
+
+
+@pytest.mark.parametrize(
+    ("mem", "n"), [(8, 1), (31, 1), (32, 2), (80 * 10**9, 10**5), (48 * 10**12, 2449489)]
+)
+def test_largest_hessian_n_by_hand(mem, n) -> None:
+    """Largest n with 8 n^2 <= memory: hand values (sqrt(6e12) = 2449489.7...)."""
+    assert C.largest_hessian_n(mem) == n
+    assert 8 * n * n <= mem < 8 * (n + 1) ** 2
+
+
+def test_largest_hessian_n_rejects_bad_memory() -> None:
+    """Memory must be an int of at least 8 bytes."""
+    with pytest.raises(ValueError, match="memory_bytes"):
+        C.largest_hessian_n(4.5)

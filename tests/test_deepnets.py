@@ -78,10 +78,23 @@ def test_activation_figure() -> None:
     assert "sigmoid" in fig.get_label()
 
 
+@pytest.mark.parametrize("alpha", [0.1, 0.01, 0.3])
+def test_activation_figure_alt_text_matches_its_alpha(alpha) -> None:
+    """The alt text names the alpha the Leaky ReLU curve is drawn with (it once said 0.01 for 0.1)."""
+    fig = activation_curves(alpha=alpha)
+    leaky = fig.axes[0].get_lines()[3]
+    assert_allclose(leaky.get_ydata()[0], -5.0 * alpha, rtol=1e-15)  # x = -5
+    assert f"{alpha:g}x" in fig.get_label() and f"α = {alpha:g}" in leaky.get_label()
+    others = {0.1, 0.01, 0.3} - {alpha}
+    assert not any(f"(or {a:g}x)" in fig.get_label() for a in others)
+
+
 def test_depth_figure() -> None:
     """One line per setup, on a log scale, with the data of gradient_norms."""
     fig = gradient_depth_plot(depth=30)
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and len(ax.get_lines()) == len(deepnets.SETUPS)
     assert_allclose(ax.get_lines()[0].get_ydata(), deepnets.gradient_norms("sigmoid", depth=30), rtol=0)
-    assert fig.get_label()
+    label = fig.get_label()
+    g = deepnets.gradient_norms("sigmoid", depth=30)
+    assert f"sigmoid with glorot weights {np.log10(g[-1] / g[0]):.1f}" in label

@@ -29,7 +29,7 @@ p = sympy.Symbol("p", positive=True)
         (sympy.tanh(x), 2 * sigma(2 * x) - 1, "exponentials"),
         (sympy.sin(x) ** 2 + sympy.cos(x) ** 2, 1, "trig"),
         (sympy.Derivative(sigma(x), x), sigma(x) * sigma(-x), "derivative"),
-        (sympy.log(sympy.exp(x + y)), x + y, "log-exp"),
+        (sympy.log(sympy.UnevaluatedExpr(sympy.exp(x + y))), x + y, "log-exp"),
     ],
 )
 def test_true_equalities_are_proved_symbolically(lhs, rhs, kind) -> None:
@@ -103,7 +103,7 @@ def test_difference_below_float64_resolution_is_caught() -> None:
 def test_constant_steps() -> None:
     """Steps without symbols are decided exactly (or at 40 digits)."""
     sixth, third, half = sympy.Rational(1, 6), sympy.Rational(1, 3), sympy.Rational(1, 2)
-    Derivation(third + sixth, name="c1").step(half, "add").verify()
+    Derivation(sympy.Add(third, sixth, evaluate=False), name="c1").step(half, "add").verify()
     with pytest.raises(DerivationError):
         Derivation(sympy.pi, name="c2").step(sympy.Rational(22, 7), "not quite").verify()
 
@@ -218,7 +218,8 @@ def test_inconsistent_shapes_fail() -> None:
 def test_explicit_matrices() -> None:
     """Explicit sympy matrices are compared entry by entry."""
     a = sympy.Matrix([[x, 1], [0, y]])
-    Derivation(a * a, name="square").step(sympy.Matrix([[x**2, x + y], [0, y**2]]), "multiply").verify()
+    Derivation(sympy.MatMul(a, a, evaluate=False), name="square").step(
+        sympy.Matrix([[x**2, x + y], [0, y**2]]), "multiply").verify()
     with pytest.raises(DerivationError):
         Derivation(a * a, name="square-wrong").step(sympy.Matrix([[x**2, x], [0, y**2]]), "x").verify()
 
@@ -242,7 +243,7 @@ def test_latex_and_markdown_come_from_the_verified_expressions() -> None:
 
 def test_reason_text_is_escaped() -> None:
     r"""Characters special to TeX in a reason are escaped in \text{}."""
-    d = Derivation(x, name="esc").step(x, "100% sure & done_now").verify()
+    d = Derivation((x + 1) ** 2, name="esc").step(x**2 + 2 * x + 1, "100% sure & done_now").verify()
     assert r"100\% sure \& done\_now" in d.latex()
 
 
@@ -254,7 +255,7 @@ coeffs = st.integers(min_value=-9, max_value=9)
 @given(a=coeffs, b=coeffs, c=coeffs)
 def test_random_true_polynomial_identities_pass(a: int, b: int, c: int) -> None:
     """(x + a)(x + b) + c = x^2 + (a + b) x + ab + c for random integers."""
-    lhs = (x + a) * (x + b) + c
+    lhs = sympy.Add(sympy.Mul(x + a, x + b, evaluate=False), c, evaluate=False)
     rhs = x**2 + (a + b) * x + a * b + c
     Derivation(lhs, name="prop-true").step(rhs, "expand").verify()
 
@@ -295,3 +296,75 @@ def test_verify_records_each_derivation() -> None:
     assert len(records()) == before + 1
     assert (rec.name, rec.kind, rec.method, rec.ok) == ("recorded", "derivation", "symbolic", True)
     assert rec.statement == r"$\left(x + 1\right)^{2} = x^{2} + 2 x + 1$"
+
+
+
+# ----------------------------------------------------------------------------- empty steps
+def test_step_printing_the_same_expression_is_rejected() -> None:
+    """A step whose LaTeX equals the previous expression's is refused at once, naming the step."""
+    d = Derivation((x + 1) ** 2, name="empty-step").step(x**2 + 2 * x + 1, "expand")
+    with pytest.raises(DerivationError, match=r"'empty-step', step 2 \(rewrite\) is empty") as err:
+        d.step(x**2 + 2 * x + 1, "rewrite")
+    assert err.value.step == 2 and err.value.reason == "rewrite"
+    # sympy evaluates log(exp(x + y)) to x + y as it is built: the step shows no move
+    with pytest.raises(DerivationError, match="is empty"):
+        Derivation(sympy.log(sympy.exp(x + y)), name="auto-simplified").step(x + y, "log of exp")
+
+
+def test_old_empty_steps_of_the_published_derivations_are_rejected() -> None:
+    """The old 'split the fraction' (6.1) and 'cancel e^c' (softmax) steps printed no move: refused."""
+    e = sympy.exp
+    with pytest.raises(DerivationError, match="split the fraction"):
+        (Derivation(e(-x) / (1 + e(-x)) ** 2, name="old-split")
+         .step(1 / (1 + e(-x)) * (e(-x) / (1 + e(-x))), "split the fraction"))
+    z1, z2, c = sympy.symbols("z_1 z_2 c", real=True)
+    with pytest.raises(DerivationError, match="cancel"):
+        (Derivation(e(c) * e(z1) / (e(c) * (e(z1) + e(z2))), name="old-cancel")
+         .step(e(z1) / (e(z1) + e(z2)), "cancel $e^c$"))
+
+
+def test_published_derivations_show_a_move_at_every_step() -> None:
+    """Every published derivation: no two consecutive expressions print alike (checked again here)."""
+    from nnnotes.derivation import published_derivations
+
+    for name, factory in published_derivations().items():
+        d = factory()
+        shown = [sympy.latex(d.start)] + [sympy.latex(st.expr) for st in d.steps]
+        assert all(a != b for a, b in zip(shown, shown[1:], strict=False)), name
+
+
+# ----------------------------------------------------------------------------- scope
+def test_scope_is_shown_and_recorded() -> None:
+    """An explicit scope appears under the derivation and in its record."""
+    d = Derivation((x + 1) ** 2, name="scoped", scope="checked for $K = 3$").step(x**2 + 2 * x + 1, "expand")
+    md = d.markdown()
+    assert "**Covers:** checked for $K = 3$." in md
+    assert records()[-1].scope == "checked for $K = 3$"
+
+
+def test_default_scope_follows_the_checks() -> None:
+    """Without a scope: matrices checked at chosen sizes say so; a symbolic proof covers all values."""
+    d = Derivation((x + 1) ** 2, name="general").step(x**2 + 2 * x + 1, "expand").verify()
+    assert d.covers() == "every value of its symbols"
+    n = sympy.Symbol("n", integer=True, positive=True)
+    A = sympy.MatrixSymbol("A", n, n)
+    B = sympy.MatrixSymbol("B", n, n)
+    d = Derivation(A * (A + B), name="m").step(A * A + A * B, "distribute").verify()
+    assert "size" in d.covers()
+    with pytest.raises(TypeError, match="scope"):
+        Derivation(x, name="bad-scope", scope="  ")
+
+
+def test_symbolic_size_derivations_cover_any_size() -> None:
+    """Softmax shift invariance, the softmax-CE gradient and the sigmoid-to-tanh map use a symbolic size."""
+    from nnnotes.losses import softmax_ce_gradient
+    from nnnotes.reparam import halved_preactivation_derivation, sigmoid_to_tanh_derivation
+    from nnnotes.softmax import shift_invariance_derivation
+
+    for f, size in [(shift_invariance_derivation, "n"), (softmax_ce_gradient, "K"),
+                    (sigmoid_to_tanh_derivation, "M"), (halved_preactivation_derivation, "D")]:
+        d = f()
+        assert sympy.Symbol(size, integer=True, positive=True) in d.start.free_symbols, f.__name__
+        assert "any" in d.covers()
+        d.verify()
+        assert all(st.method == "symbolic" for st in d.steps), f.__name__

@@ -238,3 +238,32 @@ def test_every_docstring_example_renders_as_code(built_site: Path) -> None:
         if "&gt;&gt;&gt;" in text:
             offenders.append(html.parent.name)
     assert offenders == []
+
+
+def test_erratum_without_kind_fails_and_names_page(mini_site) -> None:
+    """An erratum must say its kind (error, imprecision, omission); one without fails the build."""
+    page = '# E\n\n!!! erratum "Erratum: no kind"\n    Body.\n'
+    proc = mini_site({"index.md": GOOD, "e.md": page})
+    assert proc.returncode != 0
+    assert "docs/e.md" in proc.stderr and "no kind" in proc.stderr and "imprecision" in proc.stderr
+    proc = mini_site({"index.md": GOOD, "e.md": page.replace("erratum ", "erratum mistake ", 1)})
+    assert proc.returncode != 0 and "mistake" in proc.stderr
+
+
+def test_errata_page_groups_and_counts_by_kind(mini_site, tmp_path: Path) -> None:
+    """The errata page counts errata per kind and lists each under its kind, linked to its anchor."""
+    page = ('# E\n\n!!! erratum error "Erratum: first"\n    A.\n\n'
+            '!!! erratum omission "Erratum: second"\n    B.\n\n'
+            '!!! erratum error "Erratum: third"\n    C.\n')
+    errata = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
+    proc = mini_site({"index.md": GOOD, "e.md": page, "errata.md": errata})
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "site" / "errata" / "index.html").read_text(encoding="utf-8")
+    text = re.sub(r"<[^>]+>", " ", html)
+    assert re.search(r"error\s+the source states something false\s+2\b", text)
+    assert re.search(r"imprecision\s+true, but loose or misleading\s+0\b", text)
+    assert re.search(r"omission\s+[^|]*?asks\s+1\b", text)
+    assert "Error (2)" in text and "Omission (1)" in text and "Imprecision (" not in text
+    assert 'href="../e/#erratum-erratum-second"' in html
+    chapter = (tmp_path / "site" / "e" / "index.html").read_text(encoding="utf-8")
+    assert 'id="erratum-erratum-first" data-kind="error"' in chapter

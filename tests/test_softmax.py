@@ -144,3 +144,31 @@ def test_blocked_rows_match_row_by_row() -> None:
     assert np.array_equal(softmax(x.T, axis=0), expected.T)
     assert np.array_equal(logsumexp(x), np.array([logsumexp(row) for row in x]))
     assert np.array_equal(log_softmax(x), np.array([log_softmax(row) for row in x]))
+
+
+def test_old_350_ulp_statement_is_not_the_bound() -> None:
+    """The old text said 'up to 350 ulp at -700': false both ways.
+
+    The bound there is about 278 (277 + 1 for exp's own rounding), and errors above 350, up to
+    about 512, occur a little further on.
+    """
+    import math
+
+    from nnnotes.softmax import shifted_exp_bound_ulp, shifted_exp_error_ulp, shifted_exp_worst
+
+    # hand value: ulp(700)/2 = 2^-44; e^-700 / ulp(e^-700) from math, independent of the package
+    e = math.exp(-700.0)
+    assert math.isclose(shifted_exp_bound_ulp(-700.0), 2.0**-44 * e / math.ulp(e) + 1, rel_tol=1e-15)
+    assert 277 < shifted_exp_bound_ulp(-700.0) < 278 < 350
+    assert 276 < shifted_exp_error_ulp(-700.0, 2.0**-44) <= shifted_exp_bound_ulp(-700.0)
+    worst, at = shifted_exp_worst()
+    assert 350 < worst <= 2**9 + 1 and -701 < at < -700
+
+
+def test_shifted_exp_error_is_zero_when_the_subtraction_is_exact() -> None:
+    """With m = 0 the subtraction is exact: only exp's own rounding is left (below one ulp)."""
+    from nnnotes.softmax import shifted_exp_error_ulp
+
+    assert shifted_exp_error_ulp(-700.0, 0.0) < 1.0
+    with pytest.raises(ValueError, match="exp"):
+        shifted_exp_error_ulp(-800.0, 0.0)

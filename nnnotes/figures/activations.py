@@ -20,21 +20,27 @@ __all__ = ["activation_curves", "gradient_depth_plot"]
 
 
 @themed()
-def activation_curves(n: int = 301) -> Figure:
-    """Sigmoid, tanh, ReLU and Leaky ReLU (left) and their derivatives (right) on [-5, 5]."""
+def activation_curves(n: int = 301, alpha: float = 0.1) -> Figure:
+    """Sigmoid, tanh, ReLU and Leaky ReLU (left) and their derivatives (right) on [-5, 5].
+
+    The text alternative is built from the same ``alpha`` and the computed peaks of the
+    derivatives, so it cannot disagree with the plot.
+    """
     x = np.linspace(-5.0, 5.0, n)
+    sig_peak, tanh_peak = float(act.sigmoid_derivative(0.0)), float(act.tanh_derivative(0.0))
     fig, (ax, bx) = new_figure(
         1, 2, width=8.0, height=3.4,
-        label="Left: sigmoid rises from 0 to 1, tanh from -1 to 1, ReLU and Leaky ReLU are 0 "
-              "(or 0.01x) left of 0 and x right of it. Right: the derivatives; sigmoid's peaks at "
-              "1/4 and tanh's at 1, both at x = 0 and both decaying to 0; ReLU's jumps from 0 to 1.",
+        label=f"Left: sigmoid rises from 0 to 1, tanh from -1 to 1, ReLU and Leaky ReLU are 0 "
+              f"(or {alpha:g}x) left of 0 and x right of it. Right: the derivatives; sigmoid's peaks "
+              f"at {sig_peak:g} and tanh's at {tanh_peak:g}, both at x = 0 and both decaying to 0; "
+              f"ReLU's jumps from 0 to 1, Leaky ReLU's from {alpha:g} to 1.",
     )
     curves = [
         ("σ(x)", act.sigmoid, act.sigmoid_derivative, "-"),
         ("tanh(x)", act.tanh, act.tanh_derivative, "--"),
         ("ReLU(x)", act.relu, act.relu_derivative, "-."),
-        ("Leaky ReLU(x), α = 0.1", lambda v: act.leaky_relu(v, 0.1),
-         lambda v: act.leaky_relu_derivative(v, 0.1), ":"),
+        (f"Leaky ReLU(x), α = {alpha:g}", lambda v: act.leaky_relu(v, alpha),
+         lambda v: act.leaky_relu_derivative(v, alpha), ":"),
     ]
     for k, (name, f, df, style) in enumerate(curves):
         ax.plot(x, f(x), style, color=COLORS[k], label=name)
@@ -42,7 +48,7 @@ def activation_curves(n: int = 301) -> Figure:
     ax.set_ylim(-1.2, 2.2)
     ax.set_xlabel("x")
     ax.set_title("activation")
-    bx.axhline(0.25, color=COLORS[0], lw=0.8, alpha=0.6)
+    bx.axhline(sig_peak, color=COLORS[0], lw=0.8, alpha=0.6)
     bx.set_ylim(-0.05, 1.15)
     bx.set_xlabel("x")
     bx.set_title("derivative")
@@ -53,18 +59,22 @@ def activation_curves(n: int = 301) -> Figure:
 
 @themed()
 def gradient_depth_plot(depth: int = 30, seed: int = 0) -> Figure:
-    """Norm of the gradient at each layer's pre-activation, at initialisation, log scale."""
+    """Norm of the gradient at each layer's pre-activation, at initialisation, log scale.
+
+    The text alternative states, for each setup, the orders of magnitude lost from the last layer
+    to the first, computed from the plotted norms.
+    """
+    norms = [(a, init, gradient_norms(a, depth=depth, init=init, seed=seed)) for a, init in SETUPS]
+    drops = "; ".join(f"{a.replace('_', ' ')} with {init} weights {np.log10(g[-1] / g[0]):.1f}"
+                      for a, init, g in norms)
     fig, ax = new_figure(
         width=7.0, height=3.6,
-        label=f"Gradient norm against layer (1 to {depth}) on a log scale: with sigmoid it falls by "
-              "about 19 orders of magnitude from the last layer to the first; with ReLU or Leaky "
-              "ReLU and Glorot weights by about 4; with tanh by about one; with ReLU and He weights "
-              "it stays level.",
+        label=f"Gradient norm against layer (1 to {depth}) on a log scale. Orders of magnitude lost "
+              f"from the last layer to the first: {drops}.",
     )
     layers = np.arange(1, depth + 1)
     styles = ["o-", "s--", "^-.", "v:", "D-"]
-    for k, (a, init) in enumerate(SETUPS):
-        g = gradient_norms(a, depth=depth, init=init, seed=seed)
+    for k, (a, init, g) in enumerate(norms):
         ax.semilogy(layers, g, styles[k], color=COLORS[k], ms=3.5, label=f"{a.replace('_', ' ')}, {init}")
     ax.set_xlabel("layer l (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂a_l‖")

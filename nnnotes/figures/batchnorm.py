@@ -59,7 +59,7 @@ def training_loss(runs: Sequence[LandscapeRun]) -> Figure:
         width=6.0,
         height=3.2,
         label="Training loss against gradient-descent step, with and without batch "
-        "normalization, same data and same initial weights",
+        f"normalization, same data and same initial weights, learning rate {runs[0].lr:g}",
     )
     for k, run in enumerate(runs):
         ax.plot(np.arange(run.losses.size), run.losses, color=COLORS[k], label=run.label)
@@ -73,11 +73,12 @@ def training_loss(runs: Sequence[LandscapeRun]) -> Figure:
 
 @themed()
 def landscape(runs: Sequence[LandscapeRun]) -> Figure:
-    r"""Plot what the look-ahead along the gradient measured: three panels over training.
+    r"""Plot what the look-ahead along the gradient measured: three scale-free panels over training.
 
-    Left: the range of the loss met along the look-ahead (shaded between min and max). Middle: the
-    largest change of the gradient. Right: the effective smoothness, with the line $2/\eta$ where
-    gradient descent with learning rate $\eta$ stops being stable on a quadratic.
+    Left: the range of the loss met along the look-ahead, divided by the loss at the probe. Middle:
+    the largest change of the gradient, divided by the gradient norm. Right: the effective
+    smoothness, with the line $2/\eta$ where gradient descent with learning rate $\eta$ stops
+    being stable on a quadratic.
 
     Examples
     --------
@@ -91,21 +92,21 @@ def landscape(runs: Sequence[LandscapeRun]) -> Figure:
         3,
         width=9.0,
         height=3.2,
-        label="Along the gradient direction during training: range of the loss, change of the "
-        "gradient and effective smoothness, with and without batch normalization",
+        label="Along the gradient direction during training, with and without batch normalization: "
+        "range of the loss relative to the loss, change of the gradient relative to its norm, and "
+        f"effective smoothness against 2 over the learning rate {runs[0].lr:g}",
     )
     ax_loss, ax_grad, ax_beta = axes
     for k, run in enumerate(runs):
         c, t = COLORS[k], run.probe_steps
-        ax_loss.fill_between(t, run.loss_min, run.loss_max, color=c, alpha=0.45, label=run.label,
-                             linewidth=0)
-        ax_grad.plot(t, run.grad_change, color=c, marker="o", markersize=3, label=run.label)
+        ax_loss.plot(t, run.relative_range, color=c, marker="o", markersize=3, label=run.label)
+        ax_grad.plot(t, run.relative_grad_change, color=c, marker="o", markersize=3, label=run.label)
         ax_beta.plot(t, run.smoothness, color=c, marker="o", markersize=3, label=run.label)
     ax_beta.axhline(2.0 / runs[0].lr, color=COLORS[6], linestyle="--", linewidth=1.2,
                     label="2 / learning rate")
     for ax, title in [
-        (ax_loss, "loss along the gradient"),
-        (ax_grad, "gradient change"),
+        (ax_loss, "loss range / loss"),
+        (ax_grad, "gradient change / gradient norm"),
         (ax_beta, "effective smoothness"),
     ]:
         ax.set_yscale("log")

@@ -11,12 +11,14 @@ from nnnotes.figures._theme import COLORS, new_figure, themed
 from nnnotes.optim import gradient_descent, newton
 from nnnotes.quadratic import Quadratic
 from nnnotes.render import INK
+from nnnotes.symmetry import SymmetricStart
 
 __all__ = [
     "escape_figure",
     "index_error_figure",
     "quadratic_trajectories_figure",
     "saddle_figure",
+    "symmetric_start_figure",
     "threshold_figure",
 ]
 
@@ -174,4 +176,29 @@ def index_error_figure(
         ax.set_xlabel(r"index $\alpha$ (fraction of negative eigenvalues)")
         ax.set_ylabel("loss")
         ax.legend(fontsize=8, loc="lower right")
+    return fig
+
+
+def symmetric_start_figure(run: SymmetricStart) -> Figure:
+    r"""Loss against step for every seed of `nnnotes.symmetry.symmetric_training`, log scale.
+
+    The identical starts (dashed) and the perturbed starts (solid), with the loss $L_1$ of the
+    one-unit minimum as a horizontal line.
+    """
+    S = run.loss_identical.shape[0]
+    fig, ax = new_figure(width=6.4, height=3.2, label=(
+        f"Training loss against step, log scale, for {S} seeds: the identical starts approach the "
+        f"one-unit minimum's loss {run.one_unit_loss:.3g}; the starts perturbed by {run.perturbation:g} "
+        "follow them on a plateau, then drop far below it"))
+    with themed():
+        for i in range(S):
+            ax.semilogy(run.steps, run.loss_identical[i], "--", color=COLORS[0], linewidth=1.0,
+                        label="identical start" if i == 0 else None)
+            ax.semilogy(run.steps, run.loss_perturbed[i], "-", color=COLORS[1], linewidth=1.0,
+                        label="perturbed start" if i == 0 else None)
+        ax.axhline(run.one_unit_loss, color=COLORS[3], linewidth=0.8, label=r"$L_1$ (one-unit minimum)")
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss")
+        ax.legend(fontsize=8)
+        ax.minorticks_off()
     return fig

@@ -28,7 +28,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnnotes import verification
-from nnnotes.sitebuild import a11y, cache
+from nnnotes.sitebuild import a11y, cache, prose
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
@@ -41,10 +41,17 @@ _STATE: dict[str, Any] = {"katex": None, "errata": []}
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
 _ERRATUM = re.compile(
-    r'<(div|details) class="admonition erratum"( open="open")?>\s*'
+    r'<(div|details) class="admonition erratum(?: ([a-z ]+))?"( open="open")?>\s*'
     r'<(p class="admonition-title"|summary)>(.*?)</(?:p|summary)>',
     re.S,
 )
+
+#: The kinds of erratum, written after the admonition type (``!!! erratum error "..."``).
+ERRATUM_KINDS = {
+    "error": "the source states something false",
+    "imprecision": "true, but loose or misleading",
+    "omission": "the source leaves out something its own question asks",
+}
 
 
 class _NamePage(logging.Filter):
@@ -120,10 +127,65 @@ def on_files(files: Any, config: Any) -> Any:
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
-    """Attribute the checks made while this page renders to it."""
+    """Attribute the checks made while this page renders to it; check and fill in its prose numbers."""
     verification.set_page(page.file.src_uri)
     _STATE["before"] = len(verification.records())
+    if page.file.src_uri.startswith(CHECKED_PAGES):
+        _check_typed_numbers(markdown, page)
+    if "{{" in markdown:
+        from nnnotes.prose_values import VALUES
+
+        try:
+            markdown = prose.render_placeholders(markdown, VALUES, page=f"docs/{page.file.src_uri}")
+        except prose.PlaceholderError as exc:
+            raise PluginError(str(exc)) from exc
     return markdown
+
+
+#: Pages whose prose may type no number that is not on their ``literals:`` list.
+CHECKED_PAGES = ("exercise-",)
+
+
+def _check_typed_numbers(markdown: str, page: Any) -> None:
+    """Log an error (which fails the strict build) for each number typed by hand and not listed."""
+    src = page.file.src_uri
+    literals = page.meta.get("literals") or {}
+    if not isinstance(literals, dict) or not all(isinstance(v, str) and v.strip() for v in literals.values()):
+        log.error("docs/%s: `literals:` must map each literal to its reason, got %r", src, literals)
+        return
+    allowed = {str(k) for k in literals}
+    offset = _front_matter_lines(page.file.abs_src_path)
+    seen = set()
+    for n in prose.typed_numbers(markdown):
+        seen.add(n.text)
+        if n.text not in allowed:
+            log.error(
+                "docs/%s:%d: number typed by hand in prose: %r; print it from code with a "
+                "{{ placeholder }} (nnnotes.prose_values), or add it to the page's `literals:` "
+                "with its reason (exercise number, value set by the question, citation)",
+                src, n.line + offset, n.text,
+            )
+    for lit in sorted(allowed - seen):
+        log.error("docs/%s: literal %r is listed in `literals:` but not used on the page", src, lit)
+
+
+def _front_matter_lines(path: str | None) -> int:
+    """Return how many lines the YAML front matter of the source file takes (MkDocs strips it)."""
+    if not path:
+        return 0
+    text = Path(path).read_text(encoding="utf-8")
+    full, body = text.splitlines(), None
+    if full and full[0].strip() == "---":
+        for k, line in enumerate(full[1:], start=2):
+            if line.strip() == "---":
+                body = k
+                break
+    if body is None:
+        return 0
+    # MkDocs also drops the blank lines after the front matter
+    while body < len(full) and not full[body].strip():
+        body += 1
+    return body
 
 
 def _typeset(html_text: str, page: str) -> str:
@@ -163,14 +225,26 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
             log.error("docs/%s: check %r failed: %s", src, rec.name, rec.detail)
 
     def name_erratum(m: re.Match[str]) -> str:
-        title = re.sub(r"<[^>]+>", "", m.group(4)).strip()
+        title = re.sub(r"<[^>]+>", "", m.group(5)).strip()
+        kinds = (m.group(2) or "").split()
+        kind = kinds[0] if len(kinds) == 1 else ""
+        if kind not in ERRATUM_KINDS:
+            log.error(
+                "docs/%s: erratum %r must have exactly one kind among %s "
+                "(write `!!! erratum <kind> \"...\"`), got %r",
+                src, title, ", ".join(ERRATUM_KINDS), m.group(2) or "",
+            )
         anchor = "erratum-" + verification.slug(title)
-        _STATE["errata"].append((src, anchor, title))
+        _STATE["errata"].append((src, anchor, title, kind))
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(anchor)
-        tag, opened, head = m.group(1), m.group(2) or "", m.group(3)
+        tag, opened, head = m.group(1), m.group(3) or "", m.group(4)
         close = head.split()[0]
-        return f'<{tag} class="admonition erratum" id="{anchor}"{opened}>\n<{head}>{m.group(4)}</{close}>'
+        label = f'<span class="erratum-kind">{kind}</span> ' if kind else ""
+        return (
+            f'<{tag} class="admonition erratum {kind}" id="{anchor}" data-kind="{kind}"{opened}>\n'
+            f"<{head}>{label}{m.group(5)}</{close}>"
+        )
 
     html_text = _ERRATUM.sub(name_erratum, html_text)
     # Checks printed by executed blocks carry ids (check-...) that MkDocs' anchor validation cannot
@@ -202,24 +276,32 @@ def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
     return f"{base}{urls[src]}" + (f"#{anchor}" if anchor else "")
 
 
-def errata() -> list[tuple[str, str, str]]:
-    """Return the errata found so far in this build: (page, anchor, title) triples."""
+def errata() -> list[tuple[str, str, str, str]]:
+    """Return the errata found so far in this build: (page, anchor, title, kind) tuples."""
     cache.volatile("it lists the errata of other pages")
     return list(_STATE["errata"])
 
 
 def errata_markdown() -> str:
-    """Return the list of errata of the site as Markdown, grouped by page, with links."""
+    """Return the list of errata of the site as Markdown: counts by kind, then grouped by kind and page."""
     items = errata()
     if not items:
         return "No errata were found on the chapter pages."
-    lines = [f"The chapters record **{len(items)} errata** in the source's answers.", ""]
-    page = None
-    for src, anchor, title in items:
-        if src != page:
-            lines += ["", f"### [{src.removesuffix('.md')}]({url_for(src)})", ""]
-            page = src
-        lines.append(f"- [{title}]({url_for(src, anchor)})")
+    counts = {k: sum(1 for it in items if it[3] == k) for k in ERRATUM_KINDS}
+    lines = [f"The chapters record **{len(items)} errata** in the source's answers.", "",
+             "| kind | meaning | errata |", "|---|---|---:|"]
+    lines += [f"| {k} | {ERRATUM_KINDS[k]} | {counts[k]} |" for k in ERRATUM_KINDS]
+    for kind in ERRATUM_KINDS:
+        group = [it for it in items if it[3] == kind]
+        if not group:
+            continue
+        lines += ["", f"## {kind.capitalize()} ({len(group)})", ""]
+        page = None
+        for src, anchor, title, _ in group:
+            if src != page:
+                lines += ["", f"### [{src.removesuffix('.md')}]({url_for(src)})", ""]
+                page = src
+            lines.append(f"- [{title}]({url_for(src, anchor)})")
     return "\n".join(lines)
 
 

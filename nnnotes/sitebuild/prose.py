@@ -1,0 +1,206 @@
+r"""Numbers in prose: computed placeholders, and the scan that finds numbers typed by hand.
+
+A chapter writes a computed number as a placeholder in double braces, ``{{ name }}`` or
+``{{ name:format }}`` (the format is Python's format mini-language, e.g. ``{{ one_unit_loss:.3g }}``),
+where ``name`` is registered in `nnnotes.prose_values.VALUES` with the package function that
+computes it. The build replaces the placeholder by
+``<span class="computed" title="source">value</span>``, so each computed number says where it
+comes from. A placeholder inside inline math (``$...$``) becomes the bare number (a formula cannot
+hold HTML); its source is still listed on the page's record.
+
+The scan (`typed_numbers`) finds the numbers a page types by hand in its prose and inline math:
+decimals, powers of ten, numbers in scientific notation, numbers followed by a unit, and integers
+of two or more digits. Fenced code blocks (the executed blocks print from code), inline code,
+link targets and placeholders are skipped. Each page may list, in its front matter, the literals
+it is allowed to type, each with its reason::
+
+    ---
+    literals:
+      "6.5": exercise number
+      "2006": citation year
+    ---
+
+The strict build fails on any other typed number, naming page and line.
+
+Examples
+--------
+>>> [n.text for n in typed_numbers("A loss of 0.0817 after 500 steps, see $10^{-6}$ and `x = 1.5`.")]
+['0.0817', '500 steps', '10^{-6}']
+>>> render_placeholders("about {{ answer }} here", {"answer": (42.0, "the oracle")})
+'about <span class="computed" title="the oracle">42</span> here'
+>>> render_placeholders("$n = {{ n:pow10 }}$, $u = {{ u:sci2 }}$", {"n": (1e6, "a"), "u": (2.3e-16, "b")})
+'$n = 10^{6}$, $u = 2.3 \\times 10^{-16}$'
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections.abc import Callable, Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+__all__ = ["PlaceholderError", "TypedNumber", "render_placeholders", "typed_numbers"]
+
+_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+_PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*?))?\s*\}\}")
+_INLINE_CODE = re.compile(r"`[^`]*`")
+_LINK_TARGET = re.compile(r"\]\([^)]*\)")
+_HTML_ATTR = re.compile(r'\b(?:id|href|class|title)="[^"]*"')
+_UNITS = (r"%|ulp|[kMGTPEZY]?B\b|bytes|ms\b|s\b|h\b|min\b|years?\b|days?\b|steps?\b|seeds?\b|"
+          r"points?\b|parameters?\b|layers?\b|units?\b|inputs?\b|examples?\b|digits?\b|runs?\b|"
+          r"times\b|fold\b|flop")
+_NUMBER = re.compile(
+    r"(?P<sci>\d+(?:\.\d+)?\s*(?:\\times|\\cdot|×|·)\s*10\^\{?[-−]?\d+\}?)"
+    r"|(?P<pow>(?<![\d.])10\^\{?[-−]?\d+\}?)"
+    r"|(?P<e>(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w.]))"
+    r"|(?P<unit>(?<![\w.^_{\\])\d+(?:\.\d+)?\s*(?:" + _UNITS + r"))"
+    r"|(?P<dec>(?<![\w.^_{\\])\d+\.\d+(?![\w]|\.\d))"
+    r"|(?P<int>(?<![\w.^_{\\-])\d{2,}(?![\w.]|\.\d))"
+)
+
+
+class PlaceholderError(ValueError):
+    """A placeholder names no registered value, or its format does not apply."""
+
+
+@dataclass(frozen=True)
+class TypedNumber:
+    """A number typed by hand: the line it is on (1-based) and its text."""
+
+    line: int
+    text: str
+
+
+def _prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
+    """Yield (line number, text) for the lines outside fenced code blocks."""
+    fence: str | None = None
+    for k, line in enumerate(markdown.splitlines(), start=1):
+        m = _FENCE.match(line)
+        if fence is None and m:
+            fence = m.group(2)[0] * len(m.group(2))
+            continue
+        if fence is not None:
+            if line.strip().startswith(fence):
+                fence = None
+            continue
+        yield k, line
+
+
+def _front_matter_end(markdown: str) -> int:
+    """Return the number of lines of a leading YAML front matter block (0 if there is none)."""
+    lines = markdown.splitlines()
+    if lines and lines[0].strip() == "---":
+        for k, line in enumerate(lines[1:], start=2):
+            if line.strip() == "---":
+                return k
+    return 0
+
+
+def typed_numbers(markdown: str) -> list[TypedNumber]:
+    r"""Return the numbers typed by hand in ``markdown``'s prose and inline math, in order.
+
+    Examples
+    --------
+    Exercise numbers look like decimals: a page lists them as literals (see the module).
+
+    >>> [(n.line, n.text) for n in typed_numbers("See 6.7 (c).\n\n```python\nx = 0.5\n```\n80 GB")]
+    [(1, '6.7'), (6, '80 GB')]
+    """
+    skip = _front_matter_end(markdown)
+    out: list[TypedNumber] = []
+    for k, line in _prose_lines(markdown):
+        if k <= skip:
+            continue
+        text = _PLACEHOLDER.sub(" ", line)
+        text = _INLINE_CODE.sub(" ", text)
+        text = _LINK_TARGET.sub("]", text)
+        text = _HTML_ATTR.sub(" ", text)
+        for m in _NUMBER.finditer(text):
+            out.append(TypedNumber(k, re.sub(r"\s+", " ", m.group(0)).strip()))
+    return out
+
+
+def _format(value: Any, spec: str | None) -> str:
+    r"""Format a value; besides Python's specs, ``pow10`` gives ``10^{k}``, ``sci`` ``a \times 10^{k}``."""
+    if spec == "pow10":
+        k = round(math.log10(value))
+        if value <= 0 or 10.0**k != value:
+            raise ValueError(f"{value!r} is not a power of ten")
+        return f"10^{{{k}}}"
+    if spec and spec.startswith("sci"):
+        digits = int(spec[3:] or 3)
+        mant, exp = f"{value:.{digits - 1}e}".split("e")
+        return f"{mant} \\times 10^{{{int(exp)}}}"
+    if spec:
+        return format(value, spec)
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    if isinstance(value, int):
+        return f"{value:,}" if abs(value) >= 10_000 else str(value)
+    if isinstance(value, float):
+        return f"{value:.3g}"
+    return str(value)
+
+
+def render_placeholders(
+    markdown: str,
+    values: Mapping[str, tuple[Any, str] | Callable[[], tuple[Any, str]]],
+    *,
+    page: str = "",
+) -> str:
+    r"""Replace every ``{{ name[:format] }}`` outside code by its value, with its source as title.
+
+    ``values`` maps a name to ``(value, source)`` or to a function of no arguments returning it.
+    Inside inline math the bare number is written. An unknown name, or a format that does not
+    apply, raises `PlaceholderError` naming the page and line.
+
+    Examples
+    --------
+    >>> render_placeholders("$x = {{ v:.2f }}$", {"v": (0.125, "demo")})
+    '$x = 0.12$'
+    >>> render_placeholders("{{ nope }}", {}, page="p.md")
+    Traceback (most recent call last):
+    ...
+    nnnotes.sitebuild.prose.PlaceholderError: p.md, line 1: no computed value named 'nope' ...
+    """
+    lines = markdown.splitlines(keepends=True)
+    code_lines = {k for k in range(1, len(lines) + 1)} - {k for k, _ in _prose_lines(markdown)}
+    out = []
+    for k, line in enumerate(lines, start=1):
+        if k in code_lines or "{{" not in line:
+            out.append(line)
+            continue
+        pieces = re.split(r"(`[^`]*`)", line)  # never inside inline code
+        for i in range(0, len(pieces), 2):
+            pieces[i] = _render_piece(pieces[i], values, page, k)
+        out.append("".join(pieces))
+    return "".join(out)
+
+
+def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int) -> str:
+    # inline math spans: $...$ not $$; a placeholder there becomes the bare number
+    math_spans = [(m.start(), m.end()) for m in re.finditer(r"(?<!\$)\$(?!\$)[^$]+\$", text)]
+
+    def repl(m: re.Match[str]) -> str:
+        name, spec = m.group(1), m.group(2)
+        if name not in values:
+            known = ", ".join(sorted(values)[:8])
+            raise PlaceholderError(
+                f"{page}, line {line}: no computed value named {name!r} (register it in "
+                f"nnnotes.prose_values.VALUES; some known names: {known})"
+            )
+        entry = values[name]
+        value, source = entry() if callable(entry) else entry
+        try:
+            shown = _format(value, spec)
+        except (TypeError, ValueError) as exc:
+            raise PlaceholderError(
+                f"{page}, line {line}: format {spec!r} does not apply to {name}: {exc}"
+            ) from exc
+        if any(a <= m.start() < b for a, b in math_spans):
+            return shown
+        return f'<span class="computed" title="{html.escape(source)}">{html.escape(shown)}</span>'
+
+    return _PLACEHOLDER.sub(repl, text)
