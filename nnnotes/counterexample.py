@@ -4,8 +4,9 @@ A step ``lhs R rhs`` (R one of ``=``, ``<``, ``<=``, ``>``, ``>=``) is evaluated
 `DPS` significant digits at a bounded set of points of its domain chosen to find the places where
 a wrong step is wrong:
 
-* for each real symbol, magnitudes log-spaced from ``1e-12`` to ``1e4`` of both signs, and points
-  where ``exp`` overflows float64 (``709.8``) and far beyond (mpmath has no overflow), all clipped
+* for each real symbol, magnitudes log-spaced from ``1e-12`` to ``1e4`` of both signs, points
+  where ``exp`` overflows float64 (``709.8``) and far beyond, up to ``1e50`` (mpmath has no
+  overflow: ``exp(1e50)`` is a number with a 50-digit exponent), all clipped
   to the symbol's interval (its sympy assumptions and any narrower interval the derivation
   declares), plus points just inside each finite end of the interval; integer symbols take integers;
 * points at and near every *critical point* of the expressions: zeros of denominators, kinks of
@@ -36,7 +37,7 @@ and $\min(x, 10) = x$ fails beyond $x = 10$, outside any fixed sampling window s
 >>> r = search([sympy.Min(x, 10)], [x], "=", [x], {}, seed="doc")
 >>> point = sympy.Float(r.counterexample.point["x"], DPS)
 >>> bool(point > 10), r.counterexample.certified
-(True, 'certified by interval arithmetic at 60 digits')
+(True, 'confirmed at 100 and 200 digits')
 """
 
 from __future__ import annotations
@@ -50,19 +51,18 @@ from typing import Any
 
 import mpmath
 import sympy
-from mpmath import iv
 
 __all__ = ["DPS", "Counterexample", "SearchResult", "critical_expressions", "search", "symbol_interval"]
 
 #: Working precision of the search, in significant decimal digits.
 DPS = 50
-#: A difference below this, relative to the larger side, is rounding noise at `DPS` digits.
-_SUSPECT = mpmath.mpf(10) ** (-(DPS - 10))
-_CONFIRM_DPS = (60, 200)
-_FALLBACK_DPS = 300
+#: A suspect is re-evaluated at enough digits to resolve its exponentials and its gap, at most this.
+_MAX_DPS = 3000
+_EXP_LIKE = (sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
 
 _MAGNITUDES = sorted({10 ** (k / 4) for k in range(-48, 17)} | {
-    20.0, 30.0, 36.0, 40.0, 50.0, 80.0, 100.0, 200.0, 500.0, 709.0, 710.0, 745.0, 746.0, 1000.0, 3000.0
+    20.0, 30.0, 36.0, 40.0, 50.0, 80.0, 100.0, 200.0, 500.0, 709.0, 710.0, 745.0, 746.0, 1000.0, 3000.0,
+    1e5, 1e6, 1e8, 1e10, 1e15, 1e20, 1e30, 1e50,
 })
 _NEAR = [10.0 ** -k for k in (1, 2, 3, 4, 6, 8, 10, 15, 20, 30, 38)]
 
@@ -307,70 +307,23 @@ def _lambdify(symbols: Sequence[sympy.Symbol], exprs: Any) -> Callable[..., Any]
     return sympy.lambdify(list(symbols), exprs, modules="mpmath")
 
 
-def _ivmpf(v: Any) -> Any:
-    if isinstance(v, tuple):
-        return iv.mpf(mpmath.mpf(v))
-    return iv.mpf(v)
-
-
-def _ivmin(*args: Any) -> Any:
-    ivs = [iv.mpf(a) for a in args]
-    return iv.mpf([min(a.a for a in ivs).a, min(a.b for a in ivs).b])
-
-
-def _ivmax(*args: Any) -> Any:
-    ivs = [iv.mpf(a) for a in args]
-    return iv.mpf([max(a.a for a in ivs).a, max(a.b for a in ivs).b])
-
-
-_IV_NAMESPACE = {
-    "mpf": _ivmpf, "exp": iv.exp, "log": iv.log, "sqrt": iv.sqrt, "sin": iv.sin, "cos": iv.cos,
-    "tan": iv.tan, "pi": iv.pi, "e": iv.e, "E": iv.e, "min": _ivmin, "max": _ivmax,
-}
-_NO_INTERVALS = (sympy.Piecewise, sympy.Heaviside, sympy.sign, sympy.floor, sympy.ceiling)
-
-
-def _iv_lambdify(symbols: Sequence[sympy.Symbol], exprs: Sequence[Any]) -> Callable[..., Any] | None:
-    hyperbolic = (sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
-    rewritten = [
-        sympy.sympify(e).replace(lambda n: isinstance(n, hyperbolic), lambda n: n.rewrite(sympy.exp))
-        for e in exprs
-    ]
-    if any(e.has(*_NO_INTERVALS) for e in rewritten):
-        return None  # a branch on an interval that straddles the condition is not rigorous
-    return sympy.lambdify(list(symbols), rewritten, modules=[_IV_NAMESPACE, "mpmath"])
-
-
 def _violates(rel: str, lhs: Any, rhs: Any) -> bool:
-    """Suspect at working precision: do these values break ``lhs rel rhs`` beyond rounding?"""
+    """Do these values break ``lhs rel rhs`` by more than rounding at the working precision?"""
+    scale = max(abs(lhs), abs(rhs))
+    tol = mpmath.mpf(10) ** (-(mpmath.mp.dps - 10)) * scale
     if isinstance(lhs, mpmath.mpc) or isinstance(rhs, mpmath.mpc):
-        scale = max(abs(lhs), abs(rhs))
         if rel == "=":
-            return abs(lhs - rhs) > _SUSPECT * scale
-        return any(abs(mpmath.im(v)) > _SUSPECT * scale for v in (lhs, rhs)) or _violates(
+            return abs(lhs - rhs) > tol
+        return any(abs(mpmath.im(v)) > tol for v in (lhs, rhs)) or _violates(
             rel, mpmath.re(lhs), mpmath.re(rhs)
         )
-    scale = max(abs(lhs), abs(rhs))
     gap = lhs - rhs  # positive when lhs is larger
-    tol = _SUSPECT * scale
     return {
         "=": abs(gap) > tol,
         "<=": gap > tol,
         ">=": -gap > tol,
         "<": gap >= -tol,
         ">": -gap >= -tol,
-    }[rel]
-
-
-def _iv_violates(rel: str, lhs: Any, rhs: Any) -> bool:
-    """Certainly false: the enclosures of the two sides are ordered against the relation."""
-    lo_l, hi_l, lo_r, hi_r = lhs.a, lhs.b, rhs.a, rhs.b
-    return {
-        "=": bool(lo_l > hi_r) or bool(lo_r > hi_l),
-        "<=": bool(lo_l > hi_r),
-        ">=": bool(lo_r > hi_l),
-        "<": bool(lo_l >= hi_r),
-        ">": bool(lo_r >= hi_l),
     }[rel]
 
 
@@ -382,7 +335,7 @@ class _Step:
         self.rhs = [_own_functions(sympy.sympify(e)) for e in rhs]
         self.rel, self.symbols, self.n = rel, list(symbols), len(self.lhs)
         self.f = _lambdify(self.symbols, self.lhs + self.rhs)
-        self._iv: Callable[..., Any] | None | bool = False
+        self._expo: Callable[..., Any] | None | bool = None
 
     def values(self, args: Sequence[Any]) -> tuple[list[Any], list[Any]] | None:
         try:
@@ -403,34 +356,50 @@ class _Step:
                 return True, i
         return False, 0
 
+    def _exponents(self, args: Sequence[Any]) -> Any:
+        """The largest |argument| of an exponential in the step at this point (0 if none)."""
+        if self._expo is None:
+            nodes = {
+                a for e in self.lhs + self.rhs for node in sympy.preorder_traversal(e)
+                if isinstance(node, _EXP_LIKE) for a in node.args
+            }
+            self._expo = _lambdify(self.symbols, sorted(nodes, key=sympy.default_sort_key)) if nodes else False
+        if self._expo is False:
+            return 0
+        try:
+            return max((abs(mpmath.re(mpmath.mpmathify(v))) for v in self._expo(*args)), default=0)
+        except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError):
+            return mpmath.inf
+
     def confirm(self, args: Sequence[Any], i: int) -> str | None:
-        """Certify a suspect point: interval arithmetic, else persistence at 300 digits."""
-        if self._iv is False:
-            try:
-                self._iv = _iv_lambdify(self.symbols, [self.lhs[i], self.rhs[i]]) if self.n == 1 else (
-                    _iv_lambdify(self.symbols, self.lhs + self.rhs)
-                )
-            except Exception:  # noqa: BLE001 - fall back to higher precision below
-                self._iv = None
-        if self._iv is not None:
-            saved = iv.dps
-            try:
-                for dps in _CONFIRM_DPS:
-                    iv.dps = dps
-                    vals = self._iv(*[iv.mpf(a) for a in args])
-                    a, b = (vals[0], vals[1]) if self.n == 1 else (vals[i], vals[self.n + i])
-                    if _iv_violates(self.rel, iv.mpf(a), iv.mpf(b)):
-                        return f"certified by interval arithmetic at {dps} digits"
-                return None
-            except (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError, NameError):
-                pass  # complex or unsupported: use the precision test below
-            finally:
-                iv.dps = saved
-        with mpmath.workdps(_FALLBACK_DPS):
-            got = self.values([mpmath.mpf(a) for a in args])
-        if got is not None and _violates(self.rel, got[0][i], got[1][i]):
-            return f"persists at {_FALLBACK_DPS} digits"
-        return None
+        """Confirm a suspect: the violation must persist, with a stable gap, at two precisions high
+        enough to resolve the exponentials at this point and the size of the gap."""
+        got = self.values(args)
+        if got is None:
+            return None
+        a, b = got[0][i], got[1][i]
+        gap, scale = abs(a - b), max(1, abs(a), abs(b))
+        expo = self._exponents(args)
+        if not mpmath.isfinite(expo):
+            return None
+        # e^{2|a|} appears in tanh, cosh^2, sigma(a)(1 - sigma(a)): resolve it, with a margin
+        need = 40 + int(3 * expo / mpmath.log(10))
+        if gap > 0:
+            need = max(need, 40 + int(-mpmath.log10(gap / scale)))
+        need = max(need, 2 * DPS)
+        if need > _MAX_DPS:
+            return None  # cannot be resolved at reasonable cost: not claimed as a counterexample
+        gaps = []
+        for dps in (need, 2 * need):
+            with mpmath.workdps(dps):
+                got = self.values([mpmath.mpf(v) for v in args])
+                if got is None or not _violates(self.rel, got[0][i], got[1][i]):
+                    return None
+                gaps.append(got[0][i] - got[1][i])
+        g1, g2 = gaps
+        if abs(g1 - g2) > mpmath.mpf(10) ** -6 * abs(g2):
+            return None
+        return f"confirmed at {need} and {2 * need} digits"
 
 
 # --------------------------------------------------------------------------------------------
@@ -497,7 +466,9 @@ def _critical_points(
                     f = _lambdify(syms, sol)
                 except Exception:  # noqa: BLE001
                     continue
-                for base in bases + [[rng.choice((-1, 1)) * mpmath.mpf(10) ** rng.randint(-2, 3) for _ in syms]]:
+                wide = [rng.choice((-1, 1)) * mpmath.mpf(10) ** rng.randint(-2, 3) for _ in syms]
+                wide = [v if _inside(v, doms[r]) else bases[0][k] for k, (r, v) in enumerate(zip(syms, wide, strict=True))]
+                for base in [*bases, wide]:
                     try:
                         r = mpmath.mpmathify(f(*base))
                     except (ZeroDivisionError, ValueError, TypeError, OverflowError):
@@ -543,7 +514,7 @@ def _refine_minima(step: _Step, pts: list[list[mpmath.mpf]]) -> list[list[mpmath
     ys = [slack(v) for v in xs]
     minima = [
         k for k in range(1, len(xs) - 1)
-        if ys[k] <= ys[k - 1] and ys[k] <= ys[k + 1] and mpmath.isfinite(ys[k])
+        if ys[k] < ys[k - 1] and ys[k] < ys[k + 1] and mpmath.isfinite(ys[k])
     ]
     minima.sort(key=lambda k: ys[k])
     out = []
@@ -596,29 +567,65 @@ def search(
             crit = critical_expressions(*step.lhs, *step.rhs)
             pts = _points(step, doms, crit, rng)
         evaluated = 0
-        rounds = [pts]
+        for args in pts:
+            got = step.suspect(args)
+            if got is not None:
+                evaluated += 1
+                cx = _certify(step, args, got[1]) if got[0] else None
+                if cx is not None:
+                    return SearchResult(evaluated, len(pts), DPS, cx)
         if len(syms) == 1 and relation != "=":
-            rounds.append(None)  # type: ignore[arg-type]  # refined minima, computed when reached
-        for batch in rounds:
-            batch = batch if batch is not None else _refine_minima(step, pts)
-            for args in batch:
+            for args in _refine_minima(step, pts):
                 got = step.suspect(args)
                 if got is None:
                     continue
                 evaluated += 1
-                bad, i = got
-                if bad:
-                    how = step.confirm(args, i)
-                    if how is not None:
-                        vals = step.values(args)
-                        assert vals is not None
-                        point = {str(s): mpmath.nstr(a, DPS) for s, a in zip(syms, args, strict=True)}
-                        a, b = vals[0][i], vals[1][i]
-                        cx = Counterexample(
-                            point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), mpmath.nstr(abs(a - b), 6), how
-                        )
-                        return SearchResult(evaluated, len(pts), DPS, cx)
+                cx = _certify(step, args, got[1]) if got[0] else None
+                if cx is None and relation in ("<", ">"):
+                    cx = _exact_touch(step, args[0], doms[syms[0]])
+                if cx is not None:
+                    return SearchResult(evaluated, len(pts), DPS, cx)
     return SearchResult(evaluated, len(pts), DPS, None)
+
+
+def _certify(step: _Step, args: list[mpmath.mpf], i: int) -> Counterexample | None:
+    how = step.confirm(args, i)
+    if how is None:
+        return None
+    vals = step.values(args)
+    assert vals is not None
+    point = {str(s): mpmath.nstr(a, DPS) for s, a in zip(step.symbols, args, strict=True)}
+    a, b = vals[0][i], vals[1][i]
+    return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), mpmath.nstr(abs(a - b), 6), how)
+
+
+def _exact_touch(step: _Step, v: mpmath.mpf, dom: sympy.Set) -> Counterexample | None:
+    """Where a strict inequality's slack nearly vanishes, guess the exact point and check it exactly.
+
+    Golden-section search converges to a point where the slack is about ``1e-50``, never to the
+    exact point (``x = pi`` for ``(x - pi)**2 > 0``); a closed form of the point, found by
+    ``nsimplify`` and then checked in exact arithmetic, turns the near miss into a counterexample.
+    """
+    got = step.values([v])
+    if got is None or abs(v) > 1000:
+        return None
+    scale = 1 + max(abs(u) for u in got[0] + got[1])
+    if min(abs(a - b) for a, b in zip(*got, strict=True)) > mpmath.mpf(10) ** (-(DPS // 3)) * scale:
+        return None
+    s = step.symbols[0]
+    try:
+        c = sympy.nsimplify(sympy.Float(v, DPS), [sympy.pi, sympy.E], tolerance=10.0 ** (-(DPS // 3)))
+    except Exception:  # noqa: BLE001 - no closed form: no exact counterexample
+        return None
+    if not c.is_real or not _inside(mpmath.mpf(sympy.N(c, DPS)), dom):
+        return None
+    for lhs, rhs in zip(step.lhs, step.rhs, strict=True):
+        a, b = sympy.simplify(lhs.subs(s, c)), sympy.simplify(rhs.subs(s, c))
+        d = sympy.simplify(a - b)
+        fails = d.is_nonnegative if step.rel == "<" else d.is_nonpositive
+        if fails is True:
+            return Counterexample({str(s): str(c)}, str(a), str(b), str(abs(d)), "exact arithmetic")
+    return None
 
 
 def _short(point: dict[str, str], most: int = 6) -> str:

@@ -424,7 +424,7 @@ class Derivation:
         dom = self.domain or {}
         note = ""
         # a solver's answer: a violating point it names is checked exactly; its "none" is only a note
-        if len(syms) == 1:
+        if len(syms) == 1 and not syms[0].is_integer:
             s = syms[0]
             iv = symbol_interval(s, dom)
             for expr in (h, h.rewrite(sympy.exp)):
