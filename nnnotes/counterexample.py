@@ -308,7 +308,7 @@ def _lambdify(symbols: Sequence[sympy.Symbol], exprs: Any) -> Callable[..., Any]
 
 
 def _violates(rel: str, lhs: Any, rhs: Any) -> bool:
-    """Do these values break ``lhs rel rhs`` by more than rounding at the working precision?"""
+    """Tell whether these values break ``lhs rel rhs`` by more than rounding at the working precision."""
     scale = max(abs(lhs), abs(rhs))
     tol = mpmath.mpf(10) ** (-(mpmath.mp.dps - 10)) * scale
     if isinstance(lhs, mpmath.mpc) or isinstance(rhs, mpmath.mpc):
@@ -357,13 +357,14 @@ class _Step:
         return False, 0
 
     def _exponents(self, args: Sequence[Any]) -> Any:
-        """The largest |argument| of an exponential in the step at this point (0 if none)."""
+        """Return the largest |argument| of an exponential in the step at this point (0 if none)."""
         if self._expo is None:
             nodes = {
                 a for e in self.lhs + self.rhs for node in sympy.preorder_traversal(e)
                 if isinstance(node, _EXP_LIKE) for a in node.args
             }
-            self._expo = _lambdify(self.symbols, sorted(nodes, key=sympy.default_sort_key)) if nodes else False
+            ordered = sorted(nodes, key=sympy.default_sort_key)
+            self._expo = _lambdify(self.symbols, ordered) if nodes else False
         if self._expo is False:
             return 0
         try:
@@ -372,8 +373,11 @@ class _Step:
             return mpmath.inf
 
     def confirm(self, args: Sequence[Any], i: int) -> str | None:
-        """Confirm a suspect: the violation must persist, with a stable gap, at two precisions high
-        enough to resolve the exponentials at this point and the size of the gap."""
+        """Confirm a suspect point, or return None.
+
+        The violation must persist, with a stable gap, at two precisions (the second twice the
+        first) high enough to resolve the exponentials at this point and the size of the gap.
+        """
         got = self.values(args)
         if got is None:
             return None
@@ -432,7 +436,10 @@ def _points(
     for m in (10, 40, 1000, 10**4):
         for _ in range(3):
             p = [mpmath.mpf(m) * rng.choice((1, -1)) for _ in syms]
-            pts.append([v if _inside(v, doms[s]) else bases[0][j] for j, (s, v) in enumerate(zip(syms, p, strict=True))])
+            pts.append([
+                v if _inside(v, doms[s]) else bases[0][j]
+                for j, (s, v) in enumerate(zip(syms, p, strict=True))
+            ])
     pts += _critical_points(syms, doms, crit, bases, rng)
     return pts
 
@@ -467,7 +474,10 @@ def _critical_points(
                 except Exception:  # noqa: BLE001
                     continue
                 wide = [rng.choice((-1, 1)) * mpmath.mpf(10) ** rng.randint(-2, 3) for _ in syms]
-                wide = [v if _inside(v, doms[r]) else bases[0][k] for k, (r, v) in enumerate(zip(syms, wide, strict=True))]
+                wide = [
+                    v if _inside(v, doms[r]) else bases[0][k]
+                    for k, (r, v) in enumerate(zip(syms, wide, strict=True))
+                ]
                 for base in [*bases, wide]:
                     try:
                         r = mpmath.mpmathify(f(*base))

@@ -2,17 +2,23 @@ r"""Checked derivations: chains of equalities and inequalities whose every step 
 
 A `Derivation` starts from an expression and adds steps, each a new expression, the relation it
 bears to the previous one (``=``, ``<``, ``<=``, ``>``, ``>=``) and the reason in words. `verify`
-checks every step:
+checks every step in two stages:
 
-* equalities are proved symbolically first, by several sympy strategies in turn (the difference of
-  the two sides is reduced to zero by ``expand``, ``cancel``, rewriting to exponentials, ``trigsimp``,
-  ``simplify``, ...); only if none succeeds is the step evaluated with mpmath at 40 significant
-  digits at many points of the declared domain, and then it is recorded as *numeric*, never as proved;
-* inequalities are proved symbolically where sympy can decide them (the sign of the difference from
-  the symbols' assumptions, or ``solveset`` showing that the violating set is empty on the domain);
-  otherwise they are checked on a dense grid plus random points, recorded as numeric;
-* a false step raises `DerivationError` naming the derivation, the step and its reason, with both
-  sides and a point where they disagree.
+1. **A counterexample search over the whole domain** (`nnnotes.counterexample.search`): mpmath at
+   50 digits at magnitudes from ``1e-12`` to ``1e50`` of both signs, the ends of each symbol's
+   interval, and points next to every zero of a denominator, kink of ``Abs``/``Max``/``Min`` and
+   branch point; a suspect point is confirmed at two higher precisions. A counterexample fails the
+   step with a `DerivationError` that prints the point and both sides there.
+2. **A proof by certificate**, and only then is the step labelled *proved* (``symbolic``):
+   for an equality, the difference of the two sides reduced to exactly zero by a sympy strategy
+   (``expand``, ``cancel``, rewriting to exponentials, ``trigsimp``, ``simplify``, ...); for an
+   inequality, the sign of the difference decided from the symbols' assumptions, by substitution
+   over a declared interval, or by a case split at the kinks (`nnnotes.signs.prove_sign`).
+   A step with no certificate is labelled *numeric* (evaluated, not proved). A solver's empty
+   solution set (``solveset``) is never a proof: the report only notes it next to the search.
+
+A derivation may narrow a symbol's domain (``domain={t: (0, 2)}``); the page shows that domain
+next to each step that uses the symbol, and the report shows every symbol's domain.
 
 What is rendered (`latex`, `markdown`) is printed from the same expressions that were verified.
 
@@ -46,12 +52,10 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import mpmath
 import sympy
 
-from nnnotes.counterexample import DPS as _SEARCH_DPS
 from nnnotes.counterexample import SearchResult, search, symbol_interval
-from nnnotes.signs import interval_text, prove_sign
+from nnnotes.signs import prove_sign
 from nnnotes.verification import CheckRecord, VerificationError, add_record, current_page
 
 __all__ = ["PUBLISHED", "Derivation", "DerivationError", "Step", "published", "published_derivations"]
@@ -256,8 +260,9 @@ class Derivation:
         A name unique on its page; failures and the verification report use it.
     domain : mapping, optional
         An interval per symbol, as a ``sympy.Interval`` or a ``(lo, hi)`` pair meaning the closed
-        interval. Inequalities are decided on it, numeric checks sample it. Symbols not listed take
-        an interval that respects their sympy assumptions (``[-8, 8]`` for a real symbol).
+        interval, intersected with what the symbol's sympy assumptions allow. Inequalities are
+        proved on it and the counterexample search samples it; symbols not listed range over all
+        that their assumptions allow (the whole real line for a real symbol).
     title : str, optional
         What the derivation shows, in Markdown, for the report (default: ``start R end``).
 
@@ -273,7 +278,9 @@ class Derivation:
     >>> d.verify().conclusion()
     '<='
     >>> [s.detail for s in d.steps]
-    ['expand', 'solveset: no violating point in the domain']
+    ['expand', 'sign by substitution over t in (0, 1)']
+    >>> print(d.domain_text())
+    t \in \left(0, 1\right)
     """
 
     start: Any
@@ -366,7 +373,7 @@ class Derivation:
         return sorted(syms, key=str)
 
     def _entries(self, prev: Any, expr: Any) -> tuple[list[Any], list[Any]]:
-        """The two sides as lists of scalar entries (matrix symbols made explicit at small sizes)."""
+        """Return the two sides as lists of scalar entries (matrix symbols made explicit, small sizes)."""
         if isinstance(prev, sympy.MatrixExpr) and not isinstance(prev, sympy.MatrixBase) or (
             isinstance(expr, sympy.MatrixExpr) and not isinstance(expr, sympy.MatrixBase)
         ):
@@ -378,7 +385,7 @@ class Derivation:
             return list(_explicit(prev, sizes)), list(_explicit(expr, sizes))
         if isinstance(prev, sympy.MatrixBase):
             return [v.doit() for v in prev], [v.doit() for v in expr]
-        return [prev.doit() if hasattr(prev, "doit") else prev], [expr.doit() if hasattr(expr, "doit") else expr]
+        return [_doit(prev)], [_doit(expr)]
 
     def _search(self, k: int, st: Step, prev: Any, lhs: list[Any], rhs: list[Any]) -> SearchResult:
         """Look for a counterexample over the whole domain first; fail the step if one is found."""
@@ -406,7 +413,8 @@ class Derivation:
         if how is not None:
             return "symbolic", how
         if res.evaluated < min(res.tried, 20):
-            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points", None)
+            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
+                       None)
         return "numeric", f"no strategy proved it; {res.describe()}"
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
@@ -435,7 +443,8 @@ class Derivation:
                 if bad is sympy.S.EmptySet:
                     note = "; solveset finds no violating point (a solver's answer, not a proof)"
                     break
-                p = _a_point_in(bad) if isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union) else None
+                listed = isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union)
+                p = _a_point_in(bad) if listed else None
                 if p is not None and iv.contains(p) == sympy.true:
                     v = sympy.simplify(h.subs(s, p))
                     if (v.is_nonpositive if strict else v.is_negative) is True:
@@ -446,7 +455,8 @@ class Derivation:
         if how is not None:
             return "symbolic", how
         if res.evaluated < min(res.tried, 20):
-            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points", None)
+            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
+                       None)
         return "numeric", f"no proof found; {res.describe()}{note}"
 
     def domain_text(self) -> str:
@@ -571,6 +581,10 @@ def _how(st: Step) -> str:
     return f"evaluated, not proved: {st.detail}"
 
 
+def _doit(e: Any) -> Any:
+    return e.doit() if hasattr(e, "doit") else e
+
+
 def _a_point_in(s: sympy.Set) -> Any:
     if isinstance(s, sympy.FiniteSet):
         return next(iter(s))
@@ -593,7 +607,7 @@ def _latex(e: Any) -> str:
 
 
 def _latex_set(iv: sympy.Set) -> str:
-    """An interval as LaTeX, ``\\infty`` for an infinite end: ``(0, \\infty)``, ``[2, 50]``."""
+    r"""Write an interval as LaTeX, ``\infty`` for an infinite end: ``(0, \infty)``, ``[2, 50]``."""
     if isinstance(iv, sympy.Interval):
         left = "(" if iv.left_open or not iv.start.is_finite else "["
         right = ")" if iv.right_open or not iv.end.is_finite else "]"

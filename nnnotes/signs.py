@@ -87,7 +87,8 @@ def _on_interval(g: Any, s: sympy.Symbol, piece: sympy.Interval, strict: bool) -
         subs = [hi - u]
     else:
         subs = [u, -u]
-    ends = [e for e, closed in ((lo, not piece.left_open), (hi, not piece.right_open)) if closed and e.is_finite]
+    closed_ends = ((lo, not piece.left_open), (hi, not piece.right_open))
+    ends = [e for e, closed in closed_ends if closed and e.is_finite]
     if not lo.is_finite and not hi.is_finite:
         ends = [sympy.Integer(0)]
     for sub in subs:
@@ -140,7 +141,8 @@ def _breakpoints(h: Any, s: sympy.Symbol, piece: sympy.Interval) -> list[Any]:
     pts: set[Any] = set()
     for node in _kinks(h):
         args = node.args
-        diffs = [args[0]] if isinstance(node, sympy.Abs) else [a - b for i, a in enumerate(args) for b in args[i + 1 :]]
+        pairs = [a - b for i, a in enumerate(args) for b in args[i + 1 :]]
+        diffs = [args[0]] if isinstance(node, sympy.Abs) else pairs
         for d in diffs:
             num = sympy.fraction(sympy.together(d))[0]
             try:
@@ -205,7 +207,9 @@ def prove_sign(h: Any, *, strict: bool, domain: Mapping[Any, sympy.Interval] | N
         cuts = _breakpoints(h, s, dom)
         ends = [dom.start, *cuts, dom.end]
         pieces = [
-            sympy.Interval(a, b, left_open=(k == 0 and dom.left_open), right_open=(k == len(ends) - 2 and dom.right_open))
+            sympy.Interval(
+                a, b, left_open=(k == 0 and dom.left_open), right_open=(k == len(ends) - 2 and dom.right_open)
+            )
             for k, (a, b) in enumerate(zip(ends, ends[1:], strict=False))
         ]
         for piece in pieces:
