@@ -2,17 +2,23 @@ r"""Checked derivations: chains of equalities and inequalities whose every step 
 
 A `Derivation` starts from an expression and adds steps, each a new expression, the relation it
 bears to the previous one (``=``, ``<``, ``<=``, ``>``, ``>=``) and the reason in words. `verify`
-checks every step:
+checks every step in two stages:
 
-* equalities are proved symbolically first, by several sympy strategies in turn (the difference of
-  the two sides is reduced to zero by ``expand``, ``cancel``, rewriting to exponentials, ``trigsimp``,
-  ``simplify``, ...); only if none succeeds is the step evaluated with mpmath at 40 significant
-  digits at many points of the declared domain, and then it is recorded as *numeric*, never as proved;
-* inequalities are proved symbolically where sympy can decide them (the sign of the difference from
-  the symbols' assumptions, or ``solveset`` showing that the violating set is empty on the domain);
-  otherwise they are checked on a dense grid plus random points, recorded as numeric;
-* a false step raises `DerivationError` naming the derivation, the step and its reason, with both
-  sides and a point where they disagree.
+1. **A counterexample search over the whole domain** (`nnnotes.counterexample.search`): mpmath at
+   50 digits at magnitudes from ``1e-12`` to ``1e50`` of both signs, the ends of each symbol's
+   interval, and points next to every zero of a denominator, kink of ``Abs``/``Max``/``Min`` and
+   branch point; a suspect point is confirmed at two higher precisions. A counterexample fails the
+   step with a `DerivationError` that prints the point and both sides there.
+2. **A proof by certificate**, and only then is the step labelled *proved* (``symbolic``):
+   for an equality, the difference of the two sides reduced to exactly zero by a sympy strategy
+   (``expand``, ``cancel``, rewriting to exponentials, ``trigsimp``, ``simplify``, ...); for an
+   inequality, the sign of the difference decided from the symbols' assumptions, by substitution
+   over a declared interval, or by a case split at the kinks (`nnnotes.signs.prove_sign`).
+   A step with no certificate is labelled *numeric* (evaluated, not proved). A solver's empty
+   solution set (``solveset``) is never a proof: the report only notes it next to the search.
+
+A derivation may narrow a symbol's domain (``domain={t: (0, 2)}``); the page shows that domain
+next to each step that uses the symbol, and the report shows every symbol's domain.
 
 What is rendered (`latex`, `markdown`) is printed from the same expressions that were verified.
 
@@ -40,17 +46,16 @@ nnnotes.derivation.DerivationError: derivation 'doc-wrong', step 1 (a sign slips
 
 from __future__ import annotations
 
-import hashlib
-import random
 import re
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
-import mpmath
 import sympy
 
+from nnnotes.counterexample import SearchResult, search, symbol_interval
+from nnnotes.signs import prove_sign
 from nnnotes.verification import CheckRecord, VerificationError, add_record, current_page
 
 __all__ = ["PUBLISHED", "Derivation", "DerivationError", "Step", "published", "published_derivations"]
@@ -93,8 +98,6 @@ def published_derivations() -> dict[str, Callable[[], Derivation]]:
     return dict(PUBLISHED)
 
 _RELATIONS = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
-_DPS = 40
-_REL_TOL = mpmath.mpf(10) ** (-(_DPS - 12))
 
 
 class DerivationError(VerificationError):
@@ -137,6 +140,9 @@ class Step:
     relation: str
     method: str | None = None
     detail: str | None = None
+    #: Points where the numeric search evaluated the step, and at how many digits.
+    points: int | None = None
+    dps: int | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -197,7 +203,13 @@ def _explicit(e: Any, sizes: Mapping[Any, int]) -> Any:
     for m in e.atoms(sympy.MatrixSymbol):
         r, c = (int(n) for n in m.shape)
         repl[m] = sympy.Matrix(r, c, lambda i, j, m=m: sympy.Symbol(f"{m.name}_{i}{j}", real=True))
-    return sympy.Matrix(e.xreplace(repl).doit())
+    e = e.xreplace(repl)
+    # an explicit inverse by the adjugate: sympy's default (row reduction with zero tests) is slow
+    e = e.replace(
+        lambda n: isinstance(n, sympy.Inverse),
+        lambda n: n.arg.as_explicit().adjugate() / n.arg.as_explicit().det(),
+    )
+    return sympy.Matrix(e.doit())
 
 
 def _prove_zero(d: Any) -> tuple[str | None, Any]:
@@ -237,56 +249,6 @@ def _prove_zero(d: Any) -> tuple[str | None, Any]:
 # numeric evaluation at high precision
 
 
-def _default_interval(s: sympy.Symbol) -> sympy.Interval:
-    if s.is_positive:
-        return sympy.Interval(sympy.Rational(1, 100), 8)
-    if s.is_nonnegative:
-        return sympy.Interval(0, 8)
-    if s.is_negative:
-        return sympy.Interval(-8, -sympy.Rational(1, 100))
-    return sympy.Interval(-8, 8)
-
-
-def _sample_points(
-    symbols: list[sympy.Symbol], domain: Mapping[sympy.Symbol, sympy.Interval], seed: str, n: int
-) -> list[dict[sympy.Symbol, mpmath.mpf]]:
-    rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
-    bounds = []
-    for s in symbols:
-        iv = domain.get(s, _default_interval(s))
-        lo, hi = float(iv.start), float(iv.end)
-        pad = (hi - lo) * 1e-9
-        bounds.append((lo + pad, hi - pad))
-    pts: list[dict[sympy.Symbol, mpmath.mpf]] = []
-    if len(symbols) == 1:  # a dense grid for one variable, then random points
-        (lo, hi), s = bounds[0], symbols[0]
-        pts += [{s: mpmath.mpf(lo + (hi - lo) * k / 400)} for k in range(401)]
-    for _ in range(n):
-        pts.append({s: mpmath.mpf(rng.uniform(lo, hi)) for s, (lo, hi) in zip(symbols, bounds, strict=True)})
-    return pts
-
-
-def _evaluator(expr: Any, symbols: list[sympy.Symbol]) -> Callable[..., Any]:
-    e = expr.doit() if hasattr(expr, "doit") else expr
-    e = e.rewrite(sympy.exp) if hasattr(e, "rewrite") else e
-    return sympy.lambdify(symbols, e, modules="mpmath")
-
-
-def _as_list(v: Any) -> list[Any]:
-    if isinstance(v, mpmath.matrix):
-        return [v[i, j] for i in range(v.rows) for j in range(v.cols)]
-    if isinstance(v, list | tuple):
-        out = []
-        for w in v:
-            out += _as_list(w)
-        return out
-    return [v]
-
-
-def _num(v: Any) -> Any:
-    return mpmath.mpmathify(v)
-
-
 # --------------------------------------------------------------------------------------------
 
 
@@ -302,8 +264,9 @@ class Derivation:
         A name unique on its page; failures and the verification report use it.
     domain : mapping, optional
         An interval per symbol, as a ``sympy.Interval`` or a ``(lo, hi)`` pair meaning the closed
-        interval. Inequalities are decided on it, numeric checks sample it. Symbols not listed take
-        an interval that respects their sympy assumptions (``[-8, 8]`` for a real symbol).
+        interval, intersected with what the symbol's sympy assumptions allow. Inequalities are
+        proved on it and the counterexample search samples it; symbols not listed range over all
+        that their assumptions allow (the whole real line for a real symbol).
     title : str, optional
         What the derivation shows, in Markdown, for the report (default: ``start R end``).
     scope : str, optional
@@ -324,7 +287,9 @@ class Derivation:
     >>> d.verify().conclusion()
     '<='
     >>> [s.detail for s in d.steps]
-    ['expand', 'solveset: no violating point in the domain']
+    ['expand', 'sign by substitution over t in (0, 1)']
+    >>> print(d.domain_text())
+    t \in \left(0, 1\right)
     """
 
     start: Any
@@ -454,36 +419,30 @@ class Derivation:
             syms |= {s for s in e.free_symbols if isinstance(s, sympy.Symbol)}
         return sorted(syms, key=str)
 
-    def _numeric_equal(self, k: int, st: Step, prev: Any, scalar_diff: Any) -> str:
-        expr = scalar_diff if scalar_diff is not None else sympy.sympify(prev - st.expr)
-        syms = self._symbols(expr)
-        with mpmath.workdps(_DPS):
-            f = _evaluator(expr, syms)
-            fa = _evaluator(prev, syms) if not isinstance(prev, sympy.MatrixExpr) else None
-            pts = _sample_points(syms, self.domain or {}, f"{self.name}/{k}", 200) if syms else [{}]
-            used = 0
-            for p in pts:
-                args = [p[s] for s in syms]
-                try:
-                    diffs = [_num(v) for v in _as_list(f(*args))]
-                    scale = [abs(_num(v)) for v in _as_list(fa(*args))] if fa else [mpmath.mpf(1)]
-                except (ZeroDivisionError, ValueError, TypeError, OverflowError):
-                    continue
-                if any(not mpmath.isfinite(v) for v in diffs):
-                    continue
-                used += 1
-                bound = _REL_TOL * (1 + max(scale))
-                worst = max(abs(v) for v in diffs)
-                if worst > bound:
-                    point = {str(s): mpmath.nstr(p[s], 12) for s in syms}
-                    self._fail(
-                        k, st, prev,
-                        f"at {_short(point)} the two sides differ by {mpmath.nstr(worst, 6)}",
-                        {**point, "difference": mpmath.nstr(worst, 12)},
-                    )
-        if used < min(len(pts), 20):
-            self._fail(k, st, prev, f"it could be evaluated at only {used} of {len(pts)} points", None)
-        return f"no strategy proved it; equal to {_DPS} digits at {used} points"
+    def _entries(self, prev: Any, expr: Any) -> tuple[list[Any], list[Any]]:
+        """Return the two sides as lists of scalar entries (matrix symbols made explicit, small sizes)."""
+        if isinstance(prev, sympy.MatrixExpr) and not isinstance(prev, sympy.MatrixBase) or (
+            isinstance(expr, sympy.MatrixExpr) and not isinstance(expr, sympy.MatrixBase)
+        ):
+            both = sympy.MatAdd(prev, expr) if not isinstance(prev, sympy.MatrixBase) else expr
+            dims = sorted(
+                {s for m in both.atoms(sympy.MatrixSymbol) for s in m.shape if not s.is_number}, key=str
+            )
+            sizes = {s: k + 2 for k, s in enumerate(dims)}
+            return list(_explicit(prev, sizes)), list(_explicit(expr, sizes))
+        if isinstance(prev, sympy.MatrixBase):
+            return [v.doit() for v in prev], [v.doit() for v in expr]
+        return [_doit(prev)], [_doit(expr)]
+
+    def _search(self, k: int, st: Step, prev: Any, lhs: list[Any], rhs: list[Any]) -> SearchResult:
+        """Look for a counterexample over the whole domain first; fail the step if one is found."""
+        syms = self._symbols(*lhs, *rhs)
+        res = search(lhs, rhs, st.relation, syms, self.domain or {}, seed=f"{self.name}/{k}")
+        st.points, st.dps = res.evaluated, res.dps
+        cx = res.counterexample
+        if cx is not None:
+            self._fail(k, st, prev, cx.describe(), {**cx.point, "lhs": cx.lhs, "rhs": cx.rhs})
+        return res
 
     def _check_equal(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
         if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
@@ -493,74 +452,80 @@ class Derivation:
                 self._fail(k, st, prev, f"the shapes differ: {prev.shape} and {st.expr.shape}", None)
         try:
             diff = prev - st.expr
-            how, scalar = _prove_zero(diff)
+            lhs, rhs = self._entries(prev, st.expr)
         except sympy.ShapeError as exc:
             self._fail(k, st, prev, f"the shapes are inconsistent ({exc})", None)
+        res = self._search(k, st, prev, lhs, rhs)
+        how, _ = _prove_zero(diff)
         if how is not None:
             return "symbolic", how
-        return "numeric", self._numeric_equal(k, st, prev, scalar)
+        if res.evaluated < min(res.tried, 20):
+            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
+                       None)
+        return "numeric", f"no strategy proved it; {res.describe()}"
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
+        if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
+            st.expr, sympy.MatrixBase | sympy.MatrixExpr
+        ):
+            self._fail(k, st, prev, "an inequality between matrices is not defined", None)
         rel = st.relation
         strict = rel in ("<", ">")
+        lhs, rhs = self._entries(prev, st.expr)
+        res = self._search(k, st, prev, lhs, rhs)
         # h must be > 0 (strict) or >= 0 (non-strict)
-        h = (st.expr - prev) if rel.startswith("<") else (prev - st.expr)
-        h = sympy.sympify(h).doit()
+        h = sympy.sympify((rhs[0] - lhs[0]) if rel.startswith("<") else (lhs[0] - rhs[0]))
         syms = self._symbols(h)
         dom = self.domain or {}
-        # 1. sign from assumptions, after a few normal forms
-        for label, f in [
-            ("sign from the assumptions", lambda e: e),
-            ("sign after factoring", sympy.factor),
-            ("sign after simplify", sympy.simplify),
-        ]:
-            try:
-                g = f(h)
-            except Exception:  # noqa: BLE001
-                continue
-            if (g.is_positive if strict else g.is_nonnegative) is True and not any(s in dom for s in syms):
-                return "symbolic", label
-        # 2. one variable: the set where it fails is empty on the domain
-        if len(syms) == 1:
+        note = ""
+        # a solver's answer: a violating point it names is checked exactly; its "none" is only a note
+        if len(syms) == 1 and not syms[0].is_integer:
             s = syms[0]
-            iv = dom.get(s, sympy.S.Reals if s.is_real else None)
-            if iv is not None:
-                for expr in (h, sympy.simplify(h.rewrite(sympy.exp))):
-                    try:
-                        bad = sympy.solveset(expr <= 0 if strict else expr < 0, s, iv)
-                    except Exception:  # noqa: BLE001
-                        continue
-                    if bad is sympy.S.EmptySet:
-                        return "symbolic", "solveset: no violating point in the domain"
-                    if isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union):
-                        p = _a_point_in(bad)
-                        if p is not None:
-                            pt = {str(s): str(p)}
-                            self._fail(k, st, prev, f"it fails at {pt}", pt)
-                    break
-        if not syms:
-            with mpmath.workdps(_DPS):
-                v = _num(_evaluator(h, [])())
-            if (v > 0) if strict else (v >= 0):
-                return "numeric", f"evaluated to {_DPS} digits"
-            self._fail(k, st, prev, f"the difference evaluates to {mpmath.nstr(v, 10)}", None)
-        # 3. numeric: grid plus random points
-        with mpmath.workdps(_DPS):
-            f = _evaluator(h, syms)
-            pts = _sample_points(syms, dom, f"{self.name}/{k}", 2000)
-            used = 0
-            for p in pts:
+            iv = symbol_interval(s, dom)
+            for expr in (h, h.rewrite(sympy.exp)):
                 try:
-                    v = _num(f(*[p[s] for s in syms]))
-                except (ZeroDivisionError, ValueError, TypeError, OverflowError):
+                    bad = sympy.solveset(expr <= 0 if strict else expr < 0, s, iv)
+                except Exception:  # noqa: BLE001 - the solver's silence is no evidence either way
                     continue
-                if not mpmath.isfinite(v):
-                    continue
-                used += 1
-                if not ((v > 0) if strict else (v >= -_REL_TOL)):
-                    point = {str(s): mpmath.nstr(p[s], 12) for s in syms}
-                    self._fail(k, st, prev, f"at {point} the difference is {mpmath.nstr(v, 8)}", point)
-        return "numeric", f"holds at {used} grid and random points ({_DPS} digits)"
+                if bad is sympy.S.EmptySet:
+                    note = "; solveset finds no violating point (a solver's answer, not a proof)"
+                    break
+                listed = isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union)
+                p = _a_point_in(bad) if listed else None
+                if p is not None and iv.contains(p) == sympy.true:
+                    v = sympy.simplify(h.subs(s, p))
+                    if (v.is_nonpositive if strict else v.is_negative) is True:
+                        pt = {str(s): str(p), "difference": str(v)}
+                        self._fail(k, st, prev, f"at {s} = {p} the slack is exactly {v}", pt)
+                break
+        how = prove_sign(h, strict=strict, domain=dom)
+        if how is not None:
+            return "symbolic", how
+        if res.evaluated < min(res.tried, 20):
+            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
+                       None)
+        return "numeric", f"no proof found; {res.describe()}{note}"
+
+    def domain_text(self) -> str:
+        r"""Return the domain of each symbol as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
+
+        A symbol ranges over what its sympy assumptions allow, narrowed by ``domain``; the sizes of
+        matrix symbols are not listed.
+        """
+        exprs = [self.start] + [st.expr for st in self.steps]
+        syms = self._symbols(*exprs)
+        has_matrices = any(getattr(e, "atoms", lambda *_: set())(sympy.MatrixSymbol) for e in exprs)
+        parts = []
+        for s in syms:
+            if s.is_integer and has_matrices:
+                continue
+            iv = symbol_interval(s, self.domain or {})
+            field = r"\mathbb{Z}" if s.is_integer else r"\mathbb{R}"
+            shown = field if iv == sympy.S.Reals else _latex_set(iv)
+            if s.is_integer and iv != sympy.S.Reals:
+                shown = rf"{field} \cap {shown}"
+            parts.append(rf"{_latex(s)} \in {shown}")
+        return r",\ ".join(parts)
 
     def verify(self) -> Derivation:
         """Check every step; raise `DerivationError` at the first false one; return ``self``.
@@ -581,17 +546,23 @@ class Derivation:
         self.seconds = time.perf_counter() - t0
         self.verified = True
         methods = {s.method for s in self.steps}
+        proved = sum(s.method == "symbolic" for s in self.steps)
         add_record(
             CheckRecord(
                 kind="derivation",
                 name=self.name,
                 statement=self._statement(),
                 method="symbolic" if methods == {"symbolic"} else "numeric",
-                detail="; ".join(f"({k}) {s.detail}" for k, s in enumerate(self.steps, 1)),
+                detail="; ".join(f"({k}) {_how(s)}" for k, s in enumerate(self.steps, 1)),
                 seconds=self.seconds,
                 ok=True,
                 page=current_page(),
                 scope=self.covers(),
+                extra={
+                    "domain": self.domain_text(),
+                    "steps proved": proved,
+                    "steps evaluated": len(self.steps) - proved,
+                },
             )
         )
         return self
@@ -611,36 +582,56 @@ class Derivation:
         N where it was only checked numerically, ? where it has not been verified.
         """
         lines = []
+        narrowed = set((self.domain or {}).keys())
         for k, st in enumerate(self.steps, start=1):
             mark = {"symbolic": "S", "numeric": "N"}.get(st.method or "", "?")
             rel = rf"\overset{{\scriptscriptstyle\mathrm{{{mark}}}}}{{{_RELATIONS[st.relation]}}}"
             lhs = _latex(self.start) if k == 1 else ""
+            prev = self.start if k == 1 else self.steps[k - 2].expr
+            here = sorted(narrowed & set(self._symbols(prev, st.expr)), key=str)
+            where = "".join(
+                rf"\quad {_latex(s)} \in {_latex_set(symbol_interval(s, self.domain or {}))}" for s in here
+            )
             lines.append(
-                rf"{lhs} &\mathrel{{{rel}}} {_latex(st.expr)} && \text{{({k}) }}{_text(st.reason)}"
+                rf"{lhs} &\mathrel{{{rel}}} {_latex(st.expr)} && \text{{({k}) }}{_text(st.reason)}{where}"
             )
         return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
 
     def markdown(self) -> str:
         """Verify if needed, then return Markdown to print from an executed block.
 
-        The chain is a display formula; below it a collapsed note says how each step was checked.
+        The chain is a display formula (a symbol whose domain the derivation narrows is shown with
+        it, next to each step that uses it); below it a collapsed note gives the domain of every
+        symbol and says how each step was checked.
         """
         if not self.verified:
             self.verify()
         anchor = "check-" + re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
-        how = "\n".join(
-            f"    {k}. {'proved symbolically' if s.method == 'symbolic' else 'checked numerically'}"
-            f" ({s.detail})"
-            for k, s in enumerate(self.steps, 1)
-        )
+        how = "\n".join(f"    {k}. {_how(s)}" for k, s in enumerate(self.steps, 1))
+        dom = self.domain_text()
+        where = f"    Domain: ${dom}$.\n\n" if dom else ""
         return (
             f'<div class="derivation" id="{anchor}" markdown>\n\n'
             f"$$\n{self.latex()}\n$$\n\n"
             f"**Covers:** {self.covers()}.\n\n"
             f'??? success "Checked at build time: {self.name}"\n'
-            f"    S over a relation: proved by sympy; N: evaluated with mpmath, not proved.\n\n"
-            f"{how}\n\n</div>\n"
+            f"    S over a relation: proved (by a certificate: sympy reduces the difference to zero or"
+            f" decides the sign); N: evaluated with mpmath, not proved. Every step was first searched"
+            f" for a counterexample over its whole domain.\n\n"
+            f"{where}{how}\n\n</div>\n"
         )
+
+
+def _how(st: Step) -> str:
+    """How one step was checked, for the page and the report."""
+    searched = f"no counterexample at {st.points} points, {st.dps} digits" if st.points is not None else ""
+    if st.method == "symbolic":
+        return f"proved: {st.detail}" + (f" ({searched})" if searched else "")
+    return f"evaluated, not proved: {st.detail}"
+
+
+def _doit(e: Any) -> Any:
+    return e.doit() if hasattr(e, "doit") else e
 
 
 def _a_point_in(s: sympy.Set) -> Any:
@@ -660,16 +651,17 @@ def _a_point_in(s: sympy.Set) -> Any:
     return None
 
 
-def _short(point: dict[str, str], most: int = 6) -> str:
-    """Show a point, cutting it short when it has many coordinates (matrix entries)."""
-    if len(point) <= most:
-        return str(point)
-    head = dict(list(point.items())[:most])
-    return f"{str(head)[:-1]}, ... ({len(point)} coordinates)}}"
-
-
 def _latex(e: Any) -> str:
     return sympy.latex(e)
+
+
+def _latex_set(iv: sympy.Set) -> str:
+    r"""Write an interval as LaTeX, ``\infty`` for an infinite end: ``(0, \infty)``, ``[2, 50]``."""
+    if isinstance(iv, sympy.Interval):
+        left = "(" if iv.left_open or not iv.start.is_finite else "["
+        right = ")" if iv.right_open or not iv.end.is_finite else "]"
+        return rf"\left{left}{_latex(iv.start)}, {_latex(iv.end)}\right{right}"
+    return _latex(iv)
 
 
 def _text(reason: str) -> str:

@@ -323,6 +323,12 @@ def _md_cell(text: str) -> str:
     return text.replace("|", r"\|").replace("\n", " ")
 
 
+def _domain_cell(r: CheckRecord) -> str:
+    """Return the domain of a derivation's symbols as inline math, or a dash for a claim."""
+    dom = r.extra.get("domain", "")
+    return f"${_md_cell(dom)}$" if dom else "—"
+
+
 def report_markdown(
     url_for: Callable[[str, str], str] | None = None, *, timings: bool | None = None
 ) -> str:
@@ -356,8 +362,19 @@ def report_markdown(
         "|---|---:|",
     ]
     lines += [f"| {m} | {n} |" for m, n in sorted(by_method.items())]
-    head = "| page | kind | check | statement | covers | method | how |" + (" time |" if timings else "")
-    lines += ["", head, "|---|---|---|---|---|---|---|" + ("---:|" if timings else "")]
+    derivations = [r for r in recs if r.kind == "derivation" and r.ok]
+    if derivations:
+        proved = sum(int(r.extra.get("steps proved", 0)) for r in derivations)
+        evaluated = sum(int(r.extra.get("steps evaluated", 0)) for r in derivations)
+        lines += [
+            "",
+            f"The derivations have **{proved + evaluated} steps**: **{proved} proved** (by a certificate:"
+            f" sympy reduces the difference to zero or decides the sign) and **{evaluated} only"
+            f" evaluated** (no counterexample found, not proved). Every step was first searched for a"
+            f" counterexample over its whole domain.",
+        ]
+    head = "| page | kind | check | statement | covers | domain | method | how |" + (" time |" if timings else "")
+    lines += ["", head, "|---|---|---|---|---|---|---|---|" + ("---:|" if timings else "")]
     for r in recs:
         if r.page and url_for is not None:
             link = f"[{r.name}]({url_for(r.page, r.anchor)})"
@@ -367,6 +384,7 @@ def report_markdown(
         status = "" if r.ok else " **FAILED**"
         lines.append(
             f"| {page} | {r.kind} | {link}{status} | {_md_cell(r.statement)} | {_md_cell(r.scope or '—')} "
+            f"| {_domain_cell(r)} "
             f"| {r.method} "
             f"| {_md_cell(r.detail)} |" + (f" {r.seconds * 1000:.0f} ms |" if timings else "")
         )

@@ -71,7 +71,7 @@ def test_failure_message_names_derivation_step_reason_and_sides() -> None:
         d.verify()
     msg = str(err.value)
     assert "x**2 + 2*x + 1 = x**2 + 1" in msg
-    assert re.search(r"at \{'x': '[-0-9.e]+'\} the two sides differ by", msg)
+    assert re.search(r"at \{'x': '[-0-9.e]+'\} the two sides differ by [0-9.e+]+: the left side is", msg)
 
 
 def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
@@ -81,7 +81,8 @@ def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
     monkeypatch.setattr(dmod, "_ZERO_STRATEGIES", [])
     d = Derivation(sigma(-x), name="test-numeric").step(1 - sigma(x), "symmetry").verify()
     assert d.steps[0].method == "numeric"
-    assert "equal to 40 digits" in d.steps[0].detail
+    assert "no counterexample at" in d.steps[0].detail and "(50 digits)" in d.steps[0].detail
+    assert d.steps[0].points is not None and d.steps[0].points >= 100
     assert "N" in d.latex() and records()[-1].method == "numeric"
 
 
@@ -368,3 +369,70 @@ def test_symbolic_size_derivations_cover_any_size() -> None:
         assert "any" in d.covers()
         d.verify()
         assert all(st.method == "symbolic" for st in d.steps), f.__name__
+
+
+# ----------------------------------------------------------------------------- issue 19
+def test_issue_examples_are_rejected_with_a_true_counterexample() -> None:
+    """tanh(x)^2 <= 1 - 1e-30 and min(x, 10) = x are false far out; both fail with a real counterexample."""
+    import mpmath
+
+    with pytest.raises(DerivationError) as err:
+        Derivation(sympy.tanh(x) ** 2, name="tanh-bound").step(
+            1 - sympy.Rational(1, 10**30), "wrong bound", "<="
+        ).verify()
+    with mpmath.workdps(80):
+        at = mpmath.mpf(err.value.counterexample["x"])
+        assert mpmath.tanh(at) ** 2 > 1 - mpmath.mpf(10) ** -30  # checked independently, at 80 digits
+    assert "the left side is" in str(err.value) and "the right side is" in str(err.value)
+    with pytest.raises(DerivationError) as err:
+        Derivation(sympy.Min(x, 10), name="min-far").step(x, "wrong").verify()
+    assert sympy.Float(err.value.counterexample["x"], 50) > 10
+
+
+def test_a_solver_empty_set_is_not_a_proof(monkeypatch) -> None:
+    """Without a sign certificate, a true inequality that solveset calls empty is labelled numeric."""
+    import nnnotes.derivation as dmod
+
+    monkeypatch.setattr(dmod, "prove_sign", lambda *a, **k: None)
+    d = Derivation(sympy.Abs(1 - t), name="solver-only", domain={t: sympy.Interval.open(0, 2)})
+    d.step(1, "t strictly between 0 and 2", "<").verify()
+    assert d.steps[0].method == "numeric"
+    assert "solveset finds no violating point (a solver's answer, not a proof)" in d.steps[0].detail
+    assert "no counterexample at" in d.steps[0].detail
+
+
+def test_kink_inequality_is_proved_by_a_case_split() -> None:
+    """|1 - t| < 1 on (0, 2) is proved by splitting at t = 1 (a certificate), not by solveset."""
+    d = Derivation(sympy.Abs(1 - t), name="split", domain={t: sympy.Interval.open(0, 2)})
+    d.step(1, "t strictly between 0 and 2", "<").verify()
+    assert d.steps[0].method == "symbolic"
+    assert d.steps[0].detail.startswith("case split at t = 1")
+
+
+def test_declared_domain_is_shown_next_to_the_step_and_in_the_note() -> None:
+    """A narrowed domain appears in the formula beside the step that uses it, and in the note."""
+    d = Derivation(sympy.Abs(1 - t), name="shown", domain={t: sympy.Interval.open(0, 2)})
+    d.step(1, "bound", "<").verify()
+    assert r"\quad t \in \left(0, 2\right)" in d.latex()
+    assert r"Domain: $t \in \left(0, 2\right)$." in d.markdown()
+    assert records()[-1].extra["domain"] == r"t \in \left(0, 2\right)"
+
+
+def test_domain_text_respects_assumptions() -> None:
+    """Symbols with no declared interval show what their assumptions allow."""
+    d = Derivation(x + p, name="dom").step(p + x, "commute")
+    assert d.domain_text() == r"p \in \left(0, \infty\right),\ x \in \mathbb{R}"
+
+
+def test_step_false_only_beyond_ten_thousand_is_caught() -> None:
+    """A step false only for x > 10001 (far outside any fixed window) is refuted."""
+    with pytest.raises(DerivationError):
+        Derivation(sympy.Max(x, 10001), name="far").step(10001, "wrong").verify()
+
+
+def test_counterexample_just_off_a_pole_is_caught() -> None:
+    """1/(x - 1) > -10^6 fails only within 1e-6 left of the pole; the search looks there."""
+    with pytest.raises(DerivationError) as err:
+        Derivation(1 / (x - 1), name="pole").step(-(10**6), "wrong", ">").verify()
+    at = sympy.Float(err.value.counterexample["x"], 50)
+    assert 1 - sympy.Rational(1, 10**6) < at < 1

@@ -102,3 +102,21 @@ def test_report_lists_every_check_with_totals_and_links() -> None:
 def test_report_without_checks() -> None:
     """An empty record says so."""
     assert report_markdown() == "No checks were recorded in this build."
+
+
+def test_report_counts_proved_and_evaluated_steps_and_shows_domains(monkeypatch) -> None:
+    """Derivation steps are counted as proved or only evaluated; each derivation shows its domain."""
+    import nnnotes.derivation as dmod
+    from nnnotes.derivation import Derivation
+
+    t = sympy.Symbol("t", real=True)
+    with on_page("a.md"):
+        Derivation((t + 1) ** 2, name="proved").step(t**2 + 2 * t + 1, "expand").verify()
+        monkeypatch.setattr(dmod, "_ZERO_STRATEGIES", [])
+        Derivation(sympy.sin(t) ** 2 + sympy.cos(t) ** 2, name="evaluated", domain={t: (0, 1)}).step(
+            1, "Pythagoras"
+        ).verify()
+    text = report_markdown()
+    assert "**2 steps**: **1 proved**" in text and "**1 only evaluated**" in text
+    assert r"| $t \in \left[0, 1\right]$ |" in text and r"| $t \in \mathbb{R}$ |" in text
+    assert "evaluated, not proved: no strategy proved it; no counterexample at" in text
