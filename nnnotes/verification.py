@@ -373,7 +373,8 @@ def report_markdown(
             f" evaluated** (no counterexample found, not proved). Every step was first searched for a"
             f" counterexample over its whole domain.",
         ]
-    head = "| page | kind | check | statement | covers | domain | method | how |" + (" time |" if timings else "")
+    head = "| page | kind | check | statement | covers | domain | method | how |"
+    head += " time |" if timings else ""
     lines += ["", head, "|---|---|---|---|---|---|---|---|" + ("---:|" if timings else "")]
     for r in recs:
         if r.page and url_for is not None:
