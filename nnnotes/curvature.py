@@ -239,14 +239,16 @@ def hessian_fits(n: int, memory_bytes: int) -> bool:
 
 
 def hardware_rows() -> list[list[str]]:
-    """Rows (hardware, memory, source, largest n whose float64 Hessian fits) for `HARDWARE`.
+    """Rows (hardware, memory, largest n whose float64 Hessian fits) for `HARDWARE`.
+
+    The hardware is named by its source (vendor specification).
 
     Examples
     --------
-    >>> hardware_rows()[0][1], hardware_rows()[0][3]
+    >>> hardware_rows()[0][1], hardware_rows()[0][2]
     ('80 GB', '100,000')
     """
-    return [[name, _bytes(mem), src, f"{largest_hessian_n(mem):,}"] for name, (mem, src) in HARDWARE.items()]
+    return [[src, _bytes(mem), f"{largest_hessian_n(mem):,}"] for mem, src in HARDWARE.values()]
 
 
 def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> int:
