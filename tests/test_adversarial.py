@@ -430,3 +430,24 @@ def test_corpus_summary(capsys: pytest.CaptureFixture[str]) -> None:
             print("  false reject:", line)
     assert false_accepts == []
     assert all(line.split(":")[0] in KNOWN_UNDECIDED for line in false_rejects)
+
+
+@pytest.mark.parametrize("case_id", [c.id for c in CORPUS if not c.true])
+def test_no_certificate_for_a_false_step(case_id: str) -> None:
+    """The proof stage alone, without the search in front of it, proves no false step.
+
+    The search runs first and would hide a certificate that proves something false; this asks the
+    certificates directly, so that "proved" never rests on the search having caught the step.
+    """
+    from nnnotes.derivation import _prove_zero
+    from nnnotes.signs import prove_sign
+
+    case = BY_ID[case_id]
+    start, end = sympy.sympify(case.start).doit(), sympy.sympify(case.end).doit()
+    if case.relation == "=":
+        how, _ = _prove_zero(start - end)
+    else:
+        h = (end - start) if case.relation.startswith("<") else (start - end)
+        domain = {s: sympy.Interval(*iv) if isinstance(iv, tuple) else iv for s, iv in case.domain.items()}
+        how = prove_sign(h, strict=case.relation in ("<", ">"), domain=domain)
+    assert how is None, f"a false step got a certificate: {how}"
