@@ -71,7 +71,7 @@ CORPUS: list[Case] = [
         log(p),
         "<=",
         p ** Rational(1, 10),
-        "log p > p^{1/10} from p = 3.5 up to about 3.4e15",
+        "log p > p^{1/10} between about p = 3.2 and p = 3.4e15",
     ),
     F("poly-vs-exp-far", p**20, "<=", exp(p), "p^20 > e^p for 1.1 < p < 89.9"),
     F("linear-vs-log-far", x, "<=", 10**6 + log(1 + x**2), "x grows faster than log(x^2)"),
