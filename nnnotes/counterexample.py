@@ -61,7 +61,7 @@ __all__ = ["DPS", "Counterexample", "SearchResult", "critical_expressions", "sea
 #: Working precision of the search, in significant decimal digits.
 DPS = 50
 #: A suspect is re-evaluated at enough digits to resolve its exponentials and its gap, at most this.
-_MAX_DPS = 3000
+_MAX_DPS = 6000
 _EXP_LIKE = (sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
 
 _MAGNITUDES = sorted({10 ** (k / 2) for k in range(-24, 9)} | {
@@ -107,10 +107,13 @@ class SearchResult:
     tried: int
     dps: int
     counterexample: Counterexample | None = None
+    #: In a deep search, the most digits a far point was evaluated at.
+    max_dps: int | None = None
 
     def describe(self) -> str:
         """One line for the report: how many points, at how many digits."""
-        return f"no counterexample at {self.evaluated} points ({self.dps} digits)"
+        far = f"; far points again at up to {self.max_dps} digits" if self.max_dps else ""
+        return f"no counterexample at {self.evaluated} points ({self.dps} digits{far})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -340,6 +343,7 @@ class _Step:
         self.rel, self.symbols, self.n = rel, list(symbols), len(self.lhs)
         self.f = _lambdify(self.symbols, self.lhs + self.rhs)
         self._expo: Callable[..., Any] | None | bool = None
+        self.confirmed_at = DPS
 
     def values(self, args: Sequence[Any]) -> tuple[list[Any], list[Any]] | None:
         try:
@@ -391,7 +395,7 @@ class _Step:
         if not mpmath.isfinite(expo):
             return None
         # e^{2|a|} appears in tanh, cosh^2, sigma(a)(1 - sigma(a)): resolve it, with a margin
-        need = 40 + int(3 * expo / mpmath.log(10))
+        need = 40 + int(2.2 * expo / mpmath.log(10))
         if gap > 0:
             need = max(need, 40 + int(-mpmath.log10(gap / scale)))
         need = max(need, 2 * DPS)
@@ -407,6 +411,7 @@ class _Step:
         g1, g2 = gaps
         if abs(g1 - g2) > mpmath.mpf(10) ** -6 * abs(g2):
             return None
+        self.confirmed_at = need
         return f"confirmed at {need} and {2 * need} digits"
 
 
@@ -554,6 +559,7 @@ def search(
     domain: Mapping[Any, sympy.Interval] | None,
     *,
     seed: str,
+    deep: bool = False,
 ) -> SearchResult:
     """Look for a point of the domain where ``lhs[i] relation rhs[i]`` fails for some entry ``i``.
 
@@ -569,6 +575,11 @@ def search(
         A narrower interval for some symbols (see `symbol_interval`).
     seed : str
         Seeds the random part of the sample, so that a search is reproducible.
+    deep : bool
+        Evaluate again, at enough digits to resolve their exponentials (up to `_MAX_DPS`), the
+        points where an exponential is large: there ``sigma(x)`` and ``1 - exp(-3000)`` both round
+        to 1 at `DPS` digits, so a step off by ``exp(-6000)`` is invisible to the first pass. It
+        costs up to seconds, so `Derivation` asks for it only for steps no certificate proves.
 
     Returns
     -------
@@ -586,6 +597,8 @@ def search(
         doms = {s: symbol_interval(s, domain) for s in syms}
         batches = _batches(step, doms, rng) if syms else iter([[[]]])
         evaluated, tried, pts = 0, 0, []
+        if deep:
+            return _deep(step, batches)
         for batch in batches:
             tried += len(batch)
             pts += batch
@@ -612,15 +625,41 @@ def search(
     return SearchResult(evaluated, tried, DPS, None)
 
 
+def _deep(step: _Step, batches: Iterator[list[list[mpmath.mpf]]]) -> SearchResult:
+    """Re-evaluate the points with large exponentials at the digits they need (see `search`)."""
+    evaluated, tried, most = 0, 0, DPS
+    for batch in batches:
+        tried += len(batch)
+        for args in batch:
+            expo = step._exponents(args)
+            if not mpmath.isfinite(expo):
+                continue
+            need = 40 + int(2.2 * expo / mpmath.log(10))
+            if need <= DPS + 10 or need > _MAX_DPS:
+                continue
+            with mpmath.workdps(need):
+                got = step.suspect([mpmath.mpf(a) for a in args])
+            if got is None:
+                continue
+            evaluated += 1
+            most = max(most, need)
+            cx = _certify(step, args, got[1]) if got[0] else None
+            if cx is not None:
+                return SearchResult(evaluated, tried, DPS, cx, most)
+    return SearchResult(evaluated, tried, DPS, None, most)
+
+
 def _certify(step: _Step, args: list[mpmath.mpf], i: int) -> Counterexample | None:
     how = step.confirm(args, i)
     if how is None:
         return None
-    vals = step.values(args)
-    assert vals is not None
+    with mpmath.workdps(step.confirmed_at):  # the sides as resolved there (they may differ by 1e-2606)
+        vals = step.values([mpmath.mpf(a) for a in args])
+        assert vals is not None
+        a, b = vals[0][i], vals[1][i]
+        gap = mpmath.nstr(abs(a - b), 6)
     point = {str(s): mpmath.nstr(a, DPS) for s, a in zip(step.symbols, args, strict=True)}
-    a, b = vals[0][i], vals[1][i]
-    return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), mpmath.nstr(abs(a - b), 6), how)
+    return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), gap, how)
 
 
 def _exact_touch(step: _Step, v: mpmath.mpf, dom: sympy.Set) -> Counterexample | None:
