@@ -15,12 +15,16 @@ a wrong step is wrong:
 * for several symbols, sweeps of each symbol over its values with the others held fixed, random
   combinations, and points on the critical sets (a kink ``x = y`` of ``Max(x, y)``).
 
-A point where the sides seem to disagree is only a *suspect*: it becomes a counterexample when
-interval arithmetic (``mpmath.iv``) at 60 and then 200 digits encloses the two sides in disjoint
-intervals (a rigorous certificate that the step is false there), or, for expressions interval
-arithmetic cannot evaluate (``Piecewise``, complex values), when the disagreement persists at 300
-digits. Rounding noise (``1 - tanh(x)**2`` at ``x = 10^4`` is ``4e-8686`` but rounds to zero) is
-therefore never mistaken for a counterexample, while a step off by ``1e-30`` relative is caught.
+A point where the sides seem to disagree is only a *suspect*: it becomes a counterexample when the
+disagreement persists, with the same gap to six digits, at two higher precisions, the first high
+enough to resolve the exponentials at that point (``tanh(500)`` differs from 1 in the 434th digit)
+and the size of the gap, the second twice the first. Rounding noise (``1 - tanh(x)**2`` at
+``x = 10^4`` is ``4e-8686`` but rounds to zero) is therefore not mistaken for a counterexample,
+while a step off by ``1e-30`` relative is caught. (Interval arithmetic, ``mpmath.iv``, was tried
+first and rejected: its ``exp`` rounds ``exp(1e-38)`` to the point ``1 + 1e-38``, so its enclosures
+are not rigorous.) A point that would need more than `_MAX_DPS` digits is not claimed. For a strict
+inequality of one symbol whose slack nearly vanishes at a refined minimum, ``nsimplify`` guesses the
+exact point (``pi``) and exact arithmetic checks it.
 
 Examples
 --------
@@ -45,7 +49,7 @@ from __future__ import annotations
 import functools
 import hashlib
 import random
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -57,12 +61,12 @@ __all__ = ["DPS", "Counterexample", "SearchResult", "critical_expressions", "sea
 #: Working precision of the search, in significant decimal digits.
 DPS = 50
 #: A suspect is re-evaluated at enough digits to resolve its exponentials and its gap, at most this.
-_MAX_DPS = 3000
+_MAX_DPS = 6000
 _EXP_LIKE = (sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
 
-_MAGNITUDES = sorted({10 ** (k / 4) for k in range(-48, 17)} | {
-    20.0, 30.0, 36.0, 40.0, 50.0, 80.0, 100.0, 200.0, 500.0, 709.0, 710.0, 745.0, 746.0, 1000.0, 3000.0,
-    1e5, 1e6, 1e8, 1e10, 1e15, 1e20, 1e30, 1e50,
+_MAGNITUDES = sorted({10 ** (k / 2) for k in range(-24, 9)} | {
+    2.0, 5.0, 20.0, 30.0, 36.0, 40.0, 50.0, 80.0, 100.0, 200.0, 500.0, 709.0, 710.0, 745.0, 746.0,
+    1000.0, 3000.0, 1e5, 1e6, 1e8, 1e10, 1e15, 1e20, 1e30, 1e50,
 })
 _NEAR = [10.0 ** -k for k in (1, 2, 3, 4, 6, 8, 10, 15, 20, 30, 38)]
 
@@ -78,7 +82,7 @@ class Counterexample:
     lhs, rhs : str
         The values of the two sides (first differing entry for matrices), 40 digits.
     certified : str
-        How the failure was confirmed (interval arithmetic, exact arithmetic or higher precision).
+        How the failure was confirmed (at which precisions, or in exact arithmetic).
     """
 
     point: dict[str, str]
@@ -103,10 +107,13 @@ class SearchResult:
     tried: int
     dps: int
     counterexample: Counterexample | None = None
+    #: In a deep search, the most digits a far point was evaluated at.
+    max_dps: int | None = None
 
     def describe(self) -> str:
         """One line for the report: how many points, at how many digits."""
-        return f"no counterexample at {self.evaluated} points ({self.dps} digits)"
+        far = f"; far points again at up to {self.max_dps} digits" if self.max_dps else ""
+        return f"no counterexample at {self.evaluated} points ({self.dps} digits{far})"
 
 
 # --------------------------------------------------------------------------------------------
@@ -336,6 +343,7 @@ class _Step:
         self.rel, self.symbols, self.n = rel, list(symbols), len(self.lhs)
         self.f = _lambdify(self.symbols, self.lhs + self.rhs)
         self._expo: Callable[..., Any] | None | bool = None
+        self.confirmed_at = DPS
 
     def values(self, args: Sequence[Any]) -> tuple[list[Any], list[Any]] | None:
         try:
@@ -387,7 +395,7 @@ class _Step:
         if not mpmath.isfinite(expo):
             return None
         # e^{2|a|} appears in tanh, cosh^2, sigma(a)(1 - sigma(a)): resolve it, with a margin
-        need = 40 + int(3 * expo / mpmath.log(10))
+        need = 40 + int(2.2 * expo / mpmath.log(10))
         if gap > 0:
             need = max(need, 40 + int(-mpmath.log10(gap / scale)))
         need = max(need, 2 * DPS)
@@ -403,6 +411,7 @@ class _Step:
         g1, g2 = gaps
         if abs(g1 - g2) > mpmath.mpf(10) ** -6 * abs(g2):
             return None
+        self.confirmed_at = need
         return f"confirmed at {need} and {2 * need} digits"
 
 
@@ -410,22 +419,31 @@ class _Step:
 # the search
 
 
-def _points(
-    step: _Step, doms: dict[sympy.Symbol, sympy.Set], crit: list[sympy.Expr], rng: random.Random
-) -> list[list[mpmath.mpf]]:
+def _batches(
+    step: _Step, doms: dict[sympy.Symbol, sympy.Set], rng: random.Random
+) -> Iterator[list[list[mpmath.mpf]]]:
+    """Yield the points in batches, cheap ones first.
+
+    A wrong step usually fails in the first batch, so the critical points (which need roots) are
+    only computed for steps that survive it.
+    """
     syms = step.symbols
+    crit = lambda: critical_expressions(*step.lhs, *step.rhs)  # noqa: E731 - computed only if needed
     if len(syms) == 1:
         s = syms[0]
         grid = _values(s, doms[s])
-        roots = [r for c in crit for r in _real_roots(c, s, grid)]
         # moderate values first: a wrong step is usually wrong there, and that counterexample reads best
-        return [[v] for v in sorted(_values(s, doms[s], roots), key=_niceness)]
+        yield [[v] for v in sorted(grid, key=_niceness)]
+        roots = [r for c in crit() for r in _real_roots(c, s, grid)]
+        seen = set(grid)
+        yield [[v] for v in _values(s, doms[s], roots) if v not in seen]
+        return
     cands = {s: _values(s, doms[s]) for s in syms}
     moderate = {s: [v for v in c if abs(v) <= 4] or c for s, c in cands.items()}
     bases = [[rng.choice(moderate[s]) for s in syms] for _ in range(4)]
+    yield [[rng.choice(cands[s]) for s in syms] for _ in range(40)]
     pts: list[list[mpmath.mpf]] = []
-    pts += [[rng.choice(cands[s]) for s in syms] for _ in range(40)]
-    per = max(8, 200 // len(syms))
+    per = max(8, 160 // len(syms))
     for j, s in enumerate(syms):
         vals = cands[s]
         step_ = max(1, len(vals) // per)
@@ -433,15 +451,15 @@ def _points(
             p = list(bases[k % len(bases)])
             p[j] = v
             pts.append(p)
-    for m in (10, 40, 1000, 10**4):
+    for m in (10, 40, 1000, 10**4, 10**20):
         for _ in range(3):
             p = [mpmath.mpf(m) * rng.choice((1, -1)) for _ in syms]
             pts.append([
                 v if _inside(v, doms[s]) else bases[0][j]
                 for j, (s, v) in enumerate(zip(syms, p, strict=True))
             ])
-    pts += _critical_points(syms, doms, crit, bases, rng)
-    return pts
+    yield pts
+    yield _critical_points(syms, doms, crit(), bases, rng)
 
 
 def _niceness(v: mpmath.mpf) -> tuple[int, Any]:
@@ -541,6 +559,7 @@ def search(
     domain: Mapping[Any, sympy.Interval] | None,
     *,
     seed: str,
+    deep: bool = False,
 ) -> SearchResult:
     """Look for a point of the domain where ``lhs[i] relation rhs[i]`` fails for some entry ``i``.
 
@@ -556,6 +575,11 @@ def search(
         A narrower interval for some symbols (see `symbol_interval`).
     seed : str
         Seeds the random part of the sample, so that a search is reproducible.
+    deep : bool
+        Evaluate again, at enough digits to resolve their exponentials (up to `_MAX_DPS`), the
+        points where an exponential is large: there ``sigma(x)`` and ``1 - exp(-3000)`` both round
+        to 1 at `DPS` digits, so a step off by ``exp(-6000)`` is invisible to the first pass. It
+        costs up to seconds, so `Derivation` asks for it only for steps no certificate proves.
 
     Returns
     -------
@@ -569,23 +593,26 @@ def search(
     syms = list(symbols)
     with mpmath.workdps(DPS):
         step = _Step(lhs, rhs, relation, syms)
-        if not syms:
-            pts: list[list[mpmath.mpf]] = [[]]
-        else:
-            rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
-            doms = {s: symbol_interval(s, domain) for s in syms}
-            crit = critical_expressions(*step.lhs, *step.rhs)
-            pts = _points(step, doms, crit, rng)
-        evaluated = 0
-        for args in pts:
-            got = step.suspect(args)
-            if got is not None:
-                evaluated += 1
-                cx = _certify(step, args, got[1]) if got[0] else None
-                if cx is not None:
-                    return SearchResult(evaluated, len(pts), DPS, cx)
+        rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
+        doms = {s: symbol_interval(s, domain) for s in syms}
+        batches = _batches(step, doms, rng) if syms else iter([[[]]])
+        evaluated, tried, pts = 0, 0, []
+        if deep:
+            return _deep(step, batches)
+        for batch in batches:
+            tried += len(batch)
+            pts += batch
+            for args in batch:
+                got = step.suspect(args)
+                if got is not None:
+                    evaluated += 1
+                    cx = _certify(step, args, got[1]) if got[0] else None
+                    if cx is not None:
+                        return SearchResult(evaluated, tried, DPS, cx)
         if len(syms) == 1 and relation != "=":
-            for args in _refine_minima(step, pts):
+            refined = _refine_minima(step, pts)
+            tried += len(refined)
+            for args in refined:
                 got = step.suspect(args)
                 if got is None:
                     continue
@@ -594,19 +621,45 @@ def search(
                 if cx is None and relation in ("<", ">"):
                     cx = _exact_touch(step, args[0], doms[syms[0]])
                 if cx is not None:
-                    return SearchResult(evaluated, len(pts), DPS, cx)
-    return SearchResult(evaluated, len(pts), DPS, None)
+                    return SearchResult(evaluated, tried, DPS, cx)
+    return SearchResult(evaluated, tried, DPS, None)
+
+
+def _deep(step: _Step, batches: Iterator[list[list[mpmath.mpf]]]) -> SearchResult:
+    """Re-evaluate the points with large exponentials at the digits they need (see `search`)."""
+    evaluated, tried, most = 0, 0, DPS
+    for batch in batches:
+        tried += len(batch)
+        for args in batch:
+            expo = step._exponents(args)
+            if not mpmath.isfinite(expo):
+                continue
+            need = 40 + int(2.2 * expo / mpmath.log(10))
+            if need <= DPS + 10 or need > _MAX_DPS:
+                continue
+            with mpmath.workdps(need):
+                got = step.suspect([mpmath.mpf(a) for a in args])
+            if got is None:
+                continue
+            evaluated += 1
+            most = max(most, need)
+            cx = _certify(step, args, got[1]) if got[0] else None
+            if cx is not None:
+                return SearchResult(evaluated, tried, DPS, cx, most)
+    return SearchResult(evaluated, tried, DPS, None, most)
 
 
 def _certify(step: _Step, args: list[mpmath.mpf], i: int) -> Counterexample | None:
     how = step.confirm(args, i)
     if how is None:
         return None
-    vals = step.values(args)
-    assert vals is not None
+    with mpmath.workdps(step.confirmed_at):  # the sides as resolved there (they may differ by 1e-2606)
+        vals = step.values([mpmath.mpf(a) for a in args])
+        assert vals is not None
+        a, b = vals[0][i], vals[1][i]
+        gap = mpmath.nstr(abs(a - b), 6)
     point = {str(s): mpmath.nstr(a, DPS) for s, a in zip(step.symbols, args, strict=True)}
-    a, b = vals[0][i], vals[1][i]
-    return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), mpmath.nstr(abs(a - b), 6), how)
+    return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), gap, how)
 
 
 def _exact_touch(step: _Step, v: mpmath.mpf, dom: sympy.Set) -> Counterexample | None:

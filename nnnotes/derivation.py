@@ -434,11 +434,18 @@ class Derivation:
             return [v.doit() for v in prev], [v.doit() for v in expr]
         return [_doit(prev)], [_doit(expr)]
 
-    def _search(self, k: int, st: Step, prev: Any, lhs: list[Any], rhs: list[Any]) -> SearchResult:
-        """Look for a counterexample over the whole domain first; fail the step if one is found."""
+    def _search(
+        self, k: int, st: Step, prev: Any, lhs: list[Any], rhs: list[Any], deep: bool = False
+    ) -> SearchResult:
+        """Look for a counterexample over the whole domain; fail the step if one is found.
+
+        The first search runs before any proof; a deep one (far points at the digits their
+        exponentials need) only for a step no certificate proves.
+        """
         syms = self._symbols(*lhs, *rhs)
-        res = search(lhs, rhs, st.relation, syms, self.domain or {}, seed=f"{self.name}/{k}")
-        st.points, st.dps = res.evaluated, res.dps
+        res = search(lhs, rhs, st.relation, syms, self.domain or {}, seed=f"{self.name}/{k}", deep=deep)
+        if not deep:
+            st.points, st.dps = res.evaluated, res.dps
         cx = res.counterexample
         if cx is not None:
             self._fail(k, st, prev, cx.describe(), {**cx.point, "lhs": cx.lhs, "rhs": cx.rhs})
@@ -462,7 +469,8 @@ class Derivation:
         if res.evaluated < min(res.tried, 20):
             self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
                        None)
-        return "numeric", f"no strategy proved it; {res.describe()}"
+        far = self._search(k, st, prev, lhs, rhs, deep=True)
+        return "numeric", f"no strategy proved it; {_deep_text(res, far)}"
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
         if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
@@ -479,7 +487,9 @@ class Derivation:
         dom = self.domain or {}
         note = ""
         # a solver's answer: a violating point it names is checked exactly; its "none" is only a note
-        if len(syms) == 1 and not syms[0].is_integer:
+        # only where solveset is fast: polynomial or rational pieces (it can hang on exponentials)
+        elementary = all(isinstance(f, sympy.Abs | sympy.Max | sympy.Min) for f in h.atoms(sympy.Function))
+        if len(syms) == 1 and not syms[0].is_integer and elementary:
             s = syms[0]
             iv = symbol_interval(s, dom)
             for expr in (h, h.rewrite(sympy.exp)):
@@ -504,7 +514,8 @@ class Derivation:
         if res.evaluated < min(res.tried, 20):
             self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
                        None)
-        return "numeric", f"no proof found; {res.describe()}{note}"
+        far = self._search(k, st, prev, lhs, rhs, deep=True)
+        return "numeric", f"no proof found; {_deep_text(res, far)}{note}"
 
     def domain_text(self) -> str:
         r"""Return the domain of each symbol as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
@@ -628,6 +639,12 @@ def _how(st: Step) -> str:
     if st.method == "symbolic":
         return f"proved: {st.detail}" + (f" ({searched})" if searched else "")
     return f"evaluated, not proved: {st.detail}"
+
+
+def _deep_text(res: SearchResult, far: SearchResult) -> str:
+    if far.max_dps and far.max_dps > res.dps:
+        return f"{res.describe()[:-1]}; {far.evaluated} far points again at up to {far.max_dps} digits)"
+    return res.describe()
 
 
 def _doit(e: Any) -> Any:

@@ -81,7 +81,7 @@ def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
     monkeypatch.setattr(dmod, "_ZERO_STRATEGIES", [])
     d = Derivation(sigma(-x), name="test-numeric").step(1 - sigma(x), "symmetry").verify()
     assert d.steps[0].method == "numeric"
-    assert "no counterexample at" in d.steps[0].detail and "(50 digits)" in d.steps[0].detail
+    assert "no counterexample at" in d.steps[0].detail and "(50 digits" in d.steps[0].detail
     assert d.steps[0].points is not None and d.steps[0].points >= 100
     assert "N" in d.latex() and records()[-1].method == "numeric"
 
