@@ -1,4 +1,4 @@
-"""What the build learns about its pages for the pages that list them: titles and errata.
+r"""What the build learns about its pages for the pages that list them: titles and errata.
 
 The hooks call `add_page` for every rendered page and `add_errata` with its HTML; the errata page,
 the verification report and the home page (rendered last) read `title` and `errata`. An erratum is
@@ -10,10 +10,10 @@ Examples
 --------
 >>> reset()
 >>> add_page("e.md", "6.9 Demo")
->>> html = ('<div class="admonition erratum error" id="erratum-x" data-kind="error">\\n'
+>>> html = ('<div class="admonition erratum error" id="erratum-x" data-kind="error">\n'
 ...         '<p class="admonition-title"><span class="erratum-kind">error</span> Erratum: '
-...         '<span class="arithmatex">\\\\(1 &lt; 2\\\\)</span></p>\\n<p>The source says '
-...         '<em>the opposite</em>. It is wrong (claim <code>demo-claim</code>).</p>\\n</div>')
+...         '<span class="arithmatex">\\(1 &lt; 2\\)</span></p>\n<p>The source says '
+...         '<em>the opposite</em>. It is wrong (claim <code>demo-claim</code>).</p>\n</div>')
 >>> e, = add_errata("e.md", html)
 >>> e.title, e.claimed, e.cites
 ('$1 < 2$', 'The source says *the opposite*.', ('demo-claim',))
@@ -27,7 +27,9 @@ import html
 import re
 from dataclasses import dataclass
 
-__all__ = ["Erratum", "add_errata", "add_erratum", "add_links", "add_page", "errata", "reset", "title", "used_by"]
+__all__ = [
+    "Erratum", "add_errata", "add_erratum", "add_links", "add_page", "errata", "reset", "title", "used_by",
+]
 
 _STATE: dict[str, dict] = {"titles": {}, "errata": {}, "links": {}}
 

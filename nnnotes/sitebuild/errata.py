@@ -47,8 +47,10 @@ def entry(e: catalog.Erratum, url_for: UrlFor, *, base: str = "../") -> str:
     links = ", ".join(f"[`{c}`]({url_for(e.page, 'check-' + verification.slug(c), base=base)})"
                       for c in checks)
     cited = f" {'Checks' if len(checks) > 1 else 'Check'}: {links}." if checks else ""
+    true = e.title[:1].upper() + e.title[1:]
+    stop = "" if true.endswith((".", "!", "?")) else "."
     return (f'<span class="nn-kind nn-kind--{e.kind}">{e.kind}</span> '
-            f"**[{e.title}]({url_for(e.page, e.anchor, base=base)})** {e.claimed}{cited}")
+            f"**[{true}]({url_for(e.page, e.anchor, base=base)}){stop}** {e.claimed}{cited}")
 
 
 def errata_page(url_for: UrlFor) -> str:

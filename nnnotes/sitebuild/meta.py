@@ -1,4 +1,4 @@
-"""Each page's ``<meta name="description">`` and ``<title>``, from what the page itself says.
+r"""Each page's ``<meta name="description">`` and ``<title>``, from what the page itself says.
 
 The description is the page's first paragraph as plain text (formulas as their TeX), cut at a
 word near `MAX_DESCRIPTION` characters. The title names the exercise a page answers: a chapter's
@@ -7,8 +7,8 @@ own heading ("Exercise 6.1: activation functions"), and for an API page the chap
 Examples
 --------
 >>> description('<h1>T</h1><div class="admonition"><p>Note</p></div>'
-...             '<p>The sigmoid <span class="arithmatex">\\\\(\\\\sigma(x)\\\\)</span> is &lt; 1.</p>')
-'The sigmoid \\\\sigma(x) is < 1.'
+...             '<p>The sigmoid <span class="arithmatex">\\(\\sigma(x)\\)</span> is &lt; 1.</p>')
+'The sigmoid \\sigma(x) is < 1.'
 >>> html_title("exercise-6-1.md", "6.1 Activation functions", "<h1>Exercise 6.1: activation functions</h1>")
 'Exercise 6.1: activation functions'
 >>> html_title("reference/softmax.md", "Softmax", "", used_by=["6.1 Activation functions"])

@@ -49,7 +49,7 @@ def counts(recs: list[verification.CheckRecord] | None = None) -> dict[str, int]
 
 
 def _n(name: str, value: int) -> str:
-    """A count the tests can read back: ``<strong data-count="name">value</strong>``."""
+    """Return a count the tests can read back: ``<strong data-count="name">value</strong>``."""
     return f'<strong data-count="{name}">{value}</strong>'
 
 
@@ -144,9 +144,9 @@ def report_page(url_for: UrlFor | None = None) -> str:
             continue
         title = catalog.title(page) if page else "Outside the pages"
         chapter = html.escape(page or "none")
+        read = f' Read <a href="{url_for(page)}">{html.escape(title)}</a>.' if url_for and page else ""
         lines += [f'<section class="nn-chapter" data-chapter="{chapter}" markdown>', "",
-                  f"## {title}", "", _chapter_counts(group)
-                  + (f' Read <a href="{url_for(page)}">{html.escape(title)}</a>.' if url_for and page else ""), ""]
+                  f"## {title}", "", _chapter_counts(group) + read, ""]
         lines += [_card(r, url_for) for r in group]
         lines += ["", "</section>", ""]
     return "\n".join(lines)
