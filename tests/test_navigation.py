@@ -120,7 +120,7 @@ def test_errata_page_names_chapters_by_title(browser: Any, built_site: Path, vie
         heads = await page.locator("article h2").all_inner_texts()
         return [h.strip().rstrip("¶").strip() for h in heads], await page.locator("article").inner_text()
 
-    heads, text = open_page(browser, "errata/", viewport, then=read, shot="errata")
+    heads, text = open_page(browser, "errata/", viewport, then=read)
     assert heads == [chapter_titles()[src] for src in pages]
     assert not re.search(r"exercise-\d", text)
     assert "Erratum:" not in text
@@ -147,7 +147,7 @@ def test_report_fits_the_content_width(browser: Any, viewport: str) -> None:
                   cards: document.querySelectorAll(".nn-check").length, over};
         }""")
 
-    found = open_page(browser, "verification/", viewport, then=measure, shot="verification")
+    found = open_page(browser, "verification/", viewport, then=measure)
     assert found["cards"] > 0
     assert found["scroll"] <= found["width"], found
     assert found["over"] == []
@@ -223,7 +223,7 @@ def test_home_counts_equal_the_reports(browser: Any, built_site: Path, viewport:
 
     Both are pinned to what the pages list: the report's cards by method, the chapters' errata.
     """
-    home = open_page(browser, "", viewport, then=lambda p: p.evaluate(COUNTS), shot="home")
+    home = open_page(browser, "", viewport, then=lambda p: p.evaluate(COUNTS))
     report = open_page(browser, "verification/", viewport, then=lambda p: p.evaluate(COUNTS))
     errata = open_page(browser, "errata/", viewport, then=lambda p: p.evaluate(COUNTS))
     cards = [m for _, m in _cards(built_site)]
