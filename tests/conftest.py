@@ -6,8 +6,10 @@ import fcntl
 import os
 import subprocess
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -15,6 +17,7 @@ from nnnotes.sitebuild import minisite
 
 ROOT = Path(__file__).resolve().parents[1]
 MKDOCS = [sys.executable, "-m", "mkdocs"]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
 def build_env() -> dict[str, str]:
@@ -86,3 +89,20 @@ def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.Completed
 
     return build
 
+
+
+def site_prefix() -> str:
+    """The URL path the site is deployed under (from ``site_url``; ``/`` when unset)."""
+    return urlsplit(minisite.project_config().get("site_url") or "/").path or "/"
+
+
+@pytest.fixture(scope="session")
+def browser(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
+    """The built site served on 127.0.0.1 and one Chromium (a `browser.visit.Session`), for the session."""
+    from browser.visit import CHROMIUM, Session
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (.ci/install-browser)")
+    overlay = tmp_path_factory.mktemp("synthetic-pages")
+    with Session(built_site, overlay, site_prefix(), SCREENSHOTS) as session:
+        yield session

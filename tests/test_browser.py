@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import re
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -21,7 +20,6 @@ import pytest
 from browser.links import broken_links
 from browser.visit import (
     CHECKS,
-    CHROMIUM,
     VIEWPORTS,
     Session,
     Visit,
@@ -29,20 +27,13 @@ from browser.visit import (
     figure_problems,
     math_problems,
 )
-from conftest import ROOT
+from conftest import ROOT, SCREENSHOTS, site_prefix
 
 from nnnotes.sitebuild import minisite
-from nnnotes.sitebuild.minisite import project_config
 
-SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 #: axe rules whose verdict depends on the palette; the others are run once, in the light one.
 DARK_AXE_RULES = ("color-contrast", "link-in-text-block")
 KATEX_CSS = r'<link[^>]*katex\.min\.css[^>]*>'
-
-
-def site_prefix() -> str:
-    """The URL path the site is deployed under (from ``site_url``; ``/`` when unset)."""
-    return urlsplit(project_config().get("site_url") or "/").path or "/"
 
 
 def doc_pages() -> list[str]:
@@ -52,16 +43,6 @@ def doc_pages() -> list[str]:
         rel = md.relative_to(ROOT / "docs").with_suffix("").as_posix()
         out.append(rel.removesuffix("index") if rel == "index" or rel.endswith("/index") else rel + "/")
     return out
-
-
-@pytest.fixture(scope="session")
-def browser(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Session]:
-    """The built site served on 127.0.0.1 and one Chromium, for the whole session."""
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (.ci/install-browser)")
-    overlay = tmp_path_factory.mktemp("synthetic-pages")
-    with Session(built_site, overlay, site_prefix(), SCREENSHOTS) as session:
-        yield session
 
 
 @pytest.fixture(scope="session")

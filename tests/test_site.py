@@ -250,20 +250,28 @@ def test_erratum_without_kind_fails_and_names_page(mini_site) -> None:
     assert proc.returncode != 0 and "mistake" in proc.stderr
 
 
-def test_errata_page_groups_and_counts_by_kind(mini_site, tmp_path: Path) -> None:
-    """The errata page counts errata per kind and lists each under its kind, linked to its anchor."""
-    page = ('# E\n\n!!! erratum error "Erratum: first"\n    A.\n\n'
-            '!!! erratum omission "Erratum: second"\n    B.\n\n'
-            '!!! erratum error "Erratum: third"\n    C.\n')
+def test_errata_page_groups_by_chapter_and_counts_by_kind(mini_site, tmp_path: Path) -> None:
+    """The errata page counts errata per kind and per chapter and lists each under its chapter's title.
+
+    An entry says what is true (the erratum's title, linked to it), then what the source claimed (the
+    first sentence of its body); the "Erratum:" prefix and the page's file name are not shown.
+    """
+    page = ('# Demo chapter\n\n!!! erratum error "Erratum: first"\n    The source says A. It is B.\n\n'
+            '!!! erratum omission "Erratum: second"\n    The source leaves out C.\n\n'
+            '!!! erratum error "Erratum: third"\n    The source says D.\n')
     errata = (ROOT / "docs" / "errata.md").read_text(encoding="utf-8")
     proc = mini_site({"index.md": GOOD, "e.md": page, "errata.md": errata})
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "site" / "errata" / "index.html").read_text(encoding="utf-8")
-    text = re.sub(r"<[^>]+>", " ", html)
-    assert re.search(r"error\s+the source states something false\s+2\b", text)
-    assert re.search(r"imprecision\s+true, but loose or misleading\s+0\b", text)
-    assert re.search(r"omission\s+[^|]*?asks\s+1\b", text)
-    assert "Error (2)" in text and "Omission (1)" in text and "Imprecision (" not in text
+    article = re.search(r"<article.*</article>", html, re.S).group(0)
+    text = " ".join(re.sub(r"<[^>]+>", " ", article).split())
+    assert re.search(r"error the source states something false 2\b", text)
+    assert re.search(r"imprecision true, but loose or misleading 0\b", text)
+    assert re.search(r"omission [^|]*?asks 1\b", text)
+    assert re.search(r"Demo chapter 2 0 1 3\b", text)
+    assert re.search(r"<h2[^>]*>Demo chapter", article) and "2 errors, 1 omission." in text
+    assert re.search(r"error First ?\. The source says A\.", text) and "It is B" not in text
+    assert "Erratum:" not in text and "e.md" not in text
     assert 'href="../e/#erratum-erratum-second"' in html
     chapter = (tmp_path / "site" / "e" / "index.html").read_text(encoding="utf-8")
     assert 'id="erratum-erratum-first" data-kind="error"' in chapter

@@ -28,7 +28,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnnotes import verification
-from nnnotes.sitebuild import a11y, cache, prose
+from nnnotes.sitebuild import a11y, cache, catalog, meta, prose
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
@@ -98,6 +98,7 @@ def on_pre_build(config: Any) -> None:
     """Start a fresh record of checks and errata."""
     verification.reset()
     _STATE["errata"] = []
+    catalog.reset()
     cache.start_build()
     if _STATE["katex"] is None:
         _STATE["katex"] = KatexRenderer()
@@ -118,7 +119,8 @@ def on_files(files: Any, config: Any) -> Any:
     _STATE["urls"] = {f.src_uri: f.url for f in files.documentation_pages()}
     urls = "\n".join(f"{k} {v}" for k, v in sorted(_STATE["urls"].items()))
     cache.set_context("urls", hashlib.sha256(urls.encode()).hexdigest())
-    for src in LAST_PAGES:
+    # the home page prints the counts and errata found on the others (its blocks may still be cached)
+    for src in ("index.md", *LAST_PAGES):
         f = files.get_file_from_path(src)
         if f is not None:
             files.remove(f)
@@ -130,6 +132,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Attribute the checks made while this page renders to it; check and fill in its prose numbers."""
     verification.set_page(page.file.src_uri)
     _STATE["before"] = len(verification.records())
+    catalog.add_links(page.file.src_uri, markdown)
     if page.file.src_uri.startswith(CHECKED_PAGES):
         _check_typed_numbers(markdown, page)
     if "{{" in markdown:
@@ -247,6 +250,10 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
         )
 
     html_text = _ERRATUM.sub(name_erratum, html_text)
+    catalog.add_page(src, page.title)
+    catalog.add_errata(src, html_text)
+    page.meta.setdefault("description", meta.description(html_text))
+    page.meta.setdefault("title", meta.html_title(src, page.title, html_text, used_by=catalog.used_by(src)))
     # Checks printed by executed blocks carry ids (check-...) that MkDocs' anchor validation cannot
     # see (block output is stashed HTML): register them so pages may link to a check.
     # markdown-exec prefixes the ids in a block's output with the block's id; a check keeps the

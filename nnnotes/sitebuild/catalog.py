@@ -1,0 +1,141 @@
+r"""What the build learns about its pages for the pages that list them: titles and errata.
+
+The hooks call `add_page` for every rendered page and `add_errata` with its HTML; the errata page,
+the verification report and the home page (rendered last) read `title` and `errata`. An erratum is
+read from the HTML the chapter produced: its title (what is true), the first sentence of its body
+(what the source claimed, in the chapters' convention "The source says ...") and the names, in
+inline code, of the checks it cites.
+
+Examples
+--------
+>>> reset()
+>>> add_page("e.md", "6.9 Demo")
+>>> html = ('<div class="admonition erratum error" id="erratum-x" data-kind="error">\n'
+...         '<p class="admonition-title"><span class="erratum-kind">error</span> Erratum: '
+...         '<span class="arithmatex">\\(1 &lt; 2\\)</span></p>\n<p>The source says '
+...         '<em>the opposite</em>. It is wrong (claim <code>demo-claim</code>).</p>\n</div>')
+>>> e, = add_errata("e.md", html)
+>>> e.title, e.claimed, e.cites
+('$1 < 2$', 'The source says *the opposite*.', ('demo-claim',))
+>>> title("e.md")
+'6.9 Demo'
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass
+
+__all__ = [
+    "Erratum", "add_errata", "add_erratum", "add_links", "add_page", "errata", "reset", "title", "used_by",
+]
+
+_STATE: dict[str, dict] = {"titles": {}, "errata": {}, "links": {}}
+
+_HEAD = re.compile(
+    r'<(div|details) class="admonition erratum ?(\w*)" id="(erratum-[^"]+)" data-kind="\w*"[^>]*>\s*'
+    r"<(?:p class=\"admonition-title\"|summary)>(.*?)</(?:p|summary)>",
+    re.S,
+)
+_MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
+_KIND_LABEL = re.compile(r'<span class="erratum-kind">[^<]*</span>\s*')
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“$*])")
+
+
+@dataclass(frozen=True)
+class Erratum:
+    """One erratum as the chapters wrote it (Markdown fields, links removed)."""
+
+    page: str
+    anchor: str
+    kind: str
+    title: str
+    claimed: str
+    cites: tuple[str, ...]
+
+
+def reset() -> None:
+    """Forget every page and erratum (called before each build)."""
+    _STATE["titles"] = {}
+    _STATE["errata"] = {}
+    _STATE["links"] = {}
+
+
+def add_links(src: str, markdown: str) -> None:
+    """Record which API reference pages page ``src`` links to (see `used_by`)."""
+    for target in re.findall(r"\]\((reference/[\w/-]+\.md)", markdown):
+        _STATE["links"].setdefault(target, {})[src] = None
+
+
+def used_by(target: str) -> list[str]:
+    """Return the titles of the pages rendered so far that link to ``target``, in order."""
+    return [title(src) for src in _STATE["links"].get(target, {}) if src in _STATE["titles"]]
+
+
+def add_page(src: str, page_title: str | None) -> None:
+    """Record the title of page ``src`` (its navigation title)."""
+    _STATE["titles"][src] = page_title or src
+
+
+def title(src: str) -> str:
+    """Return the title of page ``src`` as the navigation shows it."""
+    if src not in _STATE["titles"]:
+        raise KeyError(f"no page {src!r} was rendered before the pages that list it")
+    return _STATE["titles"][src]
+
+
+def to_markdown(fragment: str) -> str:
+    """Return an HTML fragment of prose as Markdown: math back to ``$...$``, links to their text."""
+    text = _MATH.sub(lambda m: "$" + html.unescape(m.group(1)).strip() + "$", fragment)
+    text = re.sub(r"</?code>", "`", text)
+    text = re.sub(r"</?em>", "*", text)
+    text = re.sub(r"</?strong>", "**", text)
+    text = re.sub(r"<[^>]+>", "", text)
+    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+
+
+def _body(text: str, tag: str, start: int) -> str:
+    """Return the HTML from ``start`` to the close of the ``tag`` element open before it."""
+    depth, pos = 1, start
+    pattern = re.compile(rf"<(/?){tag}\b[^>]*>")
+    for m in pattern.finditer(text, start):
+        depth += -1 if m.group(1) else 1
+        pos = m.start()
+        if depth == 0:
+            return text[start:pos]
+    return text[start:]
+
+
+def first_sentence(paragraph_md: str) -> str:
+    """Return the first sentence of a Markdown paragraph (a full stop outside math and code)."""
+    masked = re.sub(r"\$[^$]*\$|`[^`]*`", lambda m: "x" * len(m.group(0)), paragraph_md)
+    m = _SENTENCE_END.search(masked)
+    return paragraph_md[: m.start()].strip() if m else paragraph_md.strip()
+
+
+def add_errata(src: str, page_html: str) -> list[Erratum]:
+    """Record and return the errata of page ``src`` found in its rendered HTML."""
+    found = []
+    for m in _HEAD.finditer(page_html):
+        tag, kind, anchor, head = m.groups()
+        body = _body(page_html, tag, m.end())
+        para = re.search(r"<p>(.*?)</p>", body, re.S)
+        heading = to_markdown(_KIND_LABEL.sub("", head))
+        heading = re.sub(r"^Erratum:\s*", "", heading, flags=re.I)
+        cites = tuple(dict.fromkeys(html.unescape(c) for c in re.findall(r"<code>([^<]+)</code>", body)))
+        e = Erratum(src, anchor, kind, heading, first_sentence(to_markdown(para.group(1))) if para else "",
+                    cites)
+        found.append(add_erratum(e))
+    return found
+
+
+def add_erratum(e: Erratum) -> Erratum:
+    """Record ``e`` (replacing an erratum with the same anchor) and return it."""
+    _STATE["errata"][e.anchor] = e
+    return e
+
+
+def errata() -> list[Erratum]:
+    """Return every erratum recorded in this build, in the order of the pages."""
+    return list(_STATE["errata"].values())
