@@ -420,7 +420,7 @@ def test_declared_domain_is_shown_next_to_the_step_and_in_the_note() -> None:
 
 def test_domain_text_respects_assumptions() -> None:
     """Symbols with no declared interval show what their assumptions allow."""
-    d = Derivation(x + p, name="dom").step(p + x, "commute")
+    d = Derivation((x + p) ** 2, name="dom").step(x**2 + 2 * x * p + p**2, "expand")
     assert d.domain_text() == r"p \in \left(0, \infty\right),\ x \in \mathbb{R}"
 
 
