@@ -291,3 +291,23 @@ def test_bce_property_any_finite_logit(z: float, y: float) -> None:
     """Any finite logit and target in [0, 1]: within a few ulp of mpmath."""
     assert_allclose(binary_cross_entropy_with_logits([z], [y]), float(bce_reference(z, y)),
                     rtol=1e-15, atol=1e-300)
+
+
+@pytest.mark.parametrize(
+    ("z", "c"),
+    [
+        ([1e-10, -16.0], 0),  # found by hypothesis: 1.8e-15 off before the two-sum
+        ([2.00001, -309.2780638089468], 0),  # z - m rounds by 2.8e-14 absolute; the loss is ~e^(z - m)
+        ([-320.92039000091137, 264.5358069623296], 1),
+        ([0.1, 0.1, 0.1, 289.6348128560719], 3),
+    ],
+)
+def test_cross_entropy_of_a_tiny_loss_keeps_the_rounding_error_of_the_difference(z, c) -> None:
+    """A tiny loss is about e^(z_j - z_c): it is within 2 ulp of mpmath only if z_j - z_c is exact.
+
+    The difference of two floats rounds (by up to 2.8e-14 near 300), and that absolute error
+    becomes the loss's relative error; the two-sum recovers it. Reference: mpmath at 400 digits.
+    """
+    expected = float(ce_reference(z, c))
+    assert 0.0 < expected < 1e-6
+    assert_allclose(cross_entropy(z, c), expected, rtol=4.5e-16, atol=0)
