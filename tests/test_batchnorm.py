@@ -383,3 +383,73 @@ def test_any_finite_input_gives_finite_results_or_overflow_error(x, gamma) -> No
     except OverflowError:
         pass
     assert np.all(np.isfinite(batch_norm_jacobian(x)))
+
+
+# ------------------------------------------------------------------------------ found by mutation testing
+def test_constant_huge_column_gets_the_gradient_of_one_over_sqrt_eps() -> None:
+    """A constant column above 1e150 has variance 0, so 1/sqrt(var + eps) = 1/sqrt(eps) (hand).
+
+    With x_hat = 0 the backward formula is gamma / sqrt(eps) * (g - mean(g)): for g = (1, 0) and
+    eps = 1e-5 that is +-0.5 / sqrt(1e-5) = +-158.11..., and the Jacobian is (I - 1/2) / sqrt(eps).
+    """
+    x = [[1e200], [1e200]]
+    s = 1.0 / np.sqrt(1e-5)
+    gx, gg, gb = batch_norm_backward([[1.0], [0.0]], x)
+    assert_allclose(gx.ravel(), [0.5 * s, -0.5 * s], rtol=1e-15)
+    assert_allclose(gx.ravel(), [158.11388300841898, -158.11388300841898], rtol=1e-15)
+    assert_array_equal(gg, [0.0])
+    assert_array_equal(gb, [1.0])
+    assert_allclose(batch_norm_jacobian(x)[0], [[0.5 * s, -0.5 * s], [-0.5 * s, 0.5 * s]], rtol=1e-15)
+    bn = BatchNorm(1)
+    assert_array_equal(bn.forward(x), [[0.0], [0.0]])
+    assert_allclose(bn.backward([[1.0], [0.0]])[0].ravel(), [0.5 * s, -0.5 * s], rtol=1e-15)
+
+
+def test_training_forward_overflow_raises() -> None:
+    """An output beyond float64 (1e308 * 0.99998 + 1e308) is an OverflowError, not inf."""
+    x = [[0.0], [1.0], [2.0]]
+    with pytest.raises(OverflowError, match="the output gamma \\* x_hat \\+ beta overflows float64"):
+        batch_norm(x, gamma=1e308, beta=1e308)
+    bn = BatchNorm(1)
+    bn.gamma, bn.beta = np.array([1e308]), np.array([1e308])
+    with pytest.raises(OverflowError, match="overflows float64"):
+        bn.forward(x)
+
+
+@pytest.mark.parametrize("x", [[[1.7e308]], [[1.7e308], [0.0]]])
+def test_eval_forward_overflow_raises(x) -> None:
+    """In evaluation mode 1.7e308 - (-1.7e308) overflows, in every entry or in one: OverflowError."""
+    bn = BatchNorm(1)
+    bn.running_mean = np.array([-1.7e308])
+    with pytest.raises(OverflowError, match="the normalised input overflows float64 in evaluation mode"):
+        bn.forward(x, training=False)
+
+
+def test_eval_backward_overflow_in_one_entry_raises() -> None:
+    """In evaluation mode grad_x = g * gamma / sqrt(1 + eps): 1e308 * 10 overflows, 1 * 10 does not."""
+    bn = BatchNorm(1)
+    bn.gamma = np.array([10.0])
+    bn.forward([[0.0], [0.0]], training=False)
+    with pytest.raises(OverflowError, match="the gradient with respect to x overflows float64"):
+        bn.backward([[1e308], [1.0]])
+
+
+@pytest.mark.parametrize("name", ["gamma", "beta"])
+def test_parameters_of_the_wrong_shape_are_refused(name: str) -> None:
+    """A gamma or beta of shape (1,) for 2 features is an error, not a silent broadcast."""
+    x = [[1.0, 2.0], [3.0, 5.0]]
+    with pytest.raises(ValueError, match=rf"{name} must have shape \(2,\), got \(1,\)"):
+        batch_norm(x, **{name: [1.0]})
+    bn = BatchNorm(2)
+    setattr(bn, name, np.ones(1))
+    with pytest.raises(ValueError, match=rf"{name} must have shape \(2,\), got \(1,\)"):
+        bn.forward(x)
+
+
+def test_batch_of_one_gradients_differentiates_by_x1_gamma_and_beta() -> None:
+    """The derivation's three entries are dL/dx_1, dL/dgamma and dL/dbeta, as its title says."""
+    x = sympy.IndexedBase("x")
+    gamma, beta = sympy.symbols("gamma beta", real=True)
+    d = batch_of_one_gradients()
+    wrt = [next(iter(entry.atoms(sympy.Derivative))).variables for entry in d.start]
+    assert wrt == [(x[1],), (gamma,), (beta,)]
