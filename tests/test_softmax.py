@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.softmax import log_softmax, logsumexp, naive_softmax, softmax, stability_rows
+from nnnotes.softmax import (
+    log_softmax,
+    logsumexp,
+    naive_softmax,
+    shift_invariance_derivation,
+    softmax,
+    stability_rows,
+)
 
 
 def reference(z: list[float]):
@@ -187,3 +194,31 @@ def test_blocked_rows_match_row_by_row() -> None:
     assert np.array_equal(softmax(x.T, axis=0), expected.T)
     assert np.array_equal(logsumexp(x), np.array([logsumexp(row) for row in x]))
     assert np.array_equal(log_softmax(x), np.array([log_softmax(row) for row in x]))
+
+
+def test_stability_rows_exact_columns() -> None:
+    """The exact p and log p of (-1000, -1000.5): sigma(+-0.5) and -log(1 + e^-0.5) (- 0.5), by hand."""
+    rows = stability_rows()
+    lse = math.log1p(math.exp(-0.5))  # log(1 + e^-0.5) = 0.474076984...
+    assert rows[2][6] == "-0.47407698" and rows[3][6] == "-0.97407698"
+    assert_allclose([float(rows[2][6]), float(rows[3][6])], [-lse, -0.5 - lse], rtol=1e-8)
+    assert rows[2][4] == "0.622459" and rows[3][4] == "0.377541"
+    sig = [1 / (1 + math.exp(-0.5)), 1 / (1 + math.exp(0.5))]
+    assert_allclose([float(rows[2][4]), float(rows[3][4])], sig, rtol=1e-6)
+
+
+def test_naive_softmax_works_on_the_last_axis_of_a_batch() -> None:
+    """Row (0, log 3) gives (1/4, 3/4) and row (0, 0) gives (1/2, 1/2): the sum is taken per row."""
+    assert_allclose(naive_softmax([[0.0, math.log(3.0)], [0.0, 0.0]]), [[0.25, 0.75], [0.5, 0.5]], rtol=1e-15)
+
+
+def test_shift_invariance_derivation_is_proved_and_ends_at_softmax() -> None:
+    """The published derivation holds step by step and concludes e^{z_1} / (e^{z_1} + e^{z_2} + e^{z_3})."""
+    import sympy
+
+    d = shift_invariance_derivation().verify()
+    assert [s.method for s in d.steps] == ["symbolic"] * 3
+    z1, z2, z3, c = sympy.symbols("z_1 z_2 z_3 c", real=True)
+    e = sympy.exp
+    assert d.steps[-1].expr == e(z1) / (e(z1) + e(z2) + e(z3))
+    assert sympy.simplify(d.start - e(z1 + c) / (e(z1 + c) + e(z2 + c) + e(z3 + c))) == 0
