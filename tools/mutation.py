@@ -527,8 +527,12 @@ def _run_child(fn: Any) -> int:
         os._exit(code)
 
 
-def baseline(target: Target, root: Path) -> dict[str, Any]:
-    """Run the target's tests unmutated, tracing its file: ``{"lines", "durations", "failed", "exit"}``."""
+def baseline(target: Target, root: Path) -> tuple[int, Path]:
+    """Start the target's tests unmutated, tracing its file; return the child's pid and its output.
+
+    The output (read with `read_baseline` once the child has exited) is JSON:
+    ``{"lines": {test: [line, ...]}, "durations": {test: seconds}, "failed": [test, ...], "exit": code}``.
+    """
     import pytest
 
     filename = str((root / target.path).resolve())
@@ -543,7 +547,11 @@ def baseline(target: Target, root: Path) -> dict[str, Any]:
         }))
         return 0
 
-    pid = _run_child(child)
+    return _run_child(child), out
+
+
+def read_baseline(pid: int, out: Path) -> dict[str, Any]:
+    """Wait for a `baseline` child and return what it wrote."""
     os.waitpid(pid, 0)
     try:
         return json.loads(out.read_text())
@@ -620,9 +628,13 @@ def select_tests(mutant: Mutant, base: dict[str, Any]) -> list[str]:
 
 def run(
     targets: Sequence[Target], root: Path, jobs: int, equivalents: dict[str, str],
-    sample: int | None = None, seed: int = SAMPLE_SEED, log: Any = None,
+    sample: int | None = None, seed: int = SAMPLE_SEED, log: Any = None, only: set[str] | None = None,
 ) -> dict[str, list[Result]]:
-    """Generate, run and classify the mutants of each target; return the results per module path."""
+    """Generate, run and classify the mutants of each target; return the results per module path.
+
+    ``sample`` draws that many mutants per target with ``seed``; ``only`` keeps the mutants whose
+    key it holds (to re-run a previous run's survivors).
+    """
     import importlib
 
     import pytest
@@ -635,6 +647,7 @@ def run(
     results: dict[str, list[Result]] = {t.path: [] for t in targets}
     bases: dict[str, dict[str, Any]] = {}
     sources: dict[str, str] = {}
+    started = {t.path: baseline(t, root) for t in targets}  # the unmutated runs, all at once
     for t in targets:
         sources[t.path] = (root / t.path).read_text(encoding="utf-8")
         mutants = generate(sources[t.path], t.path)
@@ -642,7 +655,9 @@ def run(
             rng = random.Random(f"{seed}:{t.path}")
             keep = set(rng.sample(range(len(mutants)), sample))
             mutants = [m for i, m in enumerate(mutants) if i in keep]
-        bases[t.path] = base = baseline(t, root)
+        if only is not None:
+            mutants = [m for m in mutants if m.key in only]
+        bases[t.path] = base = read_baseline(*started[t.path])
         if base["exit"] != 0 or base["failed"]:
             raise RuntimeError(f"the tests of {t.path} fail without any mutant: {base['failed'] or base}")
         for m in mutants:
@@ -769,6 +784,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--root", type=Path, default=ROOT)
     parser.add_argument("--target", nargs="+", action="append", metavar=("PATH MODULE", "TEST"),
                         help="a file to mutate, its module name and its tests (instead of modules)")
+    parser.add_argument("--keys", type=Path, help="run only the mutants this file lists (a key a line)")
     parser.add_argument("--json", type=Path, help="write the summary and the survivors here")
     parser.add_argument("--show-all", action="store_true", help="print every mutant's fate")
     args = parser.parse_args(argv)
@@ -781,7 +797,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         if done % 50 == 0 or done == total:
             print(f"  {done}/{total} mutants run, {time.monotonic() - started:.0f} s", file=sys.stderr)
 
-    results = run(targets, args.root.resolve(), args.jobs, equivalents, args.sample, args.seed, progress)
+    only = set(args.keys.read_text(encoding="utf-8").splitlines()) if args.keys else None
+    results = run(targets, args.root.resolve(), args.jobs, equivalents, args.sample, args.seed, progress,
+                  only=only)
     elapsed = time.monotonic() - started
 
     rows = summarize(results)
@@ -797,7 +815,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             m = r.mutant
             note = " (no test runs this line)" if r.status == "uncovered" else ""
             print(f"  {m.path}:{m.line}: [{r.status}] {m.op}: {m.change}{note}\n      {m.key}")
-    if not args.sample:
+    if not args.sample and not args.keys:
         generated = {r.mutant.key for res in results.values() for r in res}
         covered = {t.path for t in targets}
         stale = [k for k in equivalents if k.split("::")[0] in covered and k not in generated]
