@@ -581,3 +581,18 @@ def test_undo_and_batch_of_two_start_from_the_stated_expressions() -> None:
     m = (x1 + x2) / 2
     y1 = gamma * (x1 - m) / sympy.sqrt(((x1 - m) ** 2 + (x2 - m) ** 2) / 2 + eps) + beta
     assert jacobian_batch_of_two().start == sympy.Derivative(y1, x1)
+
+
+def test_undo_normalization_is_printed_unsimplified() -> None:
+    """The start keeps sqrt(s2 + eps) * ((x - mu) * sqrt(s2 + eps)^-1) + mu as written, for the page."""
+    xi, mu = sympy.symbols("x_i mu_B", real=True)
+    s = sympy.sqrt(sympy.Symbol("sigma_B^2", nonnegative=True) + sympy.Symbol("varepsilon", positive=True))
+    inner = sympy.Mul(xi - mu, sympy.Pow(s, -1), evaluate=False)
+    assert undo_normalization().start == sympy.Add(sympy.Mul(s, inner, evaluate=False), mu, evaluate=False)
+
+
+def test_a_subnormal_column_beside_a_huge_one() -> None:
+    """Column (0, 1e-323) next to (1e200, -1e200): centred +-5e-324 over sqrt(eps), by hand."""
+    y = batch_norm([[1e200, 0.0], [-1e200, 1e-323]])
+    assert_allclose(y[:, 1], [-5e-324 / np.sqrt(1e-5), 5e-324 / np.sqrt(1e-5)], rtol=1e-2)
+    assert_allclose(y[:, 0], [1.0, -1.0], rtol=1e-15)
