@@ -18,7 +18,7 @@ export SOURCE_DATE_EPOCH
 NNNOTES_CACHE ?= $(if $(CI),verify,on)
 export NNNOTES_CACHE
 
-.PHONY: help install serve build test doctest lint lint-workflows bench clean
+.PHONY: help install serve build test doctest lint lint-workflows bench clean mutate mutate-sample
 
 help:
 	@echo "make serve    install, build, and serve at http://127.0.0.1:8000 with live reload"
@@ -27,6 +27,7 @@ help:
 	@echo "make doctest  run only the package's doctests"
 	@echo "make lint     ruff"
 	@echo "make bench    benchmarks (build times, derivation checks)"
+	@echo "make mutate   mutation testing of the numeric modules, every mutant (tools/mutation.py)"
 	@echo "make clean    remove the built site and caches, including the block cache .cache/"
 
 $(BIN)/python:
@@ -61,6 +62,7 @@ test: install $(BROWSER_STAMP)
 	$(BIN)/ruff check nnnotes tests
 	$(MAKE) --no-print-directory lint-workflows
 	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(MAKE) --no-print-directory mutate-sample
 
 doctest: install
 	$(BIN)/python -m pytest nnnotes
@@ -76,6 +78,14 @@ lint-workflows: install
 
 bench: install
 	$(BIN)/python -m nnnotes.sitebuild.bench
+
+# Mutation testing (tools/mutation.py): every mutant of the numeric modules, or the fixed sample
+# that `make test` runs; both fail below 95 % killed (equivalents, tests/mutation-equivalents.toml, excluded).
+mutate: install
+	$(BIN)/python -m tools.mutation
+
+mutate-sample: install
+	$(BIN)/python -m tools.mutation --sample 30
 
 clean:
 	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis test-artifacts

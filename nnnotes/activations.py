@@ -43,15 +43,11 @@ __all__ = [
 
 Array = NDArray[np.float64]
 
-# Below this, exp(-x) may overflow; there sigma(x) = e^x / (1 + e^x) equals e^x to within a
-# relative 1e-308, so e^x itself is the float64 answer.
-_EXP_OVERFLOW = 709.0
-
-
 def as_real_array(x: Any, name: str = "x") -> Array:
     """Return ``x`` as a float64 array, or raise `TypeError` if it does not hold real numbers.
 
-    Booleans and integers are converted; complex numbers, strings and objects are refused.
+    Booleans and integers are converted; complex numbers, strings and objects are refused. A
+    float64 array is returned as it is, without a copy.
 
     Examples
     --------

@@ -151,3 +151,25 @@ def test_textbook_formulas_fail_where_ours_do_not() -> None:
     assert s * (1 - s) == 0.0
     exact = mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2
     assert_allclose(float(act.sigmoid_derivative(40.0)), float(exact), rtol=5e-16)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_alpha_edges_are_allowed(alpha: float) -> None:
+    """The ends of [0, 1] are valid slopes: alpha = 0 is ReLU, alpha = 1 the identity."""
+    x = np.array([-2.0, 0.0, 3.0])
+    assert np.array_equal(act.leaky_relu(x, alpha=alpha), np.maximum(x, alpha * x))
+    assert np.array_equal(act.leaky_relu_derivative(x, alpha=alpha), [alpha, alpha, 1.0])
+
+
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_empty_input_gives_an_empty_array(name: str) -> None:
+    """No entries in, no entries out (the shape is kept): nothing to compute, nothing to raise."""
+    out = getattr(act, name)(np.zeros((0, 3)))
+    assert out.shape == (0, 3) and out.dtype == np.float64
+
+
+def test_float64_input_is_not_copied() -> None:
+    """The converter hands a float64 array back as it is: a softmax over a vocabulary copies nothing."""
+    a = np.linspace(-1.0, 1.0, 5)
+    assert act.as_real_array(a) is a
+    assert act.as_real_array(np.arange(3)).dtype == np.float64

@@ -26,6 +26,7 @@ from nnnotes.batchnorm import (
 )
 
 BATCH = np.array([[1.0], [2.0], [3.0], [6.0]])  # mean 3, biased variance 7/2, unbiased 14/3
+BIG = 1.7e308
 
 
 def _exact_jacobian(values: list[Fraction], gamma: Fraction, eps: Fraction) -> np.ndarray:
@@ -406,3 +407,215 @@ def test_batch_of_two_entry_is_order_eps_over_d_cubed() -> None:
     ratios = [entry(d) / eps for d in (1.0, 0.1, 0.01)]
     assert ratios[1] / ratios[0] > 900 and ratios[2] / ratios[1] > 900
     assert math.isclose(entry(0.1) / (eps / 0.1**3), gamma / 2, rel_tol=1e-5)
+
+
+# ------------------------------------------------------------------------------ found by mutation testing
+def test_constant_huge_column_gets_the_gradient_of_one_over_sqrt_eps() -> None:
+    """A constant column above 1e150 has variance 0, so 1/sqrt(var + eps) = 1/sqrt(eps) (hand).
+
+    With x_hat = 0 the backward formula is gamma / sqrt(eps) * (g - mean(g)): for g = (1, 0) and
+    eps = 1e-5 that is +-0.5 / sqrt(1e-5) = +-158.11..., and the Jacobian is (I - 1/2) / sqrt(eps).
+    """
+    x = [[1e200], [1e200]]
+    s = 1.0 / np.sqrt(1e-5)
+    gx, gg, gb = batch_norm_backward([[1.0], [0.0]], x)
+    assert_allclose(gx.ravel(), [0.5 * s, -0.5 * s], rtol=1e-15)
+    assert_allclose(gx.ravel(), [158.11388300841898, -158.11388300841898], rtol=1e-15)
+    assert_array_equal(gg, [0.0])
+    assert_array_equal(gb, [1.0])
+    assert_allclose(batch_norm_jacobian(x)[0], [[0.5 * s, -0.5 * s], [-0.5 * s, 0.5 * s]], rtol=1e-15)
+    bn = BatchNorm(1)
+    assert_array_equal(bn.forward(x), [[0.0], [0.0]])
+    assert_allclose(bn.backward([[1.0], [0.0]])[0].ravel(), [0.5 * s, -0.5 * s], rtol=1e-15)
+
+
+def test_training_forward_overflow_raises() -> None:
+    """An output beyond float64 (1e308 * 0.99998 + 1e308) is an OverflowError, not inf."""
+    x = [[0.0], [1.0], [2.0]]
+    with pytest.raises(OverflowError, match="the output gamma \\* x_hat \\+ beta overflows float64"):
+        batch_norm(x, gamma=1e308, beta=1e308)
+    bn = BatchNorm(1)
+    bn.gamma, bn.beta = np.array([1e308]), np.array([1e308])
+    with pytest.raises(OverflowError, match="overflows float64"):
+        bn.forward(x)
+
+
+@pytest.mark.parametrize("x", [[[1.7e308]], [[1.7e308], [0.0]]])
+def test_eval_forward_overflow_raises(x) -> None:
+    """In evaluation mode 1.7e308 - (-1.7e308) overflows, in every entry or in one: OverflowError."""
+    bn = BatchNorm(1)
+    bn.running_mean = np.array([-1.7e308])
+    with pytest.raises(OverflowError, match="the normalised input overflows float64 in evaluation mode"):
+        bn.forward(x, training=False)
+
+
+def test_eval_backward_overflow_in_one_entry_raises() -> None:
+    """In evaluation mode grad_x = g * gamma / sqrt(1 + eps): 1e308 * 10 overflows, 1 * 10 does not."""
+    bn = BatchNorm(1)
+    bn.gamma = np.array([10.0])
+    bn.forward([[0.0], [0.0]], training=False)
+    with pytest.raises(OverflowError, match="the gradient with respect to x overflows float64"):
+        bn.backward([[1e308], [1.0]])
+
+
+@pytest.mark.parametrize("name", ["gamma", "beta"])
+def test_parameters_of_the_wrong_shape_are_refused(name: str) -> None:
+    """A gamma or beta of shape (1,) for 2 features is an error, not a silent broadcast."""
+    x = [[1.0, 2.0], [3.0, 5.0]]
+    with pytest.raises(ValueError, match=rf"{name} must have shape \(2,\), got \(1,\)"):
+        batch_norm(x, **{name: [1.0]})
+    bn = BatchNorm(2)
+    setattr(bn, name, np.ones(1))
+    with pytest.raises(ValueError, match=rf"{name} must have shape \(2,\), got \(1,\)"):
+        bn.forward(x)
+
+
+def test_batch_of_one_gradients_differentiates_by_x1_gamma_and_beta() -> None:
+    """The derivation's three entries are dL/dx_1, dL/dgamma and dL/dbeta, as its title says."""
+    x = sympy.IndexedBase("x")
+    gamma, beta = sympy.symbols("gamma beta", real=True)
+    d = batch_of_one_gradients()
+    wrt = [next(iter(entry.atoms(sympy.Derivative))).variables for entry in d.start]
+    assert wrt == [(x[1],), (gamma,), (beta,)]
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"gamma": ["a", "b"]}, TypeError, "gamma must hold real numbers"),
+        ({"beta": [np.nan, 0.0]}, ValueError, "beta must be finite"),
+        ({"gamma": [1.0, np.inf]}, ValueError, "gamma must be finite"),
+        ({"eps": True}, TypeError, "eps must be a positive float"),
+        ({"eps": "1e-5"}, TypeError, "eps must be a positive float"),
+    ],
+)
+def test_bad_parameters_are_refused(kwargs, error, match) -> None:
+    """Non-real, non-finite (in one entry of two) gamma or beta, and a non-float eps, name themselves."""
+    with pytest.raises(error, match=match):
+        batch_norm([[1.0, 2.0], [3.0, 5.0]], **kwargs)
+
+
+@pytest.mark.parametrize("h", [0.0, -1e-6, 1])
+def test_central_difference_step_must_be_a_positive_float(h) -> None:
+    """A zero, negative or integer step is refused."""
+    with pytest.raises(ValueError, match="h must be a positive float"):
+        central_difference_jacobian(BATCH, h=h)
+
+
+def test_backward_refuses_a_gradient_with_other_rows() -> None:
+    """grad_out of shape (1, 1) for x of shape (2, 1) is refused, naming both shapes."""
+    with pytest.raises(ValueError, match=r"grad_out must have the shape of x \(2, 1\), got \(1, 1\)"):
+        batch_norm_backward([[1.0]], [[1.0], [2.0]])
+
+
+def test_backward_defaults_are_gamma_one_and_pytorch_eps() -> None:
+    """With the defaults, grad_x = J^T g for the sympy Jacobian at gamma = 1, eps = 1e-5."""
+    J = _exact_jacobian([Fraction(v) for v in (1, 2, 3, 6)], Fraction(1), Fraction(1, 100000))
+    g = np.array([1.0, -2.0, 0.5, 0.25])
+    gx, _, _ = batch_norm_backward(g[:, None], BATCH)
+    assert_allclose(gx.ravel(), J.T @ g, rtol=1e-13)
+
+
+def test_huge_spread_columns_get_the_right_backward_and_jacobian() -> None:
+    """(1, 2, 3, 6) * 1e152 (rescaled path): 1/sigma = 1 / (sqrt(7/2) 1e152), J by the hand formula."""
+    x = BATCH * 1e152
+    x_hat = (np.array([1.0, 2.0, 3.0, 6.0]) - 3.0) / np.sqrt(3.5)
+    expected = (np.eye(4) - 0.25 - np.outer(x_hat, x_hat) / 4) / (np.sqrt(3.5) * 1e152)
+    assert_allclose(batch_norm_jacobian(x)[0], expected, rtol=1e-13, atol=1e-13 * np.max(np.abs(expected)))
+    g = np.array([1.0, 0.0, 0.0, 0.0])
+    gx, _, _ = batch_norm_backward(g[:, None], x)
+    assert_allclose(gx.ravel(), expected.T @ g, rtol=1e-13, atol=1e-13 * np.max(np.abs(expected)))
+
+
+def test_running_variance_of_a_huge_batch() -> None:
+    """(1, 2, 3, 6) * 1e152: unbiased variance 14/3 * 1e304, so running_var = 0.9 + 0.1 * that (hand)."""
+    bn = BatchNorm(1)
+    bn.forward(BATCH * 1e152)
+    assert_allclose(bn.running_var, [0.9 + 0.1 * 14 / 3 * 1e304], rtol=1e-14)
+    assert_allclose(bn.running_mean, [0.1 * 3e152], rtol=1e-14)
+
+
+def test_gradients_near_the_float64_limit_are_rescaled() -> None:
+    """Column g = (1.7, -1.7, -1.7, 1) * 1e308 beside a small one: g - mean(g) alone would overflow.
+
+    With x = (1, 1, -1, -1), x_hat = a (1, 1, -1, -1), a = 1 / sqrt(1 + eps); grad_x =
+    (g - mean g - x_hat mean(g x_hat)) * a, about 1.7e308 at most: finite, evaluated in mpmath.
+    """
+    x = np.array([[1.0, 0.0], [1.0, 1.0], [-1.0, 2.0], [-1.0, 3.0]])
+    g = np.array([[1.7e308, 1.0], [-1.7e308, 0.0], [-1.7e308, 0.0], [1e308, 0.0]])
+    gx, _, _ = batch_norm_backward(g, x)
+    with mpmath.workdps(50):
+        for col in range(2):
+            xc = [mpmath.mpf(float(v)) for v in x[:, col]]
+            mu = sum(xc) / 4
+            s = mpmath.sqrt(sum((v - mu) ** 2 for v in xc) / 4 + mpmath.mpf(1e-5))
+            xh = [(v - mu) / s for v in xc]
+            gc = [mpmath.mpf(float(v)) for v in g[:, col]]
+            mg = sum(gc) / 4
+            mgx = sum(a * b for a, b in zip(gc, xh, strict=True)) / 4
+            exact = [float((gi - mg - xi * mgx) / s) for gi, xi in zip(gc, xh, strict=True)]
+            assert_allclose(gx[:, col], exact, rtol=1e-13)
+
+
+def test_overflow_in_one_column_of_two_raises() -> None:
+    """Output, x-gradient, beta-gradient and Jacobian: one column overflowing is enough to raise."""
+    x = [[0.0, 0.0], [1.0, 2.0]]
+    with pytest.raises(OverflowError, match="the output gamma"):
+        batch_norm(x, gamma=[1e308, 1.0], beta=[1e308, 0.0])
+    with pytest.raises(OverflowError, match="the gradient with respect to beta overflows"):
+        batch_norm_backward([[1e308, 1.0], [1e308, 1.0]], x)
+    # a variance of 1e-300 and eps = 1e-300 make 1/sigma about 7e149; g = 1e300 then overflows
+    tiny = [[0.0, 0.0], [2e-150, 2.0]]
+    with pytest.raises(OverflowError, match="the gradient with respect to x overflows"):
+        batch_norm_backward([[1e300, 1.0], [-1e300, 0.0]], tiny, eps=1e-300)
+    with pytest.raises(OverflowError, match="the Jacobian overflows"):
+        batch_norm_jacobian([[0.0, 0.0], [2e-5, 2.0]], gamma=[1e308, 1.0])
+
+
+def test_batch_of_one_output_starts_from_the_layer_formula() -> None:
+    """The start is gamma (x_1 - mu) / sqrt(sigma^2 + eps) + beta with the N = 1 sums (textbook)."""
+    x = sympy.IndexedBase("x")
+    i, j = sympy.Symbol("i", integer=True), sympy.Symbol("j", integer=True)
+    gamma, beta = sympy.symbols("gamma beta", real=True)
+    eps = sympy.Symbol("varepsilon", positive=True)
+    mu = sympy.Sum(x[j], (j, 1, 1))
+    var = sympy.Sum((x[i] - mu) ** 2, (i, 1, 1))
+    layer = gamma * (x[1] - mu) / sympy.sqrt(var + eps) + beta
+    assert batch_of_one_output().start == layer
+    g = sympy.IndexedBase("g")
+    assert batch_of_one_gradients().start == sympy.Matrix([g[1] * sympy.Derivative(layer, v)
+                                                           for v in (x[1], gamma, beta)])
+
+
+def test_undo_and_batch_of_two_start_from_the_stated_expressions() -> None:
+    """undo: sqrt(s2 + eps) * ((x - mu) / sqrt(s2 + eps)) + mu, unsimplified; N = 2: d y_1 / d x_1."""
+    xi, mu = sympy.symbols("x_i mu_B", real=True)
+    var = sympy.Symbol("sigma_B^2", nonnegative=True)
+    eps = sympy.Symbol("varepsilon", positive=True)
+    s = sympy.sqrt(var + eps)
+    start = undo_normalization().start
+    assert sympy.simplify(start - xi) == 0
+    assert start.func is sympy.Add and set(start.args) >= {mu}
+    assert s in set(sympy.preorder_traversal(start)) and 1 / s in set(sympy.preorder_traversal(start))
+    assert undo_normalization().steps[0].expr.func is sympy.Add
+    assert set(undo_normalization().steps[0].expr.args) == {xi - mu, mu}
+
+    x1, x2, gamma, beta = sympy.symbols("x_1 x_2 gamma beta", real=True)
+    m = (x1 + x2) / 2
+    y1 = gamma * (x1 - m) / sympy.sqrt(((x1 - m) ** 2 + (x2 - m) ** 2) / 2 + eps) + beta
+    assert jacobian_batch_of_two().start == sympy.Derivative(y1, x1)
+
+
+def test_undo_normalization_is_printed_unsimplified() -> None:
+    """The start keeps sqrt(s2 + eps) * ((x - mu) * sqrt(s2 + eps)^-1) + mu as written, for the page."""
+    xi, mu = sympy.symbols("x_i mu_B", real=True)
+    s = sympy.sqrt(sympy.Symbol("sigma_B^2", nonnegative=True) + sympy.Symbol("varepsilon", positive=True))
+    inner = sympy.Mul(xi - mu, sympy.Pow(s, -1), evaluate=False)
+    assert undo_normalization().start == sympy.Add(sympy.Mul(s, inner, evaluate=False), mu, evaluate=False)
+
+
+def test_a_subnormal_column_beside_a_huge_one() -> None:
+    """Column (0, 1e-323) next to (1e200, -1e200): centred +-5e-324 over sqrt(eps), by hand."""
+    y = batch_norm([[1e200, 0.0], [-1e200, 1e-323]])
+    assert_allclose(y[:, 1], [-5e-324 / np.sqrt(1e-5), 5e-324 / np.sqrt(1e-5)], rtol=1e-2)
+    assert_allclose(y[:, 0], [1.0, -1.0], rtol=1e-15)

@@ -311,3 +311,138 @@ def test_cross_entropy_of_a_tiny_loss_keeps_the_rounding_error_of_the_difference
     expected = float(ce_reference(z, c))
     assert 0.0 < expected < 1e-6
     assert_allclose(cross_entropy(z, c), expected, rtol=4.5e-16, atol=0)
+
+
+# ------------------------------------------------------------------------------ found by mutation testing
+def test_bce_gradient_for_negative_logits_uses_sigma_of_z() -> None:
+    """d/dz of BCE at z = -0.5, y = 0 is sigma(-0.5) = 1 / (1 + e^0.5) (hand), not sigma(0.5)."""
+    assert_allclose(logit_gradient(binary_cross_entropy_with_logits, [-0.5], [0.0]),
+                    [1 / (1 + math.exp(0.5))], rtol=1e-15)
+
+
+def test_bce_loss_of_exactly_two() -> None:
+    """At z = -40, y = 0.05: 0.05 * softplus(40) + 0.95 * softplus(-40) = 2 + log(1 + e^-40), which is 2.0."""
+    assert binary_cross_entropy_with_logits([-40.0], [0.05]) == 2.0
+
+
+def test_mse_of_a_unit_difference() -> None:
+    """Differences (1, 0.5): mean of squares (1 + 0.25) / 2 = 0.625 (the largest difference is exactly 1)."""
+    assert mean_squared_error([1.0, 0.5], [0.0, 0.0]) == 0.625
+
+
+def test_mse_one_overflowing_difference_among_finite_ones_is_inf() -> None:
+    """1.7e308 - (-1.7e308) overflows: that square alone exceeds n times the largest float64."""
+    assert mean_squared_error([BIG, 0.0], [-BIG, 0.0]) == math.inf
+
+
+def test_bce_accepts_boolean_targets() -> None:
+    """Targets True/False are 1/0: at z = 0 each loss is log 2 (hand)."""
+    assert_allclose(binary_cross_entropy_with_logits([0.0, 0.0], [True, False]), math.log(2.0), rtol=1e-15)
+
+
+@pytest.mark.parametrize(("targets", "bad"), [
+    ([0.5, 1.5], "1.5"), ([0.0, 1.5], "1.5"), ([1.0, -0.5], "-0.5"), ([1.5, -0.5], "1.5"),
+])
+def test_bce_names_the_first_bad_target(targets, bad: str) -> None:
+    """One bad target among good ones is refused, and the message quotes the first bad one."""
+    with pytest.raises(ValueError, match=rf"targets must lie in \[0, 1\], got (np\.float64\()?{bad}\)?$"):
+        binary_cross_entropy_with_logits([0.0, 0.0], targets)
+
+
+@pytest.mark.parametrize(("labels", "bad"), [([0, 5], "5"), ([1, 5], "5"), ([5, -1], "5")])
+def test_cross_entropy_names_the_first_bad_label(labels, bad: str) -> None:
+    """One bad label among good ones is refused, and the message quotes the first bad one."""
+    with pytest.raises(ValueError, match=rf"labels must lie in \[0, 1\] for 2 classes, got {bad}$"):
+        cross_entropy([[0.0, 0.0], [0.0, 0.0]], labels)
+
+
+def test_cross_entropy_of_one_example_with_four_classes() -> None:
+    """Logits (0, 0, 0, log 5), label 3: p = 5/8 and the loss is log(8/5) (hand); label 0: log 8."""
+    z = [0.0, 0.0, 0.0, math.log(5.0)]
+    assert_allclose(cross_entropy(z, 3), math.log(8 / 5), rtol=1e-15)
+    assert_allclose(cross_entropy(z, 0), math.log(8.0), rtol=1e-15)
+    assert_allclose(cross_entropy([z, z[::-1]], [3, 0]), math.log(8 / 5), rtol=1e-15)
+
+
+def test_cross_entropy_gradient_of_one_example_with_four_classes() -> None:
+    """Softmax (1/8, 1/8, 1/8, 5/8) minus the one-hot label 3 (hand); a batch divides by N = 2."""
+    z = [0.0, 0.0, 0.0, math.log(5.0)]
+    expected = np.array([1 / 8, 1 / 8, 1 / 8, 5 / 8 - 1])
+    assert_allclose(logit_gradient(cross_entropy, z, 3), expected, rtol=1e-15, atol=1e-16)
+    assert_allclose(logit_gradient(cross_entropy, [z, z], [3, 3]), [expected / 2] * 2, rtol=1e-15, atol=1e-16)
+
+
+def test_cross_entropy_gradient_of_huge_logits() -> None:
+    """Logits (1000, 0), label 1: softmax is (1, e^-1000 = 0 in float64), minus e_1 gives (1, -1)."""
+    assert_allclose(logit_gradient(cross_entropy, [[1000.0, 0.0]], [1]), [[1.0, -1.0]], rtol=0)
+
+
+@pytest.mark.parametrize(("loss", "z", "t", "match"), [
+    (binary_cross_entropy_with_logits, [0.0], [1.5], "targets must lie"),
+    (cross_entropy, [[0.0, 1.0]], [2], "labels must lie"),
+    (mean_squared_error, [0.0, 1.0], [0.0], "target must have the same shape"),
+])
+def test_logit_gradient_validates_like_the_loss(loss, z, t, match: str) -> None:
+    """The gradient refuses what the loss refuses, with the loss's message."""
+    with pytest.raises(ValueError, match=match):
+        logit_gradient(loss, z, t)
+
+
+def test_extreme_logit_values_cover_every_case() -> None:
+    """Eight cases, package and exact side by side; the CE ones by hand: log1p(e^-36), 36, 1000, 2e300."""
+    ours, exact = losses.extreme_logit_values()
+    assert ours.shape == exact.shape == (8,)
+    assert_allclose(exact[4:], [math.log1p(math.exp(-36.0)), 36.0, 1000.0, 2e300], rtol=1e-15)
+    assert_allclose(ours, exact, rtol=4.5e-16)
+
+
+def test_extreme_rows_relative_error_column() -> None:
+    """The last column is |ours - exact| / exact printed with 2 digits (exact at 40 digits here)."""
+    rows = extreme_logit_rows()
+    with mpmath.workdps(40):
+        exact = mpmath.log1p(mpmath.exp(-40))  # row 0: BCE at z = 40, y = 1
+        expected = mpmath.nstr(abs(mpmath.mpf(float(rows[0][4])) - exact) / exact, 2)
+    assert rows[0][6] == expected and len(expected.split("e")[0].replace(".", "")) <= 2
+
+
+def test_sigmoid_bounds_conclude_at_zero_and_one() -> None:
+    """The published bounds are 0 < sigma(z) < 1, not a weaker pair such as -1 < sigma(z) < 2."""
+    below, above = losses.sigmoid_below_one().verify(), losses.sigmoid_above_zero().verify()
+    assert below.steps[-1].expr == 1 and below.steps[-1].relation == "<"
+    assert above.steps[-1].expr == 0 and above.steps[-1].relation == ">"
+
+
+def test_softmax_ratio_starts_from_the_ratio_of_probabilities() -> None:
+    """The start shows p_1 / p_2 with the normaliser still in it; the page cancels it in a step."""
+    import sympy
+
+    d = losses.softmax_ratio()
+    z1, z2, z3 = sympy.symbols("z_1 z_2 z_3", real=True)
+    S = sympy.exp(z1) + sympy.exp(z2) + sympy.exp(z3)
+    assert S in set(sympy.preorder_traversal(d.start))
+    assert sympy.simplify(d.start - sympy.exp(z1 - z2)) == 0
+    assert S not in set(sympy.preorder_traversal(d.steps[0].expr))
+
+
+@pytest.mark.parametrize("name", [
+    "sigmoid_bce_gradient", "softmax_ce_loss", "softmax_ce_gradient", "squared_error_gradient",
+    "two_class_softmax", "softmax_ratio", "softmax_sums_to_one", "sigmoid_below_one",
+    "sigmoid_above_zero",
+])
+def test_derivations_are_proved_symbolically(name: str) -> None:
+    """Every step of the 6.2 derivations is proved by sympy (an S on the page), none only sampled."""
+    d = getattr(losses, name)().verify()
+    assert [s.method for s in d.steps] == ["symbolic"] * len(d.steps)
+
+
+def test_softmax_ratio_is_printed_as_a_quotient() -> None:
+    """The start is p_1 / p_2 kept as a quotient of the two fractions; step 1 is e^{z_1} / e^{z_2}."""
+    import sympy
+
+    z1, z2, z3 = sympy.symbols("z_1 z_2 z_3", real=True)
+    S = sympy.exp(z1) + sympy.exp(z2) + sympy.exp(z3)
+    p1, p2 = sympy.exp(z1) / S, sympy.exp(z2) / S
+    d = losses.softmax_ratio()
+    assert d.start == sympy.Mul(p1, sympy.Pow(p2, -1, evaluate=False), evaluate=False)
+    assert d.steps[0].expr == sympy.Mul(sympy.exp(z1), sympy.Pow(sympy.exp(z2), -1, evaluate=False),
+                                        evaluate=False)

@@ -9,7 +9,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.softmax import log_softmax, logsumexp, naive_softmax, softmax, stability_rows
+from nnnotes.softmax import (
+    log_softmax,
+    logsumexp,
+    naive_softmax,
+    shift_invariance_derivation,
+    softmax,
+    stability_rows,
+)
 
 
 def reference(z: list[float]):
@@ -89,6 +96,21 @@ def test_stability_rows_pinned() -> None:
     assert rows[1][4] == "1.37979e-434"
 
 
+def test_stability_rows_naive_column() -> None:
+    """The naive column, worked by hand.
+
+    e^1000 and e^710 overflow (inf/inf = NaN, 1/inf = 0), e^-1000 and e^-1000.5 underflow
+    (0/0 = NaN), e^-800 underflows beside e^0 = 1 (1/1 = 1, 0/1 = 0).
+    """
+    rows = stability_rows()
+    assert [row[2] for row in rows] == ["NaN", 0.0, "NaN", "NaN", 1.0, 0.0, "NaN", 0.0]
+    assert [row[0] for row in rows] == [
+        "$(1000, 1)$", "$(1000, 1)$", "$(-1000, -1000.5)$", "$(-1000, -1000.5)$",
+        "$(0, -800)$", "$(0, -800)$", "$(710, 0)$", "$(710, 0)$",
+    ]
+    assert [row[1] for row in rows] == [1, 2] * 4
+
+
 def test_axis_and_shape() -> None:
     """Softmax along any axis: slices sum to 1; logsumexp drops the axis unless keepdims."""
     z = np.arange(24.0).reshape(2, 3, 4)
@@ -126,14 +148,42 @@ def test_logsumexp_infinities_and_minus_inf_entries() -> None:
         logsumexp([np.nan])
 
 
-@pytest.mark.parametrize(("z", "axis", "err"), [
-    (3.0, -1, ValueError), (np.zeros((2, 0)), -1, ValueError), ([1.0], 1, ValueError),
-    ([1.0], 0.5, TypeError), (["a"], -1, TypeError),
+@pytest.mark.parametrize(("z", "axis", "err", "match"), [
+    (3.0, -1, ValueError, "z must have at least one dimension, got a scalar"),
+    (np.zeros((2, 0)), -1, ValueError, "z has no entries along axis 1"),
+    ([1.0], 1, ValueError, "axis 1 is out of bounds for an array of dimension 1"),
+    ([1.0], -2, ValueError, "axis -2 is out of bounds"),
+    ([1.0], 0.5, TypeError, "axis must be an integer, got float"),
+    ([1.0], True, TypeError, "axis must be an integer, got bool"),
+    (["a"], -1, TypeError, "z must hold real numbers"),
 ])
-def test_bad_arguments(z, axis, err) -> None:
-    """Scalars, empty axes, bad axes and non-numbers are refused with a clear error."""
-    with pytest.raises(err):
-        softmax(z, axis=axis)
+@pytest.mark.parametrize("f", [softmax, log_softmax, logsumexp])
+def test_bad_arguments(f, z, axis, err, match: str) -> None:
+    """Scalars, empty axes, bad axes and non-numbers are refused with an error that says which."""
+    with pytest.raises(err, match=match):
+        f(z, axis=axis)
+
+
+def test_keepdims_must_be_a_bool() -> None:
+    """keepdims=1 is a TypeError naming the argument, not a silent truthy value."""
+    with pytest.raises(TypeError, match="keepdims must be a bool, got int"):
+        logsumexp([1.0, 2.0], keepdims=1)
+
+
+def test_a_row_longer_than_a_block() -> None:
+    """A vocabulary-sized row (50 000 entries, more than one block of 2^15) is one distribution.
+
+    With 49 999 zeros and one entry log(49 999), the sum of the exponentials is 2 * 49 999, so the
+    odd one has probability 1/2 and every other 1 / (2 * 49 999) (hand derivation).
+    """
+    n, k = 50_000, 123
+    z = np.zeros((2, n))
+    z[:, k] = math.log(n - 1)
+    p = np.full((2, n), 1.0 / (2 * (n - 1)))
+    p[:, k] = 0.5
+    assert_allclose(softmax(z), p, rtol=2e-15)
+    assert_allclose(log_softmax(z), np.log(p), rtol=2e-15)
+    assert_allclose(logsumexp(z), [math.log(2 * (n - 1))] * 2, rtol=2e-15)
 
 
 def test_blocked_rows_match_row_by_row() -> None:
@@ -172,3 +222,33 @@ def test_shifted_exp_error_is_zero_when_the_subtraction_is_exact() -> None:
     assert shifted_exp_error_ulp(-700.0, 0.0) < 1.0
     with pytest.raises(ValueError, match="exp"):
         shifted_exp_error_ulp(-800.0, 0.0)
+
+
+def test_stability_rows_exact_columns() -> None:
+    """The exact p and log p of (-1000, -1000.5): sigma(+-0.5) and -log(1 + e^-0.5) (- 0.5), by hand."""
+    rows = stability_rows()
+    lse = math.log1p(math.exp(-0.5))  # log(1 + e^-0.5) = 0.474076984...
+    assert rows[2][6] == "-0.47407698" and rows[3][6] == "-0.97407698"
+    assert_allclose([float(rows[2][6]), float(rows[3][6])], [-lse, -0.5 - lse], rtol=1e-8)
+    assert rows[2][4] == "0.622459" and rows[3][4] == "0.377541"
+    sig = [1 / (1 + math.exp(-0.5)), 1 / (1 + math.exp(0.5))]
+    assert_allclose([float(rows[2][4]), float(rows[3][4])], sig, rtol=1e-6)
+
+
+def test_naive_softmax_works_on_the_last_axis_of_a_batch() -> None:
+    """Row (0, log 3) gives (1/4, 3/4) and row (0, 0) gives (1/2, 1/2): the sum is taken per row."""
+    assert_allclose(naive_softmax([[0.0, math.log(3.0)], [0.0, 0.0]]), [[0.25, 0.75], [0.5, 0.5]], rtol=1e-15)
+
+
+def test_shift_invariance_derivation_is_proved_and_ends_at_softmax() -> None:
+    """The published derivation holds step by step for any n and concludes e^{z_i} / sum_j e^{z_j}."""
+    import sympy
+
+    d = shift_invariance_derivation().verify()
+    assert [s.method for s in d.steps] == ["symbolic"] * 3
+    i, j, n = sympy.symbols("i j n", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    c = sympy.Symbol("c", real=True)
+    e = sympy.exp
+    assert d.steps[-1].expr == e(z[i]) / sympy.Sum(e(z[j]), (j, 1, n))
+    assert d.start == e(z[i] + c) / sympy.Sum(e(z[j] + c), (j, 1, n))
