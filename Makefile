@@ -59,7 +59,7 @@ serve: install
 
 test: export NNNOTES_CACHE := $(if $(filter off,$(NNNOTES_CACHE)),off,verify)
 test: install $(BROWSER_STAMP)
-	$(BIN)/ruff check nnnotes tests
+	$(BIN)/ruff check nnnotes tests tools
 	$(MAKE) --no-print-directory lint-workflows
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	$(MAKE) --no-print-directory mutate-sample
@@ -68,7 +68,7 @@ doctest: install
 	$(BIN)/python -m pytest nnnotes
 
 lint: install lint-workflows
-	$(BIN)/ruff check nnnotes tests
+	$(BIN)/ruff check nnnotes tests tools
 
 # The deploy workflow: actionlint (correctness) and zizmor (security: pinned actions, least
 # permissions, no template injection), both offline.
