@@ -97,12 +97,12 @@ def _prose(text: str, page_url: str, site_url: str) -> str:
 
 
 def _install_cell(title: str, page_url: str, site_url: str, repo_url: str) -> str:
-    where = f"`pip install \"nnnotes @ git+{repo_url}\"`" if repo_url else "`pip install -e .`"
+    where = f"`pip install \"nnnotes @ git+{repo_url}\"`, or " if repo_url else ""
     return (
         f"**{title}**: a notebook generated from the chapter "
         f"[{page_url}]({site_url}{page_url}) of nnnotes.\n\n"
-        f"To run it, install the `nnnotes` package from its repository: {where} "
-        "(or, in a clone of the repository, `pip install -e .`), then run the cells from the top. "
+        f"To run it, install the `nnnotes` package from its repository: {where}"
+        "in a clone of the repository, `pip install -e .`; then run the cells from the top. "
         "Each code cell's saved output is what the same code printed on the published page.\n"
     )
 
