@@ -12,10 +12,10 @@ from pathlib import Path
 
 import pypdfium2
 import pytest
+from conftest import ROOT
 from PIL import Image
 from pypdf import PdfReader
 
-from conftest import ROOT
 from nnnotes.sitebuild import pdf, takeaway
 from nnnotes.sitebuild.minisite import project_config
 
