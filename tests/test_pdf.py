@@ -210,3 +210,40 @@ def test_first_pages_rendered_as_an_artifact(book: pdf.Book) -> None:
     (ARTIFACTS / "summary.txt").write_text(summary, encoding="utf-8")
     print(f"PDF of the site: {summary}")
     assert book.pages == len(PdfReader(book.path).pages) > 20
+
+
+def test_prepare_opens_details_and_fits_wide_boxes(tmp_path: Path) -> None:
+    """On a page with a folded answer and a too-wide formula, printing shows both, nothing cut.
+
+    The chapters have no folded boxes yet; this page has one, so the print keeps working when
+    they arrive.
+    """
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    body = (
+        '<article class="md-typeset"><details><summary>Answer</summary><p>folded-answer-text</p>'
+        '</details><div class="arithmatex" style="overflow-x:auto">'
+        f'<span style="display:inline-block;white-space:nowrap">{"wide " * 400}end-of-formula</span>'
+        "</div></article>"
+    )
+
+    async def run() -> tuple[dict, bytes]:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.CHROMIUM_ARGS)
+            page = await browser.new_page(viewport={"width": pdf.COLUMN_PX, "height": 800})
+            await page.emulate_media(media="print")
+            await page.set_content(f"<!doctype html><html><body>{body}</body></html>")
+            seen = await page.evaluate(pdf.PREPARE_JS)
+            data = await page.pdf(format="A4", margin=pdf.MARGIN)
+            await browser.close()
+            return seen, data
+
+    seen, data = asyncio.run(run())
+    assert (seen["scaled"], seen["overflow"], seen["closed"]) == (1, 0, 0)
+    (tmp_path / "p.pdf").write_bytes(data)
+    doc = pypdfium2.PdfDocument(tmp_path / "p.pdf")
+    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
+    doc.close()
+    assert "folded-answer-text" in text and "end-of-formula" in text
