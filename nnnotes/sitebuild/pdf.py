@@ -72,6 +72,21 @@ PREPARE_JS = """() => {
 }"""
 
 
+#: Wait until the page is still: Material's script has wrapped the tables, every font in use has
+#: loaded, and two frames were drawn. A print taken earlier (on a busy machine) may lay out
+#: differently, and two builds would differ.
+SETTLE_JS = """async () => {
+    const unwrapped = () => Array.from(document.querySelectorAll("article table:not([class])"))
+        .filter((t) => !t.closest(".md-typeset__scrollwrap")).length;
+    for (let i = 0; i < 200 && unwrapped() > 0; i++) await new Promise((r) => setTimeout(r, 25));
+    void document.body.offsetHeight;  // lay out now, so that every font the text needs is asked for
+    await document.fonts.ready;
+    await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+    await document.fonts.ready;
+    return Array.from(document.fonts).filter((f) => f.status === "loading").length;
+}"""
+
+
 @dataclass(frozen=True)
 class Entry:
     """A page of the nav: its title there (may be empty), its source, the section it is in."""
@@ -223,8 +238,9 @@ async def _print_site(site: Path, entries: list[Entry], config: dict[str, Any], 
             printed: list[tuple[Entry, str, bytes]] = []
             for entry in entries:
                 await page.goto(base + page_url(entry.src), wait_until="load")
-                await page.evaluate("document.fonts.ready.then(() => true)")
+                await page.evaluate(SETTLE_JS)
                 seen = await page.evaluate(PREPARE_JS)
+                await page.evaluate(SETTLE_JS)
                 book.scaled += seen["scaled"]
                 book.overflow[entry.src] = seen["overflow"]
                 book.closed[entry.src] = seen["closed"]

@@ -51,7 +51,7 @@ def chapters(nav: list[Any]) -> list[tuple[str, str]]:
 def on_config(config: Any) -> None:
     """Offline build (``NNNOTES_OFFLINE``): serve the search worker's shim from the site."""
     _STATE["markdown"], _STATE["titles"] = {}, {}
-    _STATE["chapters"] = {src for _, src in chapters(config.nav or [])}
+    _STATE["chapters"] = dict((src, title) for title, src in chapters(config.nav or []))
     if offline.enabled():
         offline.configure(config)
 
@@ -82,12 +82,15 @@ def on_page_content(html_text: str, page: Any, config: Any) -> str:
     if src == "index.md":
         if not offline.enabled():
             links.append(_link(rel(ZIP), "an offline copy (zip) that opens from disk"))
-        links.append("a Jupyter notebook per chapter (on each chapter's page)")
+        books = [_link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
+                 for c, t in _STATE["chapters"].items()]
+        links.append("a Jupyter notebook per chapter (" + ", ".join(books) + ")")
     else:
         links.append(_link(rel(notebooks.notebook_path(src)), "this chapter as a Jupyter notebook", True))
         if not offline.enabled():
             links.append(_link(rel(ZIP), "an offline copy (zip)"))
-    box = f'<p class="nn-takeaway">Take it with you: {" · ".join(links)}.</p>'
+    # left out of the search index: it would match every chapter
+    box = f'<p class="nn-takeaway" data-search-exclude>Take it with you: {" · ".join(links)}.</p>'
     head, sep, rest = html_text.partition("</h1>")
     return head + sep + "\n" + box + rest if sep else box + html_text
 
