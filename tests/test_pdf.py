@@ -247,3 +247,31 @@ def test_prepare_opens_details_and_fits_wide_boxes(tmp_path: Path) -> None:
     text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
     doc.close()
     assert "folded-answer-text" in text and "end-of-formula" in text
+
+
+def _images(xobjects: object, seen: set[int]) -> int:
+    """Count raster images among XObjects, looking inside form XObjects."""
+    count = 0
+    for ref in (xobjects or {}).values():
+        obj = ref.get_object()
+        if id(obj) in seen:
+            continue
+        seen.add(id(obj))
+        if obj.get("/Subtype") == "/Image":
+            count += 1
+        elif obj.get("/Subtype") == "/Form":
+            resources = obj.get("/Resources")
+            if resources is not None:
+                count += _images(resources.get_object().get("/XObject"), seen)
+    return count
+
+
+def test_figures_stay_vectors(reader: PdfReader) -> None:
+    """The figures (inline SVG) are printed as vector paths: the PDF holds no raster image at all."""
+    seen: set[int] = set()
+    total = 0
+    for page in reader.pages:
+        resources = page.get("/Resources")
+        if resources is not None:
+            total += _images(resources.get_object().get("/XObject"), seen)
+    assert total == 0
