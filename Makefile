@@ -18,12 +18,14 @@ export SOURCE_DATE_EPOCH
 NNNOTES_CACHE ?= $(if $(CI),verify,on)
 export NNNOTES_CACHE
 
-.PHONY: help install serve build test doctest lint lint-workflows bench clean mutate mutate-sample
+.PHONY: help install serve build pdf offline test doctest lint lint-workflows bench clean mutate mutate-sample
 
 help:
 	@echo "make serve    install, build, and serve at http://127.0.0.1:8000 with live reload"
 	@echo "make test     install, then run the whole test suite (doctests, site build, browser)"
 	@echo "make build    build the static site into site/ (mkdocs build --strict)"
+	@echo "make pdf      build the site, then print it into one PDF: site/downloads/nnnotes.pdf"
+	@echo "make offline  build a copy that opens from disk (site-offline/), zipped: site/downloads/nnnotes-offline.zip"
 	@echo "make doctest  run only the package's doctests"
 	@echo "make lint     ruff"
 	@echo "make bench    benchmarks (build times, derivation checks)"
@@ -52,6 +54,16 @@ install: $(STAMP) $(NPMSTAMP)
 
 build: install
 	$(BIN)/mkdocs build --strict
+
+# Take-away formats (README, "Take it with you"). The notebooks are written by every build; the
+# PDF is printed from the built site by Chromium (the browser of the tests); the offline copy is a
+# second build with Material's offline plugin, zipped with fixed dates beside the PDF.
+pdf: build $(BROWSER_STAMP)
+	$(BIN)/python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
+
+offline: install
+	NNNOTES_OFFLINE=true $(BIN)/mkdocs build --strict -d site-offline
+	$(BIN)/python -m nnnotes.sitebuild.offline site-offline site/downloads/nnnotes-offline.zip
 
 # mkdocs serve builds the site (strictly) before it serves it, then rebuilds on every change.
 serve: install
@@ -88,4 +100,4 @@ mutate-sample: install
 	$(BIN)/python -m tools.mutation --sample 30
 
 clean:
-	rm -rf site .cache .pytest_cache .ruff_cache .hypothesis test-artifacts
+	rm -rf site site-offline .cache .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -344,6 +344,27 @@ def report_speed() -> None:
     print(rows_to_markdown(header, compare_with_numpy()))
 
 
+def report_takeaway() -> None:
+    """Print the time of the PDF (and its page count) and of the offline copy (issue 15)."""
+    from nnnotes.sitebuild import offline, pdf
+
+    with tempfile.TemporaryDirectory() as tmp:
+        project = copy_project(Path(tmp))
+        timed_build(project, "on")
+        book = pdf.build(project / "site", project / "nnnotes.pdf")
+        print(f"\nPDF of the site: {book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "
+              f"printed and assembled in {book.seconds:.1f} s")
+        env = _env(project, "on") | {"NNNOTES_OFFLINE": "true"}
+        t0 = time.perf_counter()
+        subprocess.run(
+            [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-d", str(project / "offline")],
+            cwd=project, env=env, capture_output=True, text=True, check=True,
+        )
+        out = offline.zip_folder(project / "offline", project / "offline.zip")
+        print(f"Offline copy: built (cache warm) and zipped in {time.perf_counter() - t0:.1f} s, "
+              f"{out.stat().st_size / 1e6:.1f} MB")
+
+
 def main(argv: list[str]) -> int:
     """Run the benchmarks named by the options (all by default)."""
     p = argparse.ArgumentParser(prog="python -m nnnotes.sitebuild.bench", description=__doc__.split("\n")[0])
@@ -351,6 +372,7 @@ def main(argv: list[str]) -> int:
     p.add_argument("--no-build", action="store_true", help="skip the build benchmark")
     p.add_argument("--no-derivations", action="store_true", help="skip the derivation benchmark")
     p.add_argument("--no-speed", action="store_true", help="skip the activation/softmax speed comparison")
+    p.add_argument("--no-takeaway", action="store_true", help="skip the PDF and offline-copy timings")
     p.add_argument("--serve-driver", type=Path, help=argparse.SUPPRESS)
     p.add_argument("--derivation-driver", action="store_true", help=argparse.SUPPRESS)
     p.add_argument("--blocks-driver", type=Path, help=argparse.SUPPRESS)
@@ -370,6 +392,8 @@ def main(argv: list[str]) -> int:
         report_derivations()
     if not args.no_speed:
         report_speed()
+    if not args.no_takeaway:
+        report_takeaway()
     if not args.no_build:
         medians, blocks_report = bench_builds(args.runs)
         report_builds(medians, args.runs)

@@ -77,6 +77,7 @@ __all__ = [
     "CachedRunner",
     "Entry",
     "StringStore",
+    "block_outputs",
     "depends_on",
     "environment_fingerprint",
     "library_versions",
@@ -446,6 +447,9 @@ class CachedRunner:
         self.stats = {"hits": 0, "misses": 0, "uncached": 0, "replayed": 0, "verified": 0}
         #: Seconds each block that ran took, by ``(page, id)`` (for the benchmark).
         self.seconds: dict[tuple[str | None, str | None], float] = {}
+        #: What each block printed in this build, in order, by page: ``(id, code, output)``
+        #: (the notebooks of `nnnotes.sitebuild.notebooks` carry the page's outputs).
+        self.outputs: dict[str | None, list[tuple[str | None, str, str]]] = {}
         self.mismatches: list[str] = []
 
     def key(self, code: str, page: str | None, session: str | None, options: dict[str, Any]) -> str:
@@ -499,6 +503,14 @@ class CachedRunner:
         id: str | None = None, **extra: str,  # noqa: A002 (markdown-exec's name)
     ) -> str:
         """Return what the block prints, from the cache or by running it."""
+        output = self._call(code, returncode, session, id, **extra)
+        self.outputs.setdefault(verification.current_page(), []).append((id, code, output))
+        return output
+
+    def _call(
+        self, code: str, returncode: int | None = None, session: str | None = None,
+        id: str | None = None, **extra: str,  # noqa: A002 (markdown-exec's name)
+    ) -> str:
         kwargs: dict[str, Any] = {"returncode": returncode, "session": session, "id": id, **extra}
         if self.mode == "off":
             return self.run(code, **kwargs)
@@ -653,6 +665,12 @@ def formula_store(salt: str) -> StringStore | None:
     if runner is None or runner.mode not in ("on", "skip"):
         return None
     return StringStore(runner.cache.folder.parent / "katex.json", salt)
+
+
+def block_outputs(page: str) -> list[tuple[str | None, str, str]]:
+    """Return ``(id, code, output)`` of every block of ``page`` that was run or served in this build."""
+    runner: CachedRunner | None = _INSTALLED["runner"]
+    return list(runner.outputs.get(page, [])) if runner is not None else []
 
 
 def finish_build() -> None:

@@ -28,7 +28,7 @@ from typing import Any
 from mkdocs.exceptions import PluginError
 
 from nnnotes import verification
-from nnnotes.sitebuild import a11y, cache, catalog, meta, prose
+from nnnotes.sitebuild import a11y, cache, catalog, meta, prose, takeaway
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
@@ -84,6 +84,7 @@ def on_config(config: Any) -> Any:
     os.environ.setdefault("SOURCE_DATE_EPOCH", _build_epoch(config.config_file_path))
     root = Path(config.config_file_path).parent if config.config_file_path else Path.cwd()
     cache.install(root, never=LAST_PAGES)
+    takeaway.on_config(config)
     for name in (
         "mkdocs.plugins.markdown_exec._internal.formatters.base",
         "mkdocs.plugins.markdown_exec",
@@ -132,6 +133,7 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Attribute the checks made while this page renders to it; check and fill in its prose numbers."""
     verification.set_page(page.file.src_uri)
     _STATE["before"] = len(verification.records())
+    takeaway.on_page_markdown(markdown, page)
     catalog.add_links(page.file.src_uri, markdown)
     if page.file.src_uri.startswith(CHECKED_PAGES):
         _check_typed_numbers(markdown, page)
@@ -262,6 +264,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     if page.present_anchor_ids is not None:
         page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
     verification.set_page(None)
+    html_text = takeaway.on_page_content(html_text, page, config)
     return _typeset(a11y.label_tables(html_text), src)
 
 
@@ -314,6 +317,7 @@ def errata_markdown() -> str:
 
 def on_post_build(config: Any) -> None:
     """Copy KaTeX's stylesheet (``woff2`` fonts only) into the site, stop node, report the cache."""
+    takeaway.on_post_build(config)
     dist = find_katex_dist()
     out = Path(config.site_dir) / "assets" / "katex"
     (out / "fonts").mkdir(parents=True, exist_ok=True)

@@ -60,6 +60,9 @@ def write_config(folder: Path, pages: dict[str, str], *, relax_links: bool = Fal
     for plugin in cfg["plugins"]:
         if isinstance(plugin, dict) and "mkdocstrings" in plugin:
             plugin["mkdocstrings"]["handlers"]["python"]["paths"] = [str(ROOT)]
+        if isinstance(plugin, dict) and "offline" in plugin:
+            # its `enabled: !ENV [...]` was dropped, and the plugin's default is on
+            plugin["offline"]["enabled"] = False
     if relax_links:
         cfg["validation"] = {k: "info" for k in cfg.get("validation", {})}
     config = folder / "mkdocs.yml"

@@ -1,0 +1,111 @@
+"""Take-away formats in the site build: notebooks, links to the downloads, the offline build.
+
+Called from `nnnotes.sitebuild.hooks`. The home page and each chapter get a line of links to the
+PDF of the whole site (`nnnotes.sitebuild.pdf`, ``make pdf``), the chapter's notebook
+(`nnnotes.sitebuild.notebooks`, written by this build) and the offline copy
+(`nnnotes.sitebuild.offline`, ``make offline``). The PDF and the zip are made from a built site, so
+they are written after it: `LATER` names them. The offline copy itself links only to the notebooks.
+"""
+
+from __future__ import annotations
+
+import html
+import os
+from pathlib import Path
+from typing import Any
+
+from mkdocs.utils import get_relative_url
+
+from nnnotes.sitebuild import cache, notebooks, offline
+
+__all__ = ["LATER", "PDF", "ZIP", "chapters", "on_config", "on_page_content", "on_page_markdown",
+           "on_post_build"]
+
+#: The whole site as one PDF, and the offline copy as a zip (paths in the published site).
+PDF = "downloads/nnnotes.pdf"
+ZIP = "downloads/nnnotes-offline.zip"
+#: Files the pages link to that are made from the built site, after it.
+LATER = (PDF, ZIP)
+#: The nav section whose pages are chapters (one notebook each).
+CHAPTERS = "Chapters"
+
+_STATE: dict[str, Any] = {"markdown": {}, "titles": {}}
+
+
+def chapters(nav: list[Any]) -> list[tuple[str, str]]:
+    """Return ``(title, page)`` of the pages in the nav section `CHAPTERS`.
+
+    Examples
+    --------
+    >>> chapters([{"Home": "index.md"}, {"Chapters": [{"6.1 Act": "exercise-6-1.md"}, "x.md"]}])
+    [('6.1 Act', 'exercise-6-1.md'), ('', 'x.md')]
+    """
+    for item in nav:
+        if isinstance(item, dict) and CHAPTERS in item:
+            return [
+                next(iter(e.items())) if isinstance(e, dict) else ("", e) for e in item[CHAPTERS]
+            ]
+    return []
+
+
+def on_config(config: Any) -> None:
+    """Offline build (``NNNOTES_OFFLINE``): serve the search worker's shim from the site."""
+    _STATE["markdown"], _STATE["titles"] = {}, {}
+    _STATE["chapters"] = dict((src, title) for title, src in chapters(config.nav or []))
+    if offline.enabled():
+        offline.configure(config)
+
+
+def on_page_markdown(markdown: str, page: Any) -> None:
+    """Keep a chapter's Markdown for its notebook."""
+    if page.file.src_uri in _STATE.get("chapters", ()):
+        _STATE["markdown"][page.file.src_uri] = markdown
+
+
+def _link(href: str, text: str, download: bool = False) -> str:
+    return f'<a href="{html.escape(href)}"{" download" if download else ""}>{text}</a>'
+
+
+def on_page_content(html_text: str, page: Any, config: Any) -> str:
+    """Put the links to the take-away formats under the title of the home page and of each chapter."""
+    src = page.file.src_uri
+    if src != "index.md" and src not in _STATE.get("chapters", ()):
+        return html_text
+    _STATE["titles"][src] = page.title or src
+
+    def rel(path: str) -> str:
+        return get_relative_url(path, page.url or "index.html")
+
+    links = []
+    if not offline.enabled():
+        links.append(_link(rel(PDF), "the whole site as one PDF"))
+    if src == "index.md":
+        if not offline.enabled():
+            links.append(_link(rel(ZIP), "an offline copy (zip) that opens from disk"))
+        books = [_link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
+                 for c, t in _STATE["chapters"].items()]
+        links.append("a Jupyter notebook per chapter (" + ", ".join(books) + ")")
+    else:
+        links.append(_link(rel(notebooks.notebook_path(src)), "this chapter as a Jupyter notebook", True))
+        if not offline.enabled():
+            links.append(_link(rel(ZIP), "an offline copy (zip)"))
+    # left out of the search index: it would match every chapter
+    box = f'<p class="nn-takeaway" data-search-exclude>Take it with you: {" · ".join(links)}.</p>'
+    head, sep, rest = html_text.partition("</h1>")
+    return head + sep + "\n" + box + rest if sep else box + html_text
+
+
+def on_post_build(config: Any) -> None:
+    """Write the chapters' notebooks; in an offline build, copy the worker shim into the site."""
+    site = Path(config.site_dir)
+    repo = config.repo_url or os.environ.get("NNNOTES_REPO_URL", "")
+    site_url = config.site_url or ""
+    for src, markdown in sorted(_STATE["markdown"].items()):
+        page_url = src.removesuffix(".md") + "/"
+        nb = notebooks.chapter_notebook(
+            markdown, cache.block_outputs(src), title=_STATE["titles"].get(src, src),
+            page_url=page_url, site_url=site_url, repo_url=repo,
+        )
+        notebooks.write(nb, site, src)
+    if offline.enabled():
+        offline.copy_shim(site)
