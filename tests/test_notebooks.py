@@ -66,7 +66,7 @@ def test_the_notebook_file_is_reproducible(built_site: Path, src: str) -> None:
     codes = [c for c in nb.cells if c.cell_type == "code"]
     outputs = [(c.id.rsplit("-", 1)[0], c.source, _stdout(c)) for c in codes]
     again = notebooks.chapter_notebook(
-        (ROOT / "docs" / src).read_text(encoding="utf-8"), outputs,
+        notebooks.page_markdown(ROOT / "docs" / src), outputs,
         title=re.sub(r"^\*\*(.*?)\*\*.*", r"\1", nb.cells[0].source, flags=re.S),
         page_url=nb.metadata["nnnotes"]["page"],
         site_url=re.search(r"\]\((.*?)" + re.escape(nb.metadata["nnnotes"]["page"]) + r"\)",

@@ -133,7 +133,6 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Attribute the checks made while this page renders to it; check and fill in its prose numbers."""
     verification.set_page(page.file.src_uri)
     _STATE["before"] = len(verification.records())
-    takeaway.on_page_markdown(markdown, page)
     catalog.add_links(page.file.src_uri, markdown)
     if page.file.src_uri.startswith(CHECKED_PAGES):
         _check_typed_numbers(markdown, page)
@@ -144,6 +143,8 @@ def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
             markdown = prose.render_placeholders(markdown, VALUES, page=f"docs/{page.file.src_uri}")
         except prose.PlaceholderError as exc:
             raise PluginError(str(exc)) from exc
+    # the notebook gets the prose as the reader sees it: numbers filled in
+    takeaway.on_page_markdown(markdown, page)
     return markdown
 
 

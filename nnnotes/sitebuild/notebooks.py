@@ -107,6 +107,23 @@ def _install_cell(title: str, page_url: str, site_url: str, repo_url: str) -> st
     )
 
 
+def page_markdown(path: Path) -> str:
+    """Return a chapter's Markdown as the build hands it to `chapter_notebook`.
+
+    The front matter is removed (as MkDocs does) and the ``{{ ... }}`` placeholders are filled in
+    (as `nnnotes.sitebuild.prose` does during the build), so the notebook's prose shows numbers.
+    """
+    from mkdocs.utils.meta import get_data
+
+    from nnnotes.prose_values import VALUES
+    from nnnotes.sitebuild import prose
+
+    text, _ = get_data(path.read_text(encoding="utf-8"))
+    if "{{" not in text:
+        return text
+    return prose.render_placeholders(text, VALUES, page=f"docs/{path.name}")
+
+
 def chapter_notebook(
     markdown: str,
     outputs: list[tuple[str | None, str, str]],
