@@ -347,7 +347,8 @@ def shifted_exp_bound_ulp(d: float) -> float:
     e = math.exp(d)
     if not (math.isfinite(e) and e >= 2.0**-1022):
         raise ValueError(f"exp(d) must be a normal float64, got d={d!r}")
-    return math.ulp(d) / 2 * e / math.ulp(e) + 1.0
+    # e / ulp(e) first: ulp(d) / 2 * e alone would be subnormal and lose most of its digits
+    return math.ulp(d) / 2 * (e / math.ulp(e)) + 1.0
 
 
 def shifted_exp_worst(centre: float = -700.0, count: int = 400) -> tuple[float, float]:

@@ -208,7 +208,7 @@ def test_old_350_ulp_statement_is_not_the_bound() -> None:
 
     # hand value: ulp(700)/2 = 2^-44; e^-700 / ulp(e^-700) from math, independent of the package
     e = math.exp(-700.0)
-    assert math.isclose(shifted_exp_bound_ulp(-700.0), 2.0**-44 * e / math.ulp(e) + 1, rel_tol=1e-15)
+    assert math.isclose(shifted_exp_bound_ulp(-700.0), 2.0**-44 * (e / math.ulp(e)) + 1, rel_tol=1e-15)
     assert 277 < shifted_exp_bound_ulp(-700.0) < 278 < 350
     assert 276 < shifted_exp_error_ulp(-700.0, 2.0**-44) <= shifted_exp_bound_ulp(-700.0)
     worst, at = shifted_exp_worst()
@@ -252,3 +252,24 @@ def test_shift_invariance_derivation_is_proved_and_ends_at_softmax() -> None:
     e = sympy.exp
     assert d.steps[-1].expr == e(z[i]) / sympy.Sum(e(z[j]), (j, 1, n))
     assert d.start == e(z[i] + c) / sympy.Sum(e(z[j] + c), (j, 1, n))
+
+
+def test_shifted_exp_bound_needs_a_normal_exponential() -> None:
+    """The bound holds where e^d is a normal float64 (>= 2^-1022, about 2.2e-308), and is refused below.
+
+    Hand values: for |d| in [512, 1024), ulp(d)/2 = 2^-44; for e^d in [2^-1022, 2^-1021),
+    ulp(e^d) = 2^-1074; so the bound is e^d * 2^-44 * 2^1074 + 1 = e^d * 2^1030 + 1.
+    """
+    import math
+    import sys
+
+    from nnnotes.softmax import shifted_exp_bound_ulp
+
+    e = math.exp(-708.0)  # 3.3e-308, just above the smallest normal
+    assert sys.float_info.min <= e < 2.0**-1021
+    assert math.isclose(shifted_exp_bound_ulp(-708.0), math.ldexp(e, 1030) + 1, rel_tol=1e-12)
+    assert 2.0**-1023 < math.exp(-708.8) < sys.float_info.min  # subnormal: no ulp bound of this form
+    with pytest.raises(ValueError, match=r"exp\(d\) must be a normal float64, got d=-708\.8"):
+        shifted_exp_bound_ulp(-708.8)
+    with pytest.raises(ValueError, match="normal float64"):
+        shifted_exp_bound_ulp(-800.0)
