@@ -52,7 +52,7 @@ def documented_modules(docs_dir: str) -> frozenset[str]:
 def called_names(source: str) -> list[str]:
     r"""Return the ``nnnotes`` names a block imports, as written (``nnnotes.mlp.forward``), in order.
 
-    >>> called_names("from nnnotes import forward\\nfrom nnnotes.mlp import layer_rows as lr\\nimport sympy")
+    >>> called_names("import sympy; from nnnotes import forward; from nnnotes.mlp import layer_rows as lr")
     ['nnnotes.forward', 'nnnotes.mlp.layer_rows']
     """
     names: list[str] = []
