@@ -226,3 +226,37 @@ def test_screenshots_folded_and_unfolded(site: str, chromium) -> None:  # noqa: 
     page.evaluate("window.localStorage.clear()")
     assert folded * 3 < unfolded, (folded, unfolded)
     page.close()
+
+
+def test_results_are_numbered_in_page_order() -> None:
+    """Derivations, claims, tables and figures have their own counters; a table is named after its block."""
+    from nnnotes.sitebuild.numbering import BLOCK_MARK, number
+
+    page = (
+        BLOCK_MARK.format(id="6-9-a") + '<div class="derivation" id="check-d1">'
+        '<span id="check-c1"></span>✓ one <span id="check-c2"></span>✓ two'
+        + BLOCK_MARK.format(id="6-9-t") + "<table></table><table></table>"
+        '<svg role="img" class="nn-figure"></svg>'
+    )
+    out, labels = number(page, "6.9")
+    assert labels == {"check-d1": "Derivation 6.9.1", "check-c1": "Claim 6.9.1", "check-c2": "Claim 6.9.2",
+                      "table-6-9-t": "Table 6.9.1", "table-6-9-t-2": "Table 6.9.2", "figure-6-9-t": "Figure 6.9.1"}
+    assert "nn-block" not in out
+    assert out.index("Derivation 6.9.1") < out.index('id="check-d1"')
+
+
+def test_chapter_references_show_the_number(built_site: Path) -> None:
+    """Prose cites a claim by its anchor; the page shows the claim's number, as the cited page does."""
+    html = (built_site / "exercise-6-3" / "index.html").read_text(encoding="utf-8")
+    cited = re.search(r'<a class="autorefs autorefs-internal"[^>]*href="#check-6-3-p2-exact">([^<]+)</a>', html)
+    assert cited and re.fullmatch(r"Claim 6\.3\.\d+", cited.group(1))
+    assert f'<a class="nn-label" href="#check-6-3-p2-exact">{cited.group(1)}</a>' in html
+    other = (built_site / "exercise-6-7" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r'href="\.\./exercise-6-5/#b-[^"]*">6\.5 \(b\)</a>', other)
+
+
+def test_broken_result_reference_fails_the_strict_build(mini_site) -> None:
+    """A reference to a result that no page numbers fails the strict build."""
+    proc = mini_site({"exercise-9-1.md": "# Exercise 9.1\n\nSee [claim][check-9-1-missing].\n"})
+    assert proc.returncode != 0
+    assert "check-9-1-missing" in proc.stderr

@@ -22,6 +22,8 @@ import re
 from functools import cache
 from pathlib import Path
 
+from nnnotes.sitebuild.numbering import BLOCK_MARK
+
 #: Pages that get the student edition.
 CHAPTERS = ("exercise-",)
 
@@ -109,7 +111,9 @@ def add_code_boxes(markdown: str, docs_dir: str) -> str:
         if links:
             lines += [links, ""]
         lines.append("///")
-        return m.group(0) + "\n\n" + "\n".join((indent + line) if line else "" for line in lines)
+        block_id = re.search(r'\bid="([^"]+)"', m.group("opts"))
+        mark = indent + BLOCK_MARK.format(id=block_id.group(1) if block_id else "") + "\n\n"
+        return mark + m.group(0) + "\n\n" + "\n".join((indent + line) if line else "" for line in lines)
 
     return _FENCE.sub(box, markdown)
 
