@@ -262,3 +262,28 @@ def test_broken_result_reference_fails_the_strict_build(mini_site) -> None:
     proc = mini_site({"exercise-9-1.md": "# Exercise 9.1\n\nSee [claim][check-9-1-missing].\n"})
     assert proc.returncode != 0
     assert "check-9-1-missing" in proc.stderr
+
+
+def test_references_page_lists_every_cited_work(built_site: Path) -> None:
+    """Every work a chapter cites has an entry on the References page, with a DOI or URL as text."""
+    from nnnotes.sitebuild.citations import cited_keys
+
+    refs = (built_site / "references" / "index.html").read_text(encoding="utf-8")
+    cited = set()
+    for md in sorted((ROOT / "docs").glob("exercise-*.md")):
+        cited.update(cited_keys(md.read_text(encoding="utf-8")))
+    assert len(cited) >= 10
+    for key in sorted(cited):
+        entry = re.search(rf'<li><span id="ref-{key}"></span>(.*?)</li>', refs, re.S)
+        assert entry, key
+        assert re.search(r">(doi:10\.\S+|https://\S+)</a>", entry.group(1)), key
+    chapter = (built_site / "exercise-6-4" / "index.html").read_text(encoding="utf-8")
+    assert 'href="../references/#ref-ioffe2015"' in chapter
+    assert "Related reading" in chapter and "Section 8.7.1" in chapter
+
+
+def test_unknown_citation_fails_the_strict_build(mini_site) -> None:
+    """A citation of a key that has no entry on any page fails the strict build."""
+    proc = mini_site({"exercise-9-1.md": "# Exercise 9.1\n\nAs [Nobody (1900)][ref-nobody1900] says.\n"})
+    assert proc.returncode != 0
+    assert "ref-nobody1900" in proc.stderr

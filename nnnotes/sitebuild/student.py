@@ -37,7 +37,7 @@ _FENCE = re.compile(
 )
 
 SWITCH = (
-    '<p class="nn-fold-bar"><button type="button" class="nn-fold-switch md-button" hidden '
+    '<p class="nn-fold-bar"><button type="button" class="nn-fold-switch md-button md-button--primary" hidden '
     'aria-pressed="false">Unfold all answers</button></p>'
 )
 
