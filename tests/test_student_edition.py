@@ -287,3 +287,31 @@ def test_unknown_citation_fails_the_strict_build(mini_site) -> None:
     proc = mini_site({"exercise-9-1.md": "# Exercise 9.1\n\nAs [Nobody (1900)][ref-nobody1900] says.\n"})
     assert proc.returncode != 0
     assert "ref-nobody1900" in proc.stderr
+
+
+def test_every_page_shows_its_git_date_and_source(built_site: Path) -> None:
+    """Each page shows the date git gives for its Markdown, and links to a copy of that Markdown."""
+    import subprocess
+
+    for md in sorted((ROOT / "docs").glob("*.md")):
+        name = md.stem
+        page = built_site / ("index.html" if name == "index" else f"{name}/index.html")
+        html = page.read_text(encoding="utf-8")
+        line = re.search(r'<p class="nn-provenance">(.*?)</p>', html, re.S)
+        assert line, name
+        date = subprocess.run(["git", "log", "-1", "--format=%cs", "--", str(md)], cwd=ROOT,
+                              capture_output=True, text=True, check=True).stdout.strip()
+        if date:
+            assert f'<time datetime="{date}">' in line.group(1), name
+        href = re.search(r'href="([^"]+)">Markdown source', line.group(1)).group(1)
+        copy = (page.parent / href).resolve()
+        assert copy.read_text(encoding="utf-8") == md.read_text(encoding="utf-8"), name
+
+
+def test_notation_page_links_every_symbol_to_a_chapter(built_site: Path) -> None:
+    """Every row of the notation table links to the chapter part where the symbol is introduced."""
+    html = (built_site / "notation" / "index.html").read_text(encoding="utf-8")
+    rows = re.findall(r"<tr>(.*?)</tr>", html, re.S)[1:]
+    assert len(rows) >= 30
+    for row in rows:
+        assert re.search(r'href="\.\./exercise-6-\d/#[^"]+"|href="\.\./exercise-6-\d/"', row), row[:200]

@@ -8,7 +8,8 @@ registered with mkdocs-autorefs, so prose refers to a result by its anchor,
 fails the strict build. The link's text is then replaced by the result's number (`relabel`), so the
 reader sees "Claim 6.3.4" wherever it is cited, on any page.
 
-Chapters and their parts are registered too: ``[6.7][exercise-6-7]``, ``[6.7 (c)][exercise-6-7-c]``.
+Chapters and their parts are registered too: ``[6.7][exercise-6-7]``, ``[6.7 (c)][exercise-6-7-c]``,
+``[6.1, part 4][exercise-6-1-4]``.
 """
 
 from __future__ import annotations
@@ -85,8 +86,8 @@ def parts(html_text: str, src: str) -> dict[str, str]:
     h1 = re.search(r'<h1 id="([^"]+)"', html_text)
     if h1:
         out[slug] = h1.group(1)
-    for m in re.finditer(r'<h2 id="([^"]+)">\((\w)\)', html_text):
-        out[f"{slug}-{m.group(2)}"] = m.group(1)
+    for m in re.finditer(r'<h2 id="([^"]+)">(?:\((\w)\)|(\d+)\.)', html_text):
+        out[f"{slug}-{m.group(2) or m.group(3)}"] = m.group(1)
     return out
 
 
