@@ -76,6 +76,8 @@ def entries(bib_path: str) -> dict[str, str]:
 def cited_keys(markdown: str) -> list[str]:
     """Return the keys cited in ``markdown`` (``[...][ref-key]``), in order of first citation.
 
+    Examples
+    --------
     >>> cited_keys("See [Ioffe (2015)][ref-ioffe2015] and [them][ref-b]; [again][ref-ioffe2015].")
     ['ioffe2015', 'b']
     """

@@ -47,6 +47,8 @@ def source_link(src: str, page_url: str) -> str:
 def footer(src: str, page_url: str, changed: dt.date | None) -> str:
     """Return the provenance line of a page.
 
+    Examples
+    --------
     >>> import datetime as dt
     >>> print(footer("exercise-6-3.md", "exercise-6-3/", dt.date(2026, 11, 29)))
     <p class="nn-provenance">Page last changed <time datetime="2026-11-29">29 November 2026</time>

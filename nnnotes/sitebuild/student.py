@@ -54,6 +54,8 @@ def documented_modules(docs_dir: str) -> frozenset[str]:
 def called_names(source: str) -> list[str]:
     r"""Return the ``nnnotes`` names a block imports, as written (``nnnotes.mlp.forward``), in order.
 
+    Examples
+    --------
     >>> called_names("import sympy; from nnnotes import forward; from nnnotes.mlp import layer_rows as lr")
     ['nnnotes.forward', 'nnnotes.mlp.layer_rows']
     """
