@@ -63,8 +63,17 @@ def reset() -> None:
 
 
 def add_links(src: str, markdown: str) -> None:
-    """Record which API reference pages page ``src`` links to (see `used_by`)."""
-    for target in re.findall(r"\]\((reference/[\w/-]+\.md)", markdown):
+    """Record which API reference pages page ``src`` uses (see `used_by`).
+
+    A page uses a reference page when it links to it, or when one of its executed blocks imports
+    the module that page documents (``from nnnotes.softmax import ...``, ``from nnnotes import
+    softmax``): the Code boxes link those names to the reference.
+    """
+    targets = re.findall(r"\]\((reference/[\w/-]+\.md)", markdown)
+    targets += [f"reference/{m}.md" for m in re.findall(r"\bfrom nnnotes\.(\w+)", markdown)]
+    for names in re.findall(r"\bfrom nnnotes import ([\w, ()]+)", markdown):
+        targets += [f"reference/{m.split()[0]}.md" for m in names.strip("()").split(",") if m.strip()]
+    for target in targets:
         _STATE["links"].setdefault(target, {})[src] = None
 
 
