@@ -466,11 +466,18 @@ class Derivation:
         how, _ = _prove_zero(diff)
         if how is not None:
             return "symbolic", how
+        return "numeric", f"no strategy proved it; {self._evaluated_only(k, st, prev, lhs, rhs, res)}"
+
+    def _evaluated_only(self, k: int, st: Step, prev: Any, lhs: Any, rhs: Any, res: Any) -> str:
+        """Search the far points of an unproved step more deeply; return what the search covered.
+
+        A step evaluated at too few of the points tried fails: it is neither proved nor checked.
+        """
         if res.evaluated < min(res.tried, 20):
             self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
                        None)
         far = self._search(k, st, prev, lhs, rhs, deep=True)
-        return "numeric", f"no strategy proved it; {_deep_text(res, far)}"
+        return _deep_text(res, far)
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
         if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
@@ -511,11 +518,7 @@ class Derivation:
         how = prove_sign(h, strict=strict, domain=dom)
         if how is not None:
             return "symbolic", how
-        if res.evaluated < min(res.tried, 20):
-            self._fail(k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points",
-                       None)
-        far = self._search(k, st, prev, lhs, rhs, deep=True)
-        return "numeric", f"no proof found; {_deep_text(res, far)}{note}"
+        return "numeric", f"no proof found; {self._evaluated_only(k, st, prev, lhs, rhs, res)}{note}"
 
     def domain_text(self) -> str:
         r"""Return the domain of each symbol as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
