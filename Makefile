@@ -27,7 +27,7 @@ help:
 	@echo "make pdf      build the site, then print it into one PDF: site/downloads/nnnotes.pdf"
 	@echo "make offline  build a copy that opens from disk (site-offline/), zipped: site/downloads/nnnotes-offline.zip"
 	@echo "make doctest  run only the package's doctests"
-	@echo "make lint     ruff"
+	@echo "make lint     ruff format --check and ruff check (dead noqa comments included), workflow linters"
 	@echo "make bench    benchmarks (build times, derivation checks)"
 	@echo "make mutate   mutation testing of the numeric modules, every mutant (tools/mutation.py)"
 	@echo "make clean    remove the built site and caches, including the block cache .cache/"
@@ -71,7 +71,8 @@ serve: install
 
 test: export NNNOTES_CACHE := $(if $(filter off,$(NNNOTES_CACHE)),off,verify)
 test: install $(BROWSER_STAMP)
-	$(BIN)/ruff check nnnotes tests tools
+	$(BIN)/ruff format --check nnnotes tests tools
+	$(BIN)/ruff check --extend-select RUF100 nnnotes tests tools
 	$(MAKE) --no-print-directory lint-workflows
 	$(BIN)/python -m pytest -n 2 --dist loadfile
 	$(MAKE) --no-print-directory mutate-sample
@@ -80,7 +81,8 @@ doctest: install
 	$(BIN)/python -m pytest nnnotes
 
 lint: install lint-workflows
-	$(BIN)/ruff check nnnotes tests tools
+	$(BIN)/ruff format --check nnnotes tests tools
+	$(BIN)/ruff check --extend-select RUF100 nnnotes tests tools
 
 # The deploy workflow: actionlint (correctness) and zizmor (security: pinned actions, least
 # permissions, no template injection), both offline.

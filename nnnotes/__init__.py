@@ -1,7 +1,9 @@
 """nnnotes: worked, machine-checked answers to a neural-networks homework.
 
-The package holds the mathematics (activations, softmax, losses, networks, optimisers), the
-machinery that checks every derivation at build time, and the figures and tables of the site.
+The top level is the library: numerical functions named after the mathematics (activations,
+softmax, losses, batch normalization, the forward pass, optimisers), numpy only. The checking
+engine is `nnnotes.check`, the published derivations `nnnotes.proofs`, the computations behind
+the pages' tables and figures `nnnotes.experiments`, and the site build `nnnotes.sitebuild`.
 """
 
 from nnnotes.activations import (
@@ -15,12 +17,10 @@ from nnnotes.activations import (
     tanh_derivative,
 )
 from nnnotes.batchnorm import BatchNorm
-from nnnotes.derivation import Derivation, DerivationError, published
 from nnnotes.losses import binary_cross_entropy_with_logits, cross_entropy, mean_squared_error
 from nnnotes.mlp import ForwardPass, forward
 from nnnotes.optim import DivergenceError, gradient_descent, newton, saddle_free_newton
 from nnnotes.softmax import log_softmax, logsumexp, softmax
-from nnnotes.verification import ClaimError, VerificationError, claim, claim_close, claim_exact
 
 __all__ = [
     "leaky_relu",
@@ -44,12 +44,4 @@ __all__ = [
     "forward",
     "mean_squared_error",
     "BatchNorm",
-    "ClaimError",
-    "Derivation",
-    "DerivationError",
-    "VerificationError",
-    "published",
-    "claim",
-    "claim_close",
-    "claim_exact",
 ]

@@ -29,6 +29,8 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
+from nnnotes.arrays import as_real_array
+
 __all__ = [
     "leaky_relu",
     "leaky_relu_derivative",
@@ -42,26 +44,6 @@ __all__ = [
 ]
 
 Array = NDArray[np.float64]
-
-def as_real_array(x: Any, name: str = "x") -> Array:
-    """Return ``x`` as a float64 array, or raise `TypeError` if it does not hold real numbers.
-
-    Booleans and integers are converted; complex numbers, strings and objects are refused. A
-    float64 array is returned as it is, without a copy.
-
-    Examples
-    --------
-    >>> as_real_array([1, 2]).dtype
-    dtype('float64')
-    >>> as_real_array([1j], "z")
-    Traceback (most recent call last):
-    ...
-    TypeError: z must hold real numbers, got an array of dtype complex128
-    """
-    a = np.asarray(x)
-    if a.dtype.kind not in "biuf":
-        raise TypeError(f"{name} must hold real numbers, got an array of dtype {a.dtype}")
-    return a.astype(np.float64, copy=False)
 
 
 def _check_alpha(alpha: Any) -> float:

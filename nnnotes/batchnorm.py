@@ -33,7 +33,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 
 __all__ = [
     "BatchNorm",
@@ -64,9 +64,7 @@ def _as_batch(x: ArrayLike, name: str, num_features: int | None = None) -> NDArr
             f"of shape {arr.shape}"
         )
     if num_features is not None and arr.shape[1] != num_features:
-        raise ValueError(
-            f"{name} must have {num_features} features (columns), got shape {arr.shape}"
-        )
+        raise ValueError(f"{name} must have {num_features} features (columns), got shape {arr.shape}")
     if arr.shape[0] == 0:
         raise ValueError(f"{name} must hold at least one example (row), got shape {arr.shape}")
     if not np.all(np.isfinite(arr)):
@@ -78,8 +76,8 @@ def _as_params(v: ArrayLike, name: str, num_features: int) -> NDArray[np.float64
     arr = np.asarray(v)
     if arr.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {arr.dtype}")
-    arr = np.broadcast_to(arr.astype(np.float64), (num_features,)) if arr.ndim == 0 else arr.astype(
-        np.float64
+    arr = (
+        np.broadcast_to(arr.astype(np.float64), (num_features,)) if arr.ndim == 0 else arr.astype(np.float64)
     )
     if arr.shape != (num_features,):
         raise ValueError(f"{name} must have shape ({num_features},), got {arr.shape}")
@@ -294,9 +292,7 @@ def _column_sum(
     return out
 
 
-def batch_norm_jacobian(
-    x: ArrayLike, gamma: ArrayLike = 1.0, eps: float = 1e-5
-) -> NDArray[np.float64]:
+def batch_norm_jacobian(x: ArrayLike, gamma: ArrayLike = 1.0, eps: float = 1e-5) -> NDArray[np.float64]:
     r"""Return the Jacobian of training-mode `batch_norm`, one ``(N, N)`` matrix per column.
 
     Columns are normalised independently, so the full Jacobian is block-diagonal; this returns the
@@ -600,8 +596,11 @@ def undo_normalization() -> Derivation:
         sympy.Mul(s, sympy.Mul(x - mu, sympy.Pow(s, -1), evaluate=False), evaluate=False), mu, evaluate=False
     )
     return (
-        Derivation(start, name="6-4-undo-normalization",
-                   title=r"$\gamma = \sqrt{\sigma_B^2+\varepsilon}$, $\beta = \mu_B$ give $y_i = x_i$")
+        Derivation(
+            start,
+            name="6-4-undo-normalization",
+            title=r"$\gamma = \sqrt{\sigma_B^2+\varepsilon}$, $\beta = \mu_B$ give $y_i = x_i$",
+        )
         .step(sympy.Add(x - mu, mu, evaluate=False), r"the scale cancels the division")
         .step(x, r"the shift adds back the mean")
     )
@@ -619,13 +618,20 @@ def jacobian_batch_of_two() -> Derivation:
     d = (x1 - x2) / 2
     x_hat1 = d / sympy.sqrt(d**2 + eps)
     return (
-        Derivation(sympy.Derivative(y1, x1), name="6-4-jacobian-batch-of-two",
-                   title=r"for $N = 2$: $\partial y_1 / \partial x_1 = \gamma\varepsilon / "
-                         r"\big(2 (d^2+\varepsilon)^{3/2}\big)$, $d = (x_1 - x_2)/2$")
-        .step(gamma / sympy.sqrt(d**2 + eps) * (1 - sympy.Rational(1, 2) - x_hat1**2 / 2),
-              r"general entry, $N = 2$, $\sigma_B^2 = d^2$")
-        .step(gamma * eps / (2 * (d**2 + eps) ** sympy.Rational(3, 2)),
-              r"$1 - \hat x_1^2 = \varepsilon / (d^2 + \varepsilon)$")
+        Derivation(
+            sympy.Derivative(y1, x1),
+            name="6-4-jacobian-batch-of-two",
+            title=r"for $N = 2$: $\partial y_1 / \partial x_1 = \gamma\varepsilon / "
+            r"\big(2 (d^2+\varepsilon)^{3/2}\big)$, $d = (x_1 - x_2)/2$",
+        )
+        .step(
+            gamma / sympy.sqrt(d**2 + eps) * (1 - sympy.Rational(1, 2) - x_hat1**2 / 2),
+            r"general entry, $N = 2$, $\sigma_B^2 = d^2$",
+        )
+        .step(
+            gamma * eps / (2 * (d**2 + eps) ** sympy.Rational(3, 2)),
+            r"$1 - \hat x_1^2 = \varepsilon / (d^2 + \varepsilon)$",
+        )
     )
 
 

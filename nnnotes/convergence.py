@@ -61,9 +61,7 @@ def failure_modes() -> list[list[object]]:
     rows: list[list[object]] = []
     _, saddle_grad, _ = double_well_saddle()
 
-    def add(
-        name: str, why: str, grad: object, x0: list[float], lr: float, steps: int, means: str
-    ) -> None:
+    def add(name: str, why: str, grad: object, x0: list[float], lr: float, steps: int, means: str) -> None:
         traj, bad = run_or_divergence(grad, x0, lr, steps)
         last = traj[-1]
         if bad is not None:
@@ -73,20 +71,31 @@ def failure_modes() -> list[list[object]]:
             cycle = np.linalg.norm(last - traj[-3]) < 1e-12 < np.linalg.norm(last - traj[-2])
             outcome = "2-cycle" if cycle else f"{steps} steps"
         shown = [float(f"{v:.6g}") for v in last]
-        rows.append([name, why, str(x0), lr, outcome,
-                     str(shown[0] if len(shown) == 1 else shown), gnorm, means])
+        rows.append(
+            [name, why, str(x0), lr, outcome, str(shown[0] if len(shown) == 1 else shown), gnorm, means]
+        )
 
     quartic, double_well = "$x^4/4$", "$x^2/2 - y^2/2 + y^4/4$"
-    add("$e^x$", "no minimiser", np.exp, [0.0], 0.5, 10_000,
-        r"gradient $\to 0$ but $x \to -\infty$")
-    add(quartic, "gradient not Lipschitz", lambda x: x**3, [5.0], 0.1, 1_000,
-        r"diverges: $x_0^2 > 2/\eta$")
-    add(quartic, "degenerate minimum", lambda x: x**3, [1.0], 0.1, 1_000,
-        r"converges, but only like $1/\sqrt{k}$")
-    add(r"$\lvert x \rvert$", "not differentiable", np.sign, [0.35], 0.1, 1_000,
-        "never converges: 2-cycle around 0")
-    add(double_well, "non-convex", saddle_grad, [1.0, 0.0], 0.1, 1_000,
-        "converges to the saddle $(0, 0)$")
-    add(double_well, "non-convex", saddle_grad, [1.0, 1e-10], 0.1, 1_000,
-        "converges to the minimum $(0, 1)$")
+    add("$e^x$", "no minimiser", np.exp, [0.0], 0.5, 10_000, r"gradient $\to 0$ but $x \to -\infty$")
+    add(quartic, "gradient not Lipschitz", lambda x: x**3, [5.0], 0.1, 1_000, r"diverges: $x_0^2 > 2/\eta$")
+    add(
+        quartic,
+        "degenerate minimum",
+        lambda x: x**3,
+        [1.0],
+        0.1,
+        1_000,
+        r"converges, but only like $1/\sqrt{k}$",
+    )
+    add(
+        r"$\lvert x \rvert$",
+        "not differentiable",
+        np.sign,
+        [0.35],
+        0.1,
+        1_000,
+        "never converges: 2-cycle around 0",
+    )
+    add(double_well, "non-convex", saddle_grad, [1.0, 0.0], 0.1, 1_000, "converges to the saddle $(0, 0)$")
+    add(double_well, "non-convex", saddle_grad, [1.0, 1e-10], 0.1, 1_000, "converges to the minimum $(0, 1)$")
     return rows

@@ -43,7 +43,7 @@ __all__ = [
 ]
 
 
-def _autoencoder(variances: NDArray[np.float64], p: int):  # noqa: ANN202 - private closures
+def _autoencoder(variances: NDArray[np.float64], p: int):
     d = variances.size
     sigma = np.diag(variances)
 
@@ -102,8 +102,16 @@ def linear_autoencoder_critical_points(
         ev = np.linalg.eigvalsh(finite_difference_hessian(grad, theta, h=1e-5))
         cut = 1e-6 * np.abs(ev).max()
         neg, zero = int(np.sum(ev < -cut)), int(np.sum(np.abs(ev) <= cut))
-        rows.append([",".join(str(i + 1) for i in S), loss(theta), neg, neg / theta.size, zero,
-                     float(np.abs(grad(theta)).max())])
+        rows.append(
+            [
+                ",".join(str(i + 1) for i in S),
+                loss(theta),
+                neg,
+                neg / theta.size,
+                zero,
+                float(np.abs(grad(theta)).max()),
+            ]
+        )
     rows.sort(key=lambda r: (r[1], r[2]))
     return rows
 
@@ -153,8 +161,9 @@ def random_hessian_positive_fraction(
     return rows
 
 
-def _batched_grad(T: NDArray[np.float64], X: NDArray[np.float64], y: NDArray[np.float64], M: int
-                  ) -> NDArray[np.float64]:
+def _batched_grad(
+    T: NDArray[np.float64], X: NDArray[np.float64], y: NDArray[np.float64], M: int
+) -> NDArray[np.float64]:
     """Gradients of the tanh loss for a batch of parameter vectors (rows of T), all at once."""
     N, D = X.shape
     W, b, v, c = _tanhnet.unpack(T, D, M)
@@ -162,8 +171,12 @@ def _batched_grad(T: NDArray[np.float64], X: NDArray[np.float64], y: NDArray[np.
     e = (np.einsum("snm,sm->sn", h, v) + c[:, None] - y) / N
     da = e[:, :, None] * v[:, None, :] * (1 - h**2)
     return np.concatenate(
-        [np.einsum("snm,nd->smd", da, X).reshape(len(T), -1), da.sum(1),
-         np.einsum("snm,sn->sm", h, e), e.sum(1)[:, None]],
+        [
+            np.einsum("snm,nd->smd", da, X).reshape(len(T), -1),
+            da.sum(1),
+            np.einsum("snm,sn->sm", h, e),
+            e.sum(1)[:, None],
+        ],
         axis=1,
     )
 
@@ -229,11 +242,11 @@ def tanh_critical_points(
                         break
                     if g @ g <= grad_tol**2:
                         ev = np.linalg.eigvalsh(hess(theta))
-                        loss = float(_tanhnet.loss(theta, X, y, M)
-                                     + weight_decay / 2 * theta @ theta)
-                        found.setdefault(round(loss, 7), [loss, float(np.mean(ev < 0)),
-                                                          float(np.abs(ev).min()),
-                                                          float(np.sqrt(g @ g))])
+                        loss = float(_tanhnet.loss(theta, X, y, M) + weight_decay / 2 * theta @ theta)
+                        found.setdefault(
+                            round(loss, 7),
+                            [loss, float(np.mean(ev < 0)), float(np.abs(ev).min()), float(np.sqrt(g @ g))],
+                        )
                         break
                     try:
                         theta = theta - np.linalg.solve(hess(theta), g)
@@ -250,6 +263,7 @@ def spearman(a: NDArray[np.float64] | list[float], b: NDArray[np.float64] | list
     >>> spearman([1, 2, 3, 4], [10, 20, 30, 25]), spearman([1, 2, 3], [3, 2, 1])
     (0.8, -1.0)
     """
+
     def ranks(x: NDArray[np.float64]) -> NDArray[np.float64]:
         order = np.argsort(x, kind="stable")
         r = np.empty(len(x))

@@ -47,9 +47,7 @@ __all__ = [
 Array = NDArray[np.float64]
 
 
-def tanh_regression_problem(
-    hidden: int = 3, n: int = 20, seed: int = 0
-) -> tuple[Array, Array, Array, int]:
+def tanh_regression_problem(hidden: int = 3, n: int = 20, seed: int = 0) -> tuple[Array, Array, Array, int]:
     r"""Return a tiny regression task and random parameters of a 2-input tanh network.
 
     Returns ``(theta, X, y, hidden)``: $X$ uniform on $[-2, 2]^2$, $y = \sin x_1 \cos x_2$, and
@@ -100,9 +98,7 @@ def tanh_loss_gradient(theta: ArrayLike, X: ArrayLike, y: ArrayLike, hidden: int
     return _tanhnet.grad(theta, X, y, hidden)
 
 
-def hessian_vector_product(
-    theta: ArrayLike, X: ArrayLike, y: ArrayLike, hidden: int, v: ArrayLike
-) -> Array:
+def hessian_vector_product(theta: ArrayLike, X: ArrayLike, y: ArrayLike, hidden: int, v: ArrayLike) -> Array:
     r"""Return $H(\theta)v$ for the loss `tanh_loss`, without forming $H$.
 
     Parameters
@@ -134,9 +130,7 @@ def hessian_vector_product(
     return _tanhnet.hvp(theta, X, y, hidden, v)
 
 
-def finite_difference_hessian(
-    grad: Callable[[Array], ArrayLike], theta: ArrayLike, h: float = 1e-5
-) -> Array:
+def finite_difference_hessian(grad: Callable[[Array], ArrayLike], theta: ArrayLike, h: float = 1e-5) -> Array:
     r"""Explicit Hessian by central differences of the gradient, $(g(\theta + he_i) - g(\theta - he_i))/2h$.
 
     The error is $O(h^2)$ plus rounding of order $\epsilon_{\text{mach}}/h$; the result is
@@ -200,8 +194,16 @@ def hessian_cost_rows(
     for e in exponents:
         n = 10**e
         flops = 2 * n**3 / 3
-        rows.append([f"$10^{{{e}}}$", f"$10^{{{2 * e}}}$", _bytes(8 * n**2), flops,
-                     _duration(flops / flops_per_second), _bytes(32 * n)])
+        rows.append(
+            [
+                f"$10^{{{e}}}$",
+                f"$10^{{{2 * e}}}$",
+                _bytes(8 * n**2),
+                flops,
+                _duration(flops / flops_per_second),
+                _bytes(32 * n),
+            ]
+        )
     return rows
 
 
@@ -297,7 +299,9 @@ def escape_time(
 
 def escape_rows(
     eps_values: tuple[float, ...] = (1.0, 0.3, 0.1, 0.03, 0.01, 0.003, 0.001),
-    lr: float = 0.5, delta: float = 1e-3, radius: float = 1.0,
+    lr: float = 0.5,
+    delta: float = 1e-3,
+    radius: float = 1.0,
 ) -> list[list[object]]:
     r"""Return escape times near a saddle and convergence times near a minimum, as rows.
 
@@ -317,8 +321,15 @@ def escape_rows(
     for eps in eps_values:
         run = escape_time(eps, lr, delta, radius)
         shrink = math.ceil(math.log(delta / radius) / math.log1p(-lr * eps))
-        rows.append([eps, run, escape_time_formula(eps, lr, delta, radius),
-                     math.log(radius / delta) / (lr * eps), shrink])
+        rows.append(
+            [
+                eps,
+                run,
+                escape_time_formula(eps, lr, delta, radius),
+                math.log(radius / delta) / (lr * eps),
+                shrink,
+            ]
+        )
     return rows
 
 

@@ -43,8 +43,13 @@ ACTIVATIONS = {
 }
 
 #: The (activation, initialisation) pairs of the experiment.
-SETUPS = (("sigmoid", "glorot"), ("tanh", "glorot"), ("relu", "glorot"), ("leaky_relu", "glorot"),
-          ("relu", "he"))
+SETUPS = (
+    ("sigmoid", "glorot"),
+    ("tanh", "glorot"),
+    ("relu", "glorot"),
+    ("leaky_relu", "glorot"),
+    ("relu", "he"),
+)
 
 
 def _setup(
@@ -65,8 +70,9 @@ def _setup(
     return Ws, x, v
 
 
-def readout_loss(Ws: list[NDArray[np.float64]], x: NDArray[np.float64], v: NDArray[np.float64],
-                 activation: str) -> float:
+def readout_loss(
+    Ws: list[NDArray[np.float64]], x: NDArray[np.float64], v: NDArray[np.float64], activation: str
+) -> float:
     r"""Return $L = \sum v \odot h_L$ for $h_l = f(h_{l-1} W_l^\top)$, $h_0 = x$.
 
     Examples
@@ -177,9 +183,13 @@ def zero_derivative_rows() -> list[list[Any]]:
 
     return [
         [r"$\sigma(x)(1 - \sigma(x))$, as written", _first_zero(naive_sig, 1.0, 800.0)],
-        [r"$\sigma'(x)$ by `sigmoid_derivative`",
-         _first_zero(lambda x: float(act.sigmoid_derivative(x)), 1.0, 800.0)],
+        [
+            r"$\sigma'(x)$ by `sigmoid_derivative`",
+            _first_zero(lambda x: float(act.sigmoid_derivative(x)), 1.0, 800.0),
+        ],
         [r"$1 - \tanh^2(x)$, as written", _first_zero(lambda x: float(1.0 - np.tanh(x) ** 2), 1.0, 800.0)],
-        [r"$\tanh'(x)$ by `tanh_derivative`",
-         _first_zero(lambda x: float(act.tanh_derivative(x)), 1.0, 800.0)],
+        [
+            r"$\tanh'(x)$ by `tanh_derivative`",
+            _first_zero(lambda x: float(act.tanh_derivative(x)), 1.0, 800.0),
+        ],
     ]

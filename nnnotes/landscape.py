@@ -101,9 +101,7 @@ def synthetic_data(
 # the network: [Linear -> (BatchNorm) -> ReLU] * depth -> Linear, squared error
 
 
-def _init(
-    d: int, width: int, depth: int, seed: int, zero_output: bool = False
-) -> list[NDArray[np.float64]]:
+def _init(d: int, width: int, depth: int, seed: int, zero_output: bool = False) -> list[NDArray[np.float64]]:
     """He-normal weights and zero biases, as a flat list [W1, b1, ..., W_out, b_out].
 
     With ``zero_output`` the output layer starts at zero, so the network outputs 0 and its loss is
@@ -203,8 +201,16 @@ class LandscapeRun:
 
 
 def _descend(
-    bn: bool, lr: float, steps: int, probe_every: int, depth: int, width: int, n: int, seed: int,
-    matched_start: bool = False, probe_from: int = 0,
+    bn: bool,
+    lr: float,
+    steps: int,
+    probe_every: int,
+    depth: int,
+    width: int,
+    n: int,
+    seed: int,
+    matched_start: bool = False,
+    probe_from: int = 0,
 ) -> tuple[NDArray[np.float64], list[tuple[float, ...]], int | None]:
     """Run gradient descent; return (losses, probes, first step whose loss overflows, or None)."""
     X, y = synthetic_data(n=n, seed=seed)
@@ -316,8 +322,9 @@ def train(
     (True, (3,))
     """
     _check_args(lr, steps=steps, probe_every=probe_every, depth=depth, width=width, n=n)
-    losses, probes, diverged = _descend(batch_norm, lr, steps, probe_every, depth, width, n, seed,
-                                        matched_start, probe_from)
+    losses, probes, diverged = _descend(
+        batch_norm, lr, steps, probe_every, depth, width, n, seed, matched_start, probe_from
+    )
     if diverged is not None:
         raise FloatingPointError(
             f"training diverged at step {diverged} (lr={lr}): the loss overflows or grew a millionfold"
@@ -402,8 +409,13 @@ class SeedStudy:
     bn: NDArray[np.float64]
     first: tuple[LandscapeRun, LandscapeRun]
 
-    COLUMNS = ("loss at step 0", "final loss", "loss range / loss", "gradient change / $\\lVert g\\rVert$",
-               "effective smoothness")
+    COLUMNS = (
+        "loss at step 0",
+        "final loss",
+        "loss range / loss",
+        "gradient change / $\\lVert g\\rVert$",
+        "effective smoothness",
+    )
 
     def ratio(self, column: int) -> NDArray[np.float64]:
         """Per seed, plain value over batch-norm value of one column."""
@@ -415,14 +427,20 @@ class SeedStudy:
         Two networks, not five measures, as columns: the table stays narrow.
         """
         return [
-            [name] + [f"{np.median(a[:, k]):.3g} [{a[:, k].min():.3g}, {a[:, k].max():.3g}]"
-                      for a in (self.plain, self.bn)]
+            [name]
+            + [
+                f"{np.median(a[:, k]):.3g} [{a[:, k].min():.3g}, {a[:, k].max():.3g}]"
+                for a in (self.plain, self.bn)
+            ]
             for k, name in enumerate(self.COLUMNS)
         ]
 
 
 def seed_study(
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4), *, lr: float = 0.05, steps: int = 200,
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    *,
+    lr: float = 0.05,
+    steps: int = 200,
     probe_every: int = 10,
 ) -> SeedStudy:
     """Train both networks from a matched start for each seed; probe the second half of training.
@@ -437,14 +455,27 @@ def seed_study(
     first: list[LandscapeRun] = []
     for seed in seeds:
         for bn in (False, True):
-            run = train(bn, lr=lr, steps=steps, probe_every=probe_every, seed=seed, matched_start=True,
-                        probe_from=steps // 2)
+            run = train(
+                bn,
+                lr=lr,
+                steps=steps,
+                probe_every=probe_every,
+                seed=seed,
+                matched_start=True,
+                probe_from=steps // 2,
+            )
             if seed == seeds[0]:
                 first.append(run)
-            per[bn].append([float(run.losses[0]), float(run.losses[-1]), float(np.median(run.relative_range)),
-                            float(np.median(run.relative_grad_change)), float(np.median(run.smoothness))])
-    return SeedStudy(tuple(seeds), float(lr), np.array(per[False]), np.array(per[True]),
-                     (first[0], first[1]))
+            per[bn].append(
+                [
+                    float(run.losses[0]),
+                    float(run.losses[-1]),
+                    float(np.median(run.relative_range)),
+                    float(np.median(run.relative_grad_change)),
+                    float(np.median(run.smoothness)),
+                ]
+            )
+    return SeedStudy(tuple(seeds), float(lr), np.array(per[False]), np.array(per[True]), (first[0], first[1]))
 
 
 def learning_rate_study(

@@ -24,7 +24,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnnotes.activations import as_real_array, relu
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 
 __all__ = [
     "XOR_INPUTS",
@@ -152,9 +152,8 @@ def affine_collapse_derivation() -> Derivation:
     W1, W2 = sympy.MatrixSymbol("W_1", m, d), sympy.MatrixSymbol("W_2", k, m)
     b1, b2 = sympy.MatrixSymbol("b_1", m, 1), sympy.MatrixSymbol("b_2", k, 1)
     xv = sympy.MatrixSymbol("x", d, 1)
-    return (
-        Derivation(W2 * (W1 * xv + b1) + b2, name="6-1-affine-collapse")
-        .step(W2 * W1 * xv + W2 * b1 + b2, r"distribute: weight $W_2W_1$, bias $W_2b_1 + b_2$")
+    return Derivation(W2 * (W1 * xv + b1) + b2, name="6-1-affine-collapse").step(
+        W2 * W1 * xv + W2 * b1 + b2, r"distribute: weight $W_2W_1$, bias $W_2b_1 + b_2$"
     )
 
 

@@ -31,7 +31,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 from nnnotes.symbolic import sigma
 
 __all__ = [
@@ -70,9 +70,7 @@ def _floats(name: str, value: ArrayLike, *, allow_bool: bool = False) -> NDArray
 
 def _same_shape(a_name: str, a: NDArray[Any], b_name: str, b: NDArray[Any]) -> None:
     if a.shape != b.shape:
-        raise ValueError(
-            f"{b_name} must have the same shape as {a_name}, got {b.shape} and {a.shape}"
-        )
+        raise ValueError(f"{b_name} must have the same shape as {a_name}, got {b.shape} and {a.shape}")
 
 
 # ------------------------------------------------------------------ stable private pieces
@@ -379,8 +377,7 @@ def logit_gradient(
         p, t = np.asarray(logits, dtype=np.float64), np.asarray(targets, dtype=np.float64)
         return 2.0 * (p - t) / p.size
     raise ValueError(
-        "loss must be binary_cross_entropy_with_logits, cross_entropy or mean_squared_error,"
-        f" got {loss!r}"
+        f"loss must be binary_cross_entropy_with_logits, cross_entropy or mean_squared_error, got {loss!r}"
     )
 
 
@@ -635,8 +632,10 @@ def sigmoid_bce_gradient() -> Derivation:
     loss = -y * sympy.log(sigma(z)) - (1 - y) * sympy.log(1 - sigma(z))
     return (
         Derivation(sympy.Derivative(loss, z), name="6-2-sigmoid-bce-gradient", domain={y: (0, 1)})
-        .step(-y * (1 - sigma(z)) + (1 - y) * sigma(z),
-              r"chain rule with $\sigma' = \sigma(1 - \sigma)$; the $\sigma$ and $1 - \sigma$ cancel")
+        .step(
+            -y * (1 - sigma(z)) + (1 - y) * sigma(z),
+            r"chain rule with $\sigma' = \sigma(1 - \sigma)$; the $\sigma$ and $1 - \sigma$ cancel",
+        )
         .step(sigma(z) - y, "expand: the $y\\,\\sigma(z)$ terms cancel")
     )
 
@@ -648,10 +647,14 @@ def softmax_ce_loss() -> Derivation:
     loss = -sum(yk * sympy.log(sympy.exp(zk) / S) for yk, zk in zip(ys, zs, strict=True))
     return (
         Derivation(loss, name="6-2-softmax-ce-loss", scope="checked for $K = 3$ classes")
-        .step(-sum(yk * (zk - sympy.log(S)) for yk, zk in zip(ys, zs, strict=True)),
-              r"$\log p_k = z_k - \log \sum_i e^{z_i}$")
-        .step((ys[0] + ys[1] + ys[2]) * sympy.log(S) - sum(yk * zk for yk, zk in zip(ys, zs, strict=True)),
-              r"collect the $\log \sum_i e^{z_i}$ terms")
+        .step(
+            -sum(yk * (zk - sympy.log(S)) for yk, zk in zip(ys, zs, strict=True)),
+            r"$\log p_k = z_k - \log \sum_i e^{z_i}$",
+        )
+        .step(
+            (ys[0] + ys[1] + ys[2]) * sympy.log(S) - sum(yk * zk for yk, zk in zip(ys, zs, strict=True)),
+            r"collect the $\log \sum_i e^{z_i}$ terms",
+        )
     )
 
 
@@ -668,13 +671,15 @@ def softmax_ce_gradient() -> Derivation:
     S = sympy.Sum(sympy.exp(z[i]), (i, 1, K))
     Y = sympy.Sum(y[k], (k, 1, K))
     loss = Y * sympy.log(S) - sympy.Sum(y[k] * z[k], (k, 1, K))
-    return (
-        Derivation(sympy.Derivative(loss, z[1]), name="6-2-softmax-ce-gradient",
-                   scope=r"any number of classes $K \ge 1$; shown for $z_1$, every $z_j$ alike "
-                         "by relabelling")
-        .step(Y * sympy.exp(z[1]) / S - y[1],
-              r"$\partial_{z_1} \log \sum_i e^{z_i} = e^{z_1} / \sum_i e^{z_i} = p_1$; "
-              r"$\partial_{z_1} \sum_k y_k z_k = y_1$")
+    return Derivation(
+        sympy.Derivative(loss, z[1]),
+        name="6-2-softmax-ce-gradient",
+        scope=r"any number of classes $K \ge 1$; shown for $z_1$, every $z_j$ alike "
+        "by relabelling",
+    ).step(
+        Y * sympy.exp(z[1]) / S - y[1],
+        r"$\partial_{z_1} \log \sum_i e^{z_i} = e^{z_1} / \sum_i e^{z_i} = p_1$; "
+        r"$\partial_{z_1} \sum_k y_k z_k = y_1$",
     )
 
 
@@ -682,9 +687,8 @@ def softmax_ce_gradient() -> Derivation:
 def squared_error_gradient() -> Derivation:
     r"""Identity output with half squared error: $\partial \ell / \partial z = z - y$."""
     z, y = _z_y()
-    return (
-        Derivation(sympy.Derivative((z - y) ** 2 / 2, z), name="6-2-squared-error-gradient")
-        .step(z - y, "power rule; the $1/2$ cancels the $2$")
+    return Derivation(sympy.Derivative((z - y) ** 2 / 2, z), name="6-2-squared-error-gradient").step(
+        z - y, "power rule; the $1/2$ cancels the $2$"
     )
 
 
@@ -705,11 +709,15 @@ def softmax_ratio() -> Derivation:
     zs, _, S = _three_logits()
     p1, p2 = sympy.exp(zs[0]) / S, sympy.exp(zs[1]) / S
     return (
-        Derivation(sympy.Mul(p1, sympy.Pow(p2, -1, evaluate=False), evaluate=False),
-                   name="6-2-softmax-ratio", scope="checked for $K = 3$ classes")
-        .step(sympy.Mul(sympy.exp(zs[0]), sympy.Pow(sympy.exp(zs[1]), -1, evaluate=False),
-                        evaluate=False),
-              r"the normaliser $\sum_i e^{z_i}$ cancels")
+        Derivation(
+            sympy.Mul(p1, sympy.Pow(p2, -1, evaluate=False), evaluate=False),
+            name="6-2-softmax-ratio",
+            scope="checked for $K = 3$ classes",
+        )
+        .step(
+            sympy.Mul(sympy.exp(zs[0]), sympy.Pow(sympy.exp(zs[1]), -1, evaluate=False), evaluate=False),
+            r"the normaliser $\sum_i e^{z_i}$ cancels",
+        )
         .step(sympy.exp(zs[0] - zs[1]), "quotient of powers")
     )
 
@@ -718,11 +726,11 @@ def softmax_ratio() -> Derivation:
 def softmax_sums_to_one() -> Derivation:
     r"""Show that the softmax outputs always sum to one (K = 3)."""
     zs, _, S = _three_logits()
-    return (
-        Derivation(sympy.Add(*(sympy.exp(v) / S for v in zs), evaluate=False),
-                   name="6-2-softmax-sums-to-one", scope="checked for $K = 3$ classes")
-        .step(sympy.Integer(1), "over the common denominator, the numerator is the denominator")
-    )
+    return Derivation(
+        sympy.Add(*(sympy.exp(v) / S for v in zs), evaluate=False),
+        name="6-2-softmax-sums-to-one",
+        scope="checked for $K = 3$ classes",
+    ).step(sympy.Integer(1), "over the common denominator, the numerator is the denominator")
 
 
 @published

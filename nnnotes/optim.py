@@ -182,9 +182,7 @@ def _hessian(hess: Callable[[Vector], ArrayLike], x: Vector) -> NDArray[np.float
     if H.shape != (d, d):
         raise ValueError(f"hess must return an array of shape ({d}, {d}), got shape {H.shape}")
     if not np.all(np.isfinite(H)):
-        raise DivergenceError(
-            "the Hessian is not finite (it diverged)", step=0, trajectory=x[None, :].copy()
-        )
+        raise DivergenceError("the Hessian is not finite (it diverged)", step=0, trajectory=x[None, :].copy())
     return H
 
 
@@ -245,9 +243,7 @@ def newton(
     """
     if not callable(hess):
         raise TypeError(f"hess must be callable, got {type(hess).__name__}")
-    return _run(
-        lambda x, g: x - _solve(_hessian(hess, x), g, "the Hessian"), grad, x0, steps, tol, "newton"
-    )
+    return _run(lambda x, g: x - _solve(_hessian(hess, x), g, "the Hessian"), grad, x0, steps, tol, "newton")
 
 
 def abs_matrix(H: ArrayLike) -> NDArray[np.float64]:

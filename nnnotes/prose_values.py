@@ -74,17 +74,19 @@ def _register_defaults(rows: list[tuple[str, str, str]]) -> None:
         value(name, f"{qualname}({param}=...), the default the page's block runs with")(get)
 
 
-_register_defaults([
-    # 6.5
-    ("symmetry_inputs", "nnnotes.symmetry.check_symmetries", "D"),
-    ("symmetry_test_points", "nnnotes.symmetry.check_symmetries", "n_inputs"),
-    ("threshold_steps", "nnnotes.quadratic.threshold_runs", "steps"),
-    ("gd_tolerance", "nnnotes.quadratic.newton_vs_gradient_descent", "tol"),
-    ("contour_steps", "nnnotes.figures.optim.quadratic_trajectories_figure", "steps"),
-    ("assumed_flops", "nnnotes.curvature.hessian_cost_rows", "flops_per_second"),
-    ("hvp_hidden", "nnnotes.curvature.tanh_regression_problem", "hidden"),
-    ("hvp_examples", "nnnotes.curvature.tanh_regression_problem", "n"),
-])
+_register_defaults(
+    [
+        # 6.5
+        ("symmetry_inputs", "nnnotes.symmetry.check_symmetries", "D"),
+        ("symmetry_test_points", "nnnotes.symmetry.check_symmetries", "n_inputs"),
+        ("threshold_steps", "nnnotes.quadratic.threshold_runs", "steps"),
+        ("gd_tolerance", "nnnotes.quadratic.newton_vs_gradient_descent", "tol"),
+        ("contour_steps", "nnnotes.figures.optim.quadratic_trajectories_figure", "steps"),
+        ("assumed_flops", "nnnotes.curvature.hessian_cost_rows", "flops_per_second"),
+        ("hvp_hidden", "nnnotes.curvature.tanh_regression_problem", "hidden"),
+        ("hvp_examples", "nnnotes.curvature.tanh_regression_problem", "n"),
+    ]
+)
 
 
 @value("threshold_lr", "2 / lambda for the default lambda of nnnotes.quadratic.threshold_runs")
@@ -143,13 +145,15 @@ def _hvp_inputs() -> int:
     return int(tanh_regression_problem()[1].shape[1])
 
 
-_register_defaults([
-    # 6.4
-    ("bn_eps", "nnnotes.batchnorm.batch_norm", "eps"),
-    ("bn_momentum", "nnnotes.batchnorm.BatchNorm", "momentum"),
-    ("fd_step", "nnnotes.batchnorm.central_difference_jacobian", "h"),
-    ("lr_study_steps", "nnnotes.landscape.learning_rate_study", "steps"),
-])
+_register_defaults(
+    [
+        # 6.4
+        ("bn_eps", "nnnotes.batchnorm.batch_norm", "eps"),
+        ("bn_momentum", "nnnotes.batchnorm.BatchNorm", "momentum"),
+        ("fd_step", "nnnotes.batchnorm.central_difference_jacobian", "h"),
+        ("lr_study_steps", "nnnotes.landscape.learning_rate_study", "steps"),
+    ]
+)
 
 
 @value("bn_sqrt_eps", "sqrt of the default eps of nnnotes.batchnorm.batch_norm")
@@ -159,8 +163,11 @@ def _bn_sqrt_eps() -> float:
     return math.sqrt(_default(batch_norm, "eps"))
 
 
-@value("fd_jacobian_error", "h^2 + u/h for the default h of nnnotes.batchnorm.central_difference_jacobian, "
-       "u = 2^-53 the unit roundoff")
+@value(
+    "fd_jacobian_error",
+    "h^2 + u/h for the default h of nnnotes.batchnorm.central_difference_jacobian, "
+    "u = 2^-53 the unit roundoff",
+)
 def _fd_error() -> float:
     from nnnotes.batchnorm import central_difference_jacobian
 
@@ -168,12 +175,14 @@ def _fd_error() -> float:
     return h * h + 2.0**-53 / h
 
 
-_register_defaults([
-    # 6.1
-    ("reparam_inputs", "nnnotes.reparam.equivalence_rows", "n"),
-    ("deep_depth", "nnnotes.deepnets.gradient_norms", "depth"),
-    ("deep_width", "nnnotes.deepnets.gradient_norms", "width"),
-])
+_register_defaults(
+    [
+        # 6.1
+        ("reparam_inputs", "nnnotes.reparam.equivalence_rows", "n"),
+        ("deep_depth", "nnnotes.deepnets.gradient_norms", "depth"),
+        ("deep_width", "nnnotes.deepnets.gradient_norms", "width"),
+    ]
+)
 
 
 @functools.cache
@@ -300,8 +309,9 @@ def _rows_o2() -> int:
     from nnnotes.mlp import QUESTION_NETWORK, forward
 
     h = _passes()["exact"].activations[0]
-    return int(forward([int(v) for v in h], [QUESTION_NETWORK[1][1]], layout="W @ x",
-                       arithmetic="exact").logits[1])
+    return int(
+        forward([int(v) for v in h], [QUESTION_NETWORK[1][1]], layout="W @ x", arithmetic="exact").logits[1]
+    )
 
 
 @value("mlp_rows_gap", "nnnotes.mlp.forward([9, 0], [W2], layout='W @ x'), exact: o1 - o2")
@@ -405,15 +415,17 @@ def _p_dog() -> float:
 _register_defaults([("extreme_digits", "nnnotes.losses.extreme_logit_rows", "dps")])
 
 
-_register_defaults([
-    # 6.7
-    ("goe_samples", "nnnotes.critical_points.random_hessian_positive_fraction", "samples"),
-    ("tanh_cp_weight_decay", "nnnotes.critical_points.tanh_critical_points", "weight_decay"),
-    ("tanh_cp_starts", "nnnotes.critical_points.tanh_critical_points", "starts"),
-    ("escape_lr", "nnnotes.curvature.escape_rows", "lr"),
-    ("escape_delta", "nnnotes.curvature.escape_rows", "delta"),
-    ("saddle_lr", "nnnotes.curvature.saddle_runs", "lr"),
-])
+_register_defaults(
+    [
+        # 6.7
+        ("goe_samples", "nnnotes.critical_points.random_hessian_positive_fraction", "samples"),
+        ("tanh_cp_weight_decay", "nnnotes.critical_points.tanh_critical_points", "weight_decay"),
+        ("tanh_cp_starts", "nnnotes.critical_points.tanh_critical_points", "starts"),
+        ("escape_lr", "nnnotes.curvature.escape_rows", "lr"),
+        ("escape_delta", "nnnotes.curvature.escape_rows", "delta"),
+        ("saddle_lr", "nnnotes.curvature.saddle_runs", "lr"),
+    ]
+)
 
 
 @value("autoencoder_params", "nnnotes.critical_points.linear_autoencoder_critical_points: 2 x hidden x dims")
@@ -423,16 +435,21 @@ def _ae_params() -> int:
     return 2 * _default(f, "hidden") * len(_default(f, "variances"))
 
 
-@value("autoencoder_critical_points", "binomial(dims, hidden) for the defaults of "
-       "nnnotes.critical_points.linear_autoencoder_critical_points")
+@value(
+    "autoencoder_critical_points",
+    "binomial(dims, hidden) for the defaults of nnnotes.critical_points.linear_autoencoder_critical_points",
+)
 def _ae_count() -> int:
     from nnnotes.critical_points import linear_autoencoder_critical_points as f
 
     return math.comb(len(_default(f, "variances")), _default(f, "hidden"))
 
 
-@value("tanh_cp_params", "nnnotes._tanhnet.n_params(2, hidden) for the default hidden of "
-       "nnnotes.critical_points.tanh_critical_points")
+@value(
+    "tanh_cp_params",
+    "nnnotes._tanhnet.n_params(2, hidden) for the default hidden of "
+    "nnnotes.critical_points.tanh_critical_points",
+)
 def _tanh_cp_params() -> int:
     from nnnotes import _tanhnet
     from nnnotes.critical_points import tanh_critical_points
@@ -440,10 +457,12 @@ def _tanh_cp_params() -> int:
     return _tanhnet.n_params(2, _default(tanh_critical_points, "hidden"))
 
 
-_register_defaults([
-    ("tanh_cp_points", "nnnotes.critical_points.tanh_critical_points", "n_points"),
-    ("tanh_cp_grad_tol", "nnnotes.critical_points.tanh_critical_points", "grad_tol"),
-])
+_register_defaults(
+    [
+        ("tanh_cp_points", "nnnotes.critical_points.tanh_critical_points", "n_points"),
+        ("tanh_cp_grad_tol", "nnnotes.critical_points.tanh_critical_points", "grad_tol"),
+    ]
+)
 
 
 @value("saddle_x0", "nnnotes.curvature.saddle_runs: first coordinate of the default start x0")

@@ -25,7 +25,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 from nnnotes.optim import gradient_descent, newton
 
 __all__ = [
@@ -211,12 +211,14 @@ def quadratic_gradient() -> Derivation:
     x, b = _sym_vec("x"), _sym_vec("b")
     f = (x.T * A * x / 2 - b.T * x)[0, 0] + c
     grad = sympy.Matrix([sympy.Derivative(f, xi) for xi in x])
-    return (
-        Derivation(grad, name="6-5-quadratic-gradient",
-                   scope=r"checked for a symmetric $2 \times 2$ matrix $A$",
-                   title=r"$\nabla f(x) = Ax - b$ for symmetric $2\times 2$ $A$")
-        .step(sympy.Matrix([p * x[0] + q * x[1] - b[0], q * x[0] + r * x[1] - b[1]]),
-              r"differentiate: this is $Ax - b$")
+    return Derivation(
+        grad,
+        name="6-5-quadratic-gradient",
+        scope=r"checked for a symmetric $2 \times 2$ matrix $A$",
+        title=r"$\nabla f(x) = Ax - b$ for symmetric $2\times 2$ $A$",
+    ).step(
+        sympy.Matrix([p * x[0] + q * x[1] - b[0], q * x[0] + r * x[1] - b[1]]),
+        r"differentiate: this is $Ax - b$",
     )
 
 
@@ -227,7 +229,8 @@ def newton_step_quadratic() -> Derivation:
     x0, b = sympy.MatrixSymbol("x_0", 2, 1), sympy.MatrixSymbol("b", 2, 1)
     x1 = x0 - A.I * (A * x0 - b)
     return Derivation(
-        A * x1 - b, name="6-5-newton-one-step",
+        A * x1 - b,
+        name="6-5-newton-one-step",
         title=r"After one Newton step $x_1 = x_0 - A^{-1}(Ax_0 - b)$ the gradient $Ax_1 - b$ is zero",
     ).step(sympy.ZeroMatrix(2, 1), "distribute $A$; $AA^{-1} = I$")
 
@@ -241,8 +244,11 @@ def gradient_descent_error() -> Derivation:
     xs = A.I * b
     identity = sympy.Identity(2)
     return (
-        Derivation(x0 - eta * (A * x0 - b) - xs, name="6-5-gd-error",
-                   title=r"Gradient descent: $x_1 - x^* = (I - \eta A)(x_0 - x^*)$, $x^* = A^{-1}b$")
+        Derivation(
+            x0 - eta * (A * x0 - b) - xs,
+            name="6-5-gd-error",
+            title=r"Gradient descent: $x_1 - x^* = (I - \eta A)(x_0 - x^*)$, $x^* = A^{-1}b$",
+        )
         .step(x0 - xs - eta * A * (x0 - xs), "$b = A A^{-1} b$")
         .step((identity - eta * A) * (x0 - xs), "factor out $x_0 - x^*$")
     )
@@ -253,7 +259,9 @@ def learning_rate_threshold() -> Derivation:
     r"""Along an eigenvector with eigenvalue $\lambda$, $|1 - \eta\lambda| < 1$ iff $0 < \eta\lambda < 2$."""
     t = sympy.Symbol("t", real=True)
     return Derivation(
-        sympy.Abs(1 - t), name="6-5-lr-threshold", domain={t: sympy.Interval.open(0, 2)},
+        sympy.Abs(1 - t),
+        name="6-5-lr-threshold",
+        domain={t: sympy.Interval.open(0, 2)},
         title=r"$|1 - t| < 1$ for $t = \eta\lambda \in (0, 2)$ (the supremum 1 is approached at both ends)",
     ).step(sympy.Integer(1), r"$t = \eta\lambda$ strictly between 0 and 2", "<")
 
@@ -263,7 +271,9 @@ def learning_rate_above_threshold() -> Derivation:
     r"""For $t = \eta\lambda \ge 2$ the factor $|1 - t|$ is at least 1: no contraction (equality at 2)."""
     t = sympy.Symbol("t", real=True)
     return Derivation(
-        sympy.Abs(1 - t), name="6-5-lr-above-threshold", domain={t: sympy.Interval(2, 50)},
+        sympy.Abs(1 - t),
+        name="6-5-lr-above-threshold",
+        domain={t: sympy.Interval(2, 50)},
         title=r"$|1 - t| \ge 1$ for $t = \eta\lambda \ge 2$, with equality at $t = 2$",
     ).step(sympy.Integer(1), r"$t = \eta\lambda \ge 2$", ">=")
 
@@ -274,8 +284,11 @@ def descent_lemma_tight() -> Derivation:
     x, eta, L = sympy.symbols("x eta L", positive=True)
     g = L * x
     return (
-        Derivation(L * (x - eta * g) ** 2 / 2, name="6-5-descent-lemma-tight",
-                   title=r"$f(x - \eta f'(x)) = f(x) - \eta(1 - L\eta/2) f'(x)^2$ for $f = Lx^2/2$")
+        Derivation(
+            L * (x - eta * g) ** 2 / 2,
+            name="6-5-descent-lemma-tight",
+            title=r"$f(x - \eta f'(x)) = f(x) - \eta(1 - L\eta/2) f'(x)^2$ for $f = Lx^2/2$",
+        )
         .step(L * x**2 / 2 - eta * L**2 * x**2 + eta**2 * L**3 * x**2 / 2, "expand the square")
         .step(L * x**2 / 2 - eta * (1 - L * eta / 2) * g**2, r"collect $f'(x)^2 = L^2x^2$")
     )
@@ -287,7 +300,8 @@ def newton_step_critical() -> Derivation:
     H = sympy.MatrixSymbol("H", 2, 2)
     x, s = sympy.MatrixSymbol("x", 2, 1), sympy.MatrixSymbol("s", 2, 1)
     return Derivation(
-        x - H.I * (H * x - H * s), name="6-7-newton-critical",
+        x - H.I * (H * x - H * s),
+        name="6-7-newton-critical",
         title=r"A Newton step on $\frac12(x-s)^\top H(x-s)$ lands on $s$, saddle or not",
     ).step(s, "distribute $H^{-1}$; $H^{-1}H = I$")
 
@@ -308,12 +322,15 @@ def newton_step_saddle() -> Derivation:
     r"""Newton on $\tfrac12(\lambda_1 x^2 - \lambda_2 y^2)$: $(x, y) \mapsto (0, 0)$, the saddle."""
     x, y, l1, l2 = _saddle_symbols()
     neg = sympy.Mul(-1, l2, evaluate=False)
-    start = sympy.Matrix([
-        sympy.Add(x, -_ratio(l1 * x, l1), evaluate=False),
-        sympy.Add(y, -_ratio(sympy.Mul(neg, y, evaluate=False), neg), evaluate=False),
-    ])
+    start = sympy.Matrix(
+        [
+            sympy.Add(x, -_ratio(l1 * x, l1), evaluate=False),
+            sympy.Add(y, -_ratio(sympy.Mul(neg, y, evaluate=False), neg), evaluate=False),
+        ]
+    )
     return Derivation(
-        start, name="6-7-newton-saddle",
+        start,
+        name="6-7-newton-saddle",
         title=r"Newton on $\frac12(\lambda_1x^2 - \lambda_2y^2)$: $(x, y) \mapsto (0, 0)$, the saddle",
     ).step(sympy.zeros(2, 1), r"divide each gradient entry by its eigenvalue $\lambda_1$, $-\lambda_2$")
 
@@ -323,15 +340,18 @@ def saddle_free_step() -> Derivation:
     r"""Saddle-free Newton on $\tfrac12(\lambda_1 x^2 - \lambda_2 y^2)$: $(x, y) \mapsto (0, 2y)$."""
     x, y, l1, l2 = _saddle_symbols()
     neg = sympy.Mul(-1, l2, evaluate=False)
-    start = sympy.Matrix([
-        sympy.Add(x, -_ratio(l1 * x, sympy.Abs(l1)), evaluate=False),
-        sympy.Add(
-            y,
-            -_ratio(sympy.Mul(neg, y, evaluate=False), sympy.Abs(neg, evaluate=False)),
-            evaluate=False,
-        ),
-    ])
+    start = sympy.Matrix(
+        [
+            sympy.Add(x, -_ratio(l1 * x, sympy.Abs(l1)), evaluate=False),
+            sympy.Add(
+                y,
+                -_ratio(sympy.Mul(neg, y, evaluate=False), sympy.Abs(neg, evaluate=False)),
+                evaluate=False,
+            ),
+        ]
+    )
     return Derivation(
-        start, name="6-7-saddle-free-step",
+        start,
+        name="6-7-saddle-free-step",
         title=r"Saddle-free Newton on $\frac12(\lambda_1x^2 - \lambda_2y^2)$: $(x, y) \mapsto (0, 2y)$",
     ).step(sympy.Matrix([0, 2 * y]), r"divide by $|\lambda_i|$: the $y$ step keeps the sign of descent")

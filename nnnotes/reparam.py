@@ -39,7 +39,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnnotes.activations import as_real_array, sigmoid, tanh
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 
 __all__ = [
     "equivalence_rows",
@@ -57,9 +57,10 @@ Array = NDArray[np.float64]
 Params = tuple[Array, Array, Array, Array]
 
 
-def _params(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
-    W1, b1, W2, b2 = (as_real_array(v, n) for v, n in zip((W1, b1, W2, b2), ("W1", "b1", "W2", "b2"),
-                                                          strict=True))
+def _params(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:
+    W1, b1, W2, b2 = (
+        as_real_array(v, n) for v, n in zip((W1, b1, W2, b2), ("W1", "b1", "W2", "b2"), strict=True)
+    )
     if W1.ndim != 2 or W2.ndim != 2 or b1.ndim != 1 or b2.ndim != 1:
         raise ValueError(
             "expected W1 (M, D), b1 (M,), W2 (K, M), b2 (K,); got shapes "
@@ -75,7 +76,11 @@ def _params(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Param
 
 
 def two_layer_network(
-    x: ArrayLike, W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike,  # noqa: N803
+    x: ArrayLike,
+    W1: ArrayLike,
+    b1: ArrayLike,
+    W2: ArrayLike,
+    b2: ArrayLike,
     hidden: str = "sigmoid",
 ) -> Array:
     r"""Return $\sigma(W_2\, h(W_1 \mathbf{x} + b_1) + b_2)$ for each row of ``x``.
@@ -111,7 +116,7 @@ def two_layer_network(
     return sigmoid(h(x @ W1.T + b1) @ W2.T + b2)
 
 
-def sigmoid_to_tanh(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+def sigmoid_to_tanh(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:
     r"""Map the parameters of the sigmoid-hidden network to a tanh-hidden network with equal outputs.
 
     Returns
@@ -131,7 +136,7 @@ def sigmoid_to_tanh(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) 
     return W1 / 2, b1 / 2, W2 / 2, b2 + W2.sum(axis=1) / 2
 
 
-def tanh_to_sigmoid(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+def tanh_to_sigmoid(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:
     r"""Inverse of `sigmoid_to_tanh`: $(2W_1',\; 2b_1',\; 2W_2',\; b_2' - W_2'\mathbf{1})$.
 
     Examples
@@ -145,7 +150,7 @@ def tanh_to_sigmoid(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) 
     return 2 * W1, 2 * b1, 2 * W2, b2 - W2.sum(axis=1)
 
 
-def random_network(D: int, M: int, K: int, seed: int = 0, scale: float = 2.0) -> Params:  # noqa: N803
+def random_network(D: int, M: int, K: int, seed: int = 0, scale: float = 2.0) -> Params:
     """Return random parameters ``(W1, b1, W2, b2)`` (normal, standard deviation ``scale``).
 
     Examples
@@ -165,7 +170,7 @@ def random_network(D: int, M: int, K: int, seed: int = 0, scale: float = 2.0) ->
     )
 
 
-def sheet_map(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:  # noqa: N803
+def sheet_map(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Params:
     r"""Return the source's map, for comparison: $(W_1/2, b_1/2, W_2/2, b_2 - W_2\mathbf{1})$ (wrong).
 
     Examples
@@ -207,13 +212,17 @@ def equivalence_rows(
         y_s = two_layer_network(x, *sheet_map(*p), hidden="tanh")
         back = tanh_to_sigmoid(*sigmoid_to_tanh(*p))
         trip = max(float(np.max(np.abs(a - b))) for a, b in zip(p, back, strict=True))
-        rows.append([
-            D, M, K,
-            float(np.max(np.abs(y - y_t))),
-            float(np.max(np.abs(y - y_t) / y)),
-            float(np.max(np.abs(y - y_s))),
-            trip,
-        ])
+        rows.append(
+            [
+                D,
+                M,
+                K,
+                float(np.max(np.abs(y - y_t))),
+                float(np.max(np.abs(y - y_t) / y)),
+                float(np.max(np.abs(y - y_s))),
+                trip,
+            ]
+        )
     return rows
 
 
@@ -230,8 +239,11 @@ def unit_identity_derivation() -> Derivation:
     w, a = sympy.symbols("w_kj a_j", real=True)
     half = sympy.Rational(1, 2)
     return (
-        Derivation(w * sigma(a), name="6-1-unit-sigmoid-as-tanh",
-                   title=r"$w_{kj}\,\sigma(a_j) = \tfrac12 w_{kj} \tanh(a_j/2) + \tfrac12 w_{kj}$")
+        Derivation(
+            w * sigma(a),
+            name="6-1-unit-sigmoid-as-tanh",
+            title=r"$w_{kj}\,\sigma(a_j) = \tfrac12 w_{kj} \tanh(a_j/2) + \tfrac12 w_{kj}$",
+        )
         .step(w * (1 + sympy.tanh(a / 2)) / 2, r"$\sigma(a) = (1 + \tanh(a/2))/2$, identity (b) at $a/2$")
         .step(half * w * sympy.tanh(a / 2) + half * w, "expand")
     )
@@ -257,13 +269,18 @@ def sigmoid_to_tanh_derivation() -> Derivation:
         return sympy.Sum(f, (j, 1, M))
 
     return (
-        Derivation(total(w[j] * sigma(a[j])) + wk0, name="6-1-sigmoid-network-as-tanh",
-                   title="the output unit's input is the same in the sigmoid-hidden network and in the"
-                         " tanh-hidden network with the mapped parameters",
-                   scope=r"any number of hidden units $M \ge 1$")
+        Derivation(
+            total(w[j] * sigma(a[j])) + wk0,
+            name="6-1-sigmoid-network-as-tanh",
+            title="the output unit's input is the same in the sigmoid-hidden network and in the"
+            " tanh-hidden network with the mapped parameters",
+            scope=r"any number of hidden units $M \ge 1$",
+        )
         .step(total(w[j] * (1 + sympy.tanh(a[j] / 2)) / 2) + wk0, "identity (b), each unit")
-        .step(total(half * w[j] * sympy.tanh(a[j] / 2)) + (wk0 + half * total(w[j])),
-              "split the sum: the constant halves form the new bias")
+        .step(
+            total(half * w[j] * sympy.tanh(a[j] / 2)) + (wk0 + half * total(w[j])),
+            "split the sum: the constant halves form the new bias",
+        )
     )
 
 
@@ -277,10 +294,9 @@ def halved_preactivation_derivation() -> Derivation:
     w, x = sympy.IndexedBase("w_j", real=True), sympy.IndexedBase("x", real=True)
     wj0 = sympy.Symbol("w_j0", real=True)
     half = sympy.Rational(1, 2)
-    return (
-        Derivation(sympy.Mul(half, sympy.Sum(w[d] * x[d], (d, 1, D)) + wj0, evaluate=False),
-                   name="6-1-halved-preactivation",
-                   title=r"$a_j/2 = \sum_{d} \tfrac12 w_{jd} x_d + \tfrac12 w_{j0}$",
-                   scope=r"any number of inputs $D \ge 1$")
-        .step(sympy.Sum(half * w[d] * x[d], (d, 1, D)) + half * wj0, "distribute the factor $1/2$")
-    )
+    return Derivation(
+        sympy.Mul(half, sympy.Sum(w[d] * x[d], (d, 1, D)) + wj0, evaluate=False),
+        name="6-1-halved-preactivation",
+        title=r"$a_j/2 = \sum_{d} \tfrac12 w_{jd} x_d + \tfrac12 w_{j0}$",
+        scope=r"any number of inputs $D \ge 1$",
+    ).step(sympy.Sum(half * w[d] * x[d], (d, 1, D)) + half * wj0, "distribute the factor $1/2$")

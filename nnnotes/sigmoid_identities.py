@@ -1,6 +1,6 @@
 r"""Identities and bounds of the logistic sigmoid and tanh, as checked derivations.
 
-Each function builds a `nnnotes.derivation.Derivation` of one fact, verified step by step by sympy:
+Each function builds a `nnnotes.check.derivation.Derivation` of one fact, verified step by step by sympy:
 
 * $\sigma(-x) = 1 - \sigma(x)$ (`symmetry_derivation`);
 * $\tanh(x) = 2\sigma(2x) - 1$ (`tanh_derivation`);
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import sympy
 
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 from nnnotes.symbolic import sigma
 
 __all__ = [
@@ -58,8 +58,10 @@ def tanh_derivation() -> Derivation:
         Derivation(2 * sigma(2 * x) - 1, name="6-1-tanh-from-sigmoid")
         .step(2 / (1 + sympy.exp(-2 * x)) - 1, r"definition of $\sigma$ at $2x$")
         .step((1 - sympy.exp(-2 * x)) / (1 + sympy.exp(-2 * x)), "one fraction")
-        .step((sympy.exp(x) - sympy.exp(-x)) / (sympy.exp(x) + sympy.exp(-x)),
-              r"multiply above and below by $e^{x}$")
+        .step(
+            (sympy.exp(x) - sympy.exp(-x)) / (sympy.exp(x) + sympy.exp(-x)),
+            r"multiply above and below by $e^{x}$",
+        )
         .step(sympy.tanh(x), r"definition of $\tanh$")
     )
 
@@ -70,8 +72,10 @@ def sigmoid_derivative_derivation() -> Derivation:
     return (
         Derivation(sympy.Derivative(1 / (1 + sympy.exp(-x)), x), name="6-1-sigmoid-derivative")
         .step(sympy.exp(-x) / (1 + sympy.exp(-x)) ** 2, r"chain rule: $-(1+e^{-x})^{-2}\cdot(-e^{-x})$")
-        .step(sigma(x) * sympy.UnevaluatedExpr(sympy.exp(-x) / (1 + sympy.exp(-x))),
-              r"split the fraction; $1/(1+e^{-x}) = \sigma(x)$")
+        .step(
+            sigma(x) * sympy.UnevaluatedExpr(sympy.exp(-x) / (1 + sympy.exp(-x))),
+            r"split the fraction; $1/(1+e^{-x}) = \sigma(x)$",
+        )
         .step(sigma(x) * (1 - sigma(x)), r"$e^{-x}/(1+e^{-x}) = 1 - \sigma(x)$")
         .step(sigma(x) * sigma(-x), r"identity (a)")
     )

@@ -50,7 +50,7 @@ import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
 from nnnotes.activations import as_real_array
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 
 __all__ = [
     "log_softmax",
@@ -404,14 +404,17 @@ def stability_rows() -> list[list[Any]]:
             label = "$(" + ", ".join(f"{v:g}" for v in z) + ")$"
             for i, v in enumerate(zs):
                 log_p = (v - zs[k]) - log1p_rest
-                rows.append([
-                    label, i + 1,
-                    "NaN" if np.isnan(naive[i]) else float(naive[i]),
-                    float(stable[i]),
-                    mpmath.nstr(mpmath.exp(log_p), 6),
-                    float(logs[i]),
-                    mpmath.nstr(log_p, 8),
-                ])
+                rows.append(
+                    [
+                        label,
+                        i + 1,
+                        "NaN" if np.isnan(naive[i]) else float(naive[i]),
+                        float(stable[i]),
+                        mpmath.nstr(mpmath.exp(log_p), 6),
+                        float(logs[i]),
+                        mpmath.nstr(log_p, 8),
+                    ]
+                )
     return rows
 
 
@@ -433,13 +436,19 @@ def shift_invariance_derivation() -> Derivation:
         return sympy.Sum(f, (j, 1, n))
 
     # written unevaluated, so that the factor e^c shows before it is cancelled
-    factored = sympy.Mul(e(c) * e(z[i]), sympy.Pow(sympy.Mul(e(c), total(e(z[j])), evaluate=False), -1,
-                                                   evaluate=False), evaluate=False)
+    factored = sympy.Mul(
+        e(c) * e(z[i]),
+        sympy.Pow(sympy.Mul(e(c), total(e(z[j])), evaluate=False), -1, evaluate=False),
+        evaluate=False,
+    )
     return (
-        Derivation(e(z[i] + c) / total(e(z[j] + c)), name="6-1-softmax-shift-invariance",
-                   title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_i = "
-                         r"\operatorname{softmax}(\mathbf{z})_i$",
-                   scope=r"any number of entries $n \ge 1$, any entry $i$, any real $c$ and $\mathbf{z}$")
+        Derivation(
+            e(z[i] + c) / total(e(z[j] + c)),
+            name="6-1-softmax-shift-invariance",
+            title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_i = "
+            r"\operatorname{softmax}(\mathbf{z})_i$",
+            scope=r"any number of entries $n \ge 1$, any entry $i$, any real $c$ and $\mathbf{z}$",
+        )
         .step(e(c) * e(z[i]) / total(e(c) * e(z[j])), r"$e^{a+b} = e^a e^b$")
         .step(factored, r"factor $e^{c}$ out of the sum")
         .step(e(z[i]) / total(e(z[j])), r"cancel $e^{c} > 0$")

@@ -102,5 +102,8 @@ def compare_with_numpy(
 if __name__ == "__main__":
     from nnnotes.render import rows_to_markdown
 
-    print(rows_to_markdown(["function", "nnnotes (ms)", "numpy formula (ms)", "ratio"],
-                           compare_with_numpy(), digits=3))
+    print(
+        rows_to_markdown(
+            ["function", "nnnotes (ms)", "numpy formula (ms)", "ratio"], compare_with_numpy(), digits=3
+        )
+    )

@@ -23,7 +23,7 @@ import sympy
 __all__ = ["relu", "sigma"]
 
 
-class sigma(sympy.Function):  # noqa: N801  (named as in the maths)
+class sigma(sympy.Function):
     r"""The logistic sigmoid $\sigma(x) = 1 / (1 + e^{-x})$ as a sympy function."""
 
     @classmethod
@@ -63,7 +63,7 @@ class sigma(sympy.Function):  # noqa: N801  (named as in the maths)
         return rf"\sigma{power}\left(" + printer._print(self.args[0]) + r"\right)"
 
 
-class relu(sympy.Function):  # noqa: N801
+class relu(sympy.Function):
     r"""The rectifier $\operatorname{ReLU}(x) = \max(0, x)$ as a sympy function.
 
     Examples
@@ -82,10 +82,10 @@ class relu(sympy.Function):  # noqa: N801
             return sympy.Max(0, arg)
         return None
 
-    def _eval_rewrite_as_Max(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:  # noqa: N802
+    def _eval_rewrite_as_Max(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return sympy.Max(0, arg)
 
-    def _eval_rewrite_as_Piecewise(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:  # noqa: N802
+    def _eval_rewrite_as_Piecewise(self, arg: sympy.Expr, **kwargs: object) -> sympy.Expr:
         return sympy.Piecewise((arg, arg > 0), (0, True))
 
     def _latex(self, printer: sympy.printing.latex.LatexPrinter, exp: str | None = None) -> str:

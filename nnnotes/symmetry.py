@@ -27,7 +27,7 @@ import sympy
 from numpy.typing import ArrayLike, NDArray
 
 from nnnotes import _tanhnet
-from nnnotes.derivation import Derivation, published
+from nnnotes.check.derivation import Derivation, published
 
 __all__ = [
     "SymmetricStart",
@@ -99,9 +99,7 @@ def hidden_symmetries(M: int) -> list[Symmetry]:
     ]
 
 
-def tanh_network(
-    theta: ArrayLike, X: ArrayLike, hidden: int
-) -> NDArray[np.float64]:
+def tanh_network(theta: ArrayLike, X: ArrayLike, hidden: int) -> NDArray[np.float64]:
     r"""Return the outputs $v^\top\tanh(Wx + b) + c$ for the rows of ``X``.
 
     Parameters
@@ -124,9 +122,7 @@ def tanh_network(
     return _tanhnet.forward(np.asarray(theta, dtype=np.float64), X, _check_m(hidden))
 
 
-def apply_symmetry(
-    theta: ArrayLike, D: int, M: int, symmetry: Symmetry
-) -> NDArray[np.float64]:
+def apply_symmetry(theta: ArrayLike, D: int, M: int, symmetry: Symmetry) -> NDArray[np.float64]:
     """Return the parameters transformed by ``symmetry = (perm, signs)``.
 
     Examples
@@ -193,8 +189,12 @@ def _loss_grad_batch(
     e = r / N
     da = e[:, :, None] * v[:, None, :] * (1 - h**2)
     g = np.concatenate(
-        [np.einsum("snm,nd->smd", da, X).reshape(len(T), -1), da.sum(1),
-         np.einsum("snm,sn->sm", h, e), e.sum(1)[:, None]],
+        [
+            np.einsum("snm,nd->smd", da, X).reshape(len(T), -1),
+            da.sum(1),
+            np.einsum("snm,sn->sm", h, e),
+            e.sum(1)[:, None],
+        ],
         axis=1,
     )
     return 0.5 * np.mean(r**2, axis=1), g
@@ -214,8 +214,9 @@ def regression_task(seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.floa
     return X, np.sin(X[:, 0]) * np.cos(X[:, 1])
 
 
-def _newton_polish(theta: NDArray[np.float64], X: NDArray[np.float64], y: NDArray[np.float64],
-                   M: int, iters: int = 20) -> NDArray[np.float64]:
+def _newton_polish(
+    theta: NDArray[np.float64], X: NDArray[np.float64], y: NDArray[np.float64], M: int, iters: int = 20
+) -> NDArray[np.float64]:
     """Newton's method on the gradient, from a point already near a critical point."""
     for _ in range(iters):
         g = _tanhnet.grad(theta, X, y, M)
@@ -225,8 +226,9 @@ def _newton_polish(theta: NDArray[np.float64], X: NDArray[np.float64], y: NDArra
     return theta
 
 
-def one_unit_minimum(starts: int = 64, steps: int = 3000, lr: float = 0.1, seed: int = 0
-                  ) -> tuple[NDArray[np.float64], float]:
+def one_unit_minimum(
+    starts: int = 64, steps: int = 3000, lr: float = 0.1, seed: int = 0
+) -> tuple[NDArray[np.float64], float]:
     r"""Return the lowest one-unit local minimum found on `regression_task`, and its loss.
 
     Gradient descent from ``starts`` random starts of moderate size (all at once), then Newton's
@@ -288,14 +290,24 @@ class SymmetricStart:
     def rows(self) -> list[list[object]]:
         """Table rows: step, then median (over seeds) loss and largest spread of each start."""
         return [
-            [int(k), float(np.median(self.loss_identical[:, i])), float(self.spread_identical[:, i].max()),
-             float(np.median(self.loss_perturbed[:, i])), float(np.median(self.spread_perturbed[:, i]))]
-            for i, k in enumerate(self.steps) if k in {0, 100, 500, 1000, 2000, 3000, 4000, 5000}
+            [
+                int(k),
+                float(np.median(self.loss_identical[:, i])),
+                float(self.spread_identical[:, i].max()),
+                float(np.median(self.loss_perturbed[:, i])),
+                float(np.median(self.spread_perturbed[:, i])),
+            ]
+            for i, k in enumerate(self.steps)
+            if k in {0, 100, 500, 1000, 2000, 3000, 4000, 5000}
         ]
 
 
 def symmetric_training(
-    M: int = 4, steps: int = 5000, lr: float = 0.1, perturbation: float = 1e-4, seeds: int = 8,
+    M: int = 4,
+    steps: int = 5000,
+    lr: float = 0.1,
+    perturbation: float = 1e-4,
+    seeds: int = 8,
     record_every: int = 50,
 ) -> SymmetricStart:
     """Train on `regression_task` from identical units, and from a slightly perturbed start.
@@ -332,8 +344,16 @@ def symmetric_training(
             ks.append(k)
         T = T - lr * g
     Ls, Sp = np.array(losses).T, np.array(spreads).T
-    return SymmetricStart(np.array(ks), Ls[:seeds], Ls[seeds:], Sp[:seeds], Sp[seeds:],
-                          one_unit_minimum()[1], float(perturbation), float(lr))
+    return SymmetricStart(
+        np.array(ks),
+        Ls[:seeds],
+        Ls[seeds:],
+        Sp[:seeds],
+        Sp[seeds:],
+        one_unit_minimum()[1],
+        float(perturbation),
+        float(lr),
+    )
 
 
 def critical_line(lams: ArrayLike = (-1.0, 0.0, 0.25, 0.5, 1.0, 2.0)) -> list[list[float]]:
@@ -359,10 +379,15 @@ def critical_line(lams: ArrayLike = (-1.0, 0.0, 0.25, 0.5, 1.0, 2.0)) -> list[li
     for lam in np.asarray(lams, dtype=np.float64):
         theta = _tanhnet.pack(np.tile(w, (2, 1)), np.repeat(b, 2), np.array([lam, 1 - lam]) * v[0], float(c))
         H = _tanhnet.hessian(theta, X, y, 2)
-        rows.append([float(lam), _tanhnet.loss(theta, X, y, 2),
-                     float(np.linalg.norm(_tanhnet.grad(theta, X, y, 2))),
-                     float(np.linalg.norm(H @ d) / np.linalg.norm(H)),
-                     float(np.min(np.abs(np.linalg.eigvalsh(H))))])
+        rows.append(
+            [
+                float(lam),
+                _tanhnet.loss(theta, X, y, 2),
+                float(np.linalg.norm(_tanhnet.grad(theta, X, y, 2))),
+                float(np.linalg.norm(H @ d) / np.linalg.norm(H)),
+                float(np.min(np.abs(np.linalg.eigvalsh(H)))),
+            ]
+        )
     return rows
 
 
@@ -372,7 +397,8 @@ def duplicate_unit_line() -> Derivation:
     a, t, v1, v2 = sympy.symbols("a t v_1 v_2", real=True)
     start = (v1 + t) * sympy.tanh(a) + (v2 - t) * sympy.tanh(a)
     return Derivation(
-        start, name="6-5-duplicate-line",
+        start,
+        name="6-5-duplicate-line",
         title=r"With $a_1 = a_2 = a$, $(v_1 + t)\tanh a + (v_2 - t)\tanh a$ does not depend on $t$",
     ).step((v1 + v2) * sympy.tanh(a), "collect $\\tanh a$: the $t$ terms cancel")
 
@@ -392,7 +418,8 @@ def identical_units_gradient() -> Derivation:
     e = v * h + r
     start = sympy.Matrix([sympy.Derivative(loss, p) for p in (w, b, v)])
     return Derivation(
-        start, name="6-5-unit-gradient",
+        start,
+        name="6-5-unit-gradient",
         title=r"The gradient of unit $j$ depends on the other units only through the residual",
     ).step(
         sympy.Matrix([e * v * (1 - h**2) * x, e * v * (1 - h**2), e * h]),

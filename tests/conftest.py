@@ -91,7 +91,6 @@ def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.Completed
     return build
 
 
-
 def site_prefix() -> str:
     """The URL path the site is deployed under (from ``site_url``; ``/`` when unset)."""
     return urlsplit(minisite.project_config().get("site_url") or "/").path or "/"

@@ -2,7 +2,7 @@ r"""Mutation testing of the numeric core: every wrong line of a module should fa
 
 A *mutant* is the module with one small change (``<`` for ``<=``, ``np.any`` for ``np.all``, a
 constant off by one, a ``raise`` removed, ...). It is *killed* if the module's own tests
-(``tests/test_<module>.py``) or its doctests fail on it, and *survives* otherwise. A surviving
+(``tests/library/test_<module>.py``) or its doctests fail on it, and *survives* otherwise. A surviving
 mutant is either a missing test or an *equivalent* mutant (one that computes the same thing); the
 equivalent ones are listed, with a reason each, in ``tests/mutation-equivalents.toml``, keyed by
 `Mutant.key` (function, change and the source line; no line number), and left out of the score.
@@ -53,7 +53,7 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: The library's numeric modules: numpy functions with tests of their own (``tests/test_<name>.py``).
+#: The library's numeric modules: numpy functions with tests of their own (``tests/library/test_<name>.py``).
 MODULES = ("activations", "softmax", "losses", "batchnorm")
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.toml"
 THRESHOLD = 95.0
@@ -62,22 +62,48 @@ SAMPLE_SIZE = 30
 SAMPLE_SEED = 18
 
 _BINOPS = {
-    ast.Add: ("+", "-"), ast.Sub: ("-", "+"), ast.Mult: ("*", "/"), ast.Div: ("/", "*"),
-    ast.FloorDiv: ("//", "/"), ast.Mod: ("%", "//"), ast.Pow: ("**", "*"),
-    ast.LShift: ("<<", ">>"), ast.RShift: (">>", "<<"), ast.BitAnd: ("&", "|"),
-    ast.BitOr: ("|", "&"), ast.BitXor: ("^", "&"),
+    ast.Add: ("+", "-"),
+    ast.Sub: ("-", "+"),
+    ast.Mult: ("*", "/"),
+    ast.Div: ("/", "*"),
+    ast.FloorDiv: ("//", "/"),
+    ast.Mod: ("%", "//"),
+    ast.Pow: ("**", "*"),
+    ast.LShift: ("<<", ">>"),
+    ast.RShift: (">>", "<<"),
+    ast.BitAnd: ("&", "|"),
+    ast.BitOr: ("|", "&"),
+    ast.BitXor: ("^", "&"),
 }
 _CMPOPS = {
-    ast.Lt: ("<", "<="), ast.LtE: ("<=", "<"), ast.Gt: (">", ">="), ast.GtE: (">=", ">"),
-    ast.Eq: ("==", "!="), ast.NotEq: ("!=", "=="), ast.Is: ("is", "is not"),
-    ast.IsNot: ("is not", "is"), ast.In: ("in", "not in"), ast.NotIn: ("not in", "in"),
+    ast.Lt: ("<", "<="),
+    ast.LtE: ("<=", "<"),
+    ast.Gt: (">", ">="),
+    ast.GtE: (">=", ">"),
+    ast.Eq: ("==", "!="),
+    ast.NotEq: ("!=", "=="),
+    ast.Is: ("is", "is not"),
+    ast.IsNot: ("is not", "is"),
+    ast.In: ("in", "not in"),
+    ast.NotIn: ("not in", "in"),
 }
 _CMP_PATTERNS = {"is not": r"\bis\s+not\b", "not in": r"\bnot\s+in\b", "is": r"\bis\b", "in": r"\bin\b"}
 #: Functions swapped for their counterpart (called as ``np.name`` or, for builtins, ``name``).
 _SWAPS = {
-    "all": "any", "any": "all", "max": "min", "min": "max", "maximum": "minimum",
-    "minimum": "maximum", "argmax": "argmin", "argmin": "argmax", "log1p": "log", "expm1": "exp",
-    "isfinite": "isnan", "isnan": "isfinite", "floor": "ceil", "ceil": "floor",
+    "all": "any",
+    "any": "all",
+    "max": "min",
+    "min": "max",
+    "maximum": "minimum",
+    "minimum": "maximum",
+    "argmax": "argmin",
+    "argmin": "argmax",
+    "log1p": "log",
+    "expm1": "exp",
+    "isfinite": "isnan",
+    "isnan": "isfinite",
+    "floor": "ceil",
+    "ceil": "floor",
 }
 _BUILTIN_SWAPS = {"max": "min", "min": "max", "all": "any", "any": "all"}
 
@@ -148,8 +174,10 @@ class _Offsets:
 
 
 def _is_docstring(node: ast.AST) -> bool:
-    return isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(
-        node.value.value, str
+    return (
+        isinstance(node, ast.Expr)
+        and isinstance(node.value, ast.Constant)
+        and isinstance(node.value.value, str)
     )
 
 
@@ -170,11 +198,21 @@ class _Generator(ast.NodeVisitor):
         stmt = self.stmt
         assert stmt is not None
         context = " ".join(self.offset.lines[line - 1].split())
-        self.found.append(dict(
-            path=self.path, qualname=".".join(self.scope) or "<module>", op=op, change=change, line=line,
-            start=start, end=end, new=new, context=context, stmt_lines=(stmt.lineno, stmt.end_lineno),
-            runtime=self.runtime,
-        ))
+        self.found.append(
+            dict(
+                path=self.path,
+                qualname=".".join(self.scope) or "<module>",
+                op=op,
+                change=change,
+                line=line,
+                start=start,
+                end=end,
+                new=new,
+                context=context,
+                stmt_lines=(stmt.lineno, stmt.end_lineno),
+                runtime=self.runtime,
+            )
+        )
 
     def between(self, left: ast.AST, right: ast.AST, old: str, new: str, op: str, pattern: str) -> None:
         """Replace the operator ``old`` found between the end of ``left`` and the start of ``right``."""
@@ -268,8 +306,14 @@ class _Generator(ast.NodeVisitor):
         start, end = self.span(node)
         first = " ".join(self.source[start:end].split("\n")[0].split())
         # blank lines keep every later line in place
-        self.add("delete", f"{first} -> pass", start, end, "pass" + "\n" * (node.end_lineno - node.lineno),
-                 node.lineno)
+        self.add(
+            "delete",
+            f"{first} -> pass",
+            start,
+            end,
+            "pass" + "\n" * (node.end_lineno - node.lineno),
+            node.lineno,
+        )
         self.stmt = outer
 
     def generic_visit(self, node: ast.AST) -> None:
@@ -334,8 +378,14 @@ class _Generator(ast.NodeVisitor):
         new = _SWAPS.get(node.attr)
         if new is not None and isinstance(node.value, ast.Name) and node.value.id in ("np", "numpy", "math"):
             _, end = self.span(node)
-            self.add("swap", f"{node.value.id}.{node.attr} -> {node.value.id}.{new}",
-                     end - len(node.attr), end, new, node.end_lineno)
+            self.add(
+                "swap",
+                f"{node.value.id}.{node.attr} -> {node.value.id}.{new}",
+                end - len(node.attr),
+                end,
+                new,
+                node.end_lineno,
+            )
         self.generic_visit(node)
 
     def visit_Call(self, node: ast.Call) -> None:
@@ -382,7 +432,7 @@ def generate(source: str, path: str) -> list[Mutant]:
 
 def apply(source: str, mutant: Mutant) -> str:
     """Return ``source`` with ``mutant`` applied; every other line stays where it was."""
-    return source[: mutant.start] + mutant.new + source[mutant.end:]
+    return source[: mutant.start] + mutant.new + source[mutant.end :]
 
 
 # ------------------------------------------------------------------------------------ equivalents
@@ -424,11 +474,21 @@ class Target:
 
 def default_target(name: str) -> Target:
     """Return the `Target` of ``nnnotes/<name>.py``: its test file and its doctests."""
-    return Target(f"nnnotes/{name}.py", f"nnnotes.{name}", (f"tests/test_{name}.py", f"nnnotes/{name}.py"))
+    return Target(
+        f"nnnotes/{name}.py", f"nnnotes.{name}", (f"tests/library/test_{name}.py", f"nnnotes/{name}.py")
+    )
 
 
-_PYTEST_ARGS = ["-q", "-p", "no:cacheprovider", "-p", "no:randomly", "--no-header", "--assert=plain",
-                "--doctest-modules"]
+_PYTEST_ARGS = [
+    "-q",
+    "-p",
+    "no:cacheprovider",
+    "-p",
+    "no:randomly",
+    "--no-header",
+    "--assert=plain",
+    "--doctest-modules",
+]
 
 
 def _quiet() -> None:
@@ -444,7 +504,10 @@ def _hypothesis_profile() -> None:
     except ImportError:
         return
     settings.register_profile(
-        "mutation", derandomize=True, database=None, phases=[Phase.explicit, Phase.reuse, Phase.generate],
+        "mutation",
+        derandomize=True,
+        database=None,
+        phases=[Phase.explicit, Phase.reuse, Phase.generate],
         print_blob=False,
     )
     settings.load_profile("mutation")
@@ -518,7 +581,7 @@ def _run_child(fn: Any) -> int:
             _quiet()
         _hypothesis_profile()
         code = int(fn())
-    except BaseException:  # noqa: BLE001 - the child must always exit, never return into the parent
+    except BaseException:
         import traceback
 
         traceback.print_exc()
@@ -542,9 +605,16 @@ def baseline(target: Target, root: Path) -> tuple[int, Path]:
     def child() -> int:
         tracer = _Tracer(filename)
         code = pytest.main([*_PYTEST_ARGS, *target.tests], plugins=[_tracer_hooks(tracer)])
-        out.write_text(json.dumps({
-            "lines": tracer.lines, "durations": tracer.durations, "failed": tracer.failed, "exit": int(code),
-        }))
+        out.write_text(
+            json.dumps(
+                {
+                    "lines": tracer.lines,
+                    "durations": tracer.durations,
+                    "failed": tracer.failed,
+                    "exit": int(code),
+                }
+            )
+        )
         return 0
 
     return _run_child(child), out
@@ -568,9 +638,13 @@ def _patch(module: Any, source: str, filename: str) -> None:
     import types
 
     code = compile(source, filename, "exec")
-    ns: dict[str, Any] = {"__name__": module.__name__, "__file__": module.__file__,
-                          "__package__": module.__package__, "__spec__": module.__spec__}
-    exec(code, ns)  # noqa: S102 - the mutant is our own text
+    ns: dict[str, Any] = {
+        "__name__": module.__name__,
+        "__file__": module.__file__,
+        "__package__": module.__package__,
+        "__spec__": module.__spec__,
+    }
+    exec(code, ns)
 
     def functions(obj: Any, prefix: str) -> Iterator[tuple[str, Any]]:
         for name, value in vars(obj).items():
@@ -620,15 +694,22 @@ def select_tests(mutant: Mutant, base: dict[str, Any]) -> list[str]:
     """
     first, last = mutant.stmt_lines
     tests = [
-        t for t, lines in base["lines"].items()
+        t
+        for t, lines in base["lines"].items()
         if not mutant.runtime or any(first <= n <= last for n in lines)
     ]
     return sorted(tests, key=lambda t: (base["durations"].get(t, 0.0), t))
 
 
 def run(
-    targets: Sequence[Target], root: Path, jobs: int, equivalents: dict[str, str],
-    sample: int | None = None, seed: int = SAMPLE_SEED, log: Any = None, only: set[str] | None = None,
+    targets: Sequence[Target],
+    root: Path,
+    jobs: int,
+    equivalents: dict[str, str],
+    sample: int | None = None,
+    seed: int = SAMPLE_SEED,
+    log: Any = None,
+    only: set[str] | None = None,
 ) -> dict[str, list[Result]]:
     """Generate, run and classify the mutants of each target; return the results per module path.
 
@@ -680,7 +761,7 @@ def run(
                 filename = str((root / t.path).resolve())
                 try:
                     _patch(modules[t.path], apply(sources[t.path], m), filename)
-                except Exception:  # noqa: BLE001 - a mutant that breaks the import is killed
+                except Exception:
                     return 1
                 return int(pytest.main([*_PYTEST_ARGS, "-x", *tests], plugins=[_ordering(tests)]))
 
@@ -745,15 +826,22 @@ def summarize(results: dict[str, list[Result]]) -> list[dict[str, Any]]:
     """
     rows = []
     for path, res in results.items():
-        count = {s: sum(r.status == s for r in res) for s in ("killed", "survived", "uncovered",
-                                                              "equivalent", "error")}
+        count = {
+            s: sum(r.status == s for r in res)
+            for s in ("killed", "survived", "uncovered", "equivalent", "error")
+        }
         judged = count["killed"] + count["survived"] + count["uncovered"]
-        rows.append({
-            "module": path, "generated": len(res), "killed": count["killed"],
-            "survived": count["survived"] + count["uncovered"], "equivalent": count["equivalent"],
-            "errors": count["error"],
-            "score": round(100.0 * count["killed"] / judged, 1) if judged else 100.0,
-        })
+        rows.append(
+            {
+                "module": path,
+                "generated": len(res),
+                "killed": count["killed"],
+                "survived": count["survived"] + count["uncovered"],
+                "equivalent": count["equivalent"],
+                "errors": count["error"],
+                "score": round(100.0 * count["killed"] / judged, 1) if judged else 100.0,
+            }
+        )
     return rows
 
 
@@ -763,43 +851,64 @@ def table(rows: list[dict[str, Any]]) -> str:
     total = {c: sum(r[c] for r in rows) for c in cols[1:-1]}
     judged = total["killed"] + total["survived"]
     total.update(module="**all**", score=round(100.0 * total["killed"] / judged, 1) if judged else 100.0)
-    lines = ["| " + " | ".join(cols[:-1]) + " | score (equivalents excluded) |",
-             "|" + "---|" + "---:|" * (len(cols) - 1)]
+    lines = [
+        "| " + " | ".join(cols[:-1]) + " | score (equivalents excluded) |",
+        "|" + "---|" + "---:|" * (len(cols) - 1),
+    ]
     for r in [*rows, total]:
-        lines.append("| " + " | ".join(f"`{r[c]}`" if c == "module" and r is not total else
-                                       (f"{r[c]:.1f} %" if c == "score" else str(r[c])) for c in cols) + " |")
+        lines.append(
+            "| "
+            + " | ".join(
+                f"`{r[c]}`"
+                if c == "module" and r is not total
+                else (f"{r[c]:.1f} %" if c == "score" else str(r[c]))
+                for c in cols
+            )
+            + " |"
+        )
     return "\n".join(lines)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run from the command line; return 0 if every module scores at least the threshold."""
     parser = argparse.ArgumentParser(prog="python -m tools.mutation", description=__doc__.split("\n")[0])
-    parser.add_argument("modules", nargs="*", default=list(MODULES),
-                        help="names under nnnotes/ (default: all)")
+    parser.add_argument(
+        "modules", nargs="*", default=list(MODULES), help="names under nnnotes/ (default: all)"
+    )
     parser.add_argument("-j", "--jobs", type=int, default=os.cpu_count() or 1)
     parser.add_argument("--sample", type=int, help="mutants per module, a fixed random sample")
     parser.add_argument("--seed", type=int, default=SAMPLE_SEED)
     parser.add_argument("--threshold", type=float, default=THRESHOLD)
     parser.add_argument("--equivalents", type=Path, default=EQUIVALENTS)
     parser.add_argument("--root", type=Path, default=ROOT)
-    parser.add_argument("--target", nargs="+", action="append", metavar=("PATH MODULE", "TEST"),
-                        help="a file to mutate, its module name and its tests (instead of modules)")
+    parser.add_argument(
+        "--target",
+        nargs="+",
+        action="append",
+        metavar=("PATH MODULE", "TEST"),
+        help="a file to mutate, its module name and its tests (instead of modules)",
+    )
     parser.add_argument("--keys", type=Path, help="run only the mutants this file lists (a key a line)")
     parser.add_argument("--json", type=Path, help="write the summary and the survivors here")
     parser.add_argument("--show-all", action="store_true", help="print every mutant's fate")
     args = parser.parse_args(argv)
 
-    targets = ([Target(t[0], t[1], tuple(t[2:])) for t in args.target] if args.target
-               else [default_target(m) for m in args.modules])
+    targets = (
+        [Target(t[0], t[1], tuple(t[2:])) for t in args.target]
+        if args.target
+        else [default_target(m) for m in args.modules]
+    )
     equivalents = load_equivalents(args.equivalents)
     started = time.monotonic()
+
     def progress(res: Result, done: int, total: int) -> None:
         if done % 50 == 0 or done == total:
             print(f"  {done}/{total} mutants run, {time.monotonic() - started:.0f} s", file=sys.stderr)
 
     only = set(args.keys.read_text(encoding="utf-8").splitlines()) if args.keys else None
-    results = run(targets, args.root.resolve(), args.jobs, equivalents, args.sample, args.seed, progress,
-                  only=only)
+    results = run(
+        targets, args.root.resolve(), args.jobs, equivalents, args.sample, args.seed, progress, only=only
+    )
     elapsed = time.monotonic() - started
 
     rows = summarize(results)
@@ -825,11 +934,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 print(f"  {k}")
             return 1
     if args.json:
-        args.json.write_text(json.dumps({
-            "seconds": elapsed, "rows": rows,
-            "survivors": [dataclasses.asdict(r.mutant) | {"key": r.mutant.key, "status": r.status}
-                          for r in bad],
-        }, indent=1))
+        args.json.write_text(
+            json.dumps(
+                {
+                    "seconds": elapsed,
+                    "rows": rows,
+                    "survivors": [
+                        dataclasses.asdict(r.mutant) | {"key": r.mutant.key, "status": r.status} for r in bad
+                    ],
+                },
+                indent=1,
+            )
+        )
     low = [r["module"] for r in rows if r["score"] < args.threshold]
     if any(r["errors"] for r in rows):
         print("\nSome mutants could not be run (errors): see above.")

@@ -29,18 +29,25 @@ def activation_curves(n: int = 301, alpha: float = 0.1) -> Figure:
     x = np.linspace(-5.0, 5.0, n)
     sig_peak, tanh_peak = float(act.sigmoid_derivative(0.0)), float(act.tanh_derivative(0.0))
     fig, (ax, bx) = new_figure(
-        1, 2, width=8.0, height=3.4,
+        1,
+        2,
+        width=8.0,
+        height=3.4,
         label=f"Left: sigmoid rises from 0 to 1, tanh from -1 to 1, ReLU and Leaky ReLU are 0 "
-              f"(or {alpha:g}x) left of 0 and x right of it. Right: the derivatives; sigmoid's peaks "
-              f"at {sig_peak:g} and tanh's at {tanh_peak:g}, both at x = 0 and both decaying to 0; "
-              f"ReLU's jumps from 0 to 1, Leaky ReLU's from {alpha:g} to 1.",
+        f"(or {alpha:g}x) left of 0 and x right of it. Right: the derivatives; sigmoid's peaks "
+        f"at {sig_peak:g} and tanh's at {tanh_peak:g}, both at x = 0 and both decaying to 0; "
+        f"ReLU's jumps from 0 to 1, Leaky ReLU's from {alpha:g} to 1.",
     )
     curves = [
         ("σ(x)", act.sigmoid, act.sigmoid_derivative, "-"),
         ("tanh(x)", act.tanh, act.tanh_derivative, "--"),
         ("ReLU(x)", act.relu, act.relu_derivative, "-."),
-        (f"Leaky ReLU(x), α = {alpha:g}", lambda v: act.leaky_relu(v, alpha),
-         lambda v: act.leaky_relu_derivative(v, alpha), ":"),
+        (
+            f"Leaky ReLU(x), α = {alpha:g}",
+            lambda v: act.leaky_relu(v, alpha),
+            lambda v: act.leaky_relu_derivative(v, alpha),
+            ":",
+        ),
     ]
     for k, (name, f, df, style) in enumerate(curves):
         ax.plot(x, f(x), style, color=COLORS[k], label=name)
@@ -65,12 +72,14 @@ def gradient_depth_plot(depth: int = 30, seed: int = 0) -> Figure:
     to the first, computed from the plotted norms.
     """
     norms = [(a, init, gradient_norms(a, depth=depth, init=init, seed=seed)) for a, init in SETUPS]
-    drops = "; ".join(f"{a.replace('_', ' ')} with {init} weights {np.log10(g[-1] / g[0]):.1f}"
-                      for a, init, g in norms)
+    drops = "; ".join(
+        f"{a.replace('_', ' ')} with {init} weights {np.log10(g[-1] / g[0]):.1f}" for a, init, g in norms
+    )
     fig, ax = new_figure(
-        width=7.0, height=3.6,
+        width=7.0,
+        height=3.6,
         label=f"Gradient norm against layer (1 to {depth}) on a log scale. Orders of magnitude lost "
-              f"from the last layer to the first: {drops}.",
+        f"from the last layer to the first: {drops}.",
     )
     layers = np.arange(1, depth + 1)
     styles = ["o-", "s--", "^-.", "v:", "D-"]

@@ -102,8 +102,9 @@ def landscape(runs: Sequence[LandscapeRun]) -> Figure:
         ax_loss.plot(t, run.relative_range, color=c, marker="o", markersize=3, label=run.label)
         ax_grad.plot(t, run.relative_grad_change, color=c, marker="o", markersize=3, label=run.label)
         ax_beta.plot(t, run.smoothness, color=c, marker="o", markersize=3, label=run.label)
-    ax_beta.axhline(2.0 / runs[0].lr, color=COLORS[6], linestyle="--", linewidth=1.2,
-                    label="2 / learning rate")
+    ax_beta.axhline(
+        2.0 / runs[0].lr, color=COLORS[6], linestyle="--", linewidth=1.2, label="2 / learning rate"
+    )
     for ax, title in [
         (ax_loss, "loss range / loss"),
         (ax_grad, "gradient change / gradient norm"),

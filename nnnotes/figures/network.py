@@ -47,13 +47,21 @@ def short_value(v: Any) -> str:
 
 def _node(ax: Any, x: float, y: float, text: str) -> None:
     ax.text(
-        x, y, text, ha="center", va="center", fontsize=9.5, color=INK, zorder=3,
+        x,
+        y,
+        text,
+        ha="center",
+        va="center",
+        fontsize=9.5,
+        color=INK,
+        zorder=3,
         bbox={"boxstyle": "round,pad=0.45", "facecolor": "none", "edgecolor": INK, "linewidth": 1.2},
     )
 
 
-def _edge(ax: Any, src: tuple[float, float], dst: tuple[float, float], w: Any, carries: bool,
-          at: float, lw: float) -> None:
+def _edge(
+    ax: Any, src: tuple[float, float], dst: tuple[float, float], w: Any, carries: bool, at: float, lw: float
+) -> None:
     """Draw an edge with a gap at fraction ``at`` where its weight is written."""
     (x0, y0), (x1, y1) = src, dst
     colour = POSITIVE if float(w) > 0 else NEGATIVE if float(w) < 0 else COLORS[6]
@@ -64,12 +72,31 @@ def _edge(ax: Any, src: tuple[float, float], dst: tuple[float, float], w: Any, c
     for a, b, arrow in ((pad0, at - gap, False), (at + gap, 1 - pad1, True)):
         p, q = (x0 + a * (x1 - x0), y0 + a * (y1 - y0)), (x0 + b * (x1 - x0), y0 + b * (y1 - y0))
         ax.annotate(
-            "", xy=q, xytext=p, zorder=1,
-            arrowprops={"arrowstyle": "-|>" if arrow else "-", "color": colour, "lw": lw,
-                        "linestyle": style, "shrinkA": 0, "shrinkB": 0, "mutation_scale": 9},
+            "",
+            xy=q,
+            xytext=p,
+            zorder=1,
+            arrowprops={
+                "arrowstyle": "-|>" if arrow else "-",
+                "color": colour,
+                "lw": lw,
+                "linestyle": style,
+                "shrinkA": 0,
+                "shrinkB": 0,
+                "mutation_scale": 9,
+            },
         )
-    ax.text(x0 + at * (x1 - x0), y0 + at * (y1 - y0), short_value(w), ha="center", va="center",
-            fontsize=8.5, color=INK, zorder=2, gid="weight")
+    ax.text(
+        x0 + at * (x1 - x0),
+        y0 + at * (y1 - y0),
+        short_value(w),
+        ha="center",
+        va="center",
+        fontsize=8.5,
+        color=INK,
+        zorder=2,
+        gid="weight",
+    )
 
 
 @themed()
@@ -132,16 +159,36 @@ def network_diagram(result: ForwardPass, *, label: str | None = None) -> Figure:
     for k in range(len(result.logits)):
         sub = str(k + 1).translate(_SUB)
         _node(ax, *pos[L][k], f"o{sub} = {short_value(result.logits[k])}")
-        ax.annotate("", xy=(pos[L + 1][k][0] - 0.42, pos[L + 1][k][1]),
-                    xytext=(pos[L][k][0] + 0.32, pos[L][k][1]), zorder=1,
-                    arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.0, "mutation_scale": 9})
-        ax.text(pos[L + 1][k][0], pos[L + 1][k][1], f"{out}{sub} = {short_value(result.outputs[k])}",
-                ha="center", va="center", fontsize=9.5, color=INK, zorder=3)
+        ax.annotate(
+            "",
+            xy=(pos[L + 1][k][0] - 0.42, pos[L + 1][k][1]),
+            xytext=(pos[L][k][0] + 0.32, pos[L][k][1]),
+            zorder=1,
+            arrowprops={"arrowstyle": "-|>", "color": INK, "lw": 1.0, "mutation_scale": 9},
+        )
+        ax.text(
+            pos[L + 1][k][0],
+            pos[L + 1][k][1],
+            f"{out}{sub} = {short_value(result.outputs[k])}",
+            ha="center",
+            va="center",
+            fontsize=9.5,
+            color=INK,
+            zorder=3,
+        )
     heads = ["input x"] + [f"hidden {c} ({result.hidden})" for c in range(1, L)]
     heads += ["logits o", f"{result.output}"]
     for c, head in enumerate(heads):
-        ax.text(c, (tall - 1) / 2 + 0.75, head, ha="center", va="center", fontsize=9.5,
-                color=INK, fontweight="bold")
+        ax.text(
+            c,
+            (tall - 1) / 2 + 0.75,
+            head,
+            ha="center",
+            va="center",
+            fontsize=9.5,
+            color=INK,
+            fontweight="bold",
+        )
     ax.set_xlim(-0.6, len(columns) - 0.4)
     ax.set_ylim(-(tall - 1) / 2 - 0.55, (tall - 1) / 2 + 1.0)
     ax.set_axis_off()
@@ -152,8 +199,11 @@ def network_diagram(result: ForwardPass, *, label: str | None = None) -> Figure:
             " output; the weights are written on the edges (blue positive, vermillion negative,"
             " dashed where the unit sends 0) and each node shows its value: inputs "
             + ", ".join(short_value(v) for v in result.x)
-            + "; logits " + ", ".join(short_value(v) for v in result.logits)
-            + "; outputs " + ", ".join(short_value(v) for v in result.outputs) + "."
+            + "; logits "
+            + ", ".join(short_value(v) for v in result.logits)
+            + "; outputs "
+            + ", ".join(short_value(v) for v in result.outputs)
+            + "."
         )
     fig.set_label(label)
     return fig

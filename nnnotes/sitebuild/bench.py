@@ -29,7 +29,7 @@ package-function edit
 
 Goals (issue 9): warm <= 1.5x floor, prose-edit rebuild <= 1.5x floor, cold <= 4x floor.
 
-Derivations (issue 3): every factory registered with `nnnotes.derivation.published` is built and
+Derivations (issue 3): every factory registered with `nnnotes.check.derivation.published` is built and
 verified in one fresh process; the time of each and the total are reported (goal: at most 3 s added
 to a cold build).
 """
@@ -61,7 +61,9 @@ def copy_project(dest: Path) -> Path:
     """Copy what a build reads (package, pages, configuration) into ``dest``; link node_modules."""
     for name in ("nnnotes", "docs"):
         shutil.copytree(
-            ROOT / name, dest / name, symlinks=True,
+            ROOT / name,
+            dest / name,
+            symlinks=True,
             ignore=shutil.ignore_patterns("__pycache__", "*.pyc"),
         )
     for name in ("mkdocs.yml", "pyproject.toml"):
@@ -103,9 +105,21 @@ def timed_build(project: Path, mode: str) -> Times:
     """
     t0, c0 = time.perf_counter(), _children_cpu()
     proc = subprocess.run(
-        [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-f", str(project / "mkdocs.yml"),
-         "-d", str(project / "site")],
-        cwd=project, env=_env(project, mode), capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "mkdocs",
+            "build",
+            "--no-strict",
+            "-f",
+            str(project / "mkdocs.yml"),
+            "-d",
+            str(project / "site"),
+        ],
+        cwd=project,
+        env=_env(project, mode),
+        capture_output=True,
+        text=True,
     )
     times = (time.perf_counter() - t0, _children_cpu() - c0)
     if proc.returncode != 0:
@@ -113,8 +127,11 @@ def timed_build(project: Path, mode: str) -> Times:
     warnings = [line for line in proc.stderr.splitlines() if line.startswith(("WARNING", "ERROR"))]
     if warnings and mode not in _WARNED:
         _WARNED.add(mode)
-        print(f"  note: the {mode} build reports {len(warnings)} warnings (timed all the same), "
-              f"first: {warnings[0][:160]}", flush=True)
+        print(
+            f"  note: the {mode} build reports {len(warnings)} warnings (timed all the same), "
+            f"first: {warnings[0][:160]}",
+            flush=True,
+        )
     return times
 
 
@@ -123,7 +140,8 @@ def edit_function(path: Path, function: str, n: int) -> None:
     text = path.read_text(encoding="utf-8")
     tree = ast.parse(text)
     node = next(
-        f for f in ast.walk(tree)
+        f
+        for f in ast.walk(tree)
         if isinstance(f, ast.FunctionDef | ast.AsyncFunctionDef) and f.name == function
     )
     body = node.body[1] if ast.get_docstring(node) and len(node.body) > 1 else node.body[0]
@@ -142,9 +160,19 @@ def chapter_to_edit(project: Path) -> Path:
 def serve_rebuilds(project: Path, mode: str, runs: int) -> list[Times]:
     """Time ``runs`` serve-style rebuilds after prose edits, in one process (see the module doc)."""
     proc = subprocess.run(
-        [sys.executable, "-m", "nnnotes.sitebuild.bench", "--serve-driver", str(project),
-         "--runs", str(runs)],
-        cwd=project, env=_env(project, mode), capture_output=True, text=True,
+        [
+            sys.executable,
+            "-m",
+            "nnnotes.sitebuild.bench",
+            "--serve-driver",
+            str(project),
+            "--runs",
+            str(runs),
+        ],
+        cwd=project,
+        env=_env(project, mode),
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"serve-style rebuilds ({mode}) failed:\n{proc.stdout}\n{proc.stderr}")
@@ -164,8 +192,9 @@ def serve_driver(project: Path, runs: int) -> None:
 
     def once() -> Times:
         t0, c0 = time.perf_counter(), time.process_time() + _children_cpu()
-        config = load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"),
-                             strict=False)
+        config = load_config(
+            config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"), strict=False
+        )
         build(config)
         return time.perf_counter() - t0, time.process_time() + _children_cpu() - c0
 
@@ -190,9 +219,8 @@ def blocks_driver(project: Path) -> None:
     from nnnotes.sitebuild import cache
 
     logging.getLogger("mkdocs").setLevel(logging.ERROR)
-    build(load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"),
-                      strict=False))
-    runner = cache._INSTALLED["runner"]  # noqa: SLF001
+    build(load_config(config_file=str(project / "mkdocs.yml"), site_dir=str(project / "site"), strict=False))
+    runner = cache._INSTALLED["runner"]
     print(json.dumps([[page, block, t] for (page, block), t in runner.seconds.items()]))
 
 
@@ -201,7 +229,10 @@ def report_blocks(project: Path) -> str:
     shutil.rmtree(project / ".cache", ignore_errors=True)
     proc = subprocess.run(
         [sys.executable, "-m", "nnnotes.sitebuild.bench", "--blocks-driver", str(project)],
-        cwd=project, env=_env(project, "on"), capture_output=True, text=True,
+        cwd=project,
+        env=_env(project, "on"),
+        capture_output=True,
+        text=True,
     )
     if proc.returncode != 0:
         raise RuntimeError(f"block timing failed:\n{proc.stdout}\n{proc.stderr}")
@@ -226,7 +257,7 @@ def report_blocks(project: Path) -> str:
 def derivation_times() -> tuple[list[tuple[str, float, str]], float, float]:
     """Build and verify every published derivation; return (name, seconds, method) rows, total, import."""
     t0 = time.perf_counter()
-    from nnnotes.derivation import published_derivations
+    from nnnotes.check.derivation import published_derivations
 
     factories = published_derivations()
     imported = time.perf_counter() - t0
@@ -259,9 +290,12 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
         cache_dir = project / ".cache" / "blocks"
         docs = list((project / "docs").rglob("*.md"))
         blocks = sum(p.read_text(encoding="utf-8").count('exec="1"') for p in docs)
-        print(f"\nsite: {len(docs)} pages, {blocks} executed blocks; prose edits in "
-              f"{chapter_to_edit(project).name}; edited function: {EDITED[1]} in {EDITED[0]}; "
-              f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs", flush=True)
+        print(
+            f"\nsite: {len(docs)} pages, {blocks} executed blocks; prose edits in "
+            f"{chapter_to_edit(project).name}; edited function: {EDITED[1]} in {EDITED[0]}; "
+            f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
+            flush=True,
+        )
 
         def clear(_: int) -> None:
             shutil.rmtree(cache_dir.parent, ignore_errors=True)  # blocks and typeset formulas
@@ -290,9 +324,7 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
         out["prose edit, cache off (upstream)"] = _medians(
             "prose edit, cache off", serve_rebuilds(project, "off", runs)
         )
-        out["package-function edit"] = _medians(
-            "package-function edit", _repeat(runs, edit, build("on"))
-        )
+        out["package-function edit"] = _medians("package-function edit", _repeat(runs, edit, build("on")))
         print(f"load average after: {os.getloadavg()[0]:.1f}")
         blocks_report = report_blocks(project)
     return out, blocks_report
@@ -310,15 +342,20 @@ def report_builds(medians: dict[str, Times], runs: int) -> None:
         if goal is not None:
             met = ["met" if t <= goal * f else "NOT met" for t, f in ((wall, floor_wall), (cpu, floor_cpu))]
             verdict = f"<= {goal}x: {met[0]} (wall), {met[1]} (CPU)"
-        print(f"| {name} | {wall:.2f} | {wall / floor_wall:.2f} | {cpu:.2f} | {cpu / floor_cpu:.2f} "
-              f"| {verdict} |")
+        print(
+            f"| {name} | {wall:.2f} | {wall / floor_wall:.2f} | {cpu:.2f} | {cpu / floor_cpu:.2f} "
+            f"| {verdict} |"
+        )
 
 
 def report_derivations() -> None:
     """Print the time of every published derivation (built and verified) and the total."""
     proc = subprocess.run(
         [sys.executable, "-m", "nnnotes.sitebuild.bench", "--derivation-driver"],
-        cwd=ROOT, capture_output=True, text=True, env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"},
     )
     if proc.returncode != 0:
         raise RuntimeError(f"derivation benchmark failed:\n{proc.stdout}\n{proc.stderr}")
@@ -330,8 +367,10 @@ def report_derivations() -> None:
     for name, seconds, methods in sorted(rows, key=lambda r: -r[1]):
         print(f"| {name} | {seconds * 1000:.0f} | {methods} |")
     verdict = "met" if total <= 3.0 else "NOT met"
-    print(f"\nTotal: {total:.2f} s for {len(rows)} derivations (goal <= 3 s: {verdict}); "
-          f"importing the package to find them: {imported:.2f} s.")
+    print(
+        f"\nTotal: {total:.2f} s for {len(rows)} derivations (goal <= 3 s: {verdict}); "
+        f"importing the package to find them: {imported:.2f} s."
+    )
 
 
 def report_speed() -> None:
@@ -352,17 +391,25 @@ def report_takeaway() -> None:
         project = copy_project(Path(tmp))
         timed_build(project, "on")
         book = pdf.build(project / "site", project / "nnnotes.pdf")
-        print(f"\nPDF of the site: {book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "
-              f"printed and assembled in {book.seconds:.1f} s")
+        print(
+            f"\nPDF of the site: {book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "
+            f"printed and assembled in {book.seconds:.1f} s"
+        )
         env = _env(project, "on") | {"NNNOTES_OFFLINE": "true"}
         t0 = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-d", str(project / "offline")],
-            cwd=project, env=env, capture_output=True, text=True, check=True,
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=True,
         )
         out = offline.zip_folder(project / "offline", project / "offline.zip")
-        print(f"Offline copy: built (cache warm) and zipped in {time.perf_counter() - t0:.1f} s, "
-              f"{out.stat().st_size / 1e6:.1f} MB")
+        print(
+            f"Offline copy: built (cache warm) and zipped in {time.perf_counter() - t0:.1f} s, "
+            f"{out.stat().st_size / 1e6:.1f} MB"
+        )
 
 
 def main(argv: list[str]) -> int:

@@ -2,7 +2,7 @@
 
 markdown-exec runs every ``python exec="1"`` block on every build. This module wraps the function
 that runs a block (``_run_python`` of markdown-exec's python formatter) and keeps, per block, the
-text the block printed and the checks it recorded (`nnnotes.verification`), in files under
+text the block printed and the checks it recorded (`nnnotes.check.verification`), in files under
 ``.cache/blocks/`` next to ``mkdocs.yml``.
 
 The key of a block covers everything its printed text can depend on:
@@ -67,7 +67,7 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-from nnnotes import verification
+from nnnotes.check import verification
 
 __all__ = [
     "LIBRARIES",
@@ -153,9 +153,7 @@ def library_versions(names: Iterable[str] = LIBRARIES) -> dict[str, str]:
     return out
 
 
-def environment_fingerprint(
-    package: str | None = None, versions: dict[str, str] | None = None
-) -> str:
+def environment_fingerprint(package: str | None = None, versions: dict[str, str] | None = None) -> str:
     """Combine a package fingerprint and library versions (defaults: the installed ones)."""
     package = package_fingerprint() if package is None else package
     versions = library_versions() if versions is None else versions
@@ -205,9 +203,7 @@ class BlockCache:
                 raise ValueError("checksum mismatch")
             entry = Entry(str(body["output"]), list(body["records"]), dict(body["deps"]))
         except (ValueError, KeyError, TypeError, UnicodeDecodeError) as exc:
-            warn_log.warning(
-                "nnnotes cache: ignoring corrupt entry %s (%s); the block runs again", path, exc
-            )
+            warn_log.warning("nnnotes cache: ignoring corrupt entry %s (%s); the block runs again", path, exc)
             return None
         with contextlib.suppress(OSError):
             os.utime(path)  # the time of last use, for `prune`
@@ -246,8 +242,7 @@ class BlockCache:
         """Write the entry of ``key``: to a temporary file, then renamed over the old one."""
         body = entry.payload()
         text = json.dumps(
-            {"format": FORMAT, "key": key, "sha256": _sha(json.dumps(body, sort_keys=True)),
-             "entry": body},
+            {"format": FORMAT, "key": key, "sha256": _sha(json.dumps(body, sort_keys=True)), "entry": body},
             sort_keys=True,
         )
         path = self.path(key)
@@ -321,8 +316,12 @@ class StringStore:
         others = {k: v for k, v in on_disk.items() if k not in self.items}
         items = {**others, **{k: self.items[k] for k in self.used}}
         text = json.dumps(
-            {"format": FORMAT, "salt": self.salt, "sha256": _sha(json.dumps(items, sort_keys=True)),
-             "items": items},
+            {
+                "format": FORMAT,
+                "salt": self.salt,
+                "sha256": _sha(json.dumps(items, sort_keys=True)),
+                "items": items,
+            },
             sort_keys=True,
         )
         try:
@@ -457,9 +456,16 @@ class CachedRunner:
         history = self.sessions[session].history if session else []
         return _sha(
             json.dumps(
-                {"environment": self.environment, "page": page, "session": session or None,
-                 "history": [_sha(c) for c in history], "code": code, "options": options},
-                sort_keys=True, default=str,
+                {
+                    "environment": self.environment,
+                    "page": page,
+                    "session": session or None,
+                    "history": [_sha(c) for c in history],
+                    "code": code,
+                    "options": options,
+                },
+                sort_keys=True,
+                default=str,
             )
         )
 
@@ -491,7 +497,7 @@ class CachedRunner:
                 self.stats["replayed"] += 1
         finally:
             # their checks were already re-recorded from the cache
-            del verification._RECORDS[before:]  # noqa: SLF001 (the build's own record)
+            del verification._RECORDS[before:]
 
     def _hit(self, entry: Entry) -> bool:
         """Return whether the build-wide inputs the entry depends on are unchanged."""
@@ -499,8 +505,12 @@ class CachedRunner:
         return all(ctx.get(name, "") == value for name, value in entry.deps.items())
 
     def __call__(
-        self, code: str, returncode: int | None = None, session: str | None = None,
-        id: str | None = None, **extra: str,  # noqa: A002 (markdown-exec's name)
+        self,
+        code: str,
+        returncode: int | None = None,
+        session: str | None = None,
+        id: str | None = None,
+        **extra: str,
     ) -> str:
         """Return what the block prints, from the cache or by running it."""
         output = self._call(code, returncode, session, id, **extra)
@@ -508,8 +518,12 @@ class CachedRunner:
         return output
 
     def _call(
-        self, code: str, returncode: int | None = None, session: str | None = None,
-        id: str | None = None, **extra: str,  # noqa: A002 (markdown-exec's name)
+        self,
+        code: str,
+        returncode: int | None = None,
+        session: str | None = None,
+        id: str | None = None,
+        **extra: str,
     ) -> str:
         kwargs: dict[str, Any] = {"returncode": returncode, "session": session, "id": id, **extra}
         if self.mode == "off":
@@ -526,7 +540,10 @@ class CachedRunner:
             state = self.sessions[session]
         options = {k: v for k, v in sorted(kwargs.items()) if k != "session"}
         cacheable = page not in self.never and str(extra.get("cache", "")).lower() not in {
-            "0", "no", "off", "false",
+            "0",
+            "no",
+            "off",
+            "false",
         }
         key = self.key(code, page, session, options)
         try:
@@ -571,7 +588,7 @@ class CachedRunner:
             msg = (
                 f"{where} printed something else than its cache entry (key covers code, session, "
                 f"package and libraries): first difference at character {i}: "
-                f"cached {a[i:i + 60]!r}, fresh {b[i:i + 60]!r}"
+                f"cached {a[i : i + 60]!r}, fresh {b[i : i + 60]!r}"
             )
         elif _signature(old.records) != _signature(new.records):
             msg = f"{where} recorded other checks than its cache entry"
@@ -623,15 +640,18 @@ def install(config_dir: Path, never: Iterable[str] = ()) -> CachedRunner:
         # the package as this process loaded it; see start_build
         _INSTALLED["loaded"] = package_fingerprint()
         runner = CachedRunner(
-            original, BlockCache(folder), mode=mode, never=never,
-            session_globals=mx_python._sessions_globals,  # noqa: SLF001
+            original,
+            BlockCache(folder),
+            mode=mode,
+            never=never,
+            session_globals=mx_python._sessions_globals,
         )
-        mx_python._run_python = runner  # noqa: SLF001
+        mx_python._run_python = runner
         # pycon blocks run python code too (they imported the function by name)
         from markdown_exec._internal.formatters import pycon as mx_pycon
 
         if getattr(mx_pycon, "_run_python", None) is original:
-            mx_pycon._run_python = runner  # noqa: SLF001
+            mx_pycon._run_python = runner
         _INSTALLED["runner"] = runner
     runner.mode, runner.cache, runner.never = mode, BlockCache(folder), set(never)
     return runner

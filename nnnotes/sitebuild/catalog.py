@@ -28,7 +28,15 @@ import re
 from dataclasses import dataclass
 
 __all__ = [
-    "Erratum", "add_errata", "add_erratum", "add_links", "add_page", "errata", "reset", "title", "used_by",
+    "Erratum",
+    "add_errata",
+    "add_erratum",
+    "add_links",
+    "add_page",
+    "errata",
+    "reset",
+    "title",
+    "used_by",
 ]
 
 _STATE: dict[str, dict] = {"titles": {}, "errata": {}, "links": {}}
@@ -133,8 +141,9 @@ def add_errata(src: str, page_html: str) -> list[Erratum]:
         heading = to_markdown(_KIND_LABEL.sub("", head))
         heading = re.sub(r"^Erratum:\s*", "", heading, flags=re.I)
         cites = tuple(dict.fromkeys(html.unescape(c) for c in re.findall(r"<code>([^<]+)</code>", body)))
-        e = Erratum(src, anchor, kind, heading, first_sentence(to_markdown(para.group(1))) if para else "",
-                    cites)
+        e = Erratum(
+            src, anchor, kind, heading, first_sentence(to_markdown(para.group(1))) if para else "", cites
+        )
         found.append(add_erratum(e))
     return found
 

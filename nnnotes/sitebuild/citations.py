@@ -108,8 +108,10 @@ def chapter_section(keys: list[str], related: list[tuple[str, str]], bib_path: s
 
 
 def _short(key: str) -> str:
-    return {"bishop2006": "Bishop, *Pattern Recognition and Machine Learning*",
-            "goodfellow2016": "Goodfellow, Bengio and Courville, *Deep Learning*"}.get(key, key)
+    return {
+        "bishop2006": "Bishop, *Pattern Recognition and Machine Learning*",
+        "goodfellow2016": "Goodfellow, Bengio and Courville, *Deep Learning*",
+    }.get(key, key)
 
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:

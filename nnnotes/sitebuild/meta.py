@@ -37,8 +37,9 @@ def _text(fragment: str) -> str:
 
 def description(page_html: str) -> str:
     """Return the first top-level paragraph of ``page_html`` as plain text, at most about 200 chars."""
-    outside = re.sub(r'<(div|details)\b[^>]*class="[^"]*admonition[^"]*"[^>]*>.*?</\1>', "", page_html,
-                     flags=re.S)
+    outside = re.sub(
+        r'<(div|details)\b[^>]*class="[^"]*admonition[^"]*"[^>]*>.*?</\1>', "", page_html, flags=re.S
+    )
     for m in re.finditer(r"<p>(.*?)</p>", outside, re.S):
         text = _text(m.group(1))
         if len(text) > 20:

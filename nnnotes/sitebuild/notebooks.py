@@ -97,7 +97,7 @@ def _prose(text: str, page_url: str, site_url: str) -> str:
 
 
 def _install_cell(title: str, page_url: str, site_url: str, repo_url: str) -> str:
-    where = f"`pip install \"nnnotes @ git+{repo_url}\"`, or " if repo_url else ""
+    where = f'`pip install "nnnotes @ git+{repo_url}"`, or ' if repo_url else ""
     return (
         f"**{title}**: a notebook generated from the chapter "
         f"[{page_url}]({site_url}{page_url}) of nnnotes.\n\n"

@@ -41,8 +41,14 @@ __all__ = ["Book", "Entry", "build", "nav_entries", "pdf_date", "page_url"]
 
 #: Debian's chromium, as in the browser tests; another build can be named in NNNOTES_CHROMIUM.
 CHROMIUM = os.environ.get("NNNOTES_CHROMIUM", "/usr/bin/chromium")
-CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                 "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
 #: The column width in CSS pixels of A4 (210 mm) less the side margins (96 px per inch).
 COLUMN_PX = round((210 - 30) / 25.4 * 96)
@@ -158,15 +164,13 @@ def pdf_date(epoch: int) -> str:
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
 
 @contextmanager
 def _serve(site: Path) -> Iterator[str]:
-    server = http.server.ThreadingHTTPServer(
-        ("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site))
-    )
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(site)))
     server.daemon_threads = True
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()
@@ -202,9 +206,7 @@ td.in {{ padding-left: 6mm; }} tr.part td {{ font-weight: bold; border: 0; paddi
 
 def _numbers_html(count: int, skip: int) -> str:
     """HTML of ``count`` empty A4 pages with their number at the foot (none on the first ``skip``)."""
-    pages = "".join(
-        f'<div class="p"><span>{i + 1 if i >= skip else ""}</span></div>' for i in range(count)
-    )
+    pages = "".join(f'<div class="p"><span>{i + 1 if i >= skip else ""}</span></div>' for i in range(count))
     return f"""<!doctype html><html><head><meta charset="utf-8"><style>
 @page {{ size: A4; margin: 0; }} body {{ margin: 0; font-family: sans-serif; font-size: 9pt; color: #444; }}
 .p {{ height: 297mm; position: relative; break-after: page; }}
@@ -212,15 +214,17 @@ def _numbers_html(count: int, skip: int) -> str:
 </style></head><body>{pages}</body></html>"""
 
 
-async def _print_site(site: Path, entries: list[Entry], config: dict[str, Any], epoch: int,
-                      book: Book) -> PdfWriter:
+async def _print_site(
+    site: Path, entries: list[Entry], config: dict[str, Any], epoch: int, book: Book
+) -> PdfWriter:
     from playwright.async_api import async_playwright
 
     with _serve(site) as base:
         async with async_playwright() as pw:
             browser = await pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
             context = await browser.new_context(
-                color_scheme="light", viewport={"width": COLUMN_PX, "height": 1000},
+                color_scheme="light",
+                viewport={"width": COLUMN_PX, "height": 1000},
                 service_workers="block",
             )
 
@@ -249,15 +253,17 @@ async def _print_site(site: Path, entries: list[Entry], config: dict[str, Any], 
 
             async def render(doc: str) -> bytes:
                 await page.set_content(doc, wait_until="load")
-                return await page.pdf(format="A4", margin={"top": "20mm", "bottom": "20mm",
-                                                           "left": "20mm", "right": "20mm"})
+                return await page.pdf(
+                    format="A4", margin={"top": "20mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
+                )
 
             counts = [len(PdfReader(io.BytesIO(d)).pages) for _, _, d in printed]
             date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
             name, description = config.get("site_name", ""), config.get("site_description", "")
             draft = [(e.part, t, "000") for e, t, _ in printed]
-            front_pages = len(PdfReader(io.BytesIO(await render(
-                _front_matter(name, description, date, draft)))).pages)
+            front_pages = len(
+                PdfReader(io.BytesIO(await render(_front_matter(name, description, date, draft)))).pages
+            )
             starts, at = [], front_pages
             for n in counts:
                 starts.append(at)
@@ -295,7 +301,7 @@ def _relink(writer: PdfWriter, local: str, published: str) -> None:
             action = action.get_object()
             uri = str(action.get("/URI", ""))
             if uri.startswith(local):
-                action[NameObject("/URI")] = TextStringObject(published + uri[len(local):])
+                action[NameObject("/URI")] = TextStringObject(published + uri[len(local) :])
 
 
 def _outline(writer: PdfWriter, book: Book) -> None:
@@ -333,11 +339,16 @@ def build(site: Path, out: Path, *, epoch: int | None = None) -> Book:
     _outline(writer, book)
     writer.page_mode = "/UseOutlines"
     date = pdf_date(epoch)
-    writer.add_metadata({
-        "/Title": config.get("site_name", ""), "/Subject": config.get("site_description", ""),
-        "/Creator": "nnnotes (Chromium, pypdf)", "/Producer": "pypdf",
-        "/CreationDate": date, "/ModDate": date,
-    })
+    writer.add_metadata(
+        {
+            "/Title": config.get("site_name", ""),
+            "/Subject": config.get("site_description", ""),
+            "/Creator": "nnnotes (Chromium, pypdf)",
+            "/Producer": "pypdf",
+            "/CreationDate": date,
+            "/ModDate": date,
+        }
+    )
     book.path.parent.mkdir(parents=True, exist_ok=True)
     buffer = io.BytesIO()
     writer.write(buffer)
@@ -355,8 +366,10 @@ def main(argv: list[str]) -> int:
     book = build(Path(argv[0]), Path(argv[1]))
     problems = [f"{src}: {n} element(s) wider than the page" for src, n in book.overflow.items() if n]
     problems += [f"blocked request to {u}" for u in book.blocked]
-    print(f"PDF: {book.path} ({book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "
-          f"{book.scaled} wide elements scaled) in {book.seconds:.1f} s")
+    print(
+        f"PDF: {book.path} ({book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "
+        f"{book.scaled} wide elements scaled) in {book.seconds:.1f} s"
+    )
     for p in problems:
         print(p, file=sys.stderr)
     return 1 if problems else 0

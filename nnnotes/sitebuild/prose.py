@@ -48,9 +48,11 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*?))?\
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 _HTML_ATTR = re.compile(r'\b(?:id|href|class|title)="[^"]*"')
-_UNITS = (r"%|ulp|[kMGTPEZY]?B\b|bytes|ms\b|s\b|h\b|min\b|years?\b|days?\b|steps?\b|seeds?\b|"
-          r"points?\b|parameters?\b|layers?\b|units?\b|inputs?\b|examples?\b|digits?\b|runs?\b|"
-          r"times\b|fold\b|flop")
+_UNITS = (
+    r"%|ulp|[kMGTPEZY]?B\b|bytes|ms\b|s\b|h\b|min\b|years?\b|days?\b|steps?\b|seeds?\b|"
+    r"points?\b|parameters?\b|layers?\b|units?\b|inputs?\b|examples?\b|digits?\b|runs?\b|"
+    r"times\b|fold\b|flop"
+)
 _NUMBER = re.compile(
     r"(?P<sci>\d+(?:\.\d+)?\s*(?:\\times|\\cdot|×|·)\s*10\^\{?[-−]?\d+\}?)"
     r"|(?P<pow>(?<![\d.])10\^\{?[-−]?\d+\}?)"

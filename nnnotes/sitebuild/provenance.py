@@ -29,7 +29,10 @@ def last_changed(path: str) -> dt.date | None:
     try:
         out = subprocess.run(
             ["git", "log", "-1", "--format=%cs", "--", Path(path).name],
-            cwd=Path(path).parent, capture_output=True, text=True, check=True,
+            cwd=Path(path).parent,
+            capture_output=True,
+            text=True,
+            check=True,
         ).stdout.strip()
     except (OSError, subprocess.CalledProcessError):
         return None
@@ -56,11 +59,14 @@ def footer(src: str, page_url: str, changed: dt.date | None) -> str:
     """
     when = (
         f'<time datetime="{changed.isoformat()}">{changed.day} {changed:%B %Y}</time>'
-        if changed else "in changes not yet committed"
+        if changed
+        else "in changes not yet committed"
     )
     link = html.escape(source_link(src, page_url))
-    return (f'<p class="nn-provenance">Page last changed {when}\n'
-            f'· <a href="{link}">Markdown source of this page</a></p>')
+    return (
+        f'<p class="nn-provenance">Page last changed {when}\n'
+        f'· <a href="{link}">Markdown source of this page</a></p>'
+    )
 
 
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:

@@ -14,7 +14,7 @@ from __future__ import annotations
 import html
 from collections.abc import Callable
 
-from nnnotes import verification
+from nnnotes.check import verification
 from nnnotes.sitebuild import catalog
 
 __all__ = ["BADGES", "counts", "report_page", "summary"]
@@ -34,7 +34,7 @@ def counts(recs: list[verification.CheckRecord] | None = None) -> dict[str, int]
 
     Examples
     --------
-    >>> from nnnotes.verification import CheckRecord
+    >>> from nnnotes.check.verification import CheckRecord
     >>> recs = [CheckRecord("claim", n, "s", m, "d", 0.0, True) for n, m in
     ...         [("a", "symbolic"), ("b", "numeric"), ("c", "numeric"), ("d", "exact")]]
     >>> counts(recs)
@@ -85,20 +85,22 @@ def _card(r: verification.CheckRecord, url_for: UrlFor | None) -> str:
     how = "tolerance" if r.method == "numeric" and r.kind == "claim" and "rtol" in r.detail else "how"
     facts.append(f"{how}: {r.detail}")
     meta = "; ".join(f.replace("\n", " ") for f in facts)
-    return "\n".join([
-        f'<div class="nn-check" data-method="{badge}" markdown>',
-        "",
-        f'<span class="nn-badge nn-badge--{badge}" title="{meaning}">{badge}</span> '
-        f"{link} <span class=\"nn-check__kind\">{r.kind}</span>",
-        "",
-        r.statement.replace("\n", " "),
-        "{ .nn-check__statement }",
-        "",
-        meta,
-        "{ .nn-check__meta }",
-        "",
-        "</div>",
-    ])
+    return "\n".join(
+        [
+            f'<div class="nn-check" data-method="{badge}" markdown>',
+            "",
+            f'<span class="nn-badge nn-badge--{badge}" title="{meaning}">{badge}</span> '
+            f'{link} <span class="nn-check__kind">{r.kind}</span>',
+            "",
+            r.statement.replace("\n", " "),
+            "{ .nn-check__statement }",
+            "",
+            meta,
+            "{ .nn-check__meta }",
+            "",
+            "</div>",
+        ]
+    )
 
 
 def _filters(pages: list[str]) -> str:
@@ -145,8 +147,14 @@ def report_page(url_for: UrlFor | None = None) -> str:
         title = catalog.title(page) if page else "Outside the pages"
         chapter = html.escape(page or "none")
         read = f' Read <a href="{url_for(page)}">{html.escape(title)}</a>.' if url_for and page else ""
-        lines += [f'<section class="nn-chapter" data-chapter="{chapter}" markdown>', "",
-                  f"## {title}", "", _chapter_counts(group) + read, ""]
+        lines += [
+            f'<section class="nn-chapter" data-chapter="{chapter}" markdown>',
+            "",
+            f"## {title}",
+            "",
+            _chapter_counts(group) + read,
+            "",
+        ]
         lines += [_card(r, url_for) for r in group]
         lines += ["", "</section>", ""]
     return "\n".join(lines)

@@ -138,14 +138,14 @@ def add_switch(html_text: str) -> str:
     return html_text[: head.end()] + "\n" + SWITCH + html_text[head.end() :]
 
 
-def on_page_markdown(markdown: str, page, config, files) -> str:  # noqa: ANN001
+def on_page_markdown(markdown: str, page, config, files) -> str:
     """Add the Code boxes on chapter pages."""
     if not page.file.src_uri.startswith(CHAPTERS):
         return markdown
     return add_code_boxes(markdown, config["docs_dir"])
 
 
-def on_page_content(html_text: str, page, config, files) -> str:  # noqa: ANN001
+def on_page_content(html_text: str, page, config, files) -> str:
     """Open every box in the HTML and add the switch on chapter pages."""
     if not page.file.src_uri.startswith(CHAPTERS):
         return html_text

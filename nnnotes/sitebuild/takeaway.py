@@ -18,8 +18,16 @@ from mkdocs.utils import get_relative_url
 
 from nnnotes.sitebuild import cache, notebooks, offline
 
-__all__ = ["LATER", "PDF", "ZIP", "chapters", "on_config", "on_page_content", "on_page_markdown",
-           "on_post_build"]
+__all__ = [
+    "LATER",
+    "PDF",
+    "ZIP",
+    "chapters",
+    "on_config",
+    "on_page_content",
+    "on_page_markdown",
+    "on_post_build",
+]
 
 #: The whole site as one PDF, and the offline copy as a zip (paths in the published site).
 PDF = "downloads/nnnotes.pdf"
@@ -42,9 +50,7 @@ def chapters(nav: list[Any]) -> list[tuple[str, str]]:
     """
     for item in nav:
         if isinstance(item, dict) and CHAPTERS in item:
-            return [
-                next(iter(e.items())) if isinstance(e, dict) else ("", e) for e in item[CHAPTERS]
-            ]
+            return [next(iter(e.items())) if isinstance(e, dict) else ("", e) for e in item[CHAPTERS]]
     return []
 
 
@@ -82,8 +88,10 @@ def on_page_content(html_text: str, page: Any, config: Any) -> str:
     if src == "index.md":
         if not offline.enabled():
             links.append(_link(rel(ZIP), "an offline copy (zip) that opens from disk"))
-        books = [_link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
-                 for c, t in _STATE["chapters"].items()]
+        books = [
+            _link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
+            for c, t in _STATE["chapters"].items()
+        ]
         links.append("a Jupyter notebook per chapter (" + ", ".join(books) + ")")
     else:
         links.append(_link(rel(notebooks.notebook_path(src)), "this chapter as a Jupyter notebook", True))
@@ -103,8 +111,12 @@ def on_post_build(config: Any) -> None:
     for src, markdown in sorted(_STATE["markdown"].items()):
         page_url = src.removesuffix(".md") + "/"
         nb = notebooks.chapter_notebook(
-            markdown, cache.block_outputs(src), title=_STATE["titles"].get(src, src),
-            page_url=page_url, site_url=site_url, repo_url=repo,
+            markdown,
+            cache.block_outputs(src),
+            title=_STATE["titles"].get(src, src),
+            page_url=page_url,
+            site_url=site_url,
+            repo_url=repo,
         )
         notebooks.write(nb, site, src)
     if offline.enabled():

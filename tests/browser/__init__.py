@@ -1,4 +1,4 @@
-"""Helpers of the real-browser tests (``tests/test_browser.py``).
+"""Helpers of the real-browser tests (``tests/site/test_browser.py``).
 
 * `server`: serves a built site on 127.0.0.1 from a thread, with an overlay folder for synthetic
   test pages and a sitemap that points at the local server (so instant navigation works locally

@@ -52,7 +52,7 @@ class _Handler(http.server.SimpleHTTPRequestHandler):
 
     server: _Server
 
-    def log_message(self, format: str, *args: object) -> None:  # noqa: A002 - stdlib signature
+    def log_message(self, format: str, *args: object) -> None:
         pass
 
     def translate_path(self, path: str) -> str:

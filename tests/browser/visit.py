@@ -163,8 +163,9 @@ def contrast_problems(data: dict[str, Any], minimum: float = contrast.MIN_RATIO)
     return out
 
 
-def synthetic_page(template: str, body: str, *, title: str = "Synthetic", head: str = "",
-                   drop: str | None = None) -> str:
+def synthetic_page(
+    template: str, body: str, *, title: str = "Synthetic", head: str = "", drop: str | None = None
+) -> str:
     """A page of the site's theme with ``body`` as its article.
 
     ``template`` is a built page one folder deep (its relative links then work from any other
@@ -358,8 +359,7 @@ class Session:
         visit.static_figures = len(re.findall(r'<svg\b[^>]*\bclass="[^"]*\bnn-figure\b', html))
         visit.static_katex = len(re.findall(r'class="katex"', html))
 
-    async def _look(self, tab: _Tab, path: str, *, axe: bool | tuple[str, ...],
-                    screenshot: bool) -> None:
+    async def _look(self, tab: _Tab, path: str, *, axe: bool | tuple[str, ...], screenshot: bool) -> None:
         """Inspect the page shown in ``tab`` into ``tab.visit``; axe; screenshot."""
         visit, page = tab.visit, tab.page
         visit.data = await self.inspect(page)
@@ -375,9 +375,16 @@ class Session:
         self._static(path, visit)
         return visit
 
-    async def visit(self, path: str, scheme: str = "light", *, axe: bool | tuple[str, ...] = True,
-                    screenshot: bool = False, viewport: str = "desktop",
-                    then: Callable[[Page, Visit], Awaitable[None]] | None = None) -> Visit:
+    async def visit(
+        self,
+        path: str,
+        scheme: str = "light",
+        *,
+        axe: bool | tuple[str, ...] = True,
+        screenshot: bool = False,
+        viewport: str = "desktop",
+        then: Callable[[Page, Visit], Awaitable[None]] | None = None,
+    ) -> Visit:
         """Load page ``path`` in a fresh context that prefers the ``scheme`` palette; inspect it.
 
         ``axe`` is True (every rule), False, or the rule ids to run; ``viewport`` a key of
@@ -395,9 +402,15 @@ class Session:
         finally:
             await tab.context.close()
 
-    async def visit_all(self, paths: list[str], *, dark_axe: tuple[str, ...] = (),
-                        parallel: int = 2, screenshot: bool = False,
-                        viewport: str = "desktop") -> dict[tuple[str, str], Visit]:
+    async def visit_all(
+        self,
+        paths: list[str],
+        *,
+        dark_axe: tuple[str, ...] = (),
+        parallel: int = 2,
+        screenshot: bool = False,
+        viewport: str = "desktop",
+    ) -> dict[tuple[str, str], Visit]:
         """Visit every page at ``viewport`` in the light palette, then switch it to the dark one.
 
         The switch is the reader's: a click on the palette toggle (no reload). Each palette is

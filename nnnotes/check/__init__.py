@@ -1,0 +1,26 @@
+"""The checking engine: checked derivations, claims about computed values, and the record of a build.
+
+It knows nothing of chapters: a page (or any script) states a derivation or a claim, the engine
+checks it (symbolically where it can, by a high-precision numeric search otherwise) and records
+the outcome, which the site's verification report reads.
+
+Examples
+--------
+>>> from nnnotes.check import claim_exact
+>>> claim_exact("two-and-two", "$2 + 2 = 4$", 2 + 2, 4).ok
+True
+"""
+
+from nnnotes.check.derivation import Derivation, DerivationError, published
+from nnnotes.check.verification import ClaimError, VerificationError, claim, claim_close, claim_exact
+
+__all__ = [
+    "ClaimError",
+    "Derivation",
+    "DerivationError",
+    "VerificationError",
+    "claim",
+    "claim_close",
+    "claim_exact",
+    "published",
+]

@@ -1,0 +1,241 @@
+"""Activations: accuracy against mpmath over the whole float64 range, no warnings, clear errors."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes import activations as act
+
+mpmath.mp.dps = 60
+
+_MAGNITUDES = [
+    0.0,
+    5e-324,
+    1e-300,
+    1e-20,
+    1e-8,
+    0.1,
+    0.5,
+    1.0,
+    2.0,
+    10.0,
+    18.99,
+    19.06,
+    20.0,
+    36.7,
+    36.74,
+    37.0,
+    40.0,
+    100.0,
+    372.5,
+    373.0,
+    373.3,
+    500.0,
+    708.0,
+    709.0,
+    709.5,
+    709.78,
+    710.0,
+    744.0,
+    745.0,
+    745.1,
+    745.2,
+    746.0,
+    1000.0,
+    1e10,
+    1e300,
+    1.7976931348623157e308,
+]
+_RNG = np.random.default_rng(7)
+_POINTS = sorted(
+    {
+        *_MAGNITUDES,
+        *(-m for m in _MAGNITUDES),
+        *_RNG.uniform(-60, 60, 150).tolist(),
+        *(10 ** _RNG.uniform(-12, 3, 150) * _RNG.choice([-1, 1], 150)).tolist(),
+    }
+)
+X = np.array(_POINTS)
+
+
+def _sig(v):
+    return 1 / (1 + mpmath.exp(-v))
+
+
+EXACT = {
+    "sigmoid": _sig,
+    "sigmoid_derivative": lambda v: _sig(v) * _sig(-v),
+    "tanh": mpmath.tanh,
+    "tanh_derivative": lambda v: 1 / mpmath.cosh(v) ** 2,
+    "relu": lambda v: max(v, mpmath.mpf(0)),
+    "relu_derivative": lambda v: mpmath.mpf(1) if v > 0 else mpmath.mpf(0),
+    "leaky_relu": lambda v: v if v > 0 else mpmath.mpf(0.01) * v,
+    "leaky_relu_derivative": lambda v: mpmath.mpf(1) if v > 0 else mpmath.mpf(0.01),
+}
+
+
+def ulp_errors(name: str) -> np.ndarray:
+    """Errors of the float64 function in units of the last place of the exact value."""
+    got = getattr(act, name)(X)
+    out = []
+    for x, g in zip(X, got, strict=True):
+        e = EXACT[name](mpmath.mpf(float(x)))
+        ulp = math.ulp(abs(float(e))) if float(e) != 0 else 5e-324
+        out.append(float(abs(mpmath.mpf(float(g)) - e) / ulp))
+    return np.array(out)
+
+
+@pytest.mark.parametrize(
+    ("name", "max_ulp"),
+    [
+        ("sigmoid", 2.0),
+        ("sigmoid_derivative", 3.0),
+        ("tanh", 1.0),
+        ("tanh_derivative", 4.0),
+        ("relu", 0.0),
+        ("relu_derivative", 0.0),
+        ("leaky_relu", 0.5),
+        ("leaky_relu_derivative", 0.0),
+    ],
+)
+def test_accuracy_in_ulp(name: str, max_ulp: float) -> None:
+    """Every function is within a few ulp of mpmath (60 digits) on ~400 points from 5e-324 to 1.8e308."""
+    assert ulp_errors(name).max() <= max_ulp
+
+
+@pytest.mark.parametrize(
+    ("x", "expected"),
+    [
+        (-745.0, 5e-324),
+        (-710.0, 4.4762862256751e-309),
+        (710.0, 1.0),
+        (0.0, 0.5),
+        (-1e308, 0.0),
+    ],
+)
+def test_sigmoid_extremes(x: float, expected: float) -> None:
+    """Values at the edge of the float64 range, against 1/(1+e^-x) in mpmath."""
+    assert_allclose(float(act.sigmoid(x)), float(_sig(mpmath.mpf(x))), rtol=3e-16, atol=0)
+    assert_allclose(float(act.sigmoid(x)), expected, rtol=1e-13, atol=0)
+
+
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_no_warning_for_any_finite_input(name: str) -> None:
+    """Finite extremes raise no numpy warning (pytest turns warnings into errors)."""
+    big = np.array(
+        [-1.7976931348623157e308, -1e300, -746.0, -5e-324, 0.0, 5e-324, 746.0, 1e300, 1.7976931348623157e308]
+    )
+    assert np.all(np.isfinite(getattr(act, name)(big)))
+
+
+@pytest.mark.parametrize(
+    ("name", "at_minus_inf", "at_plus_inf"),
+    [
+        ("sigmoid", 0.0, 1.0),
+        ("sigmoid_derivative", 0.0, 0.0),
+        ("tanh", -1.0, 1.0),
+        ("tanh_derivative", 0.0, 0.0),
+        ("relu", 0.0, np.inf),
+        ("relu_derivative", 0.0, 1.0),
+        ("leaky_relu", -np.inf, np.inf),
+        ("leaky_relu_derivative", 0.01, 1.0),
+    ],
+)
+def test_infinities_give_limits_and_nan_stays_nan(name: str, at_minus_inf: float, at_plus_inf: float) -> None:
+    """The documented results: limits at +-inf, NaN only where the input is NaN."""
+    out = getattr(act, name)([-np.inf, np.nan, np.inf, 1.0])
+    assert out[0] == at_minus_inf and out[2] == at_plus_inf
+    assert np.isnan(out[1]) and not np.isnan(out[3])
+
+
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_shapes_and_scalars(name: str) -> None:
+    """Any shape in, same shape out, float64; a scalar gives a 0-d array."""
+    f = getattr(act, name)
+    assert f(np.zeros((2, 3, 4))).shape == (2, 3, 4)
+    assert f(1).shape == () and f(1).dtype == np.float64
+    assert f([True, False]).dtype == np.float64
+
+
+@pytest.mark.parametrize("bad", [["a"], [1j], np.array([object()])])
+def test_non_real_input_is_refused(bad) -> None:
+    """Strings, complex numbers and objects raise TypeError naming the argument."""
+    with pytest.raises(TypeError, match="x must hold real numbers"):
+        act.sigmoid(bad)
+
+
+@pytest.mark.parametrize("alpha", [-0.1, 1.5, float("nan")])
+def test_alpha_out_of_range(alpha: float) -> None:
+    """Leaky ReLU's slope must lie in [0, 1]."""
+    with pytest.raises(ValueError, match="alpha must lie in"):
+        act.leaky_relu([1.0], alpha=alpha)
+
+
+def test_alpha_type() -> None:
+    """A non-number alpha is a TypeError."""
+    with pytest.raises(TypeError, match="alpha must be a real number"):
+        act.leaky_relu_derivative([1.0], alpha="0.1")
+
+
+@pytest.mark.parametrize("name", ["sigmoid", "tanh", "relu", "leaky_relu"])
+def test_derivatives_match_central_differences(name: str) -> None:
+    """Each derivative agrees with a central difference away from the kink at 0."""
+    x = np.array([-3.0, -0.7, 0.3, 2.5])
+    h = 1e-6
+    f, df = getattr(act, name), getattr(act, name + "_derivative")
+    assert_allclose(df(x), (f(x + h) - f(x - h)) / (2 * h), rtol=1e-8, atol=1e-10)
+
+
+def test_derivative_conventions_at_zero() -> None:
+    """At the kink the derivatives return the left-hand value: 0 for ReLU, alpha for Leaky ReLU."""
+    assert float(act.relu_derivative(0.0)) == 0.0
+    assert float(act.leaky_relu_derivative(0.0, alpha=0.2)) == 0.2
+
+
+def test_one_sided_derivatives() -> None:
+    """Limits by sympy of the difference quotient: (0, 1) for ReLU, (alpha, 1) for Leaky ReLU."""
+    import sympy
+
+    assert act.one_sided_derivatives_at_zero() == (0, 1)
+    assert act.one_sided_derivatives_at_zero(0.25) == (sympy.Rational(1, 4), 1)
+
+
+def test_maxima_are_exact() -> None:
+    """sigma'(0) = 1/4 and tanh'(0) = 1 exactly, the bounds shown on the page."""
+    assert float(act.sigmoid_derivative(0.0)) == 0.25
+    assert float(act.tanh_derivative(0.0)) == 1.0
+
+
+def test_textbook_formulas_fail_where_ours_do_not() -> None:
+    """At x = 40 the textbook sigma(1 - sigma) is 0; ours matches e^-40/(1+e^-40)^2 (mpmath)."""
+    s = float(act.sigmoid(40.0))
+    assert s * (1 - s) == 0.0
+    exact = mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2
+    assert_allclose(float(act.sigmoid_derivative(40.0)), float(exact), rtol=5e-16)
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_alpha_edges_are_allowed(alpha: float) -> None:
+    """The ends of [0, 1] are valid slopes: alpha = 0 is ReLU, alpha = 1 the identity."""
+    x = np.array([-2.0, 0.0, 3.0])
+    assert np.array_equal(act.leaky_relu(x, alpha=alpha), np.maximum(x, alpha * x))
+    assert np.array_equal(act.leaky_relu_derivative(x, alpha=alpha), [alpha, alpha, 1.0])
+
+
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_empty_input_gives_an_empty_array(name: str) -> None:
+    """No entries in, no entries out (the shape is kept): nothing to compute, nothing to raise."""
+    out = getattr(act, name)(np.zeros((0, 3)))
+    assert out.shape == (0, 3) and out.dtype == np.float64
+
+
+def test_float64_input_is_not_copied() -> None:
+    """The converter hands a float64 array back as it is: a softmax over a vocabulary copies nothing."""
+    a = np.linspace(-1.0, 1.0, 5)
+    assert act.as_real_array(a) is a
+    assert act.as_real_array(np.arange(3)).dtype == np.float64

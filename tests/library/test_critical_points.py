@@ -1,0 +1,143 @@
+"""Critical points of the linear autoencoder (exact) and the GOE positive-definite fraction."""
+
+from __future__ import annotations
+
+import itertools
+
+import mpmath
+import numpy as np
+import pytest
+
+from nnnotes import critical_points as CP
+
+VARIANCES = (8.0, 5.0, 3.0, 2.0, 1.0, 0.5)
+
+
+def _inverted_pairs(kept: tuple[int, ...]) -> int:
+    """Pairs (kept i, dropped j) with a larger dropped variance: the hand-derived descent directions."""
+    d = len(VARIANCES)
+    return sum(1 for i in kept for j in range(d) if j not in kept and VARIANCES[j] > VARIANCES[i])
+
+
+@pytest.fixture(scope="module")
+def rows():
+    """The 20 critical points of the page's autoencoder."""
+    return CP.linear_autoencoder_critical_points()
+
+
+def test_every_subset_appears_once(rows) -> None:
+    """C(6, 3) = 20 critical points, one per subset of kept directions."""
+    expected = {",".join(str(i + 1) for i in S) for S in itertools.combinations(range(6), 3)}
+    assert len(rows) == 20 and {r[0] for r in rows} == expected
+
+
+def test_loss_is_half_the_dropped_variance(rows) -> None:
+    """Loss = (1/2) * sum of the dropped variances (Baldi and Hornik), exactly in binary."""
+    for r in rows:
+        kept = {int(i) - 1 for i in r[0].split(",")}
+        expected = sum(v for j, v in enumerate(VARIANCES) if j not in kept) / 2
+        assert abs(r[1] - expected) <= 1e-12
+
+
+def test_points_are_critical(rows) -> None:
+    """The gradient vanishes to rounding at every point."""
+    assert max(r[5] for r in rows) < 1e-13
+
+
+def test_negative_and_zero_eigenvalue_counts(rows) -> None:
+    """Negative eigenvalues = inverted pairs; zero eigenvalues = p^2 = 9 (GL(3) symmetry)."""
+    for r in rows:
+        kept = tuple(int(i) - 1 for i in r[0].split(","))
+        assert r[2] == _inverted_pairs(kept), r
+        assert r[4] == 9
+        assert r[3] == r[2] / 36
+
+
+def test_grouped_table_pinned(rows) -> None:
+    """The page's table: counts per number of negative eigenvalues and mean losses (by hand)."""
+    grouped = CP.loss_by_negative_count(rows)
+    assert [g[0] for g in grouped] == list(range(10))
+    assert [g[2] for g in grouped] == [1, 1, 2, 3, 3, 3, 3, 2, 1, 1]
+    np.testing.assert_allclose(
+        [g[3] for g in grouped], [1.75, 2.25, 3.0, 23 / 6, 4.5, 5.25, 71 / 12, 6.75, 7.5, 8.0], rtol=1e-12
+    )
+
+
+def test_goe_fraction_n2_against_exact_integral() -> None:
+    """For n = 2 the Monte Carlo fraction matches the eigenvalue-density integral, (2 - sqrt 2)/4."""
+
+    # eigenvalue density |a - b| exp(-(a^2 + b^2)/2); by symmetry integrate over a > b.
+    # total: with u = (a - b)/sqrt2, v = (a + b)/sqrt2 it is sqrt2 * 1 * sqrt(2 pi).
+    # positive part: inner integral over a > b of (a - b) exp(-a^2/2) in closed form.
+    def inner(b):
+        return mpmath.exp(-(b**2) / 2) - b * mpmath.sqrt(mpmath.pi / 2) * mpmath.erfc(b / mpmath.sqrt(2))
+
+    pos = mpmath.quad(lambda b: mpmath.exp(-(b**2) / 2) * inner(b), [0, mpmath.inf])
+    exact = pos / (mpmath.sqrt(2) * mpmath.sqrt(2 * mpmath.pi))
+    assert abs(exact - (2 - mpmath.sqrt(2)) / 4) < 1e-10
+    n, frac, se = CP.random_hessian_positive_fraction((2,))[0]
+    assert n == 2 and abs(frac - float(exact)) < 3 * se
+
+
+def test_goe_fraction_n1_is_one_half() -> None:
+    """For n = 1 a single N(0, 1) entry is positive half of the time (within 3 standard errors)."""
+    _, frac, se = CP.random_hessian_positive_fraction((1,))[0]
+    assert abs(frac - 0.5) < 3 * se
+
+
+def test_bad_variances() -> None:
+    """Variances must decrease strictly; hidden must be smaller than the dimension."""
+    with pytest.raises(ValueError, match="variances"):
+        CP.linear_autoencoder_critical_points(variances=(1.0, 2.0))
+    with pytest.raises(ValueError, match="hidden"):
+        CP.linear_autoencoder_critical_points(variances=(2.0, 1.0), hidden=2)
+
+
+def test_batched_gradient_matches_single() -> None:
+    """The batched gradient equals the single-vector backpropagation row by row."""
+    from nnnotes import _tanhnet
+
+    rng = np.random.default_rng(2)
+    X, y = rng.normal(size=(7, 2)), rng.normal(size=7)
+    T = rng.normal(size=(3, _tanhnet.n_params(2, 4)))
+    expected = np.array([_tanhnet.grad(t, X, y, 4) for t in T])
+    np.testing.assert_allclose(CP._batched_grad(T, X, y, 4), expected, rtol=1e-13, atol=1e-15)
+
+
+def test_tanh_critical_points_properties() -> None:
+    """The page's sample: critical, non-degenerate (|eig| >= ~weight decay), loss tracks index."""
+    pts = CP.tanh_critical_points()
+    assert len(pts) >= 6
+    assert all(r[3] <= 1e-12 for r in pts)
+    assert all(r[2] > 5e-4 for r in pts)
+    assert pts[0][1] == 0.0
+    assert CP.spearman([r[0] for r in pts], [r[1] for r in pts]) > 0.8
+    # indices are multiples of 1/17 (17 parameters)
+    assert all(abs(r[1] * 17 - round(r[1] * 17)) < 1e-12 for r in pts)
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ([1, 2, 3, 4], [10, 20, 30, 25], 0.8),
+        ([1, 2, 3], [3, 2, 1], -1.0),
+        ([1, 2, 3, 4], [1, 1, 2, 2], 0.8944271909999159),
+    ],
+)
+def test_spearman_by_hand(a, b, expected) -> None:
+    """Rank correlations computed by hand, including ties (average ranks 0.5, 0.5, 2.5, 2.5)."""
+    assert abs(CP.spearman(a, b) - expected) < 1e-12
+
+
+def test_tanh_critical_points_are_non_degenerate_only_thanks_to_weight_decay() -> None:
+    """'No critical point is degenerate' was asserted; it is checked, and owes to the weight decay.
+
+    Every point found has smallest |eigenvalue| of at least 0.9 lambda, and at some the smallest is
+    lambda itself to 1e-9: the unregularised Hessian has a zero eigenvalue there.
+    """
+    from nnnotes import critical_points as C
+
+    rows = C.tanh_critical_points()
+    assert min(r[2] for r in rows) >= 0.9e-3
+    assert all(r[3] <= 1e-12 for r in rows)
+    assert any(abs(r[2] - 1e-3) < 1e-9 for r in rows)  # eigenvalue lambda: flat without the decay

@@ -1,0 +1,110 @@
+"""Gradients through depth and the float64 zero thresholds; the chapter's figures."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes import deepnets
+from nnnotes.figures.activations import activation_curves, gradient_depth_plot
+
+
+@pytest.mark.parametrize("activation", ["sigmoid", "tanh", "relu", "leaky_relu"])
+def test_backprop_matches_central_differences(activation: str) -> None:
+    """dL/dW_l from backprop equals a central difference of the read-out loss, entry by entry."""
+    depth, width, batch, seed = 4, 5, 3, 1
+    _, grads = deepnets.backprop(activation, depth, width, batch, seed=seed)
+    Ws, x, v = deepnets._setup(activation, depth, width, batch, "glorot", seed)
+    h = 1e-6
+    for ell, (i, j) in [(0, (0, 1)), (2, (3, 2)), (3, (4, 4))]:
+        plus = [W.copy() for W in Ws]
+        minus = [W.copy() for W in Ws]
+        plus[ell][i, j] += h
+        minus[ell][i, j] -= h
+        loss = deepnets.readout_loss
+        fd = (loss(plus, x, v, activation) - loss(minus, x, v, activation)) / (2 * h)
+        assert_allclose(grads[ell][i, j], fd, rtol=1e-6, atol=1e-9)
+
+
+def test_page_table_pinned() -> None:
+    """The page's claims: sigmoid loses > 15 orders of magnitude over 30 layers, ReLU+He stays level."""
+    rows = deepnets.gradient_rows()
+    assert [r[:2] for r in rows] == [
+        ["sigmoid", "glorot"],
+        ["tanh", "glorot"],
+        ["relu", "glorot"],
+        ["leaky relu", "glorot"],
+        ["relu", "he"],
+    ]
+    assert rows[0][4] < 1e-15
+    assert 0.5 < rows[4][4] < 2
+    assert 1e-6 < rows[2][4] < 1e-3  # about 2^(-29/2) = 4.3e-5
+
+
+def test_sigmoid_gradient_shrinks_towards_the_input() -> None:
+    """With sigmoid units the gradient norm decreases at every step back towards the input."""
+    g = deepnets.gradient_norms("sigmoid", depth=10, width=16, batch=8, seed=2)
+    assert np.all(g[:-1] < g[1:])
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (0, 53 * math.log(2)),
+        (1, 1075 * math.log(2)),
+        (3, 1077 * math.log(2) / 2),
+    ],
+)
+def test_zero_thresholds(row: int, expected: float) -> None:
+    """Where float64 derivatives become 0, against the closed forms derived by hand."""
+    assert_allclose(deepnets.zero_derivative_rows()[row][1], expected, rtol=1e-12)
+
+
+def test_naive_tanh_threshold_near_19() -> None:
+    """1 - tanh^2 is 0 from about 19 (55/2 ln 2 = 19.06 with correct rounding)."""
+    assert 18.9 < deepnets.zero_derivative_rows()[2][1] < 19.1
+
+
+def test_bad_arguments() -> None:
+    """Unknown activation, init or a non-positive depth are refused."""
+    with pytest.raises(ValueError, match="activation"):
+        deepnets.gradient_norms("softplus")
+    with pytest.raises(ValueError, match="init"):
+        deepnets.gradient_norms("relu", init="zeros")
+    with pytest.raises(ValueError, match="depth"):
+        deepnets.gradient_norms("relu", depth=0)
+
+
+def test_activation_figure() -> None:
+    """Eight curves (four functions, four derivatives), sigmoid' peaking at 1/4, with a text alternative."""
+    fig = activation_curves()
+    ax, bx = fig.axes
+    assert len(ax.get_lines()) == 4
+    sig_d = bx.get_lines()[0].get_ydata()
+    assert_allclose(np.max(sig_d), 0.25, rtol=1e-3)
+    assert "sigmoid" in fig.get_label()
+
+
+@pytest.mark.parametrize("alpha", [0.1, 0.01, 0.3])
+def test_activation_figure_alt_text_matches_its_alpha(alpha) -> None:
+    """The alt text names the alpha the Leaky ReLU curve is drawn with (it once said 0.01 for 0.1)."""
+    fig = activation_curves(alpha=alpha)
+    leaky = fig.axes[0].get_lines()[3]
+    assert_allclose(leaky.get_ydata()[0], -5.0 * alpha, rtol=1e-15)  # x = -5
+    assert f"{alpha:g}x" in fig.get_label() and f"α = {alpha:g}" in leaky.get_label()
+    others = {0.1, 0.01, 0.3} - {alpha}
+    assert not any(f"(or {a:g}x)" in fig.get_label() for a in others)
+
+
+def test_depth_figure() -> None:
+    """One line per setup, on a log scale, with the data of gradient_norms."""
+    fig = gradient_depth_plot(depth=30)
+    ax = fig.axes[0]
+    assert ax.get_yscale() == "log" and len(ax.get_lines()) == len(deepnets.SETUPS)
+    assert_allclose(ax.get_lines()[0].get_ydata(), deepnets.gradient_norms("sigmoid", depth=30), rtol=0)
+    label = fig.get_label()
+    g = deepnets.gradient_norms("sigmoid", depth=30)
+    assert f"sigmoid with glorot weights {np.log10(g[-1] / g[0]):.1f}" in label

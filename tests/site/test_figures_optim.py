@@ -1,0 +1,73 @@
+"""Figures of chapters 6.5 and 6.7: inspected as Figure objects (lines, data, labels)."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from numpy.testing import assert_allclose
+
+from nnnotes.figures import optim as F
+
+
+def _line(ax, label):
+    """The line of an Axes with the given legend label."""
+    return next(li for li in ax.get_lines() if li.get_label() == label)
+
+
+def test_quadratic_trajectories_newton_one_step() -> None:
+    """Each panel's Newton line has two points and ends on the minimum (0, 0)."""
+    fig = F.quadratic_trajectories_figure()
+    assert "Newton" in fig.get_label() and len(fig.axes) == 3
+    for ax, kappa in zip(fig.axes, (1.0, 10.0, 100.0), strict=True):
+        x, y = _line(ax, "Newton").get_data()
+        assert len(x) == 2
+        assert_allclose([x[0], y[0]], [-2.0, 2 * math.sqrt(kappa)], rtol=1e-15)
+        assert_allclose([x[-1], y[-1]], [0.0, 0.0], atol=1e-12)
+        assert ax.get_title() == rf"$\kappa = {kappa:g}$"
+
+
+def test_quadratic_trajectories_gd_identity_one_step() -> None:
+    """For kappa = 1 and eta = 1 gradient descent is at the minimum after one step (all later too)."""
+    ax = F.quadratic_trajectories_figure().axes[0]
+    x, y = _line(ax, r"GD $\eta = 1$").get_data()
+    assert_allclose(np.c_[x[1:], y[1:]], 0.0, atol=1e-15)
+
+
+def test_threshold_figure_slopes() -> None:
+    """Each curve is |1 - 2 f|^k (hand derivation), one per factor below and above 1."""
+    fig = F.threshold_figure()
+    lines = fig.axes[0].get_lines()
+    assert len(lines) == 4
+    for line, fac in zip(lines, (0.9, 0.99, 1.01, 1.1), strict=True):
+        k, v = line.get_data()
+        assert_allclose(v, abs(1 - 2 * fac) ** k, rtol=1e-9)
+
+
+def test_saddle_figure_end_points() -> None:
+    """Newton's line ends on the saddle, saddle-free Newton's on the minimum (0, 1)."""
+    ax = F.saddle_figure().axes[0]
+    assert_allclose(np.array(_line(ax, "Newton").get_data())[:, -1], [0.0, 0.0], atol=1e-12)
+    assert_allclose(np.array(_line(ax, "saddle-free Newton").get_data())[:, -1], [0.0, 1.0], atol=1e-12)
+    assert ax.get_xlabel() == "$x$" and ax.get_ylabel() == "$y$"
+
+
+def test_escape_figure_points_match_formula() -> None:
+    """Right panel: run points are the exact escape steps; the line is ln(1000)/(0.5 eps)."""
+    fig = F.escape_figure()
+    right = fig.axes[1]
+    eps, steps = _line(right, "run").get_data()
+    assert list(steps) == [18, 50, 142, 464, 1386, 4609, 13819]
+    _, approx = _line(right, r"$\ln(R/\delta)/(\eta\varepsilon)$").get_data()
+    assert_allclose(approx, math.log(1000) / (0.5 * np.asarray(eps)), rtol=1e-14)
+    for line in fig.axes[0].get_lines()[:3]:
+        assert len(line.get_xdata()) <= 300  # thinned for a light SVG
+
+
+def test_index_error_figure() -> None:
+    """20 critical points; the star (global minimum) sits at index 0 and loss 1.75."""
+    ax = F.index_error_figure().axes[0]
+    x, y = _line(ax, "critical points").get_data()
+    assert len(x) == 20
+    sx, sy = _line(ax, "global minimum").get_data()
+    assert list(sx) == [0.0] and list(sy) == [1.75]

@@ -1,0 +1,94 @@
+"""Numbers in prose: the scan for typed numbers, the placeholders, and the build's check."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import pytest
+from conftest import ROOT
+
+from nnnotes.sitebuild.prose import PlaceholderError, render_placeholders, typed_numbers
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("a loss of 0.0817", ["0.0817"]),
+        ("after 5000 steps", ["5000 steps"]),
+        ("8 TB of memory", ["8 TB"]),
+        ("up to 350 ulp", ["350 ulp"]),
+        ("$10^{-6}$ and $10^5$", ["10^{-6}", "10^5"]),
+        ("$2.32 \\times 10^{-16}$", ["2.32 \\times 10^{-16}"]),
+        ("1e-8 and 4.9e-324", ["1e-8", "4.9e-324"]),
+        ("Bishop (2006)", ["2006"]),
+        ("one, 2 or 3 of them and $x_{12}$, $2^{52}$", []),
+        ("`x = 0.5` and [link](page-6.5.md) and {{ value:.3f }}", []),
+    ],
+)
+def test_scan_finds_typed_numbers(text, found) -> None:
+    """Decimals, powers of ten, scientific notation, numbers with units, integers of 2+ digits."""
+    assert [n.text for n in typed_numbers(text)] == found
+
+
+def test_scan_skips_code_blocks_and_front_matter_and_counts_lines() -> None:
+    """Fenced blocks and the front matter are skipped; line numbers are those of the source."""
+    md = '---\nliterals:\n  "6.5": title\n---\n\n# 6.5\n\n```python\nx = 0.123\n```\n\nthen 0.25\n'
+    assert [(n.line, n.text) for n in typed_numbers(md)] == [(6, "6.5"), (12, "0.25")]
+
+
+def test_placeholders_render_with_source_and_bare_in_math() -> None:
+    """Prose gets a titled span (escaped); inside $...$ the bare number; code is left alone."""
+    values = {"v": (0.125, 'f(a="b")'), "n": (1e-8, "tol")}
+    out = render_placeholders("v = {{ v }}; $t = {{ n:pow10 }}$; `{{ v }}`", values)
+    assert out == (
+        'v = <span class="computed" title="f(a=&quot;b&quot;)">0.125</span>; $t = 10^{-8}$; `{{ v }}`'
+    )
+    fenced = "```python\nprint(f'{{x}}')\n```\n"
+    assert render_placeholders(fenced, values) == fenced
+
+
+def test_placeholder_errors_name_page_and_line() -> None:
+    """An unknown name or a format that does not fit fails with page and line."""
+    with pytest.raises(PlaceholderError, match=r"p\.md, line 2: no computed value named 'w'"):
+        render_placeholders("ok\n{{ w }}\n", {"v": (1, "s")}, page="p.md")
+    with pytest.raises(PlaceholderError, match="not a power of ten"):
+        render_placeholders("{{ v:pow10 }}", {"v": (3.0, "s")}, page="p.md")
+
+
+def test_no_chapter_types_a_number_outside_its_literals() -> None:
+    """Every chapter's typed numbers are on its front-matter list, and every listed literal is used."""
+    import yaml
+
+    for path in sorted((ROOT / "docs").glob("exercise-*.md")):
+        text = path.read_text(encoding="utf-8")
+        front = yaml.safe_load(text.split("---")[1]) if text.startswith("---") else {}
+        allowed = set(map(str, (front or {}).get("literals", {})))
+        found = {n.text for n in typed_numbers(text)}
+        assert found <= allowed, (path.name, found - allowed)
+        assert allowed <= found, (path.name, allowed - found)
+
+
+GOOD = "# Good\n\nA formula: $e^{i\\pi} + 1 = 0$.\n"
+
+
+@pytest.mark.site
+def test_typed_number_fails_the_build_naming_page_and_line(mini_site) -> None:
+    """A chapter typing 0.0817 in prose fails the strict build with page and line."""
+    page = "# 6.9\n\nText.\n\nThe loss is 0.0817 after a while.\n"
+    front = '---\nliterals:\n  "6.9": title\n---\n\n'
+    proc = mini_site({"index.md": GOOD, "exercise-6-9.md": front + page})
+    assert proc.returncode != 0
+    assert re.search(r"docs/exercise-6-9\.md:10: number typed by hand in prose: '0\.0817'", proc.stderr)
+
+
+@pytest.mark.site
+def test_unused_literal_fails_and_placeholder_renders(mini_site, tmp_path: Path) -> None:
+    """A listed literal not on the page fails; a registered placeholder renders with its source."""
+    page = '---\nliterals:\n  "6.9": title\n  "2006": year\n---\n\n# 6.9\n\nEight: {{ float64_bytes }}.\n'
+    proc = mini_site({"index.md": GOOD, "exercise-6-9.md": page})
+    assert proc.returncode != 0 and "'2006' is listed" in proc.stderr
+    proc = mini_site({"index.md": GOOD, "exercise-6-9.md": page.replace('  "2006": year\n', "")})
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "site" / "exercise-6-9" / "index.html").read_text(encoding="utf-8")
+    assert '<span class="computed" title="numpy: np.dtype(np.float64).itemsize">8</span>' in html
