@@ -80,7 +80,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path
 
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.CompletedProcess[str]]:
-    """Build a small site from the given pages with the project's configuration and hooks.
+    """Build a small site from the given pages with the project's configuration and plugins.
 
     Call it with ``{"name.md": "markdown", ...}``; it returns the finished build process.
     """

@@ -90,11 +90,13 @@ def worth_reading(n: int = 3) -> list[catalog.Erratum]:
 
     Examples
     --------
-    >>> catalog.reset()
-    >>> for i, (p, k) in enumerate([("a", "omission"), ("a", "error"), ("a", "error"),
-    ...                             ("b", "imprecision"), ("c", "error")]):
-    ...     _ = catalog.add_erratum(catalog.Erratum(p, f"e{i}", k, "t", "c", ()))
-    >>> [(x.page, x.kind) for x in worth_reading()]
+    >>> from types import SimpleNamespace
+    >>> from nnnotes.sitebuild import state
+    >>> with state.using(SimpleNamespace(catalog=catalog.Catalog())):
+    ...     for i, (p, k) in enumerate([("a", "omission"), ("a", "error"), ("a", "error"),
+    ...                                 ("b", "imprecision"), ("c", "error")]):
+    ...         _ = catalog.add_erratum(catalog.Erratum(p, f"e{i}", k, "t", "c", ()))
+    ...     [(x.page, x.kind) for x in worth_reading()]
     [('a', 'error'), ('c', 'error'), ('a', 'error')]
     """
     picked: list[catalog.Erratum] = []
