@@ -68,6 +68,7 @@ from pathlib import Path
 from typing import Any
 
 from nnnotes.check import verification
+from nnnotes.check.record import current_record
 
 __all__ = [
     "LIBRARIES",
@@ -473,14 +474,15 @@ class CachedRunner:
         self, code: str, kwargs: dict[str, Any]
     ) -> tuple[str, list[dict[str, Any]], dict[str, str], str | None]:
         """Run a block; return its text, new checks, dependencies, and why it is volatile."""
-        before = len(verification.records())
+        record = current_record()
+        before = record.mark()
         _RUN["deps"], _RUN["volatile"] = {}, None
         try:
             output = self.run(code, **kwargs)
             deps, why = dict(_RUN["deps"]), _RUN["volatile"]
         finally:
             _RUN["deps"], _RUN["volatile"] = None, None
-        records = [_record_fields(r) for r in verification.records()[before:]]
+        records = [_record_fields(r) for r in record.since(before)]
         try:
             json.dumps(records)
         except TypeError:
@@ -489,7 +491,8 @@ class CachedRunner:
 
     def _replay(self, state: _Session) -> None:
         """Run the session's cached blocks that did not run in this build, discarding their output."""
-        before = len(verification.records())
+        record = current_record()
+        before = record.mark()
         pending, state.pending = state.pending, []
         try:
             for code, kwargs in pending:
@@ -497,7 +500,7 @@ class CachedRunner:
                 self.stats["replayed"] += 1
         finally:
             # their checks were already re-recorded from the cache
-            del verification._RECORDS[before:]
+            record.discard_since(before)
 
     def _hit(self, entry: Entry) -> bool:
         """Return whether the build-wide inputs the entry depends on are unchanged."""
@@ -514,7 +517,7 @@ class CachedRunner:
     ) -> str:
         """Return what the block prints, from the cache or by running it."""
         output = self._call(code, returncode, session, id, **extra)
-        self.outputs.setdefault(verification.current_page(), []).append((id, code, output))
+        self.outputs.setdefault(current_record().page, []).append((id, code, output))
         return output
 
     def _call(
@@ -530,7 +533,7 @@ class CachedRunner:
             return self.run(code, **kwargs)
         if self.mode == "skip":
             return ""
-        page = verification.current_page()
+        page = current_record().page
         state = None
         if session:
             if session not in self.sessions:
@@ -551,7 +554,7 @@ class CachedRunner:
                 entry = self.cache.load(key)
                 if entry is not None and self._hit(entry):
                     for fields in entry.records:
-                        verification.add_record(verification.CheckRecord(**fields, page=page))
+                        current_record().add(verification.CheckRecord(**fields, page=page))
                     if state is not None:
                         state.pending.append((code, kwargs))
                     self.stats["hits"] += 1

@@ -22,12 +22,14 @@ import os
 import re
 import shutil
 import subprocess
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
 from mkdocs.exceptions import PluginError
 
 from nnnotes.check import verification
+from nnnotes.check.record import BuildRecord, current_record, recording
 from nnnotes.sitebuild import a11y, cache, catalog, meta, prose, takeaway
 from nnnotes.sitebuild.katex import KatexError, KatexRenderer, find_katex_dist
 
@@ -36,7 +38,7 @@ log = logging.getLogger("mkdocs.plugins.nnnotes")
 #: Pages built after all others (they list what the others recorded).
 LAST_PAGES = ("errata.md", "verification.md")
 
-_STATE: dict[str, Any] = {"katex": None, "errata": []}
+_STATE: dict[str, Any] = {"katex": None, "errata": [], "recording": ExitStack()}
 
 _INLINE = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _BLOCK = re.compile(r'<div class="arithmatex">\\\[(.+?)\\\]</div>', re.S)
@@ -58,7 +60,7 @@ class _NamePage(logging.Filter):
     """Prefix markdown-exec's warnings with the page being built, so a failing block names it."""
 
     def filter(self, record: logging.LogRecord) -> bool:
-        page = verification.current_page()
+        page = current_record().page
         if page and not getattr(record, "_nnnotes_named", False):
             record.msg = f"docs/{page}: {record.msg}"
             record._nnnotes_named = True
@@ -96,8 +98,11 @@ def on_config(config: Any) -> Any:
 
 
 def on_pre_build(config: Any) -> None:
-    """Start a fresh record of checks and errata."""
-    verification.reset()
+    """Start a fresh record of checks (current until the build ends) and of errata."""
+    _STATE["recording"].close()  # a build that failed before `on_post_build` left its record current
+    _STATE["record"] = BuildRecord()
+    _STATE["recording"] = ExitStack()
+    _STATE["recording"].enter_context(recording(_STATE["record"]))
     _STATE["errata"] = []
     catalog.reset()
     cache.start_build()
@@ -131,8 +136,8 @@ def on_files(files: Any, config: Any) -> Any:
 
 def on_page_markdown(markdown: str, page: Any, config: Any, files: Any) -> str:
     """Attribute the checks made while this page renders to it; check and fill in its prose numbers."""
-    verification.set_page(page.file.src_uri)
-    _STATE["before"] = len(verification.records())
+    _STATE["record"].page = page.file.src_uri
+    _STATE["before"] = _STATE["record"].mark()
     catalog.add_links(page.file.src_uri, markdown)
     if page.file.src_uri.startswith(CHECKED_PAGES):
         _check_typed_numbers(markdown, page)
@@ -228,7 +233,7 @@ def _typeset(html_text: str, page: str) -> str:
 def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     """Typeset math, collect errata, and fail loudly on any check that failed on this page."""
     src = page.file.src_uri
-    for rec in verification.records()[_STATE.get("before", 0) :]:
+    for rec in _STATE["record"].since(_STATE.get("before", 0)):
         if not rec.ok:
             log.error("docs/%s: check %r failed: %s", src, rec.name, rec.detail)
 
@@ -269,7 +274,7 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
     html_text = re.sub(r'\bid="[^"\s]*?-(check-[^"\s]+)"', r'id="\1"', html_text)
     if page.present_anchor_ids is not None:
         page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
-    verification.set_page(None)
+    _STATE["record"].page = None
     html_text = takeaway.on_page_content(html_text, page, config)
     return _typeset(a11y.label_tables(html_text), src)
 
@@ -346,3 +351,5 @@ def on_post_build(config: Any) -> None:
         cache.finish_build()
     except cache.CacheMismatchError as exc:
         raise PluginError(str(exc)) from exc
+    finally:
+        _STATE["recording"].close()

@@ -7,9 +7,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from nnnotes.check import verification
 from nnnotes.sitebuild import catalog, errata, meta, report
-from nnnotes.check.verification import CheckRecord
+from nnnotes.check.record import CheckRecord, recording
 
 
 def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
@@ -39,14 +38,13 @@ def records() -> Iterator[list[CheckRecord]]:
         CheckRecord("claim", "a-sum", "$1 + 1 = 2$", "exact", "exact equality", 0.0, True, page="c2.md"),
         CheckRecord("claim", "a-sign", "$e^x > 0$", "symbolic", "sympy is_positive", 0.0, True, page="c2.md"),
     ]
-    verification.reset()
     catalog.reset()
     catalog.add_page("c1.md", "9.1 First chapter")
     catalog.add_page("c2.md", "9.2 Second chapter")
-    for r in recs:
-        verification.add_record(r)
-    yield recs
-    verification.reset()
+    with recording() as rec:
+        for r in recs:
+            rec.add(r)
+        yield recs
     catalog.reset()
 
 
