@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nnnotes.check import verification
+from nnnotes.check.record import current_record
 from nnnotes.sitebuild import catalog
 
 __all__ = ["KINDS", "errata_page", "worth_reading"]
@@ -37,7 +38,7 @@ def kind_counts(items: list[catalog.Erratum]) -> str:
 
 
 def _checks_on(page: str) -> set[str]:
-    return {r.name for r in verification.records() if r.page == page and r.ok}
+    return {r.name for r in current_record().for_page(page) if r.ok}
 
 
 def entry(e: catalog.Erratum, url_for: UrlFor, *, base: str = "../") -> str:

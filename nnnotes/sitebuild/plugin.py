@@ -28,6 +28,7 @@ import logging
 import os
 import re
 import sys
+from contextlib import ExitStack
 from pathlib import Path
 from typing import Any
 
@@ -36,6 +37,7 @@ from mkdocs.config.defaults import MkDocsConfig
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin
 
+from nnnotes.check import BuildRecord, recording
 from nnnotes.sitebuild import (
     a11y,
     citations,
@@ -44,7 +46,6 @@ from nnnotes.sitebuild import (
     numbering,
     prose,
     provenance,
-    records,
     state,
     student,
     takeaway,
@@ -87,7 +88,9 @@ class NnnotesPlugin(BasePlugin):
         self.urls: dict[str, str] = {}
         self.labels: dict[str, str] = {}
         self.page_start = 0
-        self._token: Any = None
+        #: The checks made during the build (current for the checking engine while it runs).
+        self.record = BuildRecord()
+        self._active = ExitStack()
 
     # ------------------------------------------------------------ configuration
     def on_config(self, config: MkDocsConfig) -> MkDocsConfig:
@@ -112,8 +115,10 @@ class NnnotesPlugin(BasePlugin):
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Start a fresh build: record, sessions, errata, catalog, numbers; check the cache's code."""
-        self._token = state.activate(self)
-        records.start()
+        self._active.close()  # a build that failed before its end left its state current
+        self.record = BuildRecord()
+        self._active.enter_context(recording(self.record))
+        self._active.callback(state.deactivate, state.activate(self))
         self.sessions.reset()
         self.catalog, self.errata, self.labels, self.urls = Catalog(), [], {}, {}
         # ids markdown-exec gives to the headings in block output count from here
@@ -154,8 +159,8 @@ class NnnotesPlugin(BasePlugin):
         """Attribute checks to the page; check and fill in its prose numbers; start at default precision."""
         src = page.file.src_uri
         _default_precision()
-        records.set_page(src)
-        self.page_start = records.mark()
+        self.record.page = src
+        self.page_start = self.record.mark()
         self.catalog.add_links(src, markdown)
         if src.startswith(hooks.CHECKED_PAGES):
             hooks.check_typed_numbers(markdown, page)
@@ -174,7 +179,7 @@ class NnnotesPlugin(BasePlugin):
     def on_page_content(self, html_text: str, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Fail on the page's failed checks; name errata; typeset math; number results."""
         src = page.file.src_uri
-        for rec in records.since(self.page_start):
+        for rec in self.record.since(self.page_start):
             if not rec.ok:
                 log.error("docs/%s: check %r failed: %s", src, rec.name, rec.detail)
         html_text = hooks.name_errata(html_text, page, self.errata)
@@ -190,7 +195,7 @@ class NnnotesPlugin(BasePlugin):
         html_text = re.sub(r'\bid="[^"\s]*?-(check-[^"\s]+)"', r'id="\1"', html_text)
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
-        records.set_page(None)
+        self.record.page = None
         _default_precision()
         html_text = takeaway.on_page_content(html_text, page, config)
         assert self.katex is not None
@@ -233,9 +238,7 @@ class NnnotesPlugin(BasePlugin):
 
     def _end(self) -> None:
         markdown_config.reset()
-        if self._token is not None:
-            state.deactivate(self._token)
-            self._token = None
+        self._active.close()
 
     # ------------------------------------------------------------ for the benchmark and tools
     def block_seconds(self) -> dict[tuple[str | None, str | None], float]:

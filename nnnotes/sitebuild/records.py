@@ -1,19 +1,20 @@
 """The site build's few points of contact with the checking engine's record of a build.
 
-Everything the block cache and the plugin ask of `nnnotes.check.verification` goes through these
-functions, so that moving the record onto an object (a ``BuildRecord``) changes this module only.
+The plugin holds one `nnnotes.check.BuildRecord` per build and makes it the current record while
+the build runs (`nnnotes.check.recording`); the block cache reads and restores checks through
+these functions, which act on the current record.
 
 Examples
 --------
->>> from nnnotes.check import claim_exact
->>> start()
->>> with on_page("demo.md"):
+>>> from nnnotes.check import BuildRecord, claim_exact, recording
+>>> with recording(BuildRecord()), on_page("demo.md"):
 ...     m = mark()
 ...     _ = claim_exact("demo-mark", "$1 + 1 = 2$", 1 + 1, 2)
->>> [(r.name, r.page) for r in since(m)]
-[('demo-mark', 'demo.md')]
->>> discard_since(m); since(m)
-[]
+...     made = [(r.name, r.page) for r in since(m)]
+...     discard_since(m)
+...     left = since(m)
+>>> made, left
+([('demo-mark', 'demo.md')], [])
 """
 
 from __future__ import annotations
@@ -21,71 +22,45 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator
 from contextlib import contextmanager
 
-from nnnotes.check import verification
-from nnnotes.check.verification import CheckRecord
+from nnnotes.check.record import CheckRecord, current_record
 
-__all__ = [
-    "CheckRecord",
-    "add",
-    "current_page",
-    "discard_since",
-    "mark",
-    "on_page",
-    "set_page",
-    "since",
-    "start",
-]
-
-
-def start() -> None:
-    """Begin a build's record: no check, no page."""
-    verification.reset()
-    verification.set_page(None)
+__all__ = ["CheckRecord", "add", "current_page", "discard_since", "mark", "on_page", "set_page", "since"]
 
 
 def current_page() -> str | None:
     """Return the page being built (its path under ``docs/``), or ``None``."""
-    return verification.current_page()
+    return current_record().page
 
 
 def set_page(page: str | None) -> None:
     """Attribute the checks made from now on to ``page``."""
-    verification.set_page(page)
+    current_record().page = page
 
 
 @contextmanager
 def on_page(page: str | None) -> Iterator[None]:
     """Attribute the checks made inside the ``with`` block to ``page``."""
-    with verification.on_page(page):
+    with current_record().on_page(page):
         yield
 
 
 def mark() -> int:
     """Return a mark of the record's current end (for `since` and `discard_since`)."""
-    return len(verification.records())
+    return current_record().mark()
 
 
 def since(m: int) -> list[CheckRecord]:
     """Return the checks recorded after mark ``m``."""
-    return verification.records()[m:]
+    return current_record().since(m)
 
 
 def discard_since(m: int) -> None:
     """Drop the checks recorded after mark ``m`` (a replayed block's checks, already restored)."""
-    kept = verification.records()[:m]
-    page = verification.current_page()
-    verification.reset()
-    for rec in kept:
-        verification.add_record(rec)
-    verification.set_page(page)
+    current_record().discard_since(m)
 
 
 def add(records: Iterable[CheckRecord]) -> None:
-    """Append ``records`` to the record."""
-    for rec in records:
-        verification.add_record(rec)
-
-
-def all_records() -> list[CheckRecord]:
-    """Return every check recorded so far in this build."""
-    return verification.records()
+    """Append ``records`` to the current record."""
+    rec = current_record()
+    for r in records:
+        rec.add(r)

@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from markdown_exec import ExecutionError
 
-from nnnotes.check import verification
+from nnnotes.check.record import current_record, recording
 from nnnotes.sitebuild import cache
 from nnnotes.sitebuild import store as store_mod
 from nnnotes.sitebuild.cache import BlockCache, CachedRunner, Entry, StringStore
@@ -32,6 +32,13 @@ BLOCKS = [
     ("b", "", "print('b')"),
     ("c1", "cache-t", "z = 5\nprint(z)"),
 ]
+
+
+@pytest.fixture(autouse=True)
+def own_record() -> Iterator[None]:
+    """Each test records its checks on a record of its own, current only while it runs."""
+    with recording():
+        yield
 
 
 class Site:
@@ -61,10 +68,10 @@ class Site:
     ) -> dict[str, str]:
         """Run every block of the page in order, as a fresh build does; return outputs by id."""
         self.executed = []
-        verification.reset()
+        current_record().clear()
         self.sessions.reset()
         self.runner.start_build(environment or self.environment, index)
-        with verification.on_page(page):
+        with current_record().on_page(page):
             return {i: self.runner(code, session=s, id=i) for i, s, code in blocks}
 
 
@@ -74,7 +81,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     s = Site(tmp_path / "cache")
     s.build()
     yield s
-    verification.reset()
+    current_record().clear()
 
 
 def edited(block_id: str, code: str) -> list[tuple[str, str, str]]:
@@ -240,13 +247,12 @@ def test_hit_restores_the_checks_on_the_current_page(tmp_path: Path) -> None:
     )
     s = Site(tmp_path)
     first = s.build([("k", "", code)], page="q.md")
-    ran = verification.records()
+    ran = current_record().records
     second = s.build([("k", "", code)], page="q.md")
     assert s.executed == [] and first == second
-    restored = verification.records()
+    restored = current_record().records
     assert [r.page for r in restored] == ["q.md"]
     assert restored == ran
-    verification.reset()
 
 
 def test_replay_does_not_duplicate_checks(tmp_path: Path) -> None:
@@ -257,8 +263,7 @@ def test_replay_does_not_duplicate_checks(tmp_path: Path) -> None:
     s.build(blocks)
     out = s.build([blocks[0], ("r2", "cache-r", "print(not c.ok)")])
     assert s.executed == ["r1", "r2"] and out["r2"] == "False\n"
-    assert [r.name for r in verification.records()] == ["cache-replay"]
-    verification.reset()
+    assert [r.name for r in current_record().records] == ["cache-replay"]
 
 
 def _entry_files(folder: Path) -> list[Path]:
@@ -329,7 +334,7 @@ def test_fence_option_cache_off_always_runs(tmp_path: Path) -> None:
     s = Site(tmp_path)
     for _ in range(2):
         s.build([("o", "", "print(2)")])
-        with verification.on_page(PAGE):
+        with current_record().on_page(PAGE):
             assert s.runner("print(3)", session="", id="t", cache="off") == "3\n"
     assert s.executed == ["t"]  # the last build: o was a hit, t ran
     assert len(_entry_files(tmp_path)) == 1

@@ -7,10 +7,10 @@ from importlib.metadata import entry_points
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
 from mkdocs.plugins import BasePlugin
 
 from nnnotes.sitebuild import minisite
+from nnnotes.sitebuild.minisite import ROOT
 from nnnotes.sitebuild.plugin import NnnotesPlugin
 
 SITEBUILD = ROOT / "nnnotes" / "sitebuild"

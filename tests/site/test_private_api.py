@@ -11,7 +11,8 @@ import ast
 from pathlib import Path
 
 import pytest
-from conftest import ROOT
+
+from nnnotes.sitebuild.minisite import ROOT
 
 #: Top-level names of the project's own code: its private names are its own business.
 OWN = {"nnnotes", "tools", "conftest"}
