@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import hypothesis
 import pytest
 
+from nnnotes.check.record import BuildRecord, recording
 from nnnotes.sitebuild import minisite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -40,6 +41,17 @@ def run_build(config: Path, site_dir: Path) -> subprocess.CompletedProcess[str]:
         env=build_env(),
         timeout=900,
     )
+
+
+@pytest.fixture(autouse=True)
+def record() -> Iterator[BuildRecord]:
+    """A fresh `BuildRecord`, current while the test runs; the previous one is current after it.
+
+    (Here rather than in ``tests/check/conftest.py``: a second ``conftest`` module would shadow this
+    one for the tests that import helpers from it.)
+    """
+    with recording() as rec:
+        yield rec
 
 
 @pytest.fixture(autouse=True)
@@ -80,7 +92,7 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path
 
 @pytest.fixture
 def mini_site(tmp_path: Path) -> Callable[[dict[str, str]], subprocess.CompletedProcess[str]]:
-    """Build a small site from the given pages with the project's configuration and hooks.
+    """Build a small site from the given pages with the project's configuration and plugins.
 
     Call it with ``{"name.md": "markdown", ...}``; it returns the finished build process.
     """

@@ -55,8 +55,9 @@ from typing import Any
 import sympy
 
 from nnnotes.check.counterexample import SearchResult, search, symbol_interval
+from nnnotes.check.record import CheckRecord, current_record
 from nnnotes.check.signs import prove_sign
-from nnnotes.check.verification import CheckRecord, VerificationError, add_record, current_page
+from nnnotes.check.verification import VerificationError
 
 __all__ = ["PUBLISHED", "Derivation", "DerivationError", "Step", "published", "published_derivations"]
 
@@ -392,13 +393,14 @@ class Derivation:
 
     # ---------------------------------------------------------------- checking
     def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> None:
-        page = current_page()
+        record = current_record()
+        page = record.page
         where = f" (page {page})" if page else ""
         msg = (
             f"derivation {self.name!r}, step {k} ({st.reason}) is false{where}: "
             f"{sympy.sstr(prev)} {st.relation} {sympy.sstr(st.expr)} does not hold; {why}"
         )
-        add_record(
+        record.add(
             CheckRecord(
                 kind="derivation",
                 name=self.name,
@@ -407,7 +409,6 @@ class Derivation:
                 detail=f"step {k} ({st.reason}) is false",
                 seconds=self.seconds,
                 ok=False,
-                page=page,
             )
         )
         raise DerivationError(msg, derivation=self.name, step=k, reason=st.reason, counterexample=point)
@@ -546,7 +547,7 @@ class Derivation:
     def verify(self) -> Derivation:
         """Check every step; raise `DerivationError` at the first false one; return ``self``.
 
-        The outcome is added to the build's record (`nnnotes.check.verification.records`).
+        The outcome is added to the current record (`nnnotes.check.record.current_record`).
         """
         if not self.steps:
             raise ValueError(f"derivation {self.name!r} has no steps")
@@ -563,7 +564,7 @@ class Derivation:
         self.verified = True
         methods = {s.method for s in self.steps}
         proved = sum(s.method == "symbolic" for s in self.steps)
-        add_record(
+        current_record().add(
             CheckRecord(
                 kind="derivation",
                 name=self.name,
@@ -572,7 +573,6 @@ class Derivation:
                 detail="; ".join(f"({k}) {_how(s)}" for k, s in enumerate(self.steps, 1)),
                 seconds=self.seconds,
                 ok=True,
-                page=current_page(),
                 scope=self.covers(),
                 extra={
                     "domain": self.domain_text(),

@@ -1,7 +1,8 @@
 """The build's record of every check, numeric claims, and the verification report.
 
-Every derivation (`nnnotes.check.derivation.Derivation`) and every claim made here is recorded with the
-page it was made on, how it was checked and how long the check took. The site's verification page
+Every derivation (`nnnotes.check.derivation.Derivation`) and every claim made here is added to the
+current record (`nnnotes.check.record.current_record`) with the page it was made on, how it was
+checked and how long the check took. The site's verification page
 prints `report_markdown` of these records. A check that fails raises `VerificationError` (or a
 subclass), which fails the strict build.
 
@@ -21,27 +22,24 @@ nnnotes.check.verification.ClaimError: claim 'demo-wrong' is false: $0.1 + 0.2 =
 from __future__ import annotations
 
 import os
-import re
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
 
+from nnnotes.check.record import CheckRecord, current_record, slug
+
 __all__ = [
+    "Check",
     "CheckRecord",
     "ClaimError",
     "VerificationError",
     "claim",
     "claim_close",
     "claim_exact",
-    "current_page",
-    "on_page",
-    "records",
     "report_markdown",
-    "reset",
     "slug",
 ]
 
@@ -52,101 +50,6 @@ class VerificationError(Exception):
 
 class ClaimError(VerificationError):
     """A stated claim does not hold."""
-
-
-@dataclass(frozen=True)
-class CheckRecord:
-    """One check made during the build.
-
-    Attributes
-    ----------
-    kind : str
-        ``"derivation"`` or ``"claim"``.
-    name : str
-        The check's name, unique on its page.
-    statement : str
-        What was checked, as Markdown (math in ``$...$``).
-    method : str
-        ``"symbolic"`` (proved by sympy), ``"numeric"`` (evaluated, not proved), or
-        ``"exact"`` (exact rational or integer arithmetic).
-    detail : str
-        How, in a few words (the strategies or tolerances used).
-    seconds : float
-        Time the check took.
-    ok : bool
-        Whether it held.
-    page : str or None
-        Source path of the page that made it (``None`` outside a build).
-    scope : str or None
-        For a derivation, what it covers (`nnnotes.check.derivation.Derivation.covers`).
-    """
-
-    kind: str
-    name: str
-    statement: str
-    method: str
-    detail: str
-    seconds: float
-    ok: bool
-    page: str | None = None
-    scope: str | None = None
-    extra: dict[str, Any] = field(default_factory=dict, compare=False)
-
-    @property
-    def anchor(self) -> str:
-        """HTML id of the place on its page where the check is shown."""
-        return f"check-{slug(self.name)}"
-
-
-_RECORDS: list[CheckRecord] = []
-_PAGE: list[str | None] = [None]
-
-
-def slug(name: str) -> str:
-    """Return a lower-case, dash-separated form of ``name`` usable as an HTML id.
-
-    Examples
-    --------
-    >>> slug("Sigmoid symmetry (6.1a)")
-    'sigmoid-symmetry-6-1a'
-    """
-    return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
-
-
-def reset() -> None:
-    """Forget every record (the site build calls this before each build)."""
-    _RECORDS.clear()
-
-
-def records() -> list[CheckRecord]:
-    """Return a copy of the records made so far, in order."""
-    return list(_RECORDS)
-
-
-def current_page() -> str | None:
-    """Return the source path of the page being built, or ``None``."""
-    return _PAGE[0]
-
-
-@contextmanager
-def on_page(page: str | None) -> Iterator[None]:
-    """Attribute the checks made inside the ``with`` block to ``page``."""
-    previous, _PAGE[0] = _PAGE[0], page
-    try:
-        yield
-    finally:
-        _PAGE[0] = previous
-
-
-def set_page(page: str | None) -> None:
-    """Attribute the checks made from now on to ``page`` (used by the site's hooks)."""
-    _PAGE[0] = page
-
-
-def add_record(record: CheckRecord) -> CheckRecord:
-    """Append ``record`` to the build's record and return it."""
-    _RECORDS.append(record)
-    return record
 
 
 def _check_name(name: object) -> str:
@@ -178,7 +81,7 @@ class Check:
 
 
 def _finish(name: str, statement: str, ok: bool, method: str, detail: str, t0: float, why: str) -> Check:
-    rec = add_record(
+    rec = current_record().add(
         CheckRecord(
             kind="claim",
             name=name,
@@ -187,7 +90,6 @@ def _finish(name: str, statement: str, ok: bool, method: str, detail: str, t0: f
             detail=detail,
             seconds=time.perf_counter() - t0,
             ok=ok,
-            page=current_page(),
         )
     )
     if not ok:
@@ -321,7 +223,12 @@ def _domain_cell(r: CheckRecord) -> str:
     return f"${_md_cell(dom)}$" if dom else "—"
 
 
-def report_markdown(url_for: Callable[[str, str], str] | None = None, *, timings: bool | None = None) -> str:
+def report_markdown(
+    url_for: Callable[[str, str], str] | None = None,
+    *,
+    timings: bool | None = None,
+    records: list[CheckRecord] | None = None,
+) -> str:
     """Return the verification report as Markdown: totals by method, then one row per check.
 
     Parameters
@@ -333,8 +240,11 @@ def report_markdown(url_for: Callable[[str, str], str] | None = None, *, timings
         Show the time of each check. Off by default, so that two builds of the same sources are
         byte-identical; the environment variable ``NNNOTES_REPORT_TIMINGS=1`` turns it on, and
         ``make bench`` reports the times.
+    records : list of CheckRecord, optional
+        The checks to report; by default those of the current record
+        (`nnnotes.check.record.current_record`).
     """
-    recs = records()
+    recs = current_record().records if records is None else list(records)
     if not recs:
         return "No checks were recorded in this build."
     by_method: dict[str, int] = {}

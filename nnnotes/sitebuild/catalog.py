@@ -1,23 +1,25 @@
 r"""What the build learns about its pages for the pages that list them: titles and errata.
 
-The hooks call `add_page` for every rendered page and `add_errata` with its HTML; the errata page,
-the verification report and the home page (rendered last) read `title` and `errata`. An erratum is
+The site's plugin owns one `Catalog` per build: it calls `Catalog.add_page` for every rendered page
+and `Catalog.add_errata` with its HTML; the errata page, the verification report and the home page
+(rendered last) read it through the functions of this module (`title`, `errata`, ...), which ask
+the build that is running (`nnnotes.sitebuild.state`). An erratum is
 read from the HTML the chapter produced: its title (what is true), the first sentence of its body
 (what the source claimed, in the chapters' convention "The source says ...") and the names, in
 inline code, of the checks it cites.
 
 Examples
 --------
->>> reset()
->>> add_page("e.md", "6.9 Demo")
+>>> c = Catalog()
+>>> c.add_page("e.md", "6.9 Demo")
 >>> html = ('<div class="admonition erratum error" id="erratum-x" data-kind="error">\n'
 ...         '<p class="admonition-title"><span class="erratum-kind">error</span> Erratum: '
 ...         '<span class="arithmatex">\\(1 &lt; 2\\)</span></p>\n<p>The source says '
 ...         '<em>the opposite</em>. It is wrong (claim <code>demo-claim</code>).</p>\n</div>')
->>> e, = add_errata("e.md", html)
+>>> e, = c.add_errata("e.md", html)
 >>> e.title, e.claimed, e.cites
 ('$1 < 2$', 'The source says *the opposite*.', ('demo-claim',))
->>> title("e.md")
+>>> c.title("e.md")
 '6.9 Demo'
 """
 
@@ -27,19 +29,19 @@ import html
 import re
 from dataclasses import dataclass
 
+from nnnotes.sitebuild import state
+
 __all__ = [
+    "Catalog",
     "Erratum",
     "add_errata",
     "add_erratum",
     "add_links",
     "add_page",
     "errata",
-    "reset",
     "title",
     "used_by",
 ]
-
-_STATE: dict[str, dict] = {"titles": {}, "errata": {}, "links": {}}
 
 _HEAD = re.compile(
     r'<(div|details) class="admonition erratum ?(\w*)" id="(erratum-[^"]+)" data-kind="\w*"[^>]*>\s*'
@@ -61,45 +63,6 @@ class Erratum:
     title: str
     claimed: str
     cites: tuple[str, ...]
-
-
-def reset() -> None:
-    """Forget every page and erratum (called before each build)."""
-    _STATE["titles"] = {}
-    _STATE["errata"] = {}
-    _STATE["links"] = {}
-
-
-def add_links(src: str, markdown: str) -> None:
-    """Record which API reference pages page ``src`` uses (see `used_by`).
-
-    A page uses a reference page when it links to it, or when one of its executed blocks imports
-    the module that page documents (``from nnnotes.softmax import ...``, ``from nnnotes import
-    softmax``): the Code boxes link those names to the reference.
-    """
-    targets = re.findall(r"\]\((reference/[\w/-]+\.md)", markdown)
-    targets += [f"reference/{m}.md" for m in re.findall(r"\bfrom nnnotes\.(\w+)", markdown)]
-    for names in re.findall(r"\bfrom nnnotes import ([\w, ()]+)", markdown):
-        targets += [f"reference/{m.split()[0]}.md" for m in names.strip("()").split(",") if m.strip()]
-    for target in targets:
-        _STATE["links"].setdefault(target, {})[src] = None
-
-
-def used_by(target: str) -> list[str]:
-    """Return the titles of the pages rendered so far that link to ``target``, in order."""
-    return [title(src) for src in _STATE["links"].get(target, {}) if src in _STATE["titles"]]
-
-
-def add_page(src: str, page_title: str | None) -> None:
-    """Record the title of page ``src`` (its navigation title)."""
-    _STATE["titles"][src] = page_title or src
-
-
-def title(src: str) -> str:
-    """Return the title of page ``src`` as the navigation shows it."""
-    if src not in _STATE["titles"]:
-        raise KeyError(f"no page {src!r} was rendered before the pages that list it")
-    return _STATE["titles"][src]
 
 
 def to_markdown(fragment: str) -> str:
@@ -131,29 +94,100 @@ def first_sentence(paragraph_md: str) -> str:
     return paragraph_md[: m.start()].strip() if m else paragraph_md.strip()
 
 
+class Catalog:
+    """The pages and errata of one build (owned by the site's plugin)."""
+
+    def __init__(self) -> None:
+        self.titles: dict[str, str] = {}
+        self.errata: dict[str, Erratum] = {}
+        self.links: dict[str, dict[str, None]] = {}
+
+    def add_links(self, src: str, markdown: str) -> None:
+        """Record which API reference pages page ``src`` uses (see `used_by`).
+
+        A page uses a reference page when it links to it, or when one of its executed blocks
+        imports the module that page documents (``from nnnotes.softmax import ...``, ``from nnnotes
+        import softmax``): the Code boxes link those names to the reference.
+        """
+        targets = re.findall(r"\]\((reference/[\w/-]+\.md)", markdown)
+        targets += [f"reference/{m}.md" for m in re.findall(r"\bfrom nnnotes\.(\w+)", markdown)]
+        for names in re.findall(r"\bfrom nnnotes import ([\w, ()]+)", markdown):
+            targets += [f"reference/{m.split()[0]}.md" for m in names.strip("()").split(",") if m.strip()]
+        for target in targets:
+            self.links.setdefault(target, {})[src] = None
+
+    def used_by(self, target: str) -> list[str]:
+        """Return the titles of the pages rendered so far that link to ``target``, in order."""
+        return [self.title(src) for src in self.links.get(target, {}) if src in self.titles]
+
+    def add_page(self, src: str, page_title: str | None) -> None:
+        """Record the title of page ``src`` (its navigation title)."""
+        self.titles[src] = page_title or src
+
+    def title(self, src: str) -> str:
+        """Return the title of page ``src`` as the navigation shows it."""
+        if src not in self.titles:
+            raise KeyError(f"no page {src!r} was rendered before the pages that list it")
+        return self.titles[src]
+
+    def add_errata(self, src: str, page_html: str) -> list[Erratum]:
+        """Record and return the errata of page ``src`` found in its rendered HTML."""
+        found = []
+        for m in _HEAD.finditer(page_html):
+            tag, kind, anchor, head = m.groups()
+            body = _body(page_html, tag, m.end())
+            para = re.search(r"<p>(.*?)</p>", body, re.S)
+            heading = to_markdown(_KIND_LABEL.sub("", head))
+            heading = re.sub(r"^Erratum:\s*", "", heading, flags=re.I)
+            cites = tuple(dict.fromkeys(html.unescape(c) for c in re.findall(r"<code>([^<]+)</code>", body)))
+            para_md = first_sentence(to_markdown(para.group(1))) if para else ""
+            found.append(self.add_erratum(Erratum(src, anchor, kind, heading, para_md, cites)))
+        return found
+
+    def add_erratum(self, e: Erratum) -> Erratum:
+        """Record ``e`` (replacing an erratum with the same anchor) and return it."""
+        self.errata[e.anchor] = e
+        return e
+
+    def all_errata(self) -> list[Erratum]:
+        """Return every erratum recorded in this build, in the order of the pages."""
+        return list(self.errata.values())
+
+
+def _current() -> Catalog:
+    return state.current().catalog
+
+
+def add_links(src: str, markdown: str) -> None:
+    """Record, in the running build, which API reference pages page ``src`` uses."""
+    _current().add_links(src, markdown)
+
+
+def used_by(target: str) -> list[str]:
+    """Return the titles of the pages of the running build rendered so far that link to ``target``."""
+    return _current().used_by(target)
+
+
+def add_page(src: str, page_title: str | None) -> None:
+    """Record the title of page ``src`` in the running build."""
+    _current().add_page(src, page_title)
+
+
+def title(src: str) -> str:
+    """Return the title of page ``src`` in the running build, as the navigation shows it."""
+    return _current().title(src)
+
+
 def add_errata(src: str, page_html: str) -> list[Erratum]:
-    """Record and return the errata of page ``src`` found in its rendered HTML."""
-    found = []
-    for m in _HEAD.finditer(page_html):
-        tag, kind, anchor, head = m.groups()
-        body = _body(page_html, tag, m.end())
-        para = re.search(r"<p>(.*?)</p>", body, re.S)
-        heading = to_markdown(_KIND_LABEL.sub("", head))
-        heading = re.sub(r"^Erratum:\s*", "", heading, flags=re.I)
-        cites = tuple(dict.fromkeys(html.unescape(c) for c in re.findall(r"<code>([^<]+)</code>", body)))
-        e = Erratum(
-            src, anchor, kind, heading, first_sentence(to_markdown(para.group(1))) if para else "", cites
-        )
-        found.append(add_erratum(e))
-    return found
+    """Record, in the running build, and return the errata of page ``src`` found in its HTML."""
+    return _current().add_errata(src, page_html)
 
 
 def add_erratum(e: Erratum) -> Erratum:
-    """Record ``e`` (replacing an erratum with the same anchor) and return it."""
-    _STATE["errata"][e.anchor] = e
-    return e
+    """Record ``e`` in the running build and return it."""
+    return _current().add_erratum(e)
 
 
 def errata() -> list[Erratum]:
-    """Return every erratum recorded in this build, in the order of the pages."""
-    return list(_STATE["errata"].values())
+    """Return every erratum recorded in the running build, in the order of the pages."""
+    return _current().all_errata()

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from nnnotes.check import verification
+from nnnotes.check.record import current_record
 from nnnotes.sitebuild import catalog
 
 __all__ = ["KINDS", "errata_page", "worth_reading"]
@@ -37,7 +38,7 @@ def kind_counts(items: list[catalog.Erratum]) -> str:
 
 
 def _checks_on(page: str) -> set[str]:
-    return {r.name for r in verification.records() if r.page == page and r.ok}
+    return {r.name for r in current_record().for_page(page) if r.ok}
 
 
 def entry(e: catalog.Erratum, url_for: UrlFor, *, base: str = "../") -> str:
@@ -90,11 +91,13 @@ def worth_reading(n: int = 3) -> list[catalog.Erratum]:
 
     Examples
     --------
-    >>> catalog.reset()
-    >>> for i, (p, k) in enumerate([("a", "omission"), ("a", "error"), ("a", "error"),
-    ...                             ("b", "imprecision"), ("c", "error")]):
-    ...     _ = catalog.add_erratum(catalog.Erratum(p, f"e{i}", k, "t", "c", ()))
-    >>> [(x.page, x.kind) for x in worth_reading()]
+    >>> from types import SimpleNamespace
+    >>> from nnnotes.sitebuild import state
+    >>> with state.using(SimpleNamespace(catalog=catalog.Catalog())):
+    ...     for i, (p, k) in enumerate([("a", "omission"), ("a", "error"), ("a", "error"),
+    ...                                 ("b", "imprecision"), ("c", "error")]):
+    ...         _ = catalog.add_erratum(catalog.Erratum(p, f"e{i}", k, "t", "c", ()))
+    ...     [(x.page, x.kind) for x in worth_reading()]
     [('a', 'error'), ('c', 'error'), ('a', 'error')]
     """
     picked: list[catalog.Erratum] = []

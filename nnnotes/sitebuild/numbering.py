@@ -29,9 +29,6 @@ _ITEMS = re.compile(
     r'|(?P<figure><svg\b[^>]*\bclass="nn-figure")'
 )
 
-#: anchor -> label, for every numbered result of the site built so far.
-LABELS: dict[str, str] = {}
-
 
 def chapter_of(src: str) -> str | None:
     """Return the chapter number of page ``src`` (``exercise-6-3.md`` -> ``6.3``), or None."""
@@ -91,21 +88,19 @@ def parts(html_text: str, src: str) -> dict[str, str]:
     return out
 
 
-def on_pre_build(config: Any) -> None:
-    """Forget the numbers of the previous build (``mkdocs serve`` rebuilds in one process)."""
-    LABELS.clear()
+def on_page_content(html_text: str, page: Any, config: Any, labels: dict[str, str]) -> str:
+    """Give numbers to the results of a chapter; register their anchors (and the chapter's) with autorefs.
 
-
-def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
-    """Give numbers to the results of a chapter; register their anchors (and the chapter's) with autorefs."""
+    ``labels`` (anchor to label, owned by the build) receives the numbers given.
+    """
     src = page.file.src_uri
     chapter = chapter_of(src)
     if chapter is None:
         return html_text
-    html_text, labels = number(html_text, chapter)
+    html_text, found = number(html_text, chapter)
     autorefs = config.plugins.get("autorefs")
-    for anchor, text in labels.items():
-        LABELS[anchor] = text
+    for anchor, text in found.items():
+        labels[anchor] = text
         if autorefs is not None:
             autorefs.register_anchor(page, anchor, anchor, title=text)
         if page.present_anchor_ids is not None:
@@ -119,16 +114,11 @@ def on_page_content(html_text: str, page: Any, config: Any, files: Any) -> str:
 _REF = re.compile(r'(<a class="autorefs autorefs-internal"[^>]*href="[^"#]*#([^"]+)"[^>]*>)(.*?)(</a>)', re.S)
 
 
-def relabel(output: str) -> str:
-    """Show the number of each referenced result as the text of the links to it."""
+def relabel(output: str, labels: dict[str, str]) -> str:
+    """Show the number of each referenced result (``labels``: anchor to label) as the links' text."""
 
     def repl(m: re.Match[str]) -> str:
-        text = LABELS.get(html.unescape(m.group(2)))
+        text = labels.get(html.unescape(m.group(2)))
         return f"{m.group(1)}{text}{m.group(4)}" if text else m.group(0)
 
     return _REF.sub(repl, output)
-
-
-def on_post_page(output: str, page: Any, config: Any) -> str:
-    """Relabel the references to numbered results (every page is numbered by now)."""
-    return relabel(output)

@@ -15,6 +15,7 @@ import html
 from collections.abc import Callable
 
 from nnnotes.check import verification
+from nnnotes.check.record import current_record
 from nnnotes.sitebuild import catalog
 
 __all__ = ["BADGES", "counts", "report_page", "summary"]
@@ -40,7 +41,7 @@ def counts(recs: list[verification.CheckRecord] | None = None) -> dict[str, int]
     >>> counts(recs)
     {'checks': 4, 'proved': 1, 'evaluated': 2, 'exact': 1, 'failed': 0}
     """
-    recs = verification.records() if recs is None else recs
+    recs = current_record().records if recs is None else recs
     out = {"checks": len(recs)}
     for method, (badge, _) in BADGES.items():
         out[badge] = sum(r.method == method and r.ok for r in recs)
@@ -124,7 +125,7 @@ def report_page(url_for: UrlFor | None = None) -> str:
     from nnnotes.sitebuild import cache
 
     cache.volatile("it lists the checks of other pages")
-    recs = verification.records()
+    recs = current_record().records
     if not recs:
         return "No checks were recorded in this build."
     lines = [f'<p class="nn-summary">{summary(recs)}</p>', ""]

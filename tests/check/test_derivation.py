@@ -10,7 +10,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from nnnotes.check import Derivation, DerivationError
-from nnnotes.check.verification import records
+from nnnotes.check.record import current_record
 from nnnotes.symbolic import sigma
 
 x = sympy.Symbol("x", real=True)
@@ -83,7 +83,7 @@ def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
     assert d.steps[0].method == "numeric"
     assert "no counterexample at" in d.steps[0].detail and "(50 digits" in d.steps[0].detail
     assert d.steps[0].points is not None and d.steps[0].points >= 100
-    assert "N" in d.latex() and records()[-1].method == "numeric"
+    assert "N" in d.latex() and current_record().records[-1].method == "numeric"
 
 
 def test_numeric_fallback_still_catches_false_steps(monkeypatch) -> None:
@@ -292,10 +292,10 @@ def test_random_scaled_sigmoid_identities(s: int) -> None:
 
 def test_verify_records_each_derivation() -> None:
     """verify() appends a record with the derivation's name, method and statement."""
-    before = len(records())
+    before = len(current_record().records)
     Derivation((x + 1) ** 2, name="recorded").step(x**2 + 2 * x + 1, "expand").verify()
-    rec = records()[-1]
-    assert len(records()) == before + 1
+    rec = current_record().records[-1]
+    assert len(current_record().records) == before + 1
     assert (rec.name, rec.kind, rec.method, rec.ok) == ("recorded", "derivation", "symbolic", True)
     assert rec.statement == r"$\left(x + 1\right)^{2} = x^{2} + 2 x + 1$"
 
@@ -346,7 +346,7 @@ def test_scope_is_shown_and_recorded() -> None:
     d = Derivation((x + 1) ** 2, name="scoped", scope="checked for $K = 3$").step(x**2 + 2 * x + 1, "expand")
     md = d.markdown()
     assert "**Covers:** checked for $K = 3$." in md
-    assert records()[-1].scope == "checked for $K = 3$"
+    assert current_record().records[-1].scope == "checked for $K = 3$"
 
 
 def test_default_scope_follows_the_checks() -> None:
@@ -425,7 +425,7 @@ def test_declared_domain_is_shown_next_to_the_step_and_in_the_note() -> None:
     d.step(1, "bound", "<").verify()
     assert r"\quad t \in \left(0, 2\right)" in d.latex()
     assert r"Domain: $t \in \left(0, 2\right)$." in d.markdown()
-    assert records()[-1].extra["domain"] == r"t \in \left(0, 2\right)"
+    assert current_record().records[-1].extra["domain"] == r"t \in \left(0, 2\right)"
 
 
 def test_domain_text_respects_assumptions() -> None:

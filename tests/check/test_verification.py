@@ -7,40 +7,30 @@ import numpy as np
 import pytest
 import sympy
 
+from nnnotes.check.record import BuildRecord
 from nnnotes.check.verification import (
     ClaimError,
     claim,
     claim_close,
     claim_exact,
-    on_page,
-    records,
     report_markdown,
-    reset,
 )
 
 
-@pytest.fixture(autouse=True)
-def fresh_record():
-    """Each test starts with an empty record and leaves one behind for nobody."""
-    reset()
-    yield
-    reset()
-
-
-def test_claim_close_passes_within_tolerance_and_records() -> None:
+def test_claim_close_passes_within_tolerance_and_records(record: BuildRecord) -> None:
     """A true claim returns a check and is recorded with its page."""
-    with on_page("exercise-6-3.md"):
+    with record.on_page("chapter.md"):
         c = claim_close("p1", "$p_1 = 1/(1+e^{-36})$", 1.0, 1 / (1 + mpmath.exp(-36)), atol=1e-15)
-    assert c.ok and c.record.page == "exercise-6-3.md"
-    assert records()[-1].name == "p1"
+    assert c.ok and c.record.page == "chapter.md"
+    assert record.records[-1].name == "p1"
     assert 'id="check-p1"' in c.markdown()
 
 
-def test_claim_close_fails_outside_tolerance() -> None:
+def test_claim_close_fails_outside_tolerance(record: BuildRecord) -> None:
     """p1 = 1 is false at 1e-16 absolute tolerance: e^-36 is about 2.3e-16."""
     with pytest.raises(ClaimError, match="claim 'p1-tight' is false"):
         claim_close("p1-tight", "p1 = 1", 1.0, 1 / (1 + mpmath.exp(-36)), atol=1e-16)
-    assert records()[-1].ok is False
+    assert record.records[-1].ok is False
 
 
 def test_claim_close_arrays_report_worst_entry() -> None:
@@ -86,9 +76,9 @@ def test_claim_bool() -> None:
         claim("", "x", True, detail="d")
 
 
-def test_report_lists_every_check_with_totals_and_links() -> None:
+def test_report_lists_every_check_with_totals_and_links(record: BuildRecord) -> None:
     """The report counts checks by method and links each to its page and anchor."""
-    with on_page("a.md"):
+    with record.on_page("a.md"):
         claim("r1", "one", True, detail="d")
         claim_exact("r2", "two", 2, 2)
     text = report_markdown(lambda page, anchor: f"../{page[:-3]}/" + (f"#{anchor}" if anchor else ""))
@@ -104,13 +94,13 @@ def test_report_without_checks() -> None:
     assert report_markdown() == "No checks were recorded in this build."
 
 
-def test_report_counts_proved_and_evaluated_steps_and_shows_domains(monkeypatch) -> None:
+def test_report_counts_proved_and_evaluated_steps_and_shows_domains(record: BuildRecord, monkeypatch) -> None:
     """Derivation steps are counted as proved or only evaluated; each derivation shows its domain."""
     import nnnotes.check.derivation as dmod
     from nnnotes.check.derivation import Derivation
 
     t = sympy.Symbol("t", real=True)
-    with on_page("a.md"):
+    with record.on_page("a.md"):
         Derivation((t + 1) ** 2, name="proved").step(t**2 + 2 * t + 1, "expand").verify()
         monkeypatch.setattr(dmod, "_ZERO_STRATEGIES", [])
         Derivation(sympy.sin(t) ** 2 + sympy.cos(t) ** 2, name="evaluated", domain={t: (0, 1)}).step(

@@ -13,15 +13,15 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from markdown_exec._internal.formatters import python as mx_python
-from markdown_exec._internal.formatters.base import ExecutionError
+from markdown_exec import ExecutionError
 
-from nnnotes.check import verification
+from nnnotes.check.record import current_record, recording
 from nnnotes.sitebuild import cache
+from nnnotes.sitebuild import store as store_mod
 from nnnotes.sitebuild.cache import BlockCache, CachedRunner, Entry, StringStore
+from nnnotes.sitebuild.execute import Sessions
+from nnnotes.sitebuild.imports import ModuleIndex
 
-# the function markdown-exec runs blocks with (unwrapped if this process installed the cache)
-RUN = getattr(mx_python._run_python, "run", mx_python._run_python)
 VERSIONS = {"python": "3.11.7", "numpy": "2.0.0", "sympy": "1.13.0"}
 PAGE = "p.md"
 
@@ -34,24 +34,29 @@ BLOCKS = [
 ]
 
 
+@pytest.fixture(autouse=True)
+def own_record() -> Iterator[None]:
+    """Each test records its checks on a record of its own, current only while it runs."""
+    with recording():
+        yield
+
+
 class Site:
     """Builds of one page through a `CachedRunner`, recording which blocks actually executed."""
 
-    def __init__(self, folder: Path, mode: str = "on", never: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self, folder: Path, mode: str = "on", never: tuple[str, ...] = (), index: ModuleIndex | None = None
+    ) -> None:
         self.executed: list[str] = []
-        self.environment = cache.environment_fingerprint("package-v1", VERSIONS)
+        self.environment = cache.environment_fingerprint(VERSIONS)
+        self.sessions = Sessions()
 
         def run(code: str, **kwargs: Any) -> str:
             self.executed.append(kwargs["id"])
-            return RUN(code, **kwargs)
+            return self.sessions.run(code, **kwargs)
 
         self.runner = CachedRunner(
-            run,
-            BlockCache(folder),
-            mode=mode,
-            environment=self.environment,
-            never=never,
-            session_globals=mx_python._sessions_globals,
+            run, BlockCache(folder), mode=mode, environment=self.environment, never=never, index=index
         )
 
     def build(
@@ -59,12 +64,14 @@ class Site:
         blocks: list[tuple[str, str, str]] = BLOCKS,
         page: str = PAGE,
         environment: str | None = None,
+        index: ModuleIndex | None = None,
     ) -> dict[str, str]:
         """Run every block of the page in order, as a fresh build does; return outputs by id."""
         self.executed = []
-        verification.reset()
-        self.runner.start_build(environment or self.environment)
-        with verification.on_page(page):
+        current_record().clear()
+        self.sessions.reset()
+        self.runner.start_build(environment or self.environment, index)
+        with current_record().on_page(page):
             return {i: self.runner(code, session=s, id=i) for i, s, code in blocks}
 
 
@@ -74,7 +81,7 @@ def site(tmp_path: Path) -> Iterator[Site]:
     s = Site(tmp_path / "cache")
     s.build()
     yield s
-    verification.reset()
+    current_record().clear()
 
 
 def edited(block_id: str, code: str) -> list[tuple[str, str, str]]:
@@ -123,23 +130,86 @@ def test_an_edit_in_one_session_leaves_the_earlier_blocks_cached(site: Site) -> 
     assert site.executed == []
 
 
-def test_package_edit_reruns_every_block(site: Site, tmp_path: Path) -> None:
-    """A change to a package function changes the fingerprint, so every block runs again."""
-    pkg = tmp_path / "pkg"
-    (pkg / "sub").mkdir(parents=True)
-    (pkg / "sub" / "f.py").write_text("def f(x):\n    return x + 1\n")
-    (pkg / "README.md").write_text("notes\n")
-    before = cache.package_fingerprint(pkg)
-    (pkg / "README.md").write_text("other notes\n")
-    assert cache.package_fingerprint(pkg) == before, "a non-Python file must not matter"
-    site.build(environment=cache.environment_fingerprint(before, VERSIONS))
-    site.build(environment=cache.environment_fingerprint(before, VERSIONS))
-    assert site.executed == []
-    (pkg / "sub" / "f.py").write_text("def f(x):\n    return x + 2\n")
-    after = cache.package_fingerprint(pkg)
-    assert after != before
-    site.build(environment=cache.environment_fingerprint(after, VERSIONS))
-    assert site.executed == ["a1", "a2", "b", "c1"]
+@pytest.fixture
+def package(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """A throw-away package ``h4pkg`` on ``sys.path``.
+
+    ``top`` imports ``mid`` (in a function), ``mid`` imports ``low``; ``other`` imports nothing.
+    """
+    import sys
+
+    root = tmp_path / "src"
+    pkg = root / "h4pkg"
+    pkg.mkdir(parents=True)
+    (pkg / "__init__.py").write_text("")
+    (pkg / "top.py").write_text("def f():\n    from h4pkg.mid import g\n    return g() + 1\n")
+    (pkg / "mid.py").write_text("from h4pkg import low\n\ndef g():\n    return low.VALUE\n")
+    (pkg / "low.py").write_text("VALUE = 1\n")
+    (pkg / "other.py").write_text("VALUE = 7\n")
+    monkeypatch.syspath_prepend(str(root))
+    yield pkg
+    for name in [n for n in sys.modules if n == "h4pkg" or n.startswith("h4pkg.")]:
+        del sys.modules[name]
+
+
+#: Blocks that import the throw-away package: t1, t2 through ``top`` (so ``mid`` and ``low`` too).
+PKG_BLOCKS = [
+    ("t1", "pkg-s", "from h4pkg import top\nprint(top.f())"),
+    ("t2", "pkg-s", "print(top.f() * 10)"),
+    ("o", "", "from h4pkg.other import VALUE\nprint(VALUE)"),
+    ("n", "", "print('no import')"),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "executed"),
+    [
+        # low is imported by mid, which top imports inside a function: the session t1, t2 re-runs
+        ("low.py", ["t1", "t2"]),
+        ("mid.py", ["t1", "t2"]),
+        ("top.py", ["t1", "t2"]),
+        ("other.py", ["o"]),
+        # the package's __init__ runs for every import of it
+        ("__init__.py", ["t1", "t2", "o"]),
+    ],
+)
+def test_module_edit_reruns_only_the_blocks_that_imported_it(
+    tmp_path: Path, package: Path, module: str, executed: list[str]
+) -> None:
+    """Editing one module re-runs the sessions that imported it, directly or through other modules."""
+    s = Site(tmp_path / "cache", index=ModuleIndex(package, "h4pkg"))
+    first = s.build(PKG_BLOCKS, index=ModuleIndex(package, "h4pkg"))
+    assert first == {"t1": "2\n", "t2": "20\n", "o": "7\n", "n": "no import\n"}
+    s.build(PKG_BLOCKS, index=ModuleIndex(package, "h4pkg"))
+    assert s.executed == []
+    path = package / module
+    path.write_text(path.read_text() + "\n# edited\n")
+    s.build(PKG_BLOCKS, index=ModuleIndex(package, "h4pkg"))
+    assert s.executed == executed
+
+
+def test_module_edit_serves_the_new_output(tmp_path: Path, package: Path) -> None:
+    """After an edit that changes a result, the block prints the new value, never the stale one."""
+    import importlib
+    import sys
+
+    s = Site(tmp_path / "cache", index=ModuleIndex(package, "h4pkg"))
+    assert s.build(PKG_BLOCKS, index=ModuleIndex(package, "h4pkg"))["t2"] == "20\n"
+    (package / "low.py").write_text("VALUE = 4\n")
+    importlib.reload(sys.modules["h4pkg.low"])
+    out = s.build(PKG_BLOCKS, index=ModuleIndex(package, "h4pkg"))
+    assert (out["t1"], out["t2"], out["o"]) == ("5\n", "50\n", "7\n")
+    assert s.executed == ["t1", "t2"]
+
+
+def test_a_module_loaded_at_run_time_counts(tmp_path: Path, package: Path) -> None:
+    """A module a block loads through importlib (invisible in its code) is recorded too."""
+    code = "import importlib\nprint(importlib.import_module('h4pkg.' + 'other').VALUE)"
+    s = Site(tmp_path / "cache", index=ModuleIndex(package, "h4pkg"))
+    s.build([("dyn", "", code)], index=ModuleIndex(package, "h4pkg"))
+    (package / "other.py").write_text("VALUE = 8\n")
+    s.build([("dyn", "", code)], index=ModuleIndex(package, "h4pkg"))
+    assert s.executed == ["dyn"]
 
 
 def test_default_fingerprint_is_the_imported_packages() -> None:
@@ -155,7 +225,7 @@ def test_default_fingerprint_is_the_imported_packages() -> None:
 def test_library_upgrade_reruns_every_block(site: Site, library: str) -> None:
     """A different version of a library (or of Python) invalidates every block."""
     upgraded = VERSIONS | {library: VERSIONS[library] + ".post1"}
-    site.build(environment=cache.environment_fingerprint("package-v1", upgraded))
+    site.build(environment=cache.environment_fingerprint(upgraded))
     assert site.executed == ["a1", "a2", "b", "c1"]
 
 
@@ -177,13 +247,12 @@ def test_hit_restores_the_checks_on_the_current_page(tmp_path: Path) -> None:
     )
     s = Site(tmp_path)
     first = s.build([("k", "", code)], page="q.md")
-    ran = verification.records()
+    ran = current_record().records
     second = s.build([("k", "", code)], page="q.md")
     assert s.executed == [] and first == second
-    restored = verification.records()
+    restored = current_record().records
     assert [r.page for r in restored] == ["q.md"]
     assert restored == ran
-    verification.reset()
 
 
 def test_replay_does_not_duplicate_checks(tmp_path: Path) -> None:
@@ -194,8 +263,7 @@ def test_replay_does_not_duplicate_checks(tmp_path: Path) -> None:
     s.build(blocks)
     out = s.build([blocks[0], ("r2", "cache-r", "print(not c.ok)")])
     assert s.executed == ["r1", "r2"] and out["r2"] == "False\n"
-    assert [r.name for r in verification.records()] == ["cache-replay"]
-    verification.reset()
+    assert [r.name for r in current_record().records] == ["cache-replay"]
 
 
 def _entry_files(folder: Path) -> list[Path]:
@@ -266,7 +334,7 @@ def test_fence_option_cache_off_always_runs(tmp_path: Path) -> None:
     s = Site(tmp_path)
     for _ in range(2):
         s.build([("o", "", "print(2)")])
-        with verification.on_page(PAGE):
+        with current_record().on_page(PAGE):
             assert s.runner("print(3)", session="", id="t", cache="off") == "3\n"
     assert s.executed == ["t"]  # the last build: o was a hit, t ran
     assert len(_entry_files(tmp_path)) == 1
@@ -276,11 +344,11 @@ def test_url_dependency_invalidates_when_pages_move(tmp_path: Path) -> None:
     """A block that printed page URLs is served only while the site's URLs are the same."""
     s = Site(tmp_path)
     code = "from nnnotes.sitebuild import cache\ncache.depends_on('urls')\nprint('link')"
-    cache.set_context("urls", "layout-1")
+    s.runner.context["urls"] = "layout-1"
     s.build([("u", "", code)])
     s.build([("u", "", code)])
     assert s.executed == []
-    cache.set_context("urls", "layout-2")
+    s.runner.context["urls"] = "layout-2"
     s.build([("u", "", code)])
     assert s.executed == ["u"]
 
@@ -352,12 +420,18 @@ def test_stale_process_does_not_use_the_cache(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, caplog: pytest.LogCaptureFixture
 ) -> None:
     """If the package changed since the process loaded it (mkdocs serve), the build is uncached."""
-    s = Site(tmp_path)
-    monkeypatch.setitem(cache._INSTALLED, "runner", s.runner)
-    monkeypatch.setitem(cache._INSTALLED, "loaded", "not-what-is-on-disk")
+    from types import SimpleNamespace
+
+    from nnnotes.sitebuild import plugin
+
+    p = plugin.NnnotesPlugin()
+    p.runner = Site(tmp_path).runner
+    monkeypatch.setattr(plugin, "LOADED_PACKAGE", "not-what-is-on-disk")
+    monkeypatch.setattr(plugin, "KatexRenderer", lambda: None)
     with caplog.at_level(logging.WARNING):
-        cache.start_build()
-    assert s.runner.mode == "off"
+        p.on_pre_build(SimpleNamespace())
+    p.on_build_error(RuntimeError("test over"))
+    assert p.runner.mode == "off"
     assert any("restart `mkdocs serve`" in r.getMessage() for r in caplog.records)
 
 
@@ -365,7 +439,7 @@ def test_prune_drops_unused_and_excess_entries(site: Site) -> None:
     """Entries unused for long go, a hit counts as a use, and the folder is kept under its size cap."""
     store = site.runner.cache
     files = _entry_files(store.folder)
-    old = time.time() - cache.MAX_AGE - 60
+    old = time.time() - store_mod.MAX_AGE - 60
     for p in files:
         os.utime(p, (old, old))
     site.build(edited("b", "print('B')"))  # a1, a2, c1 are hits (used again); old b is not

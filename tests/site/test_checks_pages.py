@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from types import SimpleNamespace
 
 import pytest
 
-from nnnotes.check import verification
-from nnnotes.sitebuild import catalog, errata, meta, report
-from nnnotes.check.verification import CheckRecord
+from nnnotes.check.record import CheckRecord, recording
+from nnnotes.sitebuild import catalog, errata, meta, report, state
 
 
 def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
@@ -39,15 +39,13 @@ def records() -> Iterator[list[CheckRecord]]:
         CheckRecord("claim", "a-sum", "$1 + 1 = 2$", "exact", "exact equality", 0.0, True, page="c2.md"),
         CheckRecord("claim", "a-sign", "$e^x > 0$", "symbolic", "sympy is_positive", 0.0, True, page="c2.md"),
     ]
-    verification.reset()
-    catalog.reset()
-    catalog.add_page("c1.md", "9.1 First chapter")
-    catalog.add_page("c2.md", "9.2 Second chapter")
-    for r in recs:
-        verification.add_record(r)
-    yield recs
-    verification.reset()
-    catalog.reset()
+    # the record and the catalog belong to the build that is running: a stand-in build holds them
+    with recording() as rec, state.using(SimpleNamespace(catalog=catalog.Catalog())):
+        catalog.add_page("c1.md", "9.1 First chapter")
+        catalog.add_page("c2.md", "9.2 Second chapter")
+        for r in recs:
+            rec.add(r)
+        yield recs
 
 
 def test_counts_by_badge(records: list[CheckRecord]) -> None:

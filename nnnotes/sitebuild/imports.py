@@ -1,0 +1,125 @@
+r"""Which modules of the package an executed block depends on: its imports, and theirs.
+
+The block cache (`nnnotes.sitebuild.cache`) stores with each entry the package modules the block's
+session imported, each with a hash of its source; an entry serves a later build only if none of
+those files changed. So an edit of one module re-runs only the blocks that imported it, directly
+or through other modules of the package.
+
+The imports are read from the code (`ModuleIndex`: every ``import`` statement of every module,
+those inside functions included), and completed at run time by the package modules that a block
+loaded for the first time (`loaded_modules` before and after: this catches an import made with
+``importlib``). Importing ``a.b.c`` runs the ``__init__`` of ``a`` and ``a.b`` too, so they count.
+
+Examples
+--------
+>>> import tempfile
+>>> root = Path(tempfile.mkdtemp()) / "pkg"
+>>> (root / "sub").mkdir(parents=True)
+>>> for name, text in {"__init__.py": "", "a.py": "from pkg.sub import b\n",
+...                    "sub/__init__.py": "", "sub/b.py": "def f():\n    from . import c\n",
+...                    "sub/c.py": "", "d.py": "import numpy\n"}.items():
+...     _ = (root / name).write_text(text)
+>>> index = ModuleIndex(root, "pkg")
+>>> sorted(index.closure(imports_of("from pkg import a\nprint(a)", "pkg")))
+['pkg', 'pkg.a', 'pkg.sub', 'pkg.sub.b', 'pkg.sub.c']
+>>> sorted(index.closure({"pkg.d"}))
+['pkg', 'pkg.d']
+"""
+
+from __future__ import annotations
+
+import ast
+import hashlib
+import sys
+from collections.abc import Iterable
+from pathlib import Path
+
+__all__ = ["ModuleIndex", "imports_of", "loaded_modules"]
+
+
+def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
+    """Return the absolute name of the module a ``from ... import`` statement imports from."""
+    if not node.level:
+        return node.module or ""
+    parts = module.split(".")
+    base = parts if is_package else parts[:-1]
+    base = base[: len(base) - (node.level - 1)] if node.level > 1 else base
+    return ".".join([*base, node.module] if node.module else base)
+
+
+def imports_of(source: str, package: str, module: str = "", is_package: bool = False) -> set[str]:
+    """Return the names under ``package`` that ``source`` imports (modules, or names in them).
+
+    A ``from m import x`` gives both ``m`` and ``m.x`` (``x`` may be a submodule);
+    `ModuleIndex.closure` keeps the names that are modules. Code that does not parse gives none.
+    """
+    try:
+        tree = ast.parse(source)
+    except SyntaxError:
+        return set()
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(node, module, is_package)
+            found.add(base)
+            found.update(f"{base}.{alias.name}" for alias in node.names)
+    return {n for n in found if n == package or n.startswith(package + ".")}
+
+
+def loaded_modules(package: str) -> set[str]:
+    """Return the modules of ``package`` loaded in this process."""
+    return {n for n in list(sys.modules) if n == package or n.startswith(package + ".")}
+
+
+class ModuleIndex:
+    """The modules of a package on disk: their source hashes and the imports read from them.
+
+    Parameters
+    ----------
+    folder : Path
+        The package's folder (the one holding its ``__init__.py``).
+    package : str
+        Its import name.
+    """
+
+    def __init__(self, folder: Path, package: str) -> None:
+        self.package = package
+        self.hashes: dict[str, str] = {}
+        self.imports: dict[str, set[str]] = {}
+        for path in sorted(Path(folder).rglob("*.py")):
+            if "__pycache__" in path.parts:
+                continue
+            rel = path.relative_to(folder).with_suffix("").parts
+            is_package = rel[-1] == "__init__"
+            name = ".".join((package, *(rel[:-1] if is_package else rel)))
+            data = path.read_bytes()
+            self.hashes[name] = hashlib.sha256(data).hexdigest()
+            text = data.decode("utf-8", errors="replace")
+            self.imports[name] = imports_of(text, package, name, is_package)
+
+    def _parents(self, name: str) -> list[str]:
+        parts = name.split(".")
+        return [".".join(parts[:k]) for k in range(1, len(parts))]
+
+    def closure(self, names: Iterable[str]) -> set[str]:
+        """Return the modules ``names`` load: themselves, their parent packages, their imports, ..."""
+        todo = [n for n in names if n in self.hashes]
+        seen: set[str] = set()
+        while todo:
+            name = todo.pop()
+            if name in seen:
+                continue
+            seen.add(name)
+            todo.extend(p for p in self._parents(name) if p in self.hashes)
+            todo.extend(n for n in self.imports.get(name, ()) if n in self.hashes)
+        return seen
+
+    def hashes_of(self, names: Iterable[str]) -> dict[str, str]:
+        """Return the source hash of each module (``""`` for a module no longer on disk)."""
+        return {n: self.hashes.get(n, "") for n in sorted(names)}
+
+    def unchanged(self, recorded: dict[str, str]) -> bool:
+        """Return whether every module in ``recorded`` still has the recorded source hash."""
+        return all(self.hashes.get(n, "") == h for n, h in recorded.items())
