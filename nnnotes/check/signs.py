@@ -37,7 +37,7 @@ from typing import Any
 
 import sympy
 
-from nnnotes.check.counterexample import symbol_interval
+from nnnotes.check.sampling import symbol_interval
 
 __all__ = ["interval_text", "prove_sign"]
 
