@@ -46,7 +46,6 @@ nnnotes.check.derivation.DerivationError: derivation 'doc-wrong', step 1 (a sign
 
 from __future__ import annotations
 
-import re
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -59,8 +58,8 @@ from nnnotes.check.counterexample import SearchResult, search
 from nnnotes.check.published import published, published_derivations
 from nnnotes.check.record import CheckRecord, current_record
 from nnnotes.check.render import RELATIONS
-from nnnotes.check.sampling import free_symbols, symbol_interval
-from nnnotes.check.signs import prove_sign
+from nnnotes.check.sampling import free_symbols
+from nnnotes.check.signs import prove_sign, solver_verdict
 from nnnotes.check.strategies import explicit, prove_zero, small_sizes
 from nnnotes.check.verification import VerificationError
 
@@ -241,17 +240,7 @@ class Derivation:
         sizes only; otherwise a symbolic proof covers every value of its symbols (in the domain),
         and a numeric check covers the points it sampled.
         """
-        if self.scope:
-            return self.scope
-        details = [s.detail or "" for s in self.steps]
-        sizes = sorted({m.group(1) for d in details for m in [re.search(r"at sizes ([^(]+?) \(", d)] if m})
-        if sizes:
-            return "checked for the matrix sizes " + "; ".join(sizes)
-        if any(d.startswith("matrix algebra") for d in details):
-            return "matrices of every conforming size (matrix algebra, the declared shapes unused)"
-        if any(s.method == "numeric" for s in self.steps):
-            return "checked numerically at sampled points of the domain"
-        return "every value of its symbols" + (" in the stated domain" if self.domain else "")
+        return render.covers(self)
 
     # ---------------------------------------------------------------- checking
     def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> None:
@@ -332,7 +321,7 @@ class Derivation:
                 k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points", None
             )
         far = self._search(k, st, prev, lhs, rhs, deep=True)
-        return _deep_text(res, far)
+        return render.search_text(res, far)
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
         if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
@@ -345,31 +334,11 @@ class Derivation:
         res = self._search(k, st, prev, lhs, rhs)
         # h must be > 0 (strict) or >= 0 (non-strict)
         h = sympy.sympify((rhs[0] - lhs[0]) if rel.startswith("<") else (lhs[0] - rhs[0]))
-        syms = free_symbols(h)
         dom = self.domain or {}
-        note = ""
-        # a solver's answer: a violating point it names is checked exactly; its "none" is only a note
-        # only where solveset is fast: polynomial or rational pieces (it can hang on exponentials)
-        elementary = all(isinstance(f, sympy.Abs | sympy.Max | sympy.Min) for f in h.atoms(sympy.Function))
-        if len(syms) == 1 and not syms[0].is_integer and elementary:
-            s = syms[0]
-            iv = symbol_interval(s, dom)
-            for expr in (h, h.rewrite(sympy.exp)):
-                try:
-                    bad = sympy.solveset(expr <= 0 if strict else expr < 0, s, iv)
-                except Exception:
-                    continue
-                if bad is sympy.S.EmptySet:
-                    note = "; solveset finds no violating point (a solver's answer, not a proof)"
-                    break
-                listed = isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union)
-                p = _a_point_in(bad) if listed else None
-                if p is not None and iv.contains(p) == sympy.true:
-                    v = sympy.simplify(h.subs(s, p))
-                    if (v.is_nonpositive if strict else v.is_negative) is True:
-                        pt = {str(s): str(p), "difference": str(v)}
-                        self._fail(k, st, prev, f"at {s} = {p} the slack is exactly {v}", pt)
-                break
+        violation, note = solver_verdict(h, strict=strict, domain=dom)
+        if violation is not None:
+            point, why = violation
+            self._fail(k, st, prev, why, point)
         how = prove_sign(h, strict=strict, domain=dom)
         if how is not None:
             return "symbolic", how
@@ -447,28 +416,5 @@ class Derivation:
         return render.derivation_markdown(self)
 
 
-def _deep_text(res: SearchResult, far: SearchResult) -> str:
-    if far.max_dps and far.max_dps > res.dps:
-        return f"{res.describe()[:-1]}; {far.evaluated} far points again at up to {far.max_dps} digits)"
-    return res.describe()
-
-
 def _doit(e: Any) -> Any:
     return e.doit() if hasattr(e, "doit") else e
-
-
-def _a_point_in(s: sympy.Set) -> Any:
-    if isinstance(s, sympy.FiniteSet):
-        return next(iter(s))
-    if isinstance(s, sympy.Union):
-        return _a_point_in(s.args[0])
-    if isinstance(s, sympy.Interval):
-        lo, hi = s.start, s.end
-        if lo.is_finite and hi.is_finite:
-            return (lo + hi) / 2
-        if lo.is_finite:
-            return lo + 1
-        if hi.is_finite:
-            return hi - 1
-        return sympy.Integer(0)
-    return None

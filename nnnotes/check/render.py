@@ -20,6 +20,7 @@ Examples
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 import sympy
@@ -28,21 +29,24 @@ from nnnotes.check.record import slug
 from nnnotes.check.sampling import free_symbols, symbol_interval
 
 if TYPE_CHECKING:
+    from nnnotes.check.counterexample import SearchResult
     from nnnotes.check.derivation import Derivation, Step
 
 __all__ = [
     "RELATIONS",
+    "covers",
     "derivation_latex",
     "derivation_markdown",
     "domain_latex",
     "latex_set",
     "reason_latex",
+    "search_text",
     "statement",
     "step_how",
 ]
 
 #: LaTeX of each relation a step may bear to the previous expression.
-RELATIONS = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
+RELATIONS = MappingProxyType({"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"})
 
 
 def latex_set(iv: sympy.Set) -> str:
@@ -74,6 +78,33 @@ def step_how(st: Step) -> str:
     if st.method == "symbolic":
         return f"proved: {st.detail}" + (f" ({searched})" if searched else "")
     return f"evaluated, not proved: {st.detail}"
+
+
+def search_text(res: SearchResult, far: SearchResult) -> str:
+    """Say what the search of an unproved step covered: its points, and the far points searched deeply."""
+    if far.max_dps and far.max_dps > res.dps:
+        return f"{res.describe()[:-1]}; {far.evaluated} far points again at up to {far.max_dps} digits)"
+    return res.describe()
+
+
+def covers(d: Derivation) -> str:
+    """Say what a verified derivation covers: its ``scope``, or what its checks imply.
+
+    Without an explicit scope: matrix steps proved entry by entry at chosen sizes cover those
+    sizes only; otherwise a symbolic proof covers every value of its symbols (in the domain),
+    and a numeric check covers the points it sampled.
+    """
+    if d.scope:
+        return d.scope
+    details = [s.detail or "" for s in d.steps]
+    sizes = sorted({m.group(1) for t in details for m in [re.search(r"at sizes ([^(]+?) \(", t)] if m})
+    if sizes:
+        return "checked for the matrix sizes " + "; ".join(sizes)
+    if any(t.startswith("matrix algebra") for t in details):
+        return "matrices of every conforming size (matrix algebra, the declared shapes unused)"
+    if any(s.method == "numeric" for s in d.steps):
+        return "checked numerically at sampled points of the domain"
+    return "every value of its symbols" + (" in the stated domain" if d.domain else "")
 
 
 def statement(d: Derivation) -> str:
