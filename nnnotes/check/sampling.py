@@ -14,7 +14,9 @@ A step is searched at a bounded set of points chosen to find the places where a 
   combinations, and points on the critical sets (a kink ``x = y`` of ``Max(x, y)``).
 
 Points are mpmath numbers made at `nnnotes.check.evaluation.DPS` digits (inside
-``mpmath.workdps``), whatever the caller's precision.
+``mpmath.workdps``), whatever the caller's precision. The values of a symbol without critical
+points depend only on its domain, so they are memoised (``functools.lru_cache`` of a pure function
+of immutable arguments: a cache, not state; no result depends on what ran before).
 
 Examples
 --------
