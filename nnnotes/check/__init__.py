@@ -5,14 +5,33 @@ checks it (symbolically where it can, by a high-precision numeric search otherwi
 outcome to the current `BuildRecord` (`current_record`, set for a block of code by `recording`),
 which the site's verification report reads.
 
+The modules, in the order their imports run (each imports only those above it):
+
+``record``
+    `CheckRecord`, `BuildRecord`, `current_record`, `recording`: the record of a build.
+``verification``
+    `claim`, `claim_close`, `claim_exact` and the Markdown report of a record.
+``evaluation``, ``sampling``, ``counterexample``
+    a step's sides evaluated at an explicit mpmath precision; the points of its domain to try;
+    the search for a counterexample over them.
+``strategies``, ``signs``
+    certificates: a difference reduced to zero, the sign of an expression decided.
+``render``, ``published``, ``derivation``
+    a derivation written as LaTeX and Markdown; which derivations a package publishes;
+    `Derivation` itself.
+
 Examples
 --------
->>> from nnnotes.check import claim_exact
->>> claim_exact("two-and-two", "$2 + 2 = 4$", 2 + 2, 4).ok
+>>> from nnnotes.check import claim_exact, recording
+>>> with recording() as rec:
+...     claim_exact("two-and-two", "$2 + 2 = 4$", 2 + 2, 4).ok
 True
+>>> [r.name for r in rec.records]
+['two-and-two']
 """
 
-from nnnotes.check.derivation import Derivation, DerivationError, published
+from nnnotes.check.derivation import Derivation, DerivationError
+from nnnotes.check.published import published, published_derivations
 from nnnotes.check.record import BuildRecord, CheckRecord, current_record, recording
 from nnnotes.check.verification import ClaimError, VerificationError, claim, claim_close, claim_exact
 
@@ -28,5 +47,6 @@ __all__ = [
     "claim_exact",
     "current_record",
     "published",
+    "published_derivations",
     "recording",
 ]

@@ -46,60 +46,26 @@ nnnotes.check.derivation.DerivationError: derivation 'doc-wrong', step 1 (a sign
 
 from __future__ import annotations
 
-import re
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 import sympy
 
-from nnnotes.check.counterexample import SearchResult, search, symbol_interval
+from nnnotes.check import render
+from nnnotes.check.counterexample import SearchResult, search
+from nnnotes.check.published import published, published_derivations
 from nnnotes.check.record import CheckRecord, current_record
-from nnnotes.check.signs import prove_sign
+from nnnotes.check.render import RELATIONS
+from nnnotes.check.sampling import free_symbols
+from nnnotes.check.signs import prove_sign, solver_verdict
+from nnnotes.check.strategies import explicit, prove_zero, small_sizes
 from nnnotes.check.verification import VerificationError
 
-__all__ = ["PUBLISHED", "Derivation", "DerivationError", "Step", "published", "published_derivations"]
-
-#: Every function that builds a derivation shown on the site, by qualified name (see `published`).
-PUBLISHED: dict[str, Callable[[], Derivation]] = {}
-
-
-def published(factory: Callable[[], Derivation]) -> Callable[[], Derivation]:
-    """Register ``factory``, a function of no arguments returning a `Derivation` shown on the site.
-
-    The tests build every registered derivation and check that each is true and that perturbing
-    any of its steps (a constant changed, a sign flipped, a term dropped) makes it fail.
-
-    Examples
-    --------
-    >>> import sympy
-    >>> @published
-    ... def doc_square() -> "Derivation":
-    ...     x = sympy.Symbol("x", real=True)
-    ...     return Derivation((x + 1)**2, name="doc-square").step(x**2 + 2*x + 1, "expand")
-    >>> "nnnotes.check.derivation.doc_square" in PUBLISHED
-    True
-    >>> del PUBLISHED["nnnotes.check.derivation.doc_square"]
-    """
-    PUBLISHED[f"{factory.__module__}.{factory.__qualname__}"] = factory
-    return factory
-
-
-def published_derivations() -> dict[str, Callable[[], Derivation]]:
-    """Import every module of nnnotes (so all `published` factories register) and return them."""
-    import importlib
-    import pkgutil
-
-    import nnnotes
-
-    for info in pkgutil.walk_packages(nnnotes.__path__, "nnnotes."):
-        if ".sitebuild" not in info.name:
-            importlib.import_module(info.name)
-    return dict(PUBLISHED)
-
-
-_RELATIONS = {"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": r"\ge"}
+# `published` and `published_derivations` live in `nnnotes.check.published`; they stay importable
+# from here, where the modules that publish derivations have always found them.
+__all__ = ["Derivation", "DerivationError", "Step", "published", "published_derivations"]
 
 
 class DerivationError(VerificationError):
@@ -145,111 +111,6 @@ class Step:
     #: Points where the numeric search evaluated the step, and at how many digits.
     points: int | None = None
     dps: int | None = None
-
-
-# --------------------------------------------------------------------------------------------
-# symbolic strategies for "difference is zero"
-
-
-def _rewrite_exp(e: Any) -> Any:
-    return e.rewrite(sympy.exp)
-
-
-_ZERO_STRATEGIES: list[tuple[str, Callable[[Any], Any]]] = [
-    ("expand", lambda e: sympy.expand(e)),
-    ("cancel", lambda e: sympy.cancel(e)),
-    ("cancel after rewriting to exponentials", lambda e: sympy.cancel(_rewrite_exp(e))),
-    (
-        "expand and cancel after rewriting to exponentials",
-        lambda e: sympy.cancel(sympy.expand(_rewrite_exp(e))),
-    ),
-    ("trigsimp", lambda e: sympy.trigsimp(e)),
-    ("simplify", lambda e: sympy.simplify(e)),
-    ("simplify after rewriting to exponentials", lambda e: sympy.simplify(_rewrite_exp(e))),
-    (
-        "piecewise_fold and simplify",
-        lambda e: sympy.simplify(sympy.piecewise_fold(e.rewrite(sympy.Piecewise))),
-    ),
-]
-
-
-def _is_zero(e: Any) -> bool:
-    if isinstance(e, sympy.MatrixBase):
-        return all(_is_zero(v) for v in e)
-    if isinstance(e, sympy.MatrixExpr):
-        return e.is_ZeroMatrix or e == sympy.ZeroMatrix(*e.shape)
-    return e == 0 or getattr(e, "is_zero", None) is True
-
-
-def _prove_zero_scalar(d: Any) -> str | None:
-    for _ in range(3):  # a derivative of a sum leaves sums of Kronecker deltas for a second doit
-        done = d.doit() if hasattr(d, "doit") else d
-        if done == d:
-            break
-        d = done
-    if _is_zero(d):
-        return "identical after evaluation"
-    for label, strategy in _ZERO_STRATEGIES:
-        try:
-            if _is_zero(strategy(d)):
-                return label
-        except Exception:
-            continue
-    return None
-
-
-def _explicit(e: Any, sizes: Mapping[Any, int]) -> Any:
-    """Replace every MatrixSymbol in ``e`` by an explicit matrix of scalar symbols."""
-    e = e.subs(dict(sizes)) if sizes else e
-    repl = {}
-    for m in e.atoms(sympy.MatrixSymbol):
-        r, c = (int(n) for n in m.shape)
-        repl[m] = sympy.Matrix(r, c, lambda i, j, m=m: sympy.Symbol(f"{m.name}_{i}{j}", real=True))
-    e = e.xreplace(repl)
-    # an explicit inverse by the adjugate: sympy's default (row reduction with zero tests) is slow
-    e = e.replace(
-        lambda n: isinstance(n, sympy.Inverse),
-        lambda n: n.arg.as_explicit().adjugate() / n.arg.as_explicit().det(),
-    )
-    return sympy.Matrix(e.doit())
-
-
-def _prove_zero(d: Any) -> tuple[str | None, Any]:
-    """Try to prove ``d == 0``; return (how, the scalar form used for numeric checks)."""
-    if isinstance(d, sympy.MatrixExpr) and not isinstance(d, sympy.MatrixBase):
-        for label, f in [
-            ("expand", lambda e: e.expand().doit()),
-            ("simplify", lambda e: sympy.simplify(e.doit())),
-        ]:
-            try:
-                if _is_zero(f(d)):
-                    return f"matrix algebra ({label})", None
-            except Exception:
-                continue
-        dims = sorted({s for m in d.atoms(sympy.MatrixSymbol) for s in m.shape if not s.is_number}, key=str)
-        sizes = {s: k + 2 for k, s in enumerate(dims)}
-        explicit = _explicit(d, sizes)
-        how = _prove_zero_scalar(explicit)
-        if how is not None:
-            shown = ", ".join(f"{s}={v}" for s, v in sizes.items())
-            return f"entry by entry at sizes {shown} ({how})", None
-        return None, explicit
-    if isinstance(d, sympy.MatrixBase):
-        hows = []
-        for v in d:
-            how = _prove_zero_scalar(v)
-            if how is None:
-                return None, d
-            hows.append(how)
-        return "entry by entry (" + ", ".join(sorted(set(hows))) + ")", None
-    return _prove_zero_scalar(d), d
-
-
-# --------------------------------------------------------------------------------------------
-# numeric evaluation at high precision
-
-
-# --------------------------------------------------------------------------------------------
 
 
 @dataclass
@@ -336,8 +197,8 @@ class Derivation:
             If ``expr`` prints (in LaTeX) exactly as the previous expression: the page would show
             the same formula twice, and the reader no move.
         """
-        if relation not in _RELATIONS:
-            raise ValueError(f"relation must be one of {sorted(_RELATIONS)}, got {relation!r}")
+        if relation not in RELATIONS:
+            raise ValueError(f"relation must be one of {sorted(RELATIONS)}, got {relation!r}")
         if not isinstance(reason, str) or not reason.strip():
             raise TypeError(f"reason must be a non-empty string, got {reason!r}")
         rels = {s.relation for s in self.steps} | {relation}
@@ -348,12 +209,12 @@ class Derivation:
             )
         expr = expr if isinstance(expr, sympy.MatrixBase) else sympy.sympify(expr)
         prev = self.steps[-1].expr if self.steps else self.start
-        if _latex(expr) == _latex(prev):
+        if sympy.latex(expr) == sympy.latex(prev):
             # the reader would see the same formula twice: a move that does not show is no step
             k = len(self.steps) + 1
             raise DerivationError(
                 f"derivation {self.name!r}, step {k} ({reason}) is empty: it prints the same "
-                f"expression as the one before, ${_latex(expr)}$; write the step so that its move "
+                f"expression as the one before, ${sympy.latex(expr)}$; write the step so that its move "
                 "shows (sympy may have simplified it back: see sympy.UnevaluatedExpr)",
                 derivation=self.name,
                 step=k,
@@ -379,17 +240,7 @@ class Derivation:
         sizes only; otherwise a symbolic proof covers every value of its symbols (in the domain),
         and a numeric check covers the points it sampled.
         """
-        if self.scope:
-            return self.scope
-        details = [s.detail or "" for s in self.steps]
-        sizes = sorted({m.group(1) for d in details for m in [re.search(r"at sizes ([^(]+?) \(", d)] if m})
-        if sizes:
-            return "checked for the matrix sizes " + "; ".join(sizes)
-        if any(d.startswith("matrix algebra") for d in details):
-            return "matrices of every conforming size (matrix algebra, the declared shapes unused)"
-        if any(s.method == "numeric" for s in self.steps):
-            return "checked numerically at sampled points of the domain"
-        return "every value of its symbols" + (" in the stated domain" if self.domain else "")
+        return render.covers(self)
 
     # ---------------------------------------------------------------- checking
     def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> None:
@@ -413,12 +264,6 @@ class Derivation:
         )
         raise DerivationError(msg, derivation=self.name, step=k, reason=st.reason, counterexample=point)
 
-    def _symbols(self, *exprs: Any) -> list[sympy.Symbol]:
-        syms: set[sympy.Symbol] = set()
-        for e in exprs:
-            syms |= {s for s in e.free_symbols if isinstance(s, sympy.Symbol)}
-        return sorted(syms, key=str)
-
     def _entries(self, prev: Any, expr: Any) -> tuple[list[Any], list[Any]]:
         """Return the two sides as lists of scalar entries (matrix symbols made explicit, small sizes)."""
         if (
@@ -426,12 +271,8 @@ class Derivation:
             and not isinstance(prev, sympy.MatrixBase)
             or (isinstance(expr, sympy.MatrixExpr) and not isinstance(expr, sympy.MatrixBase))
         ):
-            both = sympy.MatAdd(prev, expr) if not isinstance(prev, sympy.MatrixBase) else expr
-            dims = sorted(
-                {s for m in both.atoms(sympy.MatrixSymbol) for s in m.shape if not s.is_number}, key=str
-            )
-            sizes = {s: k + 2 for k, s in enumerate(dims)}
-            return list(_explicit(prev, sizes)), list(_explicit(expr, sizes))
+            sizes = small_sizes(prev, expr)
+            return list(explicit(prev, sizes)), list(explicit(expr, sizes))
         if isinstance(prev, sympy.MatrixBase):
             return [v.doit() for v in prev], [v.doit() for v in expr]
         return [_doit(prev)], [_doit(expr)]
@@ -444,7 +285,7 @@ class Derivation:
         The first search runs before any proof; a deep one (far points at the digits their
         exponentials need) only for a step no certificate proves.
         """
-        syms = self._symbols(*lhs, *rhs)
+        syms = free_symbols(*lhs, *rhs)
         res = search(lhs, rhs, st.relation, syms, self.domain or {}, seed=f"{self.name}/{k}", deep=deep)
         if not deep:
             st.points, st.dps = res.evaluated, res.dps
@@ -465,7 +306,7 @@ class Derivation:
         except sympy.ShapeError as exc:
             self._fail(k, st, prev, f"the shapes are inconsistent ({exc})", None)
         res = self._search(k, st, prev, lhs, rhs)
-        how, _ = _prove_zero(diff)
+        how, _ = prove_zero(diff)
         if how is not None:
             return "symbolic", how
         return "numeric", f"no strategy proved it; {self._evaluated_only(k, st, prev, lhs, rhs, res)}"
@@ -480,7 +321,7 @@ class Derivation:
                 k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points", None
             )
         far = self._search(k, st, prev, lhs, rhs, deep=True)
-        return _deep_text(res, far)
+        return render.search_text(res, far)
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
         if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
@@ -493,31 +334,11 @@ class Derivation:
         res = self._search(k, st, prev, lhs, rhs)
         # h must be > 0 (strict) or >= 0 (non-strict)
         h = sympy.sympify((rhs[0] - lhs[0]) if rel.startswith("<") else (lhs[0] - rhs[0]))
-        syms = self._symbols(h)
         dom = self.domain or {}
-        note = ""
-        # a solver's answer: a violating point it names is checked exactly; its "none" is only a note
-        # only where solveset is fast: polynomial or rational pieces (it can hang on exponentials)
-        elementary = all(isinstance(f, sympy.Abs | sympy.Max | sympy.Min) for f in h.atoms(sympy.Function))
-        if len(syms) == 1 and not syms[0].is_integer and elementary:
-            s = syms[0]
-            iv = symbol_interval(s, dom)
-            for expr in (h, h.rewrite(sympy.exp)):
-                try:
-                    bad = sympy.solveset(expr <= 0 if strict else expr < 0, s, iv)
-                except Exception:
-                    continue
-                if bad is sympy.S.EmptySet:
-                    note = "; solveset finds no violating point (a solver's answer, not a proof)"
-                    break
-                listed = isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union)
-                p = _a_point_in(bad) if listed else None
-                if p is not None and iv.contains(p) == sympy.true:
-                    v = sympy.simplify(h.subs(s, p))
-                    if (v.is_nonpositive if strict else v.is_negative) is True:
-                        pt = {str(s): str(p), "difference": str(v)}
-                        self._fail(k, st, prev, f"at {s} = {p} the slack is exactly {v}", pt)
-                break
+        violation, note = solver_verdict(h, strict=strict, domain=dom)
+        if violation is not None:
+            point, why = violation
+            self._fail(k, st, prev, why, point)
         how = prove_sign(h, strict=strict, domain=dom)
         if how is not None:
             return "symbolic", how
@@ -527,22 +348,9 @@ class Derivation:
         r"""Return the domain of each symbol as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
 
         A symbol ranges over what its sympy assumptions allow, narrowed by ``domain``; the sizes of
-        matrix symbols are not listed.
+        matrix symbols are not listed (`nnnotes.check.render.domain_latex`).
         """
-        exprs = [self.start] + [st.expr for st in self.steps]
-        syms = self._symbols(*exprs)
-        has_matrices = any(getattr(e, "atoms", lambda *_: set())(sympy.MatrixSymbol) for e in exprs)
-        parts = []
-        for s in syms:
-            if s.is_integer and has_matrices:
-                continue
-            iv = symbol_interval(s, self.domain or {})
-            field = r"\mathbb{Z}" if s.is_integer else r"\mathbb{R}"
-            shown = field if iv == sympy.S.Reals else _latex_set(iv)
-            if s.is_integer and iv != sympy.S.Reals:
-                shown = rf"{field} \cap {shown}"
-            parts.append(rf"{_latex(s)} \in {shown}")
-        return r",\ ".join(parts)
+        return render.domain_latex(self)
 
     def verify(self) -> Derivation:
         """Check every step; raise `DerivationError` at the first false one; return ``self``.
@@ -570,7 +378,7 @@ class Derivation:
                 name=self.name,
                 statement=self._statement(),
                 method="symbolic" if methods == {"symbolic"} else "numeric",
-                detail="; ".join(f"({k}) {_how(s)}" for k, s in enumerate(self.steps, 1)),
+                detail="; ".join(f"({k}) {render.step_how(s)}" for k, s in enumerate(self.steps, 1)),
                 seconds=self.seconds,
                 ok=True,
                 scope=self.covers(),
@@ -585,117 +393,28 @@ class Derivation:
 
     # ---------------------------------------------------------------- rendering
     def _statement(self) -> str:
-        if self.title:
-            return self.title
-        rel = _RELATIONS[self.conclusion()]
-        last = self.steps[-1].expr if self.steps else self.start
-        return f"${_latex(self.start)} {rel} {_latex(last)}$"
+        return render.statement(self)
 
     def latex(self) -> str:
         r"""Return the chain as a LaTeX ``aligned`` environment, a reason and a mark per step.
 
         Each relation carries a small letter over it: S where the step was proved symbolically,
-        N where it was only checked numerically, ? where it has not been verified.
+        N where it was only checked numerically, ? where it has not been verified
+        (`nnnotes.check.render.derivation_latex`).
         """
-        lines = []
-        narrowed = set((self.domain or {}).keys())
-        for k, st in enumerate(self.steps, start=1):
-            mark = {"symbolic": "S", "numeric": "N"}.get(st.method or "", "?")
-            rel = rf"\overset{{\scriptscriptstyle\mathrm{{{mark}}}}}{{{_RELATIONS[st.relation]}}}"
-            lhs = _latex(self.start) if k == 1 else ""
-            prev = self.start if k == 1 else self.steps[k - 2].expr
-            here = sorted(narrowed & set(self._symbols(prev, st.expr)), key=str)
-            where = "".join(
-                rf"\quad {_latex(s)} \in {_latex_set(symbol_interval(s, self.domain or {}))}" for s in here
-            )
-            lines.append(
-                rf"{lhs} &\mathrel{{{rel}}} {_latex(st.expr)} && \text{{({k}) }}{_text(st.reason)}{where}"
-            )
-        return "\\begin{aligned}\n" + " \\\\\n".join(lines) + "\n\\end{aligned}"
+        return render.derivation_latex(self)
 
     def markdown(self) -> str:
         """Verify if needed, then return Markdown to print from an executed block.
 
         The chain is a display formula (a symbol whose domain the derivation narrows is shown with
         it, next to each step that uses it); below it a collapsed note gives the domain of every
-        symbol and says how each step was checked.
+        symbol and says how each step was checked (`nnnotes.check.render.derivation_markdown`).
         """
         if not self.verified:
             self.verify()
-        anchor = "check-" + re.sub(r"[^a-z0-9]+", "-", self.name.lower()).strip("-")
-        how = "\n".join(f"    {k}. {_how(s)}" for k, s in enumerate(self.steps, 1))
-        dom = self.domain_text()
-        where = f"    Domain: ${dom}$.\n\n" if dom else ""
-        return (
-            f'<div class="derivation" id="{anchor}" markdown>\n\n'
-            f"$$\n{self.latex()}\n$$\n\n"
-            f"**Covers:** {self.covers()}.\n\n"
-            f'??? success "Checked at build time: {self.name}"\n'
-            f"    S over a relation: proved (by a certificate: sympy reduces the difference to zero or"
-            f" decides the sign); N: evaluated with mpmath, not proved. Every step was first searched"
-            f" for a counterexample over its whole domain.\n\n"
-            f"{where}{how}\n\n</div>\n"
-        )
-
-
-def _how(st: Step) -> str:
-    """How one step was checked, for the page and the report."""
-    searched = f"no counterexample at {st.points} points, {st.dps} digits" if st.points is not None else ""
-    if st.method == "symbolic":
-        return f"proved: {st.detail}" + (f" ({searched})" if searched else "")
-    return f"evaluated, not proved: {st.detail}"
-
-
-def _deep_text(res: SearchResult, far: SearchResult) -> str:
-    if far.max_dps and far.max_dps > res.dps:
-        return f"{res.describe()[:-1]}; {far.evaluated} far points again at up to {far.max_dps} digits)"
-    return res.describe()
+        return render.derivation_markdown(self)
 
 
 def _doit(e: Any) -> Any:
     return e.doit() if hasattr(e, "doit") else e
-
-
-def _a_point_in(s: sympy.Set) -> Any:
-    if isinstance(s, sympy.FiniteSet):
-        return next(iter(s))
-    if isinstance(s, sympy.Union):
-        return _a_point_in(s.args[0])
-    if isinstance(s, sympy.Interval):
-        lo, hi = s.start, s.end
-        if lo.is_finite and hi.is_finite:
-            return (lo + hi) / 2
-        if lo.is_finite:
-            return lo + 1
-        if hi.is_finite:
-            return hi - 1
-        return sympy.Integer(0)
-    return None
-
-
-def _latex(e: Any) -> str:
-    return sympy.latex(e)
-
-
-def _latex_set(iv: sympy.Set) -> str:
-    r"""Write an interval as LaTeX, ``\infty`` for an infinite end: ``(0, \infty)``, ``[2, 50]``."""
-    if isinstance(iv, sympy.Interval):
-        left = "(" if iv.left_open or not iv.start.is_finite else "["
-        right = ")" if iv.right_open or not iv.end.is_finite else "]"
-        return rf"\left{left}{_latex(iv.start)}, {_latex(iv.end)}\right{right}"
-    return _latex(iv)
-
-
-def _text(reason: str) -> str:
-    r"""Turn a reason with ``$...$`` math into KaTeX: text parts in ``\text{}``, math as is."""
-    parts = re.split(r"(\$[^$]+\$)", reason)
-    out = []
-    for p in parts:
-        if not p:
-            continue
-        if p.startswith("$") and p.endswith("$"):
-            out.append(p[1:-1])
-        else:
-            esc = re.sub(r"([{}%&#_])", r"\\\1", p.replace("\\", r"\textbackslash "))
-            out.append(rf"\text{{{esc}}}")
-    return "".join(out)

@@ -52,8 +52,8 @@ def slug(name: str) -> str:
 
     Examples
     --------
-    >>> slug("Sigmoid symmetry (6.1a)")
-    'sigmoid-symmetry-6-1a'
+    >>> slug("Cauchy-Schwarz (case 2b)")
+    'cauchy-schwarz-case-2b'
     """
     return re.sub(r"[^a-z0-9]+", "-", name.lower()).strip("-")
 

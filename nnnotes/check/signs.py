@@ -37,9 +37,9 @@ from typing import Any
 
 import sympy
 
-from nnnotes.check.counterexample import symbol_interval
+from nnnotes.check.sampling import symbol_interval
 
-__all__ = ["interval_text", "prove_sign"]
+__all__ = ["interval_text", "prove_sign", "solver_verdict"]
 
 
 def _decided(e: Any, strict: bool) -> bool:
@@ -63,12 +63,12 @@ def _opaque_constants(e: Any) -> Any:
     return e.xreplace(repl) if repl else e
 
 
-_FORMS: list[tuple[str, Callable[[Any], Any]]] = [
+_FORMS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
     ("sign from the assumptions", lambda e: e),
     ("sign after cancelling", sympy.cancel),
     ("sign after factoring", lambda e: sympy.factor(_opaque_constants(e))),
     ("sign after simplify", lambda e: sympy.simplify(_opaque_constants(e))),
-]
+)
 
 
 def _by_assumptions(h: Any, strict: bool) -> str | None:
@@ -258,4 +258,72 @@ def prove_sign(h: Any, *, strict: bool, domain: Mapping[Any, sympy.Interval] | N
         if how is not None:
             shown = ", ".join(f"{s} in {interval_text(symbol_interval(s, domain))}" for s in narrowed)
             return f"{how}, by substitution over {shown}"
+    return None
+
+
+def solver_verdict(
+    h: Any, *, strict: bool, domain: Mapping[Any, sympy.Interval] | None
+) -> tuple[tuple[dict[str, str], str] | None, str]:
+    """Ask ``solveset`` where ``h > 0`` (``strict``) or ``h >= 0`` fails; check a point it names exactly.
+
+    A solver's answer is used one way only: a violating point it names is substituted and the
+    sign decided exactly, which refutes the step; its "no violating point" is never a proof, only
+    a note for the report. It is asked only for one non-integer symbol and pieces where it is fast
+    (polynomial or rational, ``Abs``, ``Max``, ``Min``): it can hang on exponentials.
+
+    Returns
+    -------
+    violation : tuple or None
+        ``(point, why)`` where the sign fails exactly: the point (symbol name to value, and
+        ``"difference"``) and a sentence saying so.
+    note : str
+        ``"; solveset finds no violating point (...)"`` when it found none, else ``""``.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> x = sympy.Symbol("x", real=True)
+    >>> solver_verdict((x - 1) ** 2, strict=True, domain={})[0]
+    ({'x': '1', 'difference': '0'}, 'at x = 1 the slack is exactly 0')
+    >>> solver_verdict(x**2 + 1, strict=True, domain={})[1]
+    "; solveset finds no violating point (a solver's answer, not a proof)"
+    """
+    h = sympy.sympify(h)
+    syms = sorted((s for s in h.free_symbols if isinstance(s, sympy.Symbol)), key=str)
+    elementary = all(isinstance(f, sympy.Abs | sympy.Max | sympy.Min) for f in h.atoms(sympy.Function))
+    if len(syms) != 1 or syms[0].is_integer or not elementary:
+        return None, ""
+    s = syms[0]
+    iv = symbol_interval(s, domain or {})
+    for expr in (h, h.rewrite(sympy.exp)):
+        try:
+            bad = sympy.solveset(expr <= 0 if strict else expr < 0, s, iv)
+        except Exception:  # a solver that gives up has said nothing
+            continue
+        if bad is sympy.S.EmptySet:
+            return None, "; solveset finds no violating point (a solver's answer, not a proof)"
+        listed = isinstance(bad, sympy.Interval | sympy.FiniteSet | sympy.Union)
+        p = _a_point_in(bad) if listed else None
+        if p is not None and iv.contains(p) == sympy.true:
+            v = sympy.simplify(h.subs(s, p))
+            if (v.is_nonpositive if strict else v.is_negative) is True:
+                return ({str(s): str(p), "difference": str(v)}, f"at {s} = {p} the slack is exactly {v}"), ""
+        return None, ""
+    return None, ""
+
+
+def _a_point_in(s: sympy.Set) -> Any:
+    if isinstance(s, sympy.FiniteSet):
+        return next(iter(s))
+    if isinstance(s, sympy.Union):
+        return _a_point_in(s.args[0])
+    if isinstance(s, sympy.Interval):
+        lo, hi = s.start, s.end
+        if lo.is_finite and hi.is_finite:
+            return (lo + hi) / 2
+        if lo.is_finite:
+            return lo + 1
+        if hi.is_finite:
+            return hi - 1
+        return sympy.Integer(0)
     return None

@@ -465,13 +465,13 @@ def test_no_certificate_for_a_false_step(case_id: str) -> None:
     The search runs first and would hide a certificate that proves something false; this asks the
     certificates directly, so that "proved" never rests on the search having caught the step.
     """
-    from nnnotes.check.derivation import _prove_zero
     from nnnotes.check.signs import prove_sign
+    from nnnotes.check.strategies import prove_zero
 
     case = BY_ID[case_id]
     start, end = sympy.sympify(case.start).doit(), sympy.sympify(case.end).doit()
     if case.relation == "=":
-        how, _ = _prove_zero(start - end)
+        how, _ = prove_zero(start - end)
     else:
         h = (end - start) if case.relation.startswith("<") else (start - end)
         domain = {s: sympy.Interval(*iv) if isinstance(iv, tuple) else iv for s, iv in case.domain.items()}

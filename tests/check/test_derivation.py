@@ -76,9 +76,9 @@ def test_failure_message_names_derivation_step_reason_and_sides() -> None:
 
 def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
     """When no symbolic strategy settles a true step, it is evaluated and labelled numeric."""
-    import nnnotes.check.derivation as dmod
+    from nnnotes.check import strategies
 
-    monkeypatch.setattr(dmod, "_ZERO_STRATEGIES", [])
+    monkeypatch.setattr(strategies, "ZERO_STRATEGIES", ())
     d = Derivation(sigma(-x), name="test-numeric").step(1 - sigma(x), "symmetry").verify()
     assert d.steps[0].method == "numeric"
     assert "no counterexample at" in d.steps[0].detail and "(50 digits" in d.steps[0].detail
@@ -88,9 +88,9 @@ def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
 
 def test_numeric_fallback_still_catches_false_steps(monkeypatch) -> None:
     """Without symbolic strategies, a false step is still refuted by evaluation."""
-    import nnnotes.check.derivation as dmod
+    from nnnotes.check import strategies
 
-    monkeypatch.setattr(dmod, "_ZERO_STRATEGIES", [])
+    monkeypatch.setattr(strategies, "ZERO_STRATEGIES", ())
     with pytest.raises(DerivationError):
         Derivation(sigma(-x), name="test-numeric-false").step(sigma(x), "wrong").verify()
 

@@ -138,8 +138,73 @@ def test_every_step_has_a_mutant() -> None:
 
 @pytest.mark.site
 def test_every_derivation_on_the_site_is_published(built_site: Path) -> None:
-    """The verification report lists only derivations that the mutation test covers."""
+    """The report's derivations are exactly the published ones, which the mutation test covers."""
     html = (built_site / "verification" / "index.html").read_text(encoding="utf-8")
-    shown = set(re.findall(r"<td>derivation</td>\s*<td><a href=\"[^\"]*\">([^<]+)</a>", html))
+    card = r'<a href="[^"]*">([^<]+)</a> <span class="nn-check__kind">derivation</span>'
+    shown = set(re.findall(card, html))
     names = {f().name for f in FACTORIES.values()}
-    assert shown <= names, sorted(shown - names)
+    assert shown, "no derivation card found: has the report's markup changed?"
+    assert shown == names, (sorted(shown - names), sorted(names - shown))
+
+
+# ----------------------------------------------------------------------------- marking and finding
+PACKAGE = {
+    "__init__.py": "",
+    "proofs.py": (
+        "import sympy\n"
+        "from nnnotes.check import Derivation, published\n"
+        "@published\n"
+        "def square():\n"
+        "    x = sympy.Symbol('x', real=True)\n"
+        "    return Derivation((x + 1)**2, name='pkg-square').step(x**2 + 2*x + 1, 'expand')\n"
+        "def helper():\n"
+        "    return None\n"
+    ),
+    "pages.py": "from nnnotes_demo_pkg.proofs import square  # a re-export is not a second publication\n",
+    "broken/__init__.py": "raise ImportError('this subpackage needs a dependency that is absent')\n",
+}
+
+
+def _write_package(root: Path) -> None:
+    for rel, text in PACKAGE.items():
+        path = root / "nnnotes_demo_pkg" / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+
+
+def test_published_derivations_walks_a_package_and_skips_what_it_is_told(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A marked factory is found once, under its defining module; a skipped subpackage is not imported."""
+    from nnnotes.check import published_derivations
+
+    _write_package(tmp_path)
+    monkeypatch.syspath_prepend(str(tmp_path))
+    found = published_derivations("nnnotes_demo_pkg", skip=("broken",))
+    assert list(found) == ["nnnotes_demo_pkg.proofs.square"]
+    assert found["nnnotes_demo_pkg.proofs.square"]().verify().steps[0].method == "symbolic"
+    with pytest.raises(ImportError, match="dependency that is absent"):
+        published_derivations("nnnotes_demo_pkg", skip=())
+
+
+def test_published_refuses_what_it_could_not_find_again() -> None:
+    """A nested function or a non-function cannot be published: a TypeError names the problem."""
+    from nnnotes.check import published
+
+    def outer():
+        def inner():
+            return None
+
+        return inner
+
+    with pytest.raises(TypeError, match="top level of a module, got 'test_published_refuses"):
+        published(outer())
+    with pytest.raises(TypeError, match="factory must be a function, got int"):
+        published(3)  # type: ignore[arg-type]
+
+
+def test_the_site_publishes_only_its_own_modules() -> None:
+    """Every published factory is defined in a module of the package (no doctest's function among them)."""
+    assert FACTORIES and all(name.startswith("nnnotes.") for name in FACTORIES)
+    assert not any(".check." in name for name in FACTORIES)
+    assert all(f.__module__ + "." + f.__qualname__ == name for name, f in FACTORIES.items())
