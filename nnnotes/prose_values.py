@@ -149,9 +149,9 @@ _register_defaults(
     [
         # 6.4
         ("bn_eps", "nnnotes.batchnorm.batch_norm", "eps"),
-        ("bn_momentum", "nnnotes.batchnorm.BatchNorm", "momentum"),
-        ("fd_step", "nnnotes.batchnorm.central_difference_jacobian", "h"),
-        ("lr_study_steps", "nnnotes.landscape.learning_rate_study", "steps"),
+        ("bn_momentum", "nnnotes.batchnorm_layer.BatchNorm", "momentum"),
+        ("fd_step", "nnnotes.batchnorm_jacobian.central_difference_jacobian", "h"),
+        ("lr_study_steps", "nnnotes.experiments.landscape_seeds.learning_rate_study", "steps"),
     ]
 )
 
@@ -165,11 +165,11 @@ def _bn_sqrt_eps() -> float:
 
 @value(
     "fd_jacobian_error",
-    "h^2 + u/h for the default h of nnnotes.batchnorm.central_difference_jacobian, "
+    "h^2 + u/h for the default h of nnnotes.batchnorm_jacobian.central_difference_jacobian, "
     "u = 2^-53 the unit roundoff",
 )
 def _fd_error() -> float:
-    from nnnotes.batchnorm import central_difference_jacobian
+    from nnnotes.batchnorm_jacobian import central_difference_jacobian
 
     h = _default(central_difference_jacobian, "h")
     return h * h + 2.0**-53 / h
