@@ -16,7 +16,7 @@ from nnnotes.activations import (
     tanh,
     tanh_derivative,
 )
-from nnnotes.batchnorm import BatchNorm
+from nnnotes.batchnorm_layer import BatchNorm
 from nnnotes.losses import binary_cross_entropy_with_logits, cross_entropy, mean_squared_error
 from nnnotes.mlp import ForwardPass, forward
 from nnnotes.optim import DivergenceError, gradient_descent, newton, saddle_free_newton

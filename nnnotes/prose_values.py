@@ -77,30 +77,33 @@ def _register_defaults(rows: list[tuple[str, str, str]]) -> None:
 _register_defaults(
     [
         # 6.5
-        ("symmetry_inputs", "nnnotes.symmetry.check_symmetries", "D"),
-        ("symmetry_test_points", "nnnotes.symmetry.check_symmetries", "n_inputs"),
-        ("threshold_steps", "nnnotes.quadratic.threshold_runs", "steps"),
-        ("gd_tolerance", "nnnotes.quadratic.newton_vs_gradient_descent", "tol"),
+        ("symmetry_inputs", "nnnotes.experiments.symmetry.check_symmetries", "D"),
+        ("symmetry_test_points", "nnnotes.experiments.symmetry.check_symmetries", "n_inputs"),
+        ("threshold_steps", "nnnotes.experiments.quadratic.threshold_runs", "steps"),
+        ("gd_tolerance", "nnnotes.experiments.quadratic.newton_vs_gradient_descent", "tol"),
         ("contour_steps", "nnnotes.figures.optim.quadratic_trajectories_figure", "steps"),
-        ("assumed_flops", "nnnotes.curvature.hessian_cost_rows", "flops_per_second"),
-        ("hvp_hidden", "nnnotes.curvature.tanh_regression_problem", "hidden"),
-        ("hvp_examples", "nnnotes.curvature.tanh_regression_problem", "n"),
+        ("assumed_flops", "nnnotes.experiments.curvature.hessian_cost", "flops_per_second"),
+        ("hvp_hidden", "nnnotes.experiments.curvature.tanh_regression_problem", "hidden"),
+        ("hvp_examples", "nnnotes.experiments.curvature.tanh_regression_problem", "n"),
     ]
 )
 
 
-@value("threshold_lr", "2 / lambda for the default lambda of nnnotes.quadratic.threshold_runs")
+@value("threshold_lr", "2 / lambda for the default lambda of nnnotes.experiments.quadratic.threshold_runs")
 def _threshold_lr() -> float:
-    from nnnotes.quadratic import threshold_runs
+    from nnnotes.experiments.quadratic import threshold_runs
 
     return 2.0 / _default(threshold_runs, "lam")
 
 
-@value("gd_small_lr", "nnnotes.quadratic.newton_vs_gradient_descent: the first learning rate of its table")
+@value(
+    "gd_small_lr",
+    "nnnotes.experiments.quadratic.newton_vs_gradient_descent: the first learning rate of its table",
+)
 def _gd_small_lr() -> float:
-    from nnnotes.quadratic import newton_vs_gradient_descent
+    from nnnotes.experiments.quadratic import newton_vs_gradient_descent
 
-    return float(newton_vs_gradient_descent(kappas=(1.0,))[0][2])
+    return float(newton_vs_gradient_descent(kappas=(1.0,))[0].lr)
 
 
 @value("float64_bytes", "numpy: np.dtype(np.float64).itemsize")
@@ -110,37 +113,37 @@ def _float64_bytes() -> int:
     return int(np.dtype(np.float64).itemsize)
 
 
-@value("newton_time_1e6", "nnnotes.curvature.hessian_cost_rows: time of the factorisation at n = 10^6")
+@value("newton_time_1e6", "nnnotes.experiments.curvature.hessian_cost: time of the factorisation at n = 10^6")
 def _newton_time_1e6() -> str:
-    from nnnotes.curvature import hessian_cost_rows
+    from nnnotes.experiments.curvature import hessian_cost
 
-    return str(hessian_cost_rows((6,))[0][4])
+    return hessian_cost((6,))[0].time
 
 
-@value("newton_time_1e8", "nnnotes.curvature.hessian_cost_rows: time of the factorisation at n = 10^8")
+@value("newton_time_1e8", "nnnotes.experiments.curvature.hessian_cost: time of the factorisation at n = 10^8")
 def _newton_time_1e8() -> str:
-    from nnnotes.curvature import hessian_cost_rows
+    from nnnotes.experiments.curvature import hessian_cost
 
-    return str(hessian_cost_rows((8,))[0][4])
+    return hessian_cost((8,))[0].time
 
 
-@value("largest_table_n", "nnnotes.curvature.hessian_cost_rows: the largest model size of its table")
+@value("largest_table_n", "nnnotes.experiments.curvature.hessian_cost: the largest model size of its table")
 def _largest_table_n() -> float:
-    from nnnotes.curvature import hessian_cost_rows
+    from nnnotes.experiments.curvature import hessian_cost
 
-    return 10.0 ** max(_default(hessian_cost_rows, "exponents"))
+    return 10.0 ** max(_default(hessian_cost, "exponents"))
 
 
-@value("hvp_params", "nnnotes.curvature.tanh_regression_problem: size of theta")
+@value("hvp_params", "nnnotes.experiments.curvature.tanh_regression_problem: size of theta")
 def _hvp_params() -> int:
-    from nnnotes.curvature import tanh_regression_problem
+    from nnnotes.experiments.curvature import tanh_regression_problem
 
     return int(tanh_regression_problem()[0].size)
 
 
-@value("hvp_inputs", "nnnotes.curvature.tanh_regression_problem: columns of X")
+@value("hvp_inputs", "nnnotes.experiments.curvature.tanh_regression_problem: columns of X")
 def _hvp_inputs() -> int:
-    from nnnotes.curvature import tanh_regression_problem
+    from nnnotes.experiments.curvature import tanh_regression_problem
 
     return int(tanh_regression_problem()[1].shape[1])
 
@@ -149,9 +152,9 @@ _register_defaults(
     [
         # 6.4
         ("bn_eps", "nnnotes.batchnorm.batch_norm", "eps"),
-        ("bn_momentum", "nnnotes.batchnorm.BatchNorm", "momentum"),
-        ("fd_step", "nnnotes.batchnorm.central_difference_jacobian", "h"),
-        ("lr_study_steps", "nnnotes.landscape.learning_rate_study", "steps"),
+        ("bn_momentum", "nnnotes.batchnorm_layer.BatchNorm", "momentum"),
+        ("fd_step", "nnnotes.batchnorm_jacobian.central_difference_jacobian", "h"),
+        ("lr_study_steps", "nnnotes.experiments.landscape_seeds.learning_rate_study", "steps"),
     ]
 )
 
@@ -165,11 +168,11 @@ def _bn_sqrt_eps() -> float:
 
 @value(
     "fd_jacobian_error",
-    "h^2 + u/h for the default h of nnnotes.batchnorm.central_difference_jacobian, "
+    "h^2 + u/h for the default h of nnnotes.batchnorm_jacobian.central_difference_jacobian, "
     "u = 2^-53 the unit roundoff",
 )
 def _fd_error() -> float:
-    from nnnotes.batchnorm import central_difference_jacobian
+    from nnnotes.batchnorm_jacobian import central_difference_jacobian
 
     h = _default(central_difference_jacobian, "h")
     return h * h + 2.0**-53 / h
@@ -418,62 +421,66 @@ _register_defaults([("extreme_digits", "nnnotes.losses.extreme_logit_rows", "dps
 _register_defaults(
     [
         # 6.7
-        ("goe_samples", "nnnotes.critical_points.random_hessian_positive_fraction", "samples"),
-        ("tanh_cp_weight_decay", "nnnotes.critical_points.tanh_critical_points", "weight_decay"),
-        ("tanh_cp_starts", "nnnotes.critical_points.tanh_critical_points", "starts"),
-        ("escape_lr", "nnnotes.curvature.escape_rows", "lr"),
-        ("escape_delta", "nnnotes.curvature.escape_rows", "delta"),
-        ("saddle_lr", "nnnotes.curvature.saddle_runs", "lr"),
+        ("goe_samples", "nnnotes.experiments.critical_points.random_hessian_positive_fraction", "samples"),
+        ("tanh_cp_weight_decay", "nnnotes.experiments.critical_points.tanh_critical_points", "weight_decay"),
+        ("tanh_cp_starts", "nnnotes.experiments.critical_points.tanh_critical_points", "starts"),
+        ("escape_lr", "nnnotes.experiments.curvature.escape_times", "lr"),
+        ("escape_delta", "nnnotes.experiments.curvature.escape_times", "delta"),
+        ("saddle_lr", "nnnotes.experiments.curvature.saddle_runs", "lr"),
     ]
 )
 
 
-@value("autoencoder_params", "nnnotes.critical_points.linear_autoencoder_critical_points: 2 x hidden x dims")
+@value(
+    "autoencoder_params",
+    "nnnotes.experiments.critical_points.linear_autoencoder_critical_points: 2 x hidden x dims",
+)
 def _ae_params() -> int:
-    from nnnotes.critical_points import linear_autoencoder_critical_points as f
+    from nnnotes.experiments.critical_points import linear_autoencoder_critical_points as f
 
     return 2 * _default(f, "hidden") * len(_default(f, "variances"))
 
 
 @value(
     "autoencoder_critical_points",
-    "binomial(dims, hidden) for the defaults of nnnotes.critical_points.linear_autoencoder_critical_points",
+    "binomial(dims, hidden) for the defaults of "
+    "nnnotes.experiments.critical_points.linear_autoencoder_critical_points",
 )
 def _ae_count() -> int:
-    from nnnotes.critical_points import linear_autoencoder_critical_points as f
+    from nnnotes.experiments.critical_points import linear_autoencoder_critical_points as f
 
     return math.comb(len(_default(f, "variances")), _default(f, "hidden"))
 
 
 @value(
     "tanh_cp_params",
-    "nnnotes._tanhnet.n_params(2, hidden) for the default hidden of "
-    "nnnotes.critical_points.tanh_critical_points",
+    "nnnotes.tanhnet.n_params(2, hidden) for the default hidden of "
+    "nnnotes.experiments.critical_points.tanh_critical_points",
 )
 def _tanh_cp_params() -> int:
-    from nnnotes import _tanhnet
-    from nnnotes.critical_points import tanh_critical_points
+    from nnnotes import tanhnet
+    from nnnotes.experiments.critical_points import tanh_critical_points
 
-    return _tanhnet.n_params(2, _default(tanh_critical_points, "hidden"))
+    return tanhnet.n_params(2, _default(tanh_critical_points, "hidden"))
 
 
 _register_defaults(
     [
-        ("tanh_cp_points", "nnnotes.critical_points.tanh_critical_points", "n_points"),
-        ("tanh_cp_grad_tol", "nnnotes.critical_points.tanh_critical_points", "grad_tol"),
+        ("tanh_cp_points", "nnnotes.experiments.critical_points.tanh_critical_points", "n_points"),
+        ("tanh_cp_grad_tol", "nnnotes.experiments.critical_points.tanh_critical_points", "grad_tol"),
     ]
 )
 
 
-@value("saddle_x0", "nnnotes.curvature.saddle_runs: first coordinate of the default start x0")
+@value("saddle_x0", "nnnotes.experiments.curvature.saddle_runs: first coordinate of the default start x0")
 def _saddle_x0() -> float:
-    from nnnotes.curvature import saddle_runs
+    from nnnotes.experiments.curvature import saddle_runs
 
     return _default(saddle_runs, "x0")[0]
 
 
-@value("saddle_y0", "nnnotes.curvature.saddle_runs: second coordinate of the default start x0")
+@value("saddle_y0", "nnnotes.experiments.curvature.saddle_runs: second coordinate of the default start x0")
 def _saddle_y0() -> float:
-    from nnnotes.curvature import saddle_runs
+    from nnnotes.experiments.curvature import saddle_runs
 
     return _default(saddle_runs, "x0")[1]

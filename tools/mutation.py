@@ -54,7 +54,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[1]
 
 #: The library's numeric modules: numpy functions with tests of their own (``tests/library/test_<name>.py``).
-MODULES = ("activations", "softmax", "losses", "batchnorm")
+MODULES = ("activations", "softmax", "losses", "batchnorm", "batchnorm_layer", "batchnorm_jacobian")
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.toml"
 THRESHOLD = 95.0
 #: The sample `make test` runs: this many mutants per module, drawn with this seed.

@@ -8,8 +8,8 @@ import numpy as np
 from matplotlib.figure import Figure
 
 from nnnotes.batchnorm import batch_norm
+from nnnotes.experiments.landscape import LandscapeRun
 from nnnotes.figures._theme import COLORS, new_figure, themed
-from nnnotes.landscape import LandscapeRun
 
 __all__ = ["batch_of_two", "landscape", "training_loss"]
 
@@ -50,7 +50,7 @@ def training_loss(runs: Sequence[LandscapeRun]) -> Figure:
 
     Examples
     --------
-    >>> from nnnotes.landscape import compare
+    >>> from nnnotes.experiments.landscape import compare
     >>> fig = training_loss(compare(steps=10, probe_every=5))
     >>> [line.get_label() for line in fig.axes[0].get_lines()]
     ['plain', 'batch norm']
@@ -82,7 +82,7 @@ def landscape(runs: Sequence[LandscapeRun]) -> Figure:
 
     Examples
     --------
-    >>> from nnnotes.landscape import compare
+    >>> from nnnotes.experiments.landscape import compare
     >>> fig = landscape(compare(steps=20, probe_every=10))
     >>> len(fig.axes), fig.axes[2].get_lines()[-1].get_label()
     (3, '2 / learning rate')

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
+import inspect
+
 import numpy as np
 from matplotlib.figure import Figure
 
-from nnnotes.critical_points import linear_autoencoder_critical_points, tanh_critical_points
-from nnnotes.curvature import escape_rows, saddle_runs
+from nnnotes import tanhnet
+from nnnotes.experiments.critical_points import (
+    AutoencoderCriticalPoint,
+    TanhCriticalPoint,
+    linear_autoencoder_critical_points,
+    tanh_critical_points,
+)
+from nnnotes.experiments.curvature import EscapeTime, SaddleRuns, escape_times, saddle_runs
+from nnnotes.experiments.symmetric_start import SymmetricStart
 from nnnotes.figures._theme import COLORS, new_figure, themed
 from nnnotes.optim import gradient_descent, newton
 from nnnotes.quadratic import Quadratic
 from nnnotes.render import INK
-from nnnotes.symmetry import SymmetricStart
 
 __all__ = [
     "escape_figure",
@@ -114,8 +122,8 @@ def threshold_figure(
     return fig
 
 
-def saddle_figure(runs: dict[str, np.ndarray] | None = None) -> Figure:
-    r"""Contours of $x^2/2 - y^2/2 + y^4/4$ with the trajectories of `nnnotes.curvature.saddle_runs`.
+def saddle_figure(runs: SaddleRuns | None = None) -> Figure:
+    r"""Contours of $x^2/2 - y^2/2 + y^4/4$ with the trajectories of `saddle_runs`.
 
     The saddle is at the origin, the minima at $(0, \pm 1)$.
     """
@@ -140,10 +148,12 @@ def saddle_figure(runs: dict[str, np.ndarray] | None = None) -> Figure:
             linestyles="solid",
         )
         runs = saddle_runs() if runs is None else runs
-        colors = {"gradient descent": COLORS[0], "Newton": COLORS[2], "saddle-free Newton": COLORS[1]}
-        for label, traj in runs.items():
-            color = colors.get(label, COLORS[4])
-            ax.plot(traj[:, 0], traj[:, 1], "-o", color=color, markersize=3, linewidth=1.2, label=label)
+        colors = {"gradient_descent": COLORS[0], "newton": COLORS[2], "saddle_free_newton": COLORS[1]}
+        for field, label in SaddleRuns.LABELS.items():
+            traj = getattr(runs, field)
+            ax.plot(
+                traj[:, 0], traj[:, 1], "-o", color=colors[field], markersize=3, linewidth=1.2, label=label
+            )
         ax.plot([0], [0], "X", color=COLORS[3], markersize=8, label="saddle")
         ax.plot([0, 0], [-1, 1], "*", color=COLORS[4], markersize=9, linestyle="none", label="minima")
         ax.set_xlabel("$x$")
@@ -156,11 +166,11 @@ def escape_figure(
     eps_values: tuple[float, ...] = (0.1, 0.01, 0.001),
     lr: float = 0.5,
     delta: float = 1e-3,
-    rows: list[list[object]] | None = None,
+    rows: list[EscapeTime] | None = None,
 ) -> Figure:
     r"""Gradient descent leaving the saddle $\tfrac12(x^2 - \varepsilon y^2)$.
 
-    Left: $|y_k|$ against $k$; right: escape time against $\varepsilon$ (rows of `escape_rows`).
+    Left: $|y_k|$ against $k$; right: escape time against $\varepsilon$ (`escape_times`).
     """
     fig, (left, right) = new_figure(
         1,
@@ -173,10 +183,10 @@ def escape_figure(
             "they follow log(R/delta)/(eta epsilon)"
         ),
     )
-    rows = escape_rows(lr=lr, delta=delta) if rows is None else rows
+    rows = escape_times(lr=lr, delta=delta) if rows is None else rows
     with themed():
         for eps, color in zip(eps_values, COLORS, strict=False):
-            k = next(r[1] for r in rows if r[0] == eps) if eps in [r[0] for r in rows] else 2000
+            k = next((r.run for r in rows if r.eps == eps), 2000)
             traj = gradient_descent(lambda v, e=eps: v * np.array([1.0, -e]), [1.0, delta], lr, int(k))
             t = _thin(np.column_stack([np.arange(len(traj)), np.abs(traj[:, 1])]))
             left.semilogy(t[:, 0], t[:, 1], color=color, label=rf"$\varepsilon = {eps:g}$")
@@ -185,10 +195,10 @@ def escape_figure(
         left.set_xlabel("step $k$")
         left.set_ylabel("$|y_k|$")
         left.legend(fontsize=8)
-        eps = np.array([r[0] for r in rows], dtype=float)
-        right.loglog(eps, [r[1] for r in rows], "o", color=COLORS[0], label="run")
+        eps = np.array([r.eps for r in rows], dtype=float)
+        right.loglog(eps, [r.run for r in rows], "o", color=COLORS[0], label="run")
         right.loglog(
-            eps, [r[3] for r in rows], "-", color=COLORS[1], label=r"$\ln(R/\delta)/(\eta\varepsilon)$"
+            eps, [r.estimate for r in rows], "-", color=COLORS[1], label=r"$\ln(R/\delta)/(\eta\varepsilon)$"
         )
         right.set_xlabel(r"negative curvature $\varepsilon$")
         right.set_ylabel("steps to escape")
@@ -199,7 +209,7 @@ def escape_figure(
 
 
 def index_error_figure(
-    rows: list[list[object]] | None = None, tanh_rows: list[list[float]] | None = None
+    rows: list[AutoencoderCriticalPoint] | None = None, tanh_rows: list[TanhCriticalPoint] | None = None
 ) -> Figure:
     """Loss against index of critical points: the linear autoencoder (left), a tanh network (right)."""
     rows = linear_autoencoder_critical_points() if rows is None else rows
@@ -218,8 +228,8 @@ def index_error_figure(
     )
     with themed():
         right.plot(
-            [r[1] for r in tanh_rows],
-            [r[0] for r in tanh_rows],
+            [r.index for r in tanh_rows],
+            [r.loss for r in tanh_rows],
             "o",
             color=COLORS[1],
             markersize=6,
@@ -228,10 +238,13 @@ def index_error_figure(
         )
         right.set_xlabel(r"index $\alpha$")
         right.set_ylabel("regularised loss")
-        right.set_title("tanh network, 17 parameters", fontsize=9)
-        ax.set_title("linear autoencoder, 36 parameters", fontsize=9)
-        alpha = np.array([r[3] for r in rows], dtype=float)
-        loss = np.array([r[1] for r in rows], dtype=float)
+        hidden = inspect.signature(tanh_critical_points).parameters["hidden"].default
+        right.set_title(f"tanh network, {tanhnet.n_params(2, hidden)} parameters", fontsize=9)
+        ae = inspect.signature(linear_autoencoder_critical_points).parameters
+        ae_params = 2 * ae["hidden"].default * len(ae["variances"].default)
+        ax.set_title(f"linear autoencoder, {ae_params} parameters", fontsize=9)
+        alpha = np.array([r.index for r in rows], dtype=float)
+        loss = np.array([r.loss for r in rows], dtype=float)
         ax.plot(alpha, loss, "o", color=COLORS[0], markersize=6, linestyle="none", label="critical points")
         ax.plot(
             alpha[:1], loss[:1], "*", color=COLORS[2], markersize=12, linestyle="none", label="global minimum"
@@ -243,7 +256,7 @@ def index_error_figure(
 
 
 def symmetric_start_figure(run: SymmetricStart) -> Figure:
-    r"""Loss against step for every seed of `nnnotes.symmetry.symmetric_training`, log scale.
+    r"""Loss against step, log scale, for every seed of a `SymmetricStart` experiment.
 
     The identical starts (dashed) and the perturbed starts (solid), with the loss $L_1$ of the
     one-unit minimum as a horizontal line.

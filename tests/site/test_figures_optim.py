@@ -71,3 +71,20 @@ def test_index_error_figure() -> None:
     assert len(x) == 20
     sx, sy = _line(ax, "global minimum").get_data()
     assert list(sx) == [0.0] and list(sy) == [1.75]
+
+
+def test_index_error_figure_titles_count_the_parameters() -> None:
+    """The titles give 2 * 3 * 6 = 36 autoencoder parameters and 2*4 + 4 + 4 + 1 = 17 tanh ones."""
+    left, right = F.index_error_figure().axes
+    assert left.get_title() == "linear autoencoder, 36 parameters"
+    assert right.get_title() == "tanh network, 17 parameters"
+
+
+def test_saddle_figure_draws_the_runs_it_is_given() -> None:
+    """Each method's line is the trajectory of the SaddleRuns passed in, labelled as on the page."""
+    from nnnotes.experiments.curvature import saddle_runs
+
+    runs = saddle_runs()
+    ax = F.saddle_figure(runs).axes[0]
+    x, y = _line(ax, "gradient descent").get_data()
+    assert_allclose(np.c_[x, y], runs.gradient_descent, rtol=0)

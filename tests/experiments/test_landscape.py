@@ -1,4 +1,4 @@
-"""The loss-landscape experiment: its network's gradients, its measurements, its figures."""
+"""The loss-landscape experiment: its gradient check, its measurements, the numbers the page prints."""
 
 from __future__ import annotations
 
@@ -6,15 +6,9 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from nnnotes.landscape import (
-    LOOKAHEAD,
-    _init,
-    _loss_and_grad,
-    compare,
-    gradient_check,
-    synthetic_data,
-    train,
-)
+from nnnotes.experiments.landscape import LOOKAHEAD, compare, gradient_check, synthetic_data, train
+from nnnotes.experiments.landscape_seeds import learning_rate_study, seed_study
+from nnnotes.relu_network import he_normal_init, loss_and_gradient
 
 
 @pytest.fixture(scope="module")
@@ -40,26 +34,6 @@ def test_network_gradient_matches_central_finite_differences(bn) -> None:
     assert_allclose(bp, fd, rtol=0, atol=1e-7 * np.max(np.abs(fd)))
 
 
-def test_batch_norm_network_ignores_the_scale_of_the_first_layer() -> None:
-    """Normalisation after a layer makes the loss invariant to scaling that layer (up to eps)."""
-    X, y = synthetic_data(n=32, seed=0)
-    params = _init(X.shape[1], 8, 3, 0)
-    scaled = [p * 10.0 if k < 2 else p for k, p in enumerate(params)]
-    base, with_bn = _loss_and_grad(params, X, y, True)[0], _loss_and_grad(scaled, X, y, True)[0]
-    assert_allclose(with_bn, base, rtol=1e-5)
-    plain = _loss_and_grad(scaled, X, y, False)[0]
-    assert abs(plain - _loss_and_grad(params, X, y, False)[0]) > 1.0
-
-
-def test_both_runs_start_from_the_same_weights() -> None:
-    """Same seed, same initial weights: the initialisation does not depend on batch norm."""
-    a, b = _init(8, 32, 8, 0), _init(8, 32, 8, 0)
-    for p, q in zip(a, b, strict=True):
-        assert_array_equal(p, q)
-    assert [p.shape for p in a[:4]] == [(8, 32), (32,), (32, 32), (32,)]
-    assert_allclose(np.std(a[2]), np.sqrt(2 / 32), rtol=0.1)  # He initialisation
-
-
 @pytest.mark.parametrize("bn", [False, True])
 def test_lookahead_brackets_the_next_loss(bn) -> None:
     """The look-ahead includes the actual step (s = lr), so the next loss lies in its range."""
@@ -78,18 +52,18 @@ def test_divergence_raises_instead_of_returning_nan() -> None:
 
 
 @pytest.mark.parametrize(
-    ("kwargs", "match"),
+    ("kwargs", "error", "match"),
     [
-        ({"lr": 0.0}, "lr"),
-        ({"lr": float("inf")}, "lr"),
-        ({"steps": 0}, "steps"),
-        ({"probe_every": True}, "probe_every"),
-        ({"width": 2.5}, "width"),
+        ({"lr": 0.0}, ValueError, "lr must be a positive finite number, got 0.0"),
+        ({"lr": float("inf")}, ValueError, "lr must be a positive finite number"),
+        ({"steps": 0}, ValueError, "steps must be a positive integer, got 0"),
+        ({"probe_every": True}, TypeError, "probe_every must be an integer, got bool"),
+        ({"width": 2.5}, TypeError, "width must be an integer, got float"),
     ],
 )
-def test_bad_arguments_are_refused(kwargs, match) -> None:
+def test_bad_arguments_are_refused(kwargs, error, match) -> None:
     """Arguments are checked and the message names the argument."""
-    with pytest.raises(ValueError, match=match):
+    with pytest.raises(error, match=match):
         train(True, **kwargs)
 
 
@@ -117,8 +91,6 @@ def test_old_claim_hundredfold_smoother_fails_scale_free() -> None:
 @pytest.fixture(scope="module")
 def study():
     """The seed study the chapter shows."""
-    from nnnotes.landscape import seed_study
-
     return seed_study()
 
 
@@ -127,7 +99,7 @@ def test_matched_start_is_the_target_variance(study) -> None:
     for seed in study.seeds:
         _, y = synthetic_data(n=128, seed=seed)
         assert_allclose(float(np.mean(y**2)), 1.0, rtol=1e-14)
-    assert_allclose(np.concatenate([study.plain[:, 0], study.bn[:, 0]]), 1.0, rtol=1e-12)
+    assert_allclose(np.concatenate([study.plain.first_loss, study.bn.first_loss]), 1.0, rtol=1e-12)
 
 
 def test_relative_measures_by_hand() -> None:
@@ -136,8 +108,8 @@ def test_relative_measures_by_hand() -> None:
     assert_allclose(run.relative_range, (run.loss_max - run.loss_min) / run.loss_at, rtol=0)
     assert_allclose(run.loss_at, run.losses[run.probe_steps], rtol=0)
     X, y = synthetic_data(n=128, seed=0)
-    params = _init(8, 32, 8, 0, zero_output=True)
-    _, g = _loss_and_grad(params, X, y, True)
+    params = he_normal_init(8, 32, 8, 0, zero_output=True)
+    _, g = loss_and_gradient(params, X, y, True)
     assert_allclose(run.grad_norm[0], np.sqrt(sum(float(np.sum(v * v)) for v in g)), rtol=1e-14)
 
 
@@ -145,47 +117,30 @@ def test_relative_measures_by_hand() -> None:
 # independent reference), at the three significant digits the page prints.
 def test_page_seed_study_numbers(study) -> None:
     """The chapter's table and the qualitative claims made from it, per seed."""
-    assert_allclose(np.median(study.plain[:, 1:], axis=0), [0.0214, 35.6, 15.4, 76.9], rtol=5e-3)
-    assert_allclose(np.median(study.bn[:, 1:], axis=0), [0.000162, 2.86, 7.04, 43.4], rtol=5e-3)
-    assert study.ratio(1).min() > 10 and study.ratio(2).min() > 1.5 and study.ratio(3).min() > 1.5
-    assert np.all(np.abs(study.bn[:, 4] * study.lr / 2 - 1) < 0.25)
-    assert np.all(study.plain[:, 4] * study.lr / 2 > 1.25)
+    measures = ("final_loss", "relative_range", "relative_grad_change", "smoothness")
+    assert_allclose(
+        [np.median(getattr(study.plain, m)) for m in measures], [0.0214, 35.6, 15.4, 76.9], rtol=5e-3
+    )
+    assert_allclose(
+        [np.median(getattr(study.bn, m)) for m in measures], [0.000162, 2.86, 7.04, 43.4], rtol=5e-3
+    )
+    assert study.ratio("final_loss").min() > 10
+    assert study.ratio("relative_range").min() > 1.5 and study.ratio("relative_grad_change").min() > 1.5
+    assert np.all(np.abs(study.bn.smoothness * study.lr / 2 - 1) < 0.25)
+    assert np.all(study.plain.smoothness * study.lr / 2 > 1.25)
 
 
 def test_page_learning_rate_study() -> None:
     """Matched start: both train at 0.1 and 0.2 (batch norm 10x lower), both diverge at 0.4."""
-    from nnnotes.landscape import learning_rate_study
-
     st = learning_rate_study((0.1, 0.2, 0.4), (0, 1, 2))
-    assert np.all(np.isfinite(st["plain"][:2])) and np.all(st["batch norm"][:2] * 10 < st["plain"][:2])
-    assert np.all(np.isinf(st["plain"][2])) and np.all(np.isinf(st["batch norm"][2]))
+    assert np.all(np.isfinite(st.plain[:2])) and np.all(st.bn[:2] * 10 < st.plain[:2])
+    assert np.all(np.isinf(st.plain[2])) and np.all(np.isinf(st.bn[2]))
+    assert st.rows()[2] == [0.4, "diverged", "diverged"]
 
 
-# ------------------------------------------------------------------------------ figures
-def test_training_loss_figure_plots_the_runs(page_runs) -> None:
-    """One line per run, its data the run's losses, on a logarithmic axis, with a text alternative."""
-    from nnnotes.figures.batchnorm import training_loss
-
-    fig = training_loss(page_runs)
-    ax = fig.axes[0]
-    assert ax.get_yscale() == "log" and fig.get_label()
-    for line, run in zip(ax.get_lines(), page_runs, strict=True):
-        assert line.get_label() == run.label
-        assert_array_equal(line.get_ydata(), run.losses)
-
-
-def test_landscape_figure_has_three_panels_and_the_stability_line(page_runs) -> None:
-    """Loss bands, gradient change, smoothness with the line 2 / lr = 40."""
-    from nnnotes.figures.batchnorm import landscape
-
-    fig = landscape(page_runs)
-    ax_loss, ax_grad, ax_beta = fig.axes
-    assert_array_equal(ax_loss.get_lines()[0].get_ydata(), page_runs[0].relative_range)
-    assert [ln.get_label() for ln in ax_grad.get_lines()] == ["plain", "batch norm"]
-    assert_array_equal(ax_grad.get_lines()[1].get_ydata(), page_runs[1].relative_grad_change)
-    assert "0.05" in fig.get_label()
-    assert_array_equal(ax_beta.get_lines()[0].get_ydata(), page_runs[0].smoothness)
-    stability = ax_beta.get_lines()[-1]
-    assert stability.get_label() == "2 / learning rate"
-    assert_allclose(stability.get_ydata(), [40.0, 40.0])
-    assert all(ax.get_yscale() == "log" for ax in fig.axes)
+def test_seed_study_ratio_names_its_measure(study) -> None:
+    """ratio() takes a measure by name: the final loss per seed, plain over batch norm; a typo is refused."""
+    assert_array_equal(study.ratio("final_loss"), study.plain.final_loss / study.bn.final_loss)
+    with pytest.raises(ValueError, match="measure must be one of"):
+        study.ratio("final loss")
+    assert [row[0] for row in study.rows()][:2] == ["loss at step 0", "final loss"]

@@ -3,7 +3,8 @@ r"""The loss landscape along the gradient, with and without batch normalization.
 A small experiment in the spirit of Santurkar et al. (2018), "How Does Batch Normalization Help
 Optimization?": the same deep ReLU network (same data, same initial weights) is trained by
 full-batch gradient descent twice, once plain and once with a batch-normalization layer
-(`nnnotes.batchnorm.batch_norm`, training mode) before every ReLU. Every few steps, standing at the
+(`nnnotes.batchnorm.batch_norm`, training mode) before every ReLU: the network of
+`nnnotes.relu_network`. Every few steps, standing at the
 current weights $w$ with gradient $g = \nabla L(w)$, it looks ahead along the step direction, at
 $w - s g$ for several step sizes $s$, and records
 
@@ -15,8 +16,7 @@ $w - s g$ for several step sizes $s$, and records
   a local estimate of the Lipschitz constant of the gradient ($\beta$-smoothness) along the path.
 
 Full-batch training makes the loss a deterministic function of the weights, so these numbers
-measure the landscape and not the sampling noise of mini-batches. The network is private to this
-module: it exists for the experiment.
+measure the landscape and not the sampling noise of mini-batches.
 
 Examples
 --------
@@ -34,17 +34,15 @@ from dataclasses import dataclass
 import numpy as np
 from numpy.typing import NDArray
 
-from nnnotes.batchnorm import _backward_train, _statistics
+from nnnotes.arrays import positive_int, real_number
+from nnnotes.relu_network import he_normal_init, loss_and_gradient
 
 __all__ = [
     "LOOKAHEAD",
     "LandscapeRun",
-    "SeedStudy",
     "compare",
+    "final_loss",
     "gradient_check",
-    "learning_rate_study",
-    "seed_study",
-    "summary",
     "synthetic_data",
     "train",
 ]
@@ -52,10 +50,8 @@ __all__ = [
 #: Step sizes of the look-ahead, as multiples of the learning rate.
 LOOKAHEAD = (0.25, 0.5, 1.0, 2.0, 4.0)
 
-_EPS = 1e-5  # PyTorch's default
 #: A run has diverged once its loss exceeds this multiple of its first loss (or overflows).
 _BLOWUP = 1e6
-_ONE = np.ones(1)
 
 
 def synthetic_data(
@@ -86,8 +82,8 @@ def synthetic_data(
     ((100, 3), (100, 1), 0.0, 1.0)
     """
     for name, v in (("n", n), ("d", d)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 2:
-            raise ValueError(f"{name} must be an int >= 2, got {v!r}")
+        if positive_int(v, name) < 2:
+            raise ValueError(f"{name} must be at least 2, got {v!r}")
     rng = np.random.default_rng(seed)
     X = rng.standard_normal((n, d))
     a, b = rng.standard_normal((2, d))
@@ -95,58 +91,6 @@ def synthetic_data(
     y = np.sin(X @ a) + 0.5 * (X @ b) ** 2
     y = (y - y.mean()) / y.std()
     return X, y[:, None]
-
-
-# ------------------------------------------------------------------------------------------------
-# the network: [Linear -> (BatchNorm) -> ReLU] * depth -> Linear, squared error
-
-
-def _init(d: int, width: int, depth: int, seed: int, zero_output: bool = False) -> list[NDArray[np.float64]]:
-    """He-normal weights and zero biases, as a flat list [W1, b1, ..., W_out, b_out].
-
-    With ``zero_output`` the output layer starts at zero, so the network outputs 0 and its loss is
-    the mean of $y^2$, whatever the hidden layers: a start shared by the plain and the normalized
-    network.
-    """
-    rng = np.random.default_rng(seed)
-    sizes = [d] + [width] * depth + [1]
-    params: list[NDArray[np.float64]] = []
-    for fan_in, fan_out in zip(sizes[:-1], sizes[1:], strict=True):
-        params += [rng.standard_normal((fan_in, fan_out)) * np.sqrt(2.0 / fan_in), np.zeros(fan_out)]
-    if zero_output:
-        params[-2] = np.zeros_like(params[-2])
-    return params
-
-
-def _loss_and_grad(
-    params: list[NDArray[np.float64]], X: NDArray[np.float64], y: NDArray[np.float64], bn: bool
-) -> tuple[float, list[NDArray[np.float64]]]:
-    """Mean squared error of the network on (X, y) and its gradient, by backpropagation."""
-    h = X
-    saved = []
-    n_hidden = len(params) // 2 - 1
-    for k in range(n_hidden):
-        W, b = params[2 * k], params[2 * k + 1]
-        z = h @ W + b
-        st = _statistics(z, _EPS) if bn else None
-        u = st.x_hat if st is not None else z
-        saved.append((h, st, u))
-        h = np.maximum(u, 0.0)
-    out = h @ params[-2] + params[-1]
-    r = out - y
-    loss = float(np.mean(r * r))
-    grads: list[NDArray[np.float64]] = [np.empty(0)] * len(params)
-    g = 2.0 * r / r.size
-    grads[-2], grads[-1] = h.T @ g, g.sum(axis=0)
-    g = g @ params[-2].T
-    for k in reversed(range(n_hidden)):
-        h_in, st, u = saved[k]
-        g = g * (u > 0)
-        if st is not None:  # the tested backward of nnnotes.batchnorm, gamma = 1
-            g = _backward_train(g, st.x_hat, st.inv_std, _ONE)
-        grads[2 * k], grads[2 * k + 1] = h_in.T @ g, g.sum(axis=0)
-        g = g @ params[2 * k].T
-    return loss, grads
 
 
 def _norm(vs: list[NDArray[np.float64]]) -> float:
@@ -214,13 +158,13 @@ def _descend(
 ) -> tuple[NDArray[np.float64], list[tuple[float, ...]], int | None]:
     """Run gradient descent; return (losses, probes, first step whose loss overflows, or None)."""
     X, y = synthetic_data(n=n, seed=seed)
-    params = _init(X.shape[1], width, depth, seed, zero_output=matched_start)
+    params = he_normal_init(X.shape[1], width, depth, seed, zero_output=matched_start)
     losses: list[float] = []
     probes: list[tuple[float, ...]] = []
     try:
         with np.errstate(over="raise", invalid="raise"):
             for t in range(steps + 1):
-                loss, grads = _loss_and_grad(params, X, y, bn)
+                loss, grads = loss_and_gradient(params, X, y, bn)
                 if not np.isfinite(loss) or (losses and loss > _BLOWUP * losses[0]):
                     raise FloatingPointError("the loss is not finite, or has blown up")
                 losses.append(loss)
@@ -248,7 +192,7 @@ def _probe(
     for c in LOOKAHEAD:
         s = c * lr
         moved = [p - s * gp for p, gp in zip(params, grads, strict=True)]
-        la, ga = _loss_and_grad(moved, X, y, bn)
+        la, ga = loss_and_gradient(moved, X, y, bn)
         change = _norm([a - b for a, b in zip(ga, grads, strict=True)])
         ahead.append((la, change, change / (s * g_norm)))
     la_, ch_, sm_ = zip(*ahead, strict=True)
@@ -256,11 +200,9 @@ def _probe(
 
 
 def _check_args(lr: float, **ints: int) -> None:
-    if isinstance(lr, bool) or not (isinstance(lr, int | float) and np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a positive finite number, got {lr!r}")
+    real_number(lr, "lr", positive=True)
     for name, v in ints.items():
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name} must be a positive int, got {v!r}")
+        positive_int(v, name)
 
 
 def train(
@@ -344,6 +286,21 @@ def train(
     )
 
 
+def final_loss(batch_norm: bool, *, lr: float, steps: int = 200, seed: int = 0) -> float:
+    """Train from the matched start (loss 1) without probing; return the final loss, ``inf`` if it diverged.
+
+    The network and data are those of `train` with its defaults.
+
+    Examples
+    --------
+    >>> final_loss(True, lr=0.05, steps=20) < 1.0, final_loss(False, lr=10.0, steps=20)
+    (True, inf)
+    """
+    _check_args(lr, steps=steps)
+    losses, _, diverged = _descend(batch_norm, lr, steps, steps + 1, 8, 32, 128, seed, True)
+    return float("inf") if diverged is not None else float(losses[-1])
+
+
 def compare(**kwargs: object) -> list[LandscapeRun]:
     """Return ``[plain run, batch-norm run]``, trained with the same arguments (see `train`).
 
@@ -354,154 +311,6 @@ def compare(**kwargs: object) -> list[LandscapeRun]:
     (True, True)
     """
     return [train(False, **kwargs), train(True, **kwargs)]  # type: ignore[arg-type]
-
-
-def summary(runs: list[LandscapeRun]) -> list[list[object]]:
-    """Return table rows, one per run: first and last loss, then medians over the second half.
-
-    The medians are taken over the probes in the second half of training, once the first large
-    steps are over: the width of the loss range along the look-ahead, the gradient change and the
-    effective smoothness.
-
-    Examples
-    --------
-    >>> rows = summary(compare(steps=20, probe_every=5))
-    >>> [row[0] for row in rows], len(rows[0])
-    (['plain', 'batch norm'], 6)
-    """
-    rows: list[list[object]] = []
-    for run in runs:
-        late = run.probe_steps >= (run.losses.size - 1) / 2
-        rows.append(
-            [
-                run.label,
-                float(run.losses[0]),
-                float(run.losses[-1]),
-                float(np.median((run.loss_max - run.loss_min)[late])),
-                float(np.median(run.grad_change[late])),
-                float(np.median(run.smoothness[late])),
-            ]
-        )
-    return rows
-
-
-@dataclass(frozen=True)
-class SeedStudy:
-    r"""Per-seed medians of the scale-free measures, for the plain and the normalized network.
-
-    Attributes
-    ----------
-    seeds : tuple of int
-        The seeds (each fixes the data and the initial weights, shared by both networks).
-    lr : float
-        Learning rate.
-    plain, bn : ndarray, shape (len(seeds), 5)
-        Per seed: loss at step 0, final loss, then medians over the probes (second half of
-        training) of the relative loss range, the relative gradient change and the effective
-        smoothness.
-    first : (LandscapeRun, LandscapeRun)
-        The plain and the batch-norm run of the first seed, for the figures.
-    """
-
-    seeds: tuple[int, ...]
-    lr: float
-    plain: NDArray[np.float64]
-    bn: NDArray[np.float64]
-    first: tuple[LandscapeRun, LandscapeRun]
-
-    COLUMNS = (
-        "loss at step 0",
-        "final loss",
-        "loss range / loss",
-        "gradient change / $\\lVert g\\rVert$",
-        "effective smoothness",
-    )
-
-    def ratio(self, column: int) -> NDArray[np.float64]:
-        """Per seed, plain value over batch-norm value of one column."""
-        return self.plain[:, column] / self.bn[:, column]
-
-    def rows(self) -> list[list[object]]:
-        """Table rows, one per measure: for each network, the median over seeds and [min, max].
-
-        Two networks, not five measures, as columns: the table stays narrow.
-        """
-        return [
-            [name]
-            + [
-                f"{np.median(a[:, k]):.3g} [{a[:, k].min():.3g}, {a[:, k].max():.3g}]"
-                for a in (self.plain, self.bn)
-            ]
-            for k, name in enumerate(self.COLUMNS)
-        ]
-
-
-def seed_study(
-    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
-    *,
-    lr: float = 0.05,
-    steps: int = 200,
-    probe_every: int = 10,
-) -> SeedStudy:
-    """Train both networks from a matched start for each seed; probe the second half of training.
-
-    Examples
-    --------
-    >>> st = seed_study((0, 1), steps=20, probe_every=5)
-    >>> st.plain.shape, bool(np.all(st.plain[:, 0] == st.bn[:, 0]))
-    ((2, 5), True)
-    """
-    per: dict[bool, list[list[float]]] = {False: [], True: []}
-    first: list[LandscapeRun] = []
-    for seed in seeds:
-        for bn in (False, True):
-            run = train(
-                bn,
-                lr=lr,
-                steps=steps,
-                probe_every=probe_every,
-                seed=seed,
-                matched_start=True,
-                probe_from=steps // 2,
-            )
-            if seed == seeds[0]:
-                first.append(run)
-            per[bn].append(
-                [
-                    float(run.losses[0]),
-                    float(run.losses[-1]),
-                    float(np.median(run.relative_range)),
-                    float(np.median(run.relative_grad_change)),
-                    float(np.median(run.smoothness)),
-                ]
-            )
-    return SeedStudy(tuple(seeds), float(lr), np.array(per[False]), np.array(per[True]), (first[0], first[1]))
-
-
-def learning_rate_study(
-    lrs: tuple[float, ...] = (0.1, 0.2, 0.4), seeds: tuple[int, ...] = (0, 1, 2), *, steps: int = 200
-) -> dict[str, NDArray[np.float64]]:
-    """Return final losses from a matched start, per network, learning rate and seed (inf: diverged).
-
-    Returns ``{"plain": array (len(lrs), len(seeds)), "batch norm": ...}``; every run starts at
-    loss 1 (see `train`, ``matched_start``).
-
-    Examples
-    --------
-    >>> st = learning_rate_study((0.05,), (0,), steps=20)
-    >>> st["plain"].shape, bool(st["batch norm"][0, 0] < 1)
-    ((1, 1), True)
-    """
-    out = {}
-    for bn, label in ((False, "plain"), (True, "batch norm")):
-        a = np.empty((len(lrs), len(seeds)))
-        for i, lr in enumerate(lrs):
-            _check_args(lr, steps=steps)
-            for j, seed in enumerate(seeds):
-                losses, _, diverged = _descend(bn, lr, steps, steps + 1, 8, 32, 128, seed, True)
-                a[i, j] = np.inf if diverged is not None else losses[-1]
-        out[label] = a
-    return out
 
 
 def gradient_check(
@@ -519,11 +328,11 @@ def gradient_check(
     True
     """
     X, y = synthetic_data(n=n, d=3, seed=seed)
-    params = _init(3, width, depth, seed)
+    params = he_normal_init(3, width, depth, seed)
     # move away from the zero biases of the initialisation, so every parameter matters
     rng = np.random.default_rng(seed + 1)
     params = [p + 0.1 * rng.standard_normal(p.shape) for p in params]
-    _, grads = _loss_and_grad(params, X, y, batch_norm)
+    _, grads = loss_and_gradient(params, X, y, batch_norm)
     fd: list[float] = []
     for k, p in enumerate(params):
         for idx in np.ndindex(p.shape):
@@ -531,6 +340,9 @@ def gradient_check(
             minus = [q.copy() for q in params]
             plus[k][idx] += h
             minus[k][idx] -= h
-            up, down = _loss_and_grad(plus, X, y, batch_norm)[0], _loss_and_grad(minus, X, y, batch_norm)[0]
+            up, down = (
+                loss_and_gradient(plus, X, y, batch_norm)[0],
+                loss_and_gradient(minus, X, y, batch_norm)[0],
+            )
             fd.append((up - down) / (2 * h))
     return np.concatenate([g.ravel() for g in grads]), np.array(fd)

@@ -12,12 +12,13 @@ existence of a minimiser. Each row of `failure_modes` breaks one hypothesis.
 
 Examples
 --------
->>> rows = failure_modes()
->>> [r[1] for r in rows][:4]
+>>> [r.broken for r in failure_modes()][:4]
 ['no minimiser', 'gradient not Lipschitz', 'degenerate minimum', 'not differentiable']
 """
 
 from __future__ import annotations
+
+from dataclasses import astuple, dataclass
 
 import numpy as np
 from numpy.typing import NDArray
@@ -25,7 +26,7 @@ from numpy.typing import NDArray
 from nnnotes.curvature import double_well_saddle
 from nnnotes.optim import DivergenceError, gradient_descent
 
-__all__ = ["failure_modes", "run_or_divergence"]
+__all__ = ["FailureMode", "failure_modes", "run_or_divergence"]
 
 
 def run_or_divergence(
@@ -45,8 +46,46 @@ def run_or_divergence(
         return err.trajectory, err.step
 
 
-def failure_modes() -> list[list[object]]:
-    r"""Rows (f, hypothesis broken, x0, lr, steps run, outcome, last x, last |grad|, what it means).
+@dataclass(frozen=True)
+class FailureMode:
+    r"""One run of fixed-step gradient descent on a function that breaks one hypothesis.
+
+    Attributes
+    ----------
+    function : str
+        The function, in TeX.
+    broken : str
+        The hypothesis it breaks.
+    x0 : str
+        The start.
+    lr : float
+        The learning rate.
+    outcome : str
+        ``"<k> steps"``, ``"2-cycle"`` or ``"overflow at step <k>"``.
+    last : str
+        The last finite iterate, to 6 significant digits.
+    last_grad_norm : float
+        $\lVert\nabla f\rVert$ there (``inf`` after an overflow).
+    reading : str
+        What the run shows.
+    """
+
+    function: str
+    broken: str
+    x0: str
+    lr: float
+    outcome: str
+    last: str
+    last_grad_norm: float
+    reading: str
+
+    def cells(self) -> tuple[object, ...]:
+        """Return the table row: the fields in order."""
+        return astuple(self)
+
+
+def failure_modes() -> list[FailureMode]:
+    r"""Return one `FailureMode` per broken hypothesis, all with a fixed learning rate.
 
     The cases, all with a fixed learning rate:
 
@@ -58,7 +97,7 @@ def failure_modes() -> list[list[object]]:
     * $x^2/2 - y^2/2 + y^4/4$: non-convex; from a start on the stable line $y = 0$ gradient descent
       converges to the saddle $(0, 0)$; a perturbation of $10^{-10}$ reaches the minimum $(0, 1)$.
     """
-    rows: list[list[object]] = []
+    rows: list[FailureMode] = []
     _, saddle_grad, _ = double_well_saddle()
 
     def add(name: str, why: str, grad: object, x0: list[float], lr: float, steps: int, means: str) -> None:
@@ -72,7 +111,9 @@ def failure_modes() -> list[list[object]]:
             outcome = "2-cycle" if cycle else f"{steps} steps"
         shown = [float(f"{v:.6g}") for v in last]
         rows.append(
-            [name, why, str(x0), lr, outcome, str(shown[0] if len(shown) == 1 else shown), gnorm, means]
+            FailureMode(
+                name, why, str(x0), lr, outcome, str(shown[0] if len(shown) == 1 else shown), gnorm, means
+            )
         )
 
     quartic, double_well = "$x^4/4$", "$x^2/2 - y^2/2 + y^4/4$"

@@ -1,4 +1,4 @@
-"""Critical points of the linear autoencoder (exact) and the GOE positive-definite fraction."""
+"""Critical points of the linear autoencoder (exact), of a small tanh network, and the GOE fraction."""
 
 from __future__ import annotations
 
@@ -8,7 +8,8 @@ import mpmath
 import numpy as np
 import pytest
 
-from nnnotes import critical_points as CP
+from nnnotes.experiments import critical_points as CP
+from nnnotes.rank_correlation import spearman
 
 VARIANCES = (8.0, 5.0, 3.0, 2.0, 1.0, 0.5)
 
@@ -28,39 +29,42 @@ def rows():
 def test_every_subset_appears_once(rows) -> None:
     """C(6, 3) = 20 critical points, one per subset of kept directions."""
     expected = {",".join(str(i + 1) for i in S) for S in itertools.combinations(range(6), 3)}
-    assert len(rows) == 20 and {r[0] for r in rows} == expected
+    assert len(rows) == 20 and {r.kept for r in rows} == expected
 
 
 def test_loss_is_half_the_dropped_variance(rows) -> None:
     """Loss = (1/2) * sum of the dropped variances (Baldi and Hornik), exactly in binary."""
     for r in rows:
-        kept = {int(i) - 1 for i in r[0].split(",")}
+        kept = {int(i) - 1 for i in r.kept.split(",")}
         expected = sum(v for j, v in enumerate(VARIANCES) if j not in kept) / 2
-        assert abs(r[1] - expected) <= 1e-12
+        assert abs(r.loss - expected) <= 1e-12
 
 
 def test_points_are_critical(rows) -> None:
     """The gradient vanishes to rounding at every point."""
-    assert max(r[5] for r in rows) < 1e-13
+    assert max(r.max_grad for r in rows) < 1e-13
 
 
 def test_negative_and_zero_eigenvalue_counts(rows) -> None:
     """Negative eigenvalues = inverted pairs; zero eigenvalues = p^2 = 9 (GL(3) symmetry)."""
     for r in rows:
-        kept = tuple(int(i) - 1 for i in r[0].split(","))
-        assert r[2] == _inverted_pairs(kept), r
-        assert r[4] == 9
-        assert r[3] == r[2] / 36
+        kept = tuple(int(i) - 1 for i in r.kept.split(","))
+        assert r.negative == _inverted_pairs(kept), r
+        assert r.zero == 9
+        assert r.index == r.negative / 36
 
 
 def test_grouped_table_pinned(rows) -> None:
     """The page's table: counts per number of negative eigenvalues and mean losses (by hand)."""
     grouped = CP.loss_by_negative_count(rows)
-    assert [g[0] for g in grouped] == list(range(10))
-    assert [g[2] for g in grouped] == [1, 1, 2, 3, 3, 3, 3, 2, 1, 1]
+    assert [g.negative for g in grouped] == list(range(10))
+    assert [g.count for g in grouped] == [1, 1, 2, 3, 3, 3, 3, 2, 1, 1]
     np.testing.assert_allclose(
-        [g[3] for g in grouped], [1.75, 2.25, 3.0, 23 / 6, 4.5, 5.25, 71 / 12, 6.75, 7.5, 8.0], rtol=1e-12
+        [g.mean_loss for g in grouped],
+        [1.75, 2.25, 3.0, 23 / 6, 4.5, 5.25, 71 / 12, 6.75, 7.5, 8.0],
+        rtol=1e-12,
     )
+    assert [g.index for g in grouped] == [k / 36 for k in range(10)]
 
 
 def test_goe_fraction_n2_against_exact_integral() -> None:
@@ -75,13 +79,13 @@ def test_goe_fraction_n2_against_exact_integral() -> None:
     pos = mpmath.quad(lambda b: mpmath.exp(-(b**2) / 2) * inner(b), [0, mpmath.inf])
     exact = pos / (mpmath.sqrt(2) * mpmath.sqrt(2 * mpmath.pi))
     assert abs(exact - (2 - mpmath.sqrt(2)) / 4) < 1e-10
-    n, frac, se = CP.random_hessian_positive_fraction((2,))[0]
+    n, frac, se = CP.random_hessian_positive_fraction((2,))[0].cells()
     assert n == 2 and abs(frac - float(exact)) < 3 * se
 
 
 def test_goe_fraction_n1_is_one_half() -> None:
     """For n = 1 a single N(0, 1) entry is positive half of the time (within 3 standard errors)."""
-    _, frac, se = CP.random_hessian_positive_fraction((1,))[0]
+    _, frac, se = CP.random_hessian_positive_fraction((1,))[0].cells()
     assert abs(frac - 0.5) < 3 * se
 
 
@@ -93,40 +97,16 @@ def test_bad_variances() -> None:
         CP.linear_autoencoder_critical_points(variances=(2.0, 1.0), hidden=2)
 
 
-def test_batched_gradient_matches_single() -> None:
-    """The batched gradient equals the single-vector backpropagation row by row."""
-    from nnnotes import _tanhnet
-
-    rng = np.random.default_rng(2)
-    X, y = rng.normal(size=(7, 2)), rng.normal(size=7)
-    T = rng.normal(size=(3, _tanhnet.n_params(2, 4)))
-    expected = np.array([_tanhnet.grad(t, X, y, 4) for t in T])
-    np.testing.assert_allclose(CP._batched_grad(T, X, y, 4), expected, rtol=1e-13, atol=1e-15)
-
-
 def test_tanh_critical_points_properties() -> None:
     """The page's sample: critical, non-degenerate (|eig| >= ~weight decay), loss tracks index."""
     pts = CP.tanh_critical_points()
     assert len(pts) >= 6
-    assert all(r[3] <= 1e-12 for r in pts)
-    assert all(r[2] > 5e-4 for r in pts)
-    assert pts[0][1] == 0.0
-    assert CP.spearman([r[0] for r in pts], [r[1] for r in pts]) > 0.8
+    assert all(r.grad_norm <= 1e-12 for r in pts)
+    assert all(r.min_abs_eigenvalue > 5e-4 for r in pts)
+    assert pts[0].index == 0.0
+    assert spearman([r.loss for r in pts], [r.index for r in pts]) > 0.8
     # indices are multiples of 1/17 (17 parameters)
-    assert all(abs(r[1] * 17 - round(r[1] * 17)) < 1e-12 for r in pts)
-
-
-@pytest.mark.parametrize(
-    ("a", "b", "expected"),
-    [
-        ([1, 2, 3, 4], [10, 20, 30, 25], 0.8),
-        ([1, 2, 3], [3, 2, 1], -1.0),
-        ([1, 2, 3, 4], [1, 1, 2, 2], 0.8944271909999159),
-    ],
-)
-def test_spearman_by_hand(a, b, expected) -> None:
-    """Rank correlations computed by hand, including ties (average ranks 0.5, 0.5, 2.5, 2.5)."""
-    assert abs(CP.spearman(a, b) - expected) < 1e-12
+    assert all(abs(r.index * 17 - round(r.index * 17)) < 1e-12 for r in pts)
 
 
 def test_tanh_critical_points_are_non_degenerate_only_thanks_to_weight_decay() -> None:
@@ -135,9 +115,9 @@ def test_tanh_critical_points_are_non_degenerate_only_thanks_to_weight_decay() -
     Every point found has smallest |eigenvalue| of at least 0.9 lambda, and at some the smallest is
     lambda itself to 1e-9: the unregularised Hessian has a zero eigenvalue there.
     """
-    from nnnotes import critical_points as C
-
-    rows = C.tanh_critical_points()
-    assert min(r[2] for r in rows) >= 0.9e-3
-    assert all(r[3] <= 1e-12 for r in rows)
-    assert any(abs(r[2] - 1e-3) < 1e-9 for r in rows)  # eigenvalue lambda: flat without the decay
+    rows = CP.tanh_critical_points()
+    assert min(r.min_abs_eigenvalue for r in rows) >= 0.9e-3
+    assert all(r.grad_norm <= 1e-12 for r in rows)
+    assert any(
+        abs(r.min_abs_eigenvalue - 1e-3) < 1e-9 for r in rows
+    )  # eigenvalue lambda: flat without the decay

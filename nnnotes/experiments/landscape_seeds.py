@@ -1,0 +1,197 @@
+r"""The loss-landscape experiment over several seeds and learning rates (`nnnotes.experiments.landscape`).
+
+A claim about the experiment is checked in every seed: these functions run the plain and the
+batch-normalized network from a matched start (both at loss 1) for each seed, and collect the
+scale-free measures of `LandscapeRun` as named per-seed arrays.
+
+Examples
+--------
+>>> st = seed_study((0,), steps=20, probe_every=5)
+>>> float(st.plain.first_loss[0]) == float(st.bn.first_loss[0])
+True
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from numpy.typing import NDArray
+
+from nnnotes.experiments.landscape import LandscapeRun, final_loss, train
+
+__all__ = ["LearningRateStudy", "SeedMeasures", "SeedStudy", "learning_rate_study", "seed_study"]
+
+
+@dataclass(frozen=True)
+class SeedMeasures:
+    r"""One network's measures over several seeds: one entry per seed in every field.
+
+    Attributes
+    ----------
+    first_loss, final_loss : ndarray, shape (S,)
+        Loss at step 0 and after the last step.
+    relative_range : ndarray, shape (S,)
+        Median over the probes (second half of training) of the loss range along the
+        look-ahead divided by the loss (`LandscapeRun.relative_range`).
+    relative_grad_change : ndarray, shape (S,)
+        Median of the gradient change divided by the gradient norm.
+    smoothness : ndarray, shape (S,)
+        Median of the effective smoothness.
+    """
+
+    first_loss: NDArray[np.float64]
+    final_loss: NDArray[np.float64]
+    relative_range: NDArray[np.float64]
+    relative_grad_change: NDArray[np.float64]
+    smoothness: NDArray[np.float64]
+
+    #: The fields in table order, with their column titles.
+    TITLES = {
+        "first_loss": "loss at step 0",
+        "final_loss": "final loss",
+        "relative_range": "loss range / loss",
+        "relative_grad_change": "gradient change / $\\lVert g\\rVert$",
+        "smoothness": "effective smoothness",
+    }
+
+    @classmethod
+    def of_runs(cls, runs: list[LandscapeRun]) -> SeedMeasures:
+        """Collect the measures of one run per seed."""
+        return cls(
+            first_loss=np.array([float(r.losses[0]) for r in runs]),
+            final_loss=np.array([float(r.losses[-1]) for r in runs]),
+            relative_range=np.array([float(np.median(r.relative_range)) for r in runs]),
+            relative_grad_change=np.array([float(np.median(r.relative_grad_change)) for r in runs]),
+            smoothness=np.array([float(np.median(r.smoothness)) for r in runs]),
+        )
+
+
+@dataclass(frozen=True)
+class SeedStudy:
+    r"""Per-seed medians of the scale-free measures, for the plain and the normalized network.
+
+    Attributes
+    ----------
+    seeds : tuple of int
+        The seeds (each fixes the data and the initial weights, shared by both networks).
+    lr : float
+        Learning rate.
+    plain, bn : SeedMeasures
+        The measures of the plain and of the batch-normalized network, one entry per seed.
+    first : (LandscapeRun, LandscapeRun)
+        The plain and the batch-norm run of the first seed, for the figures.
+    """
+
+    seeds: tuple[int, ...]
+    lr: float
+    plain: SeedMeasures
+    bn: SeedMeasures
+    first: tuple[LandscapeRun, LandscapeRun]
+
+    def ratio(self, measure: str) -> NDArray[np.float64]:
+        """Per seed, plain value over batch-norm value of one measure (a field of `SeedMeasures`)."""
+        if measure not in SeedMeasures.TITLES:
+            raise ValueError(f"measure must be one of {list(SeedMeasures.TITLES)}, got {measure!r}")
+        return getattr(self.plain, measure) / getattr(self.bn, measure)
+
+    def rows(self) -> list[list[object]]:
+        """Table rows, one per measure: for each network, the median over seeds and [min, max].
+
+        Two networks, not five measures, as columns: the table stays narrow.
+        """
+        return [
+            [title]
+            + [
+                f"{np.median(a):.3g} [{a.min():.3g}, {a.max():.3g}]"
+                for a in (getattr(self.plain, name), getattr(self.bn, name))
+            ]
+            for name, title in SeedMeasures.TITLES.items()
+        ]
+
+
+def seed_study(
+    seeds: tuple[int, ...] = (0, 1, 2, 3, 4),
+    *,
+    lr: float = 0.05,
+    steps: int = 200,
+    probe_every: int = 10,
+) -> SeedStudy:
+    """Train both networks from a matched start for each seed; probe the second half of training.
+
+    Examples
+    --------
+    >>> st = seed_study((0, 1), steps=20, probe_every=5)
+    >>> st.plain.final_loss.shape, bool(np.all(st.plain.first_loss == st.bn.first_loss))
+    ((2,), True)
+    """
+    runs: dict[bool, list[LandscapeRun]] = {False: [], True: []}
+    for seed in seeds:
+        for bn in (False, True):
+            runs[bn].append(
+                train(
+                    bn,
+                    lr=lr,
+                    steps=steps,
+                    probe_every=probe_every,
+                    seed=seed,
+                    matched_start=True,
+                    probe_from=steps // 2,
+                )
+            )
+    return SeedStudy(
+        tuple(seeds),
+        float(lr),
+        SeedMeasures.of_runs(runs[False]),
+        SeedMeasures.of_runs(runs[True]),
+        (runs[False][0], runs[True][0]),
+    )
+
+
+@dataclass(frozen=True)
+class LearningRateStudy:
+    """Final losses from a matched start (loss 1), per learning rate and seed; ``inf`` where diverged.
+
+    Attributes
+    ----------
+    lrs, seeds : tuple
+        The learning rates (rows of the arrays) and the seeds (columns).
+    plain, bn : ndarray, shape (len(lrs), len(seeds))
+        Final losses of the plain and of the batch-normalized network.
+    """
+
+    lrs: tuple[float, ...]
+    seeds: tuple[int, ...]
+    plain: NDArray[np.float64]
+    bn: NDArray[np.float64]
+
+    def rows(self) -> list[list[object]]:
+        """Table rows (learning rate, plain, batch norm): the median final loss, or ``"diverged"``."""
+        return [
+            [lr]
+            + [
+                f"{np.median(a[i]):.3g}" if np.all(np.isfinite(a[i])) else "diverged"
+                for a in (self.plain, self.bn)
+            ]
+            for i, lr in enumerate(self.lrs)
+        ]
+
+
+def learning_rate_study(
+    lrs: tuple[float, ...] = (0.1, 0.2, 0.4), seeds: tuple[int, ...] = (0, 1, 2), *, steps: int = 200
+) -> LearningRateStudy:
+    """Train both networks from a matched start per learning rate and seed; keep the final losses.
+
+    Every run starts at loss 1 (see `train`, ``matched_start``); a run that diverges scores ``inf``.
+
+    Examples
+    --------
+    >>> st = learning_rate_study((0.05,), (0,), steps=20)
+    >>> st.plain.shape, bool(st.bn[0, 0] < 1)
+    ((1, 1), True)
+    """
+    out = {
+        bn: np.array([[final_loss(bn, lr=lr, steps=steps, seed=seed) for seed in seeds] for lr in lrs])
+        for bn in (False, True)
+    }
+    return LearningRateStudy(tuple(lrs), tuple(seeds), out[False], out[True])

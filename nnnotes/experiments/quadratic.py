@@ -1,0 +1,129 @@
+r"""Gradient descent and Newton's method on quadratics: the runs behind 6.5's tables.
+
+Examples
+--------
+>>> [(r.method, r.steps) for r in newton_vs_gradient_descent(kappas=(1.0,))]
+[('GD', 179), ('GD', 1), ('GD (best fixed)', 1), ('Newton', 1)]
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from nnnotes.optim import gradient_descent, newton
+from nnnotes.quadratic import Quadratic, steps_to_tolerance
+
+__all__ = ["StepsToTolerance", "ThresholdRun", "newton_vs_gradient_descent", "threshold_runs"]
+
+
+@dataclass(frozen=True)
+class StepsToTolerance:
+    r"""Steps one method needs to reach $\|\nabla f\| \le$ tol on $A = \mathrm{diag}(1, 1/\kappa)$.
+
+    Attributes
+    ----------
+    kappa : float
+        Condition number.
+    method : str
+        ``"GD"``, ``"GD (best fixed)"`` or ``"Newton"``.
+    lr : float or None
+        Learning rate of gradient descent (rounded to 6 decimals); None for Newton.
+    steps : int or None
+        Steps to the tolerance; None if not reached within ``max_steps``.
+    max_steps : int
+        The budget of the run.
+    """
+
+    kappa: float
+    method: str
+    lr: float | None
+    steps: int | None
+    max_steps: int
+
+    def cells(self) -> tuple[object, ...]:
+        """Return the table row: kappa, method, learning rate (``—`` for Newton), steps (or ``> max``)."""
+        return (
+            self.kappa,
+            self.method,
+            "—" if self.lr is None else self.lr,
+            f"> {self.max_steps}" if self.steps is None else self.steps,
+        )
+
+
+def newton_vs_gradient_descent(
+    kappas: tuple[float, ...] = (1.0, 10.0, 100.0, 1000.0),
+    tol: float = 1e-8,
+    max_steps: int = 20_000,
+) -> list[StepsToTolerance]:
+    r"""Return the steps to $\|\nabla f\| \le$ ``tol`` of gradient descent and Newton, per $\kappa$.
+
+    The problem is $A = \mathrm{diag}(1, 1/\kappa)$, $b = (1, 1)$, so $x^* = (1, \kappa)$, started
+    from $x_0 = 0$. Gradient descent runs at $\eta = 0.1$, at $\eta = 1 = 1/\lambda_{\max}$ and at
+    the best fixed rate $2/(\lambda_{\min}+\lambda_{\max})$; Newton's method needs one step whatever
+    $\kappa$.
+
+    Examples
+    --------
+    >>> [r.cells()[1:] for r in newton_vs_gradient_descent(kappas=(1.0,), tol=1e-8)]
+    [('GD', 0.1, 179), ('GD', 1.0, 1), ('GD (best fixed)', 1.0, 1), ('Newton', '—', 1)]
+    """
+    out: list[StepsToTolerance] = []
+    for kappa in kappas:
+        q = Quadratic(np.diag([1.0, 1.0 / kappa]), [1.0, 1.0])
+        x0 = np.zeros(2)
+        for label, lr in [("GD", 0.1), ("GD", 1.0), ("GD (best fixed)", q.best_lr())]:
+            traj = gradient_descent(q.grad, x0, lr, max_steps, tol=tol)
+            out.append(
+                StepsToTolerance(kappa, label, round(lr, 6), steps_to_tolerance(traj, q, tol), max_steps)
+            )
+        traj = newton(q.grad, q.hess, x0, 10, tol=tol)
+        out.append(StepsToTolerance(kappa, "Newton", None, steps_to_tolerance(traj, q, tol), 10))
+    return out
+
+
+@dataclass(frozen=True)
+class ThresholdRun:
+    r"""Gradient descent on $f = \lambda x^2/2$ from $x_0 = 1$ at $\eta = \text{factor} \times 2/\lambda$.
+
+    Attributes
+    ----------
+    factor : float
+        The learning rate as a multiple of the threshold $2/\lambda$.
+    lr : float
+        $\eta$.
+    contraction : float
+        $|1 - \eta\lambda|$, the factor by which $|x|$ changes per step.
+    last : float
+        $|x_k|$ after the last step.
+    """
+
+    factor: float
+    lr: float
+    contraction: float
+    last: float
+
+    def cells(self) -> tuple[float, float, float, float]:
+        """Return the table row: factor, learning rate, contraction, last distance."""
+        return (self.factor, self.lr, self.contraction, self.last)
+
+
+def threshold_runs(
+    lam: float = 4.0, factors: tuple[float, ...] = (0.9, 0.99, 1.0, 1.01, 1.1), steps: int = 200
+) -> list[ThresholdRun]:
+    r"""Run gradient descent on $f = \lambda x^2/2$ just below, at and just above $\eta = 2/\lambda$.
+
+    Each run uses $\eta = \text{factor}\times 2/\lambda$; $|x_k| = |1 - \eta\lambda|^k$.
+
+    Examples
+    --------
+    >>> [r.factor for r in threshold_runs() if r.last < 1], [r.factor for r in threshold_runs() if r.last > 1]
+    ([0.9, 0.99], [1.01, 1.1])
+    """
+    out: list[ThresholdRun] = []
+    for fac in factors:
+        lr = fac * 2.0 / lam
+        traj = gradient_descent(lambda x: lam * x, [1.0], lr, steps)
+        out.append(ThresholdRun(fac, lr, abs(1.0 - lr * lam), float(abs(traj[-1, 0]))))
+    return out

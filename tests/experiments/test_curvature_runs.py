@@ -1,0 +1,50 @@
+"""The curvature tables of 6.5 and 6.7: Hessian costs, hardware, escape times, runs near a saddle."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+from numpy.testing import assert_allclose
+
+from nnnotes.experiments.curvature import escape_times, hardware_fits, hessian_cost, saddle_runs
+
+
+def test_hessian_cost_table_exact_arithmetic() -> None:
+    """n^2 entries, 8 n^2 bytes and 2n^3/3 flops for n = 10^3 .. 10^11 (exact integers)."""
+    costs = hessian_cost()
+    assert [c.n for c in costs] == [f"$10^{{{e}}}$" for e in range(3, 12)]
+    assert [c.entries for c in costs] == [f"$10^{{{2 * e}}}$" for e in range(3, 12)]
+    assert costs[0].memory == "8 MB" and costs[3].memory == "8 TB" and costs[-1].memory == "80 ZB"
+    assert_allclose(costs[-1].flops, 2 * 10**33 / 3, rtol=1e-15)
+    assert costs[3].time == "1.85 h"  # 2/3 * 1e18 / 1e14 s = 6667 s
+    assert costs[-1].hvp_memory == "3.2 TB"
+    assert len(costs[0].cells()) == 6
+
+
+def test_escape_rows_pinned() -> None:
+    """The 6.7(b) table: runs, formula, asymptote ln(1000)/(0.5 eps), and the mirror at a minimum."""
+    rows = escape_times()
+    assert [r.run for r in rows] == [18, 50, 142, 464, 1386, 4609, 13819]
+    for r in rows:
+        assert r.run == r.formula
+        assert_allclose(r.estimate, math.log(1000) / (0.5 * r.eps), rtol=1e-14)
+        assert r.converge == math.ceil(mpmath.log(mpmath.mpf(1e-3)) / mpmath.log(1 - 0.5 * mpmath.mpf(r.eps)))
+
+
+def test_saddle_runs_end_points() -> None:
+    """Newton ends on the saddle, saddle-free Newton on the minimum (0, 1), GD in between."""
+    runs = saddle_runs()
+    assert_allclose(runs.newton[-1], [0.0, 0.0], atol=1e-12)
+    assert_allclose(runs.saddle_free_newton[-1], [0.0, 1.0], atol=1e-12)
+    # GD: x_k = 0.8 * 0.9^k exactly in x (hand derivation)
+    assert_allclose(runs.gradient_descent[:, 0], 0.8 * 0.9 ** np.arange(41), rtol=1e-13)
+    assert 0.5 < runs.gradient_descent[-1, 1] < 0.99
+
+
+def test_hardware_fits_by_hand() -> None:
+    """80 GB holds n = 10^5 (8 * 10^10 bytes exactly); 48 TB holds n = 2449489 (sqrt(6e12) = 2449489.7)."""
+    fits = hardware_fits()
+    assert [f.largest_n for f in fits] == [10**5, 2449489]
+    assert fits[0].cells() == ("NVIDIA H100 SXM: 80 GB of HBM3", "80 GB", "100,000")

@@ -1,0 +1,64 @@
+"""Gradient descent and Newton on quadratics: the 6.5 tables against closed forms."""
+
+from __future__ import annotations
+
+import mpmath
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes.experiments.quadratic import newton_vs_gradient_descent, threshold_runs
+
+
+def _gd_steps_closed_form(kappa: float, lr: float, tol: float) -> int:
+    """First k with |1-lr|^{2k} + |1-lr/kappa|^{2k} <= tol^2 (gradient of diag(1,1/k), x0=0, b=1)."""
+    a, b = abs(1 - mpmath.mpf(lr)), abs(1 - mpmath.mpf(lr) / kappa)
+
+    def small(k: int) -> bool:
+        with mpmath.workdps(30):
+            return a ** (2 * k) + b ** (2 * k) <= mpmath.mpf(tol) ** 2
+
+    lo, hi = 0, 1
+    while not small(hi):  # the norm decreases with k: bracket, then bisect
+        lo, hi = hi, 2 * hi
+        if hi > 10**6:
+            return hi
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        lo, hi = (lo, mid) if small(mid) else (mid, hi)
+    return 0 if small(0) else hi
+
+
+@pytest.fixture(scope="module")
+def table():
+    """The 6.5(c) table, computed once."""
+    return newton_vs_gradient_descent()
+
+
+def test_newton_vs_gd_table_against_closed_form(table) -> None:
+    """Every step count of the 6.5(c) table equals the closed form from the eigen-decomposition."""
+    assert len(table) == 16
+    for r in table:
+        if r.method == "Newton":
+            assert r.steps == 1 and r.cells()[2] == "—"
+            continue
+        lr_exact = 2 / (1 + 1 / r.kappa) if "best" in r.method else r.lr
+        expected = _gd_steps_closed_form(r.kappa, lr_exact, 1e-8)
+        if expected > 20_000:
+            assert r.steps is None and r.cells()[3] == "> 20000"
+        else:
+            assert r.steps == expected, r
+
+
+def test_table_pinned_values(table) -> None:
+    """Pinned numbers the page shows (from the closed form above)."""
+    rows = {(r.kappa, r.method, r.lr): r.steps for r in table}
+    assert rows[(1.0, "GD", 1.0)] == 1
+    assert rows[(100.0, "GD (best fixed)", 1.980198)] == 939
+    assert rows[(1000.0, "GD", 1.0)] == 18412
+
+
+def test_threshold_runs_closed_form() -> None:
+    """|x_200| = |1 - f*2|^200 for each factor f (hand derivation)."""
+    for r in threshold_runs():
+        assert_allclose(r.contraction, abs(1 - 2 * r.factor), rtol=1e-12)
+        assert_allclose(r.last, float(abs(1 - 2 * mpmath.mpf(r.factor)) ** 200), rtol=1e-9)

@@ -1,0 +1,123 @@
+"""Training from identical hidden units: the plateau, the one-unit minimum, the line of critical points."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes import tanhnet
+from nnnotes.experiments.symmetric_start import (
+    SymmetricStart,
+    critical_line,
+    one_unit_minimum,
+    regression_task,
+    symmetric_training,
+)
+
+
+def test_symmetric_start_stays_symmetric() -> None:
+    """Identical units stay exactly identical for every seed; the perturbation grows."""
+    r = symmetric_training(steps=300, seeds=3)
+    assert r.steps.tolist() == [0, 50, 100, 150, 200, 250, 300]
+    assert np.all(r.spread_identical == 0.0)
+    assert np.all(r.spread_perturbed[:, -1] > 10 * r.spread_perturbed[:, 0])
+
+
+@pytest.fixture(scope="module")
+def long_run() -> SymmetricStart:
+    """The page's experiment, run once for the tests that read it."""
+    return symmetric_training()
+
+
+def test_symmetric_start_costs_at_5000_steps(long_run) -> None:
+    """At 5000 steps the identical start is stuck near the one-unit loss, the perturbed one far below."""
+    L1 = long_run.one_unit_loss
+    assert np.median(long_run.loss_identical[:, -1]) < 1.02 * L1
+    assert np.median(long_run.loss_perturbed[:, -1]) < L1 / 10
+
+
+def test_old_500_step_experiment_shows_no_cost(long_run) -> None:
+    """The old statement's run (stopped at 500 steps) cannot show the cost: the medians differ by < 10%."""
+    k = long_run.steps.tolist().index(500)
+    ratio = np.median(long_run.loss_identical[:, k]) / np.median(long_run.loss_perturbed[:, k])
+    assert ratio < 1.1
+
+
+def test_one_unit_minimum_against_independent_fit() -> None:
+    """L1 is a strict local minimum, checked independently of the code that found it.
+
+    Recomputed from its parameters; a Levenberg-Marquardt fit from a perturbed copy comes back to
+    it; the Hessian there is positive definite.
+    """
+    X, y = regression_task()
+    theta, loss = one_unit_minimum()
+    w, b, v, c = theta[:2], theta[2], theta[3], theta[4]
+    assert_allclose(loss, 0.5 * np.mean((v * np.tanh(X @ w + b) + c - y) ** 2), rtol=1e-14)
+    rng = np.random.default_rng(5)
+
+    def half_mse(p: np.ndarray) -> float:
+        return 0.5 * np.mean((p[3] * np.tanh(X @ p[:2] + p[2]) + p[4] - y) ** 2)
+
+    def levenberg_marquardt(p: np.ndarray) -> float:
+        mu = 1e-2
+        for _ in range(300):
+            t = np.tanh(X @ p[:2] + p[2])
+            r = p[3] * t + p[4] - y
+            J = np.column_stack([(p[3] * (1 - t**2))[:, None] * X, p[3] * (1 - t**2), t, np.ones_like(t)])
+            q = p - np.linalg.solve(J.T @ J + mu * np.eye(5), J.T @ r)
+            if half_mse(q) < half_mse(p):
+                p, mu = q, mu / 3
+            else:
+                mu *= 4
+        return half_mse(p)
+
+    assert np.linalg.eigvalsh(tanhnet.hessian(theta, X, y, 1)).min() > 1e-6
+    # from a perturbed copy of the returned point, the independent fit comes back to the same loss
+    assert_allclose(levenberg_marquardt(theta + 0.05 * rng.normal(size=5)), loss, rtol=1e-9)
+
+
+def test_loss_is_constant_along_the_duplicate_line() -> None:
+    """The old erratum said discrete symmetries create no direction of constant loss: false.
+
+    With two identical units, (v1 + t, v2 - t) leaves the loss unchanged for every t, at a random
+    point (not only at a critical point), and the Hessian's quadratic form vanishes along it.
+    """
+    X, y = regression_task()
+    rng = np.random.default_rng(2)
+    w, b = rng.normal(size=2), rng.normal()
+    theta = tanhnet.pack(np.tile(w, (2, 1)), np.array([b, b]), rng.normal(size=2), 0.3)
+    d = np.array([0, 0, 0, 0, 0, 0, 1.0, -1.0, 0])
+    base = tanhnet.loss(theta, X, y, 2)
+    for t in (-3.0, -0.5, 0.7, 5.0):
+        assert_allclose(tanhnet.loss(theta + t * d, X, y, 2), base, rtol=1e-14)
+    assert abs(d @ tanhnet.hessian(theta, X, y, 2) @ d) < 1e-14
+
+
+def test_critical_line_rows() -> None:
+    """The embedded one-unit optimum: equal losses, zero gradient, H d = 0 at every lambda."""
+    rows = critical_line((-1.0, 0.3, 2.0))
+    assert [r.lam for r in rows] == [-1.0, 0.3, 2.0]
+    assert len({r.loss for r in rows}) == 1
+    assert all(r.grad_norm < 1e-12 and r.null_residual < 1e-12 and r.min_abs_eigenvalue < 1e-12 for r in rows)
+    # a point off the line (units made different) is not critical
+    X, y = regression_task()
+    theta1, _ = one_unit_minimum()
+    off = tanhnet.pack(
+        np.array([theta1[:2], theta1[:2] + 0.1]),
+        np.repeat(theta1[2], 2),
+        np.array([0.5, 0.5]) * theta1[3],
+        theta1[4],
+    )
+    assert np.linalg.norm(tanhnet.gradient(off, X, y, 2)) > 1e-4
+
+
+def test_symmetric_training_initial_loss_by_hand() -> None:
+    """Step 0 loss: with 4 identical units the output is 4 v tanh(w.x + b); recomputed directly."""
+    X, y = regression_task()
+    unit = np.random.default_rng([0, 1]).normal(size=4) * 0.5
+    out = 4 * unit[3] * np.tanh(X @ unit[:2] + unit[2])
+    expected = 0.5 * np.mean((out - y) ** 2)
+    r = symmetric_training(steps=50, seeds=1)
+    assert_allclose(r.loss_identical[0, 0], expected, rtol=1e-14)
+    assert_allclose(r.loss_perturbed[0, 0], expected, rtol=1e-3)  # the perturbation barely moves it

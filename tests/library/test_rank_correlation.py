@@ -1,0 +1,40 @@
+"""Spearman's rank correlation against hand values, ties included."""
+
+from __future__ import annotations
+
+import pytest
+from numpy.testing import assert_array_equal
+
+from nnnotes.rank_correlation import ranks, spearman
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "expected"),
+    [
+        ([1, 2, 3, 4], [10, 20, 30, 25], 0.8),
+        ([1, 2, 3], [3, 2, 1], -1.0),
+        ([1, 2, 3, 4], [1, 1, 2, 2], 0.8944271909999159),
+    ],
+)
+def test_spearman_by_hand(a, b, expected) -> None:
+    """Rank correlations computed by hand, including ties (average ranks 0.5, 0.5, 2.5, 2.5)."""
+    assert abs(spearman(a, b) - expected) < 1e-12
+
+
+def test_ranks_average_ties() -> None:
+    """Ties share the mean of the ranks they occupy: 20, 20 take ranks 1 and 2, so 1.5 each."""
+    assert_array_equal(ranks([10.0, 30.0, 20.0, 20.0]), [0.0, 3.0, 1.5, 1.5])
+
+
+@pytest.mark.parametrize(
+    ("a", "b", "match"),
+    [
+        ([1.0], [2.0], "same length >= 2"),
+        ([1.0, 2.0], [1.0, 2.0, 3.0], "same length"),
+        ([[1.0, 2.0]], [1.0], "a must be"),
+    ],
+)
+def test_bad_samples_are_refused(a, b, match) -> None:
+    """Samples of different lengths, of one element or of two dimensions are refused."""
+    with pytest.raises(ValueError, match=match):
+        spearman(a, b)
