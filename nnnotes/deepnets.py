@@ -6,7 +6,8 @@ gradient with respect to each layer's pre-activation is recorded. Back-propagati
 $\operatorname{diag} f'(a_l)\, W_l$ once per layer, so with $f' \le 1/4$ (sigmoid) the
 gradient of the first layers shrinks geometrically; with tanh ($f'(0) = 1$) and Glorot weights
 it stays nearly level; with ReLU and Glorot weights, half the units pass nothing back and it shrinks
-like $2^{-l/2}$, which the He initialisation (variance $2/n$) exactly compensates.
+like $2^{-l/2}$, which the He initialisation (variance $2/n$) exactly compensates. The table and
+the float64 zeros of the derivatives are in `nnnotes.experiments.vanishing_gradients`.
 
 Examples
 --------
@@ -17,22 +18,13 @@ Examples
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import NDArray
 
 from nnnotes import activations as act
+from nnnotes.arrays import positive_int
 
-__all__ = [
-    "ACTIVATIONS",
-    "SETUPS",
-    "backprop",
-    "gradient_norms",
-    "gradient_rows",
-    "readout_loss",
-    "zero_derivative_rows",
-]
+__all__ = ["ACTIVATIONS", "SETUPS", "backprop", "gradient_norms", "readout_loss"]
 
 #: Activation name to (function, derivative).
 ACTIVATIONS = {
@@ -59,9 +51,11 @@ def _setup(
         raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
     if init not in ("glorot", "he"):
         raise ValueError(f"init must be 'glorot' or 'he', got {init!r}")
-    for name, v in (("depth", depth), ("width", width), ("batch", batch)):
-        if isinstance(v, bool) or not isinstance(v, int) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    depth, width, batch = (
+        positive_int(depth, "depth"),
+        positive_int(width, "width"),
+        positive_int(batch, "batch"),
+    )
     rng = np.random.default_rng(seed)
     scale = np.sqrt((1.0 if init == "glorot" else 2.0) / width)
     Ws = [rng.normal(scale=scale, size=(width, width)) for _ in range(depth)]
@@ -141,55 +135,3 @@ def gradient_norms(
     """
     deltas, _ = backprop(activation, depth, width, batch, init, seed)
     return np.array([np.linalg.norm(d) for d in deltas])
-
-
-def gradient_rows(depth: int = 30, seed: int = 0) -> list[list[Any]]:
-    """Rows ``[activation, init, |dL/da_1|, |dL/da_depth|, first / last]`` for each of `SETUPS`."""
-    rows = []
-    for a, init in SETUPS:
-        g = gradient_norms(a, depth=depth, init=init, seed=seed)
-        rows.append([a.replace("_", " "), init, float(g[0]), float(g[-1]), float(g[0] / g[-1])])
-    return rows
-
-
-def _first_zero(f: Any, lo: float, hi: float) -> float:
-    """Smallest float64 x in (lo, hi] with f(x) == 0, for f non-zero at lo, zero at hi, monotone."""
-    a, b = int(np.float64(lo).view(np.int64)), int(np.float64(hi).view(np.int64))
-    while b - a > 1:  # bisection on the bit patterns: exact, 64 steps at most
-        mid = (a + b) // 2
-        if f(float(np.int64(mid).view(np.float64))) == 0.0:
-            b = mid
-        else:
-            a = mid
-    return float(np.int64(b).view(np.float64))
-
-
-def zero_derivative_rows() -> list[list[Any]]:
-    r"""Where float64 derivatives become exactly 0: ``[formula, smallest x > 0 giving 0.0]``.
-
-    For the accurate formulas this is where the exact value drops below half the smallest float64
-    ($2^{-1075}$); for the textbook formulas it is where $\sigma(x)$ or
-    $\tanh(x)$ rounds to 1 and the subtraction cancels everything.
-
-    Examples
-    --------
-    >>> [round(r[1], 2) for r in zero_derivative_rows()]
-    [36.74, 745.13, 18.99, 373.26]
-    """
-
-    def naive_sig(x: float) -> float:
-        s = 1.0 / (1.0 + np.exp(-x))
-        return float(s * (1.0 - s))
-
-    return [
-        [r"$\sigma(x)(1 - \sigma(x))$, as written", _first_zero(naive_sig, 1.0, 800.0)],
-        [
-            r"$\sigma'(x)$ by `sigmoid_derivative`",
-            _first_zero(lambda x: float(act.sigmoid_derivative(x)), 1.0, 800.0),
-        ],
-        [r"$1 - \tanh^2(x)$, as written", _first_zero(lambda x: float(1.0 - np.tanh(x) ** 2), 1.0, 800.0)],
-        [
-            r"$\tanh'(x)$ by `tanh_derivative`",
-            _first_zero(lambda x: float(act.tanh_derivative(x)), 1.0, 800.0),
-        ],
-    ]

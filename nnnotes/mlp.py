@@ -2,11 +2,9 @@ r"""The forward pass of a multilayer perceptron, keeping every intermediate quan
 
 `forward` runs a fully connected network layer by layer and returns a `ForwardPass` holding the
 input, each hidden layer's pre-activations and activations, the logits and the outputs
-(probabilities for a softmax or sigmoid output). It computes in one of three arithmetics:
-
-* ``"exact"``: sympy numbers (integers and rationals stay exact; exponentials stay symbolic, so
-  $e^{-36}/(1 + e^{-36})$ is kept as it is); symbols are allowed too;
-* ``"float64"`` and ``"float32"``: numpy, every operation in that format.
+(probabilities for a softmax or sigmoid output), in float64 or float32. The same pass in exact
+arithmetic (sympy) is `nnnotes.proofs.exact_forward.exact_forward`, built on the same
+`check_network` and `propagate`.
 
 **Layout of the weights.** With ``layout="x @ W"`` (the default) the matrix of layer $l$ has
 shape ``(n_in, n_out)`` and $a_j = \sum_i x_i W_{ij} + b_j$: unit $j$ reads column
@@ -17,31 +15,25 @@ list of matrices implies in either layout.
 
 Examples
 --------
->>> result = forward([3, 1, -1], [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]],
-...                  arithmetic="exact")
->>> result.pre_activations[0], result.activations[0], result.logits
-(array([9, -11], dtype=object), array([9, 0], dtype=object), array([54, 18], dtype=object))
->>> result.outputs[1]
-exp(-36)/(exp(-36) + 1)
->>> int(result.prediction)
-0
+>>> result = forward([3, 1, -1], [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]])
+>>> print(result.pre_activations[0], result.activations[0], result.logits)
+[  9. -11.] [9. 0.] [54. 18.]
+>>> float(result.outputs[1]), int(result.prediction)
+(2.319522830243569e-16, 0)
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
-from fractions import Fraction
-from numbers import Integral, Real
 from typing import Any, Literal
 
-import mpmath
 import numpy as np
-import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.symbolic import relu as _relu_sym
-from nnnotes.symbolic import sigma as _sigma_sym
+from nnnotes.activations import relu, sigmoid, tanh
+from nnnotes.arrays import as_real_array
+from nnnotes.softmax import softmax
 
 __all__ = [
     "ACTIVATIONS",
@@ -49,105 +41,54 @@ __all__ = [
     "LAYOUTS",
     "OUTPUTS",
     "ForwardPass",
+    "check_network",
     "forward",
-    "layer_rows",
     "layer_sizes",
-    "latex_value",
-    "rounding_rows",
-    "QUESTION_NETWORK",
+    "propagate",
 ]
 
-#: The input and weights that the homework's forward-pass question sets (layout ``x @ W``, ReLU
-#: hidden units, softmax outputs): ``(x, [W1, W2])``.
-QUESTION_NETWORK: tuple[list[int], list[list[list[int]]]] = (
-    [3, 1, -1],
-    [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]],
-)
-
-Arithmetic = Literal["exact", "float64", "float32"]
+Arithmetic = Literal["float64", "float32"]
 Layout = Literal["x @ W", "W @ x"]
 
-#: The arithmetics `forward` can compute in.
-ARITHMETICS: tuple[str, ...] = ("exact", "float64", "float32")
+#: The arithmetics `forward` can compute in (exact arithmetic: `nnnotes.proofs.exact_forward`).
+ARITHMETICS: tuple[str, ...] = ("float64", "float32")
 #: The two ways of storing a layer's matrix (see the module's documentation).
 LAYOUTS: tuple[str, ...] = ("x @ W", "W @ x")
 
 
-# ------------------------------------------------------------- elementwise, in any arithmetic
+def _in_dtype_of(f: Callable[[ArrayLike], NDArray[np.float64]]) -> Callable[[ArrayLike], NDArray[Any]]:
+    """Wrap a float64 function so that a float32 input gives its result rounded once to float32."""
+
+    def g(a: ArrayLike) -> NDArray[Any]:
+        out = f(a)
+        return out.astype(np.float32) if np.asarray(a).dtype == np.float32 else out
+
+    g.__name__ = g.__qualname__ = f.__name__
+    g.__doc__ = f.__doc__
+    return g
 
 
-def _exact_map(f: Callable[[Any], Any]) -> Callable[[NDArray[Any]], NDArray[Any]]:
-    g = np.frompyfunc(f, 1, 1)
-    return lambda a: np.asarray(g(a), dtype=object)
-
-
-def _array(a: ArrayLike) -> NDArray[Any]:
-    """Return ``a`` as an array; integers and bools become float64, other dtypes stay."""
+def _identity(a: ArrayLike) -> NDArray[Any]:
     arr = np.asarray(a)
-    return arr.astype(np.float64) if arr.dtype.kind in "biu" else arr
+    return arr.copy() if arr.dtype == np.float32 else as_real_array(arr).copy()
 
 
-def _relu(a: NDArray[Any]) -> NDArray[Any]:
-    a = _array(a)
-    if a.dtype == object:
-        return _exact_map(_relu_sym)(a)
-    return np.maximum(a, a.dtype.type(0))
-
-
-def _sigmoid(a: NDArray[Any]) -> NDArray[Any]:
-    a = _array(a)
-    if a.dtype == object:
-        return _exact_map(_sigma_sym)(a)
-    e = np.exp(-np.abs(a))  # never overflows; the result keeps the dtype of a
-    one = a.dtype.type(1)
-    return np.where(a >= 0, one / (one + e), e / (one + e))
-
-
-def _tanh(a: NDArray[Any]) -> NDArray[Any]:
-    a = _array(a)
-    return _exact_map(sympy.tanh)(a) if a.dtype == object else np.tanh(a)
-
-
-def _identity(a: NDArray[Any]) -> NDArray[Any]:
-    return _array(a).copy()
-
-
-def _exact_max(values: NDArray[Any]) -> Any:
-    if all(v.is_comparable for v in values):
-        return max(values, key=lambda v: sympy.N(v, 30))
-    return sympy.Integer(0)  # symbolic logits: any shift is valid, so do not shift
-
-
-def _softmax(o: NDArray[Any]) -> NDArray[Any]:
-    o = _array(o)
-    if o.dtype == object:
-        rows = o.reshape(-1, o.shape[-1])
-        out = np.empty_like(rows)
-        for r, row in enumerate(rows):
-            e = [sympy.exp(v - _exact_max(row)) for v in row]
-            total = sum(e)
-            out[r] = [v / total for v in e]
-        return out.reshape(o.shape)
-    e = np.exp(o - o.max(axis=-1, keepdims=True))  # exponents <= 0: no overflow
-    return e / e.sum(axis=-1, keepdims=True)
-
-
-#: Hidden-layer activations by name. Each keeps the arithmetic of its input.
-ACTIVATIONS: dict[str, Callable[[NDArray[Any]], NDArray[Any]]] = {
-    "relu": _relu,
-    "sigmoid": _sigmoid,
-    "tanh": _tanh,
+#: Hidden-layer activations by name (`nnnotes.activations`). A float32 input gives float32: the
+#: function is evaluated accurately and rounded once.
+ACTIVATIONS: dict[str, Callable[[ArrayLike], NDArray[Any]]] = {
+    "relu": _in_dtype_of(relu),
+    "sigmoid": _in_dtype_of(sigmoid),
+    "tanh": _in_dtype_of(tanh),
     "identity": _identity,
 }
 
-#: Output functions by name (applied to the logits, softmax along the last axis). Each keeps the
-#: arithmetic of its input (integers become float64); softmax subtracts the largest logit first,
-#: so no exponent is positive. In float64 the sigmoid rounds to exactly 1 from about
-#: $z = 53 \log 2 \approx 36.7$: ``OUTPUTS["sigmoid"]([36.0, 37.0])`` is
-#: ``[0.9999999999999998, 1.0]``.
-OUTPUTS: dict[str, Callable[[NDArray[Any]], NDArray[Any]]] = {
-    "softmax": _softmax,
-    "sigmoid": _sigmoid,
+#: Output functions by name, applied to the logits (softmax along the last axis,
+#: `nnnotes.softmax.softmax`); float32 stays float32 as for `ACTIVATIONS`. In float64 the
+#: sigmoid rounds to exactly 1 from about $z = 53 \log 2 \approx 36.7$:
+#: ``OUTPUTS["sigmoid"]([36.0, 37.0])`` is ``[0.9999999999999998, 1.0]``.
+OUTPUTS: dict[str, Callable[[ArrayLike], NDArray[Any]]] = {
+    "softmax": _in_dtype_of(softmax),
+    "sigmoid": _in_dtype_of(sigmoid),
     "identity": _identity,
 }
 
@@ -162,7 +103,8 @@ class ForwardPass:
     Attributes
     ----------
     x : numpy.ndarray
-        The input, shape ``(n_0,)`` or ``(N, n_0)``, in the pass's arithmetic.
+        The input, shape ``(n_0,)`` or ``(N, n_0)``, in the pass's arithmetic (float64, float32,
+        or sympy numbers in an object array for `nnnotes.proofs.exact_forward`).
     weights, biases : tuple of numpy.ndarray
         The parameters, converted to the pass's arithmetic, in the given ``layout``.
     pre_activations : tuple of numpy.ndarray
@@ -203,46 +145,11 @@ class ForwardPass:
         For a sigmoid output with one unit, the class is 1 when the probability exceeds 1/2.
         """
         out = self.outputs
-        if out.dtype == object:
-            out = np.asarray(
-                [[float(sympy.N(v, 30)) for v in row] for row in out.reshape(-1, out.shape[-1])]
-            ).reshape(out.shape)
+        if out.dtype == object:  # an exact pass (nnnotes.proofs.exact_forward): sympy numbers
+            out = np.asarray([float(v) for v in out.reshape(-1)]).reshape(out.shape)
         if self.output == "sigmoid" and out.shape[-1] == 1:
             return (out[..., 0] > 0.5).astype(np.int64)
         return np.asarray(np.argmax(out, axis=-1), dtype=np.int64)
-
-
-def _convert(name: str, value: Any, arithmetic: str) -> NDArray[Any]:
-    if arithmetic == "exact":
-        arr = np.array(value, dtype=object)
-        flat = arr.reshape(-1)
-        for k, v in enumerate(flat):
-            flat[k] = _exact_number(name, v)
-        return flat.reshape(arr.shape)
-    arr = np.asarray(value)
-    if arr.dtype.kind not in "iuf":
-        raise TypeError(f"{name} must hold real numbers, got dtype {arr.dtype}")
-    arr = arr.astype(np.float64 if arithmetic == "float64" else np.float32)
-    if not np.all(np.isfinite(arr)):
-        raise ValueError(f"{name} must be finite in {arithmetic}")
-    return arr
-
-
-def _exact_number(name: str, v: Any) -> sympy.Expr:
-    if isinstance(v, bool | np.bool_):
-        raise TypeError(f"{name} must hold numbers, got a bool")
-    if isinstance(v, sympy.Basic):
-        return v
-    if isinstance(v, Integral):
-        return sympy.Integer(int(v))
-    if isinstance(v, Fraction):
-        return sympy.Rational(v.numerator, v.denominator)
-    if isinstance(v, Real):
-        f = float(v)
-        if not np.isfinite(f):
-            raise ValueError(f"{name} must be finite, got {f!r}")
-        return sympy.Rational(repr(f))  # the decimal the float prints as: 0.1 -> 1/10
-    raise TypeError(f"{name} must hold numbers, got {type(v).__name__}")
 
 
 def layer_sizes(weights: Sequence[ArrayLike], layout: Layout = "x @ W") -> list[tuple[int, int]]:
@@ -266,6 +173,82 @@ def layer_sizes(weights: Sequence[ArrayLike], layout: Layout = "x @ W") -> list[
             raise ValueError(f"weights[{k}] must be a matrix (2-D), got shape {shape}")
         sizes.append((shape[0], shape[1]) if layout == "x @ W" else (shape[1], shape[0]))
     return sizes
+
+
+def check_network(
+    x_shape: tuple[int, ...],
+    weights: Sequence[ArrayLike],
+    biases: Sequence[ArrayLike] | None,
+    layout: Layout,
+) -> list[tuple[int, int]]:
+    """Check that the layers fit an input of ``x_shape`` and each other; return `layer_sizes`.
+
+    Raises
+    ------
+    ValueError
+        If a matrix's size does not fit the previous layer (the message names ``weights[l]``) or
+        there is not one bias per layer.
+    TypeError
+        If ``weights`` is not a non-empty sequence of matrices.
+
+    Examples
+    --------
+    >>> check_network((3,), [[[2, -1], [1, -3], [-2, 5]]], None, "W @ x")
+    Traceback (most recent call last):
+    ...
+    ValueError: weights[0] has shape (3, 2), which in layout 'W @ x' takes 2 inputs, but x has 3
+    """
+    if layout not in LAYOUTS:
+        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
+        raise TypeError("weights must be a non-empty sequence (list or tuple) of matrices")
+    if len(x_shape) not in (1, 2):
+        raise ValueError(f"x must have shape (n_0,) or (N, n_0), got shape {x_shape}")
+    if biases is not None and len(biases) != len(weights):
+        raise ValueError(f"biases must give one vector per layer ({len(weights)}), got {len(biases)}")
+    sizes = layer_sizes(weights, layout)
+    width = x_shape[-1]
+    for k, (n_in, n_out) in enumerate(sizes):
+        if n_in != width:
+            what = "x has" if k == 0 else f"layer {k} gives"
+            raise ValueError(
+                f"weights[{k}] has shape {np.shape(np.asarray(weights[k], dtype=object))}, which in"
+                f" layout {layout!r} takes {n_in} inputs, but {what} {width}"
+            )
+        width = n_out
+    return sizes
+
+
+def propagate(
+    x: NDArray[Any],
+    weights: Sequence[NDArray[Any]],
+    biases: Sequence[NDArray[Any]],
+    activation: Callable[[NDArray[Any]], NDArray[Any]],
+    layout: Layout = "x @ W",
+) -> tuple[tuple[NDArray[Any], ...], tuple[NDArray[Any], ...], NDArray[Any]]:
+    r"""Return the pre-activations and activations of each hidden layer, and the logits.
+
+    The layer loop of `forward`, in whatever arithmetic the arrays carry (float arrays, or object
+    arrays of sympy numbers); the arguments must already fit (`check_network`).
+
+    Examples
+    --------
+    >>> pre, act, o = propagate(np.array([1.0, -2.0]), [np.eye(2), np.eye(2)], [np.zeros(2)] * 2,
+    ...                         ACTIVATIONS["relu"])
+    >>> print(pre[0], act[0], o)
+    [ 1. -2.] [1. 0.] [1. 0.]
+    """
+    pre: list[NDArray[Any]] = []
+    act: list[NDArray[Any]] = []
+    h = x
+    for k, (W, b) in enumerate(zip(weights, biases, strict=True)):
+        a = (h @ W if layout == "x @ W" else h @ W.T) + b
+        if k == len(weights) - 1:
+            return tuple(pre), tuple(act), a
+        pre.append(a)
+        h = activation(a)
+        act.append(h)
+    raise ValueError("weights must not be empty")
 
 
 def forward(
@@ -292,10 +275,10 @@ def forward(
         Activation of every hidden layer.
     output : {"softmax", "sigmoid", "identity"}
         Output function applied to the logits.
-    arithmetic : {"float64", "float32", "exact"}
-        Number format of every operation. ``"exact"`` converts ints and fractions exactly,
-        floats through the decimal they print as (``0.1`` becomes 1/10), and keeps sympy
-        expressions (symbols included) as they are.
+    arithmetic : {"float64", "float32"}
+        Number format of the inputs, the weights and every product and sum. The activation and
+        output functions are those of `nnnotes.activations` and `nnnotes.softmax`, evaluated
+        accurately and, in float32, rounded once to float32.
     layout : {"x @ W", "W @ x"}
         How a matrix is read: ``(n_in, n_out)``, unit $j$ reading column $j$
         (the default), or ``(n_out, n_in)``, unit $j$ reading row $j$.
@@ -325,7 +308,7 @@ def forward(
 
     Examples
     --------
-    The same network in three arithmetics: float32 rounds $p_1 = 1/(1 + e^{-36})$ to
+    The same network in two arithmetics: float32 rounds $p_1 = 1/(1 + e^{-36})$ to
     exactly 1, float64 to the float just below 1, and both keep $p_2$ to full precision.
 
     >>> W = [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]]
@@ -344,54 +327,34 @@ def forward(
     [0.5   0.953] [1.    1.905]
     """
     if arithmetic not in ARITHMETICS:
-        raise ValueError(f"arithmetic must be one of {ARITHMETICS}, got {arithmetic!r}")
-    if layout not in LAYOUTS:
-        raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
+        hint = " (exact arithmetic: nnnotes.proofs.exact_forward)" if arithmetic == "exact" else ""
+        raise ValueError(f"arithmetic must be one of {ARITHMETICS}, got {arithmetic!r}{hint}")
     if hidden not in ACTIVATIONS:
         raise ValueError(f"hidden must be one of {sorted(ACTIVATIONS)}, got {hidden!r}")
     if output not in OUTPUTS:
         raise ValueError(f"output must be one of {sorted(OUTPUTS)}, got {output!r}")
-    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
-        raise TypeError("weights must be a non-empty sequence (list or tuple) of matrices")
-    sizes = layer_sizes(weights, layout)
-    h = _convert("x", x, arithmetic)
-    if h.ndim not in (1, 2):
-        raise ValueError(f"x must have shape (n_0,) or (N, n_0), got shape {h.shape}")
-    if biases is not None and len(biases) != len(weights):
-        raise ValueError(f"biases must give one vector per layer ({len(weights)}), got {len(biases)}")
-    width = h.shape[-1]
-    Ws: list[NDArray[Any]] = []
-    bs: list[NDArray[Any]] = []
-    for k, (n_in, n_out) in enumerate(sizes):
-        if n_in != width:
-            what = "x has" if k == 0 else f"layer {k} gives"
-            raise ValueError(
-                f"weights[{k}] has shape {np.shape(np.asarray(weights[k], dtype=object))}, which in"
-                f" layout {layout!r} takes {n_in} inputs, but {what} {width}"
-            )
-        Ws.append(_convert(f"weights[{k}]", weights[k], arithmetic))
-        b = _convert(f"biases[{k}]", [0] * n_out if biases is None else biases[k], arithmetic)
+    dtype = np.float64 if arithmetic == "float64" else np.float32
+
+    def convert(name: str, value: Any) -> NDArray[Any]:
+        arr = as_real_array(value, name, finite=True)
+        return arr.astype(dtype, copy=False)
+
+    h = convert("x", x)
+    sizes = check_network(h.shape, weights, biases, layout)
+    Ws = [convert(f"weights[{k}]", w) for k, w in enumerate(weights)]
+    bs = []
+    for k, (_, n_out) in enumerate(sizes):
+        b = np.zeros(n_out, dtype) if biases is None else convert(f"biases[{k}]", biases[k])
         if b.shape != (n_out,):
             raise ValueError(f"biases[{k}] must have shape ({n_out},), got {b.shape}")
         bs.append(b)
-        width = n_out
-    pre: list[NDArray[Any]] = []
-    act: list[NDArray[Any]] = []
-    phi = ACTIVATIONS[hidden]
-    for k, (W, b) in enumerate(zip(Ws, bs, strict=True)):
-        a = (h @ W if layout == "x @ W" else h @ W.T) + b
-        if k == len(Ws) - 1:
-            logits = a
-        else:
-            pre.append(a)
-            h = phi(a)
-            act.append(h)
+    pre, act, logits = propagate(h, Ws, bs, ACTIVATIONS[hidden], layout)
     return ForwardPass(
-        x=_convert("x", x, arithmetic),
+        x=h,
         weights=tuple(Ws),
         biases=tuple(bs),
-        pre_activations=tuple(pre),
-        activations=tuple(act),
+        pre_activations=pre,
+        activations=act,
         logits=logits,
         outputs=OUTPUTS[output](logits),
         hidden=hidden,
@@ -399,120 +362,3 @@ def forward(
         arithmetic=arithmetic,
         layout=layout,
     )
-
-
-# ----------------------------------------------------------------------------------- tables
-
-
-def latex_value(v: Any) -> str:
-    r"""Return LaTeX for an exact value, as a fraction with exponentials kept in the numerator.
-
-    sympy prints $e^{-36} / (1 + e^{-36})$ as $1 / ((e^{-36} + 1) e^{36})$; this keeps
-    the form a reader derives by hand.
-
-    Examples
-    --------
-    >>> x = sympy.exp(-36) / (1 + sympy.exp(-36))
-    >>> latex_value(x), latex_value(sympy.Integer(54))
-    ('\\frac{e^{-36}}{e^{-36} + 1}', '54')
-    """
-    v = sympy.sympify(v)
-    num, den = [], []
-    for f in sympy.Mul.make_args(v):
-        if f.is_Pow and f.exp.is_negative and not isinstance(f, sympy.exp):
-            den.append(f.base ** (-f.exp))
-        else:
-            num.append(f)
-    if not den:
-        return sympy.latex(v)
-    top = sympy.Mul(*num, evaluate=False) if len(num) > 1 else (num[0] if num else sympy.Integer(1))
-    return rf"\frac{{{sympy.latex(top)}}}{{{sympy.latex(sympy.Mul(*den))}}}"
-
-
-def _cell(v: Any, arithmetic: str) -> str:
-    if arithmetic == "exact":
-        return f"${latex_value(v)}$"
-    if arithmetic == "float32":
-        return f"`{np.float32(v)!r}`".replace("np.float32(", "").replace(")", "")
-    return f"`{float(v)!r}`"
-
-
-def _quantities(p: ForwardPass) -> list[tuple[str, NDArray[Any]]]:
-    if p.x.ndim != 1:
-        raise ValueError("tables show one input: x must be 1-D")
-    named = [("x", p.x)]
-    for k, (a, h) in enumerate(zip(p.pre_activations, p.activations, strict=True), start=1):
-        named += [(f"a^{{({k})}}", a), (f"h^{{({k})}}", h)]
-    named += [("o", p.logits), ("p" if p.output != "identity" else r"\hat y", p.outputs)]
-    return named
-
-
-def layer_rows(passes: Mapping[str, ForwardPass]) -> list[list[str]]:
-    r"""Return one row per quantity (LaTeX name, then its value in each pass), for a table.
-
-    Parameters
-    ----------
-    passes : mapping of str to ForwardPass
-        Column title to a pass of the same network on one input (1-D ``x``). Exact values are
-        printed as LaTeX, float64 and float32 values as the shortest decimal that reads back as
-        the same float of that format.
-
-    Examples
-    --------
-    >>> W = [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]]
-    >>> rows = layer_rows({f: forward([3, 1, -1], W, arithmetic=f) for f in ("exact", "float32")})
-    >>> rows[-1]
-    ['$p_{2}$', '$\\frac{e^{-36}}{e^{-36} + 1}$', '`2.3195227e-16`']
-    """
-    columns = [_quantities(p) for p in passes.values()]
-    rows = []
-    for q, (name, _) in enumerate(columns[0]):
-        size = columns[0][q][1].shape[0]
-        for i in range(size):
-            row = [f"${name}_{{{i + 1}}}$"]
-            for p, col in zip(passes.values(), columns, strict=True):
-                row.append(_cell(col[q][1][i], p.arithmetic))
-            rows.append(row)
-    return rows
-
-
-def rounding_rows(exact: ForwardPass, passes: Mapping[str, ForwardPass], dps: int = 40) -> list[list[str]]:
-    """Return how each format stores the outputs: value and relative error against the exact pass.
-
-    One row per output $p_k$, then a row for $1 - p_{k^*}$ (the complement of the
-    largest output, computed in each format), which equals the sum of the others exactly.
-
-    Parameters
-    ----------
-    exact : ForwardPass
-        The pass in exact arithmetic (1-D input).
-    passes : mapping of str to ForwardPass
-        Column title to a floating-point pass of the same network.
-    dps : int
-        Digits of the mpmath evaluation of the exact values (20 are printed).
-
-    Examples
-    --------
-    >>> W = [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]]
-    >>> ex = forward([3, 1, -1], W, arithmetic="exact")
-    >>> rows = rounding_rows(ex, {"float32": forward([3, 1, -1], W, arithmetic="float32")})
-    >>> rows[-1][0], rows[-1][2], rows[-1][3]
-    ('$1 - p_{1}$', '`0.0`', '1.0')
-    """
-    if exact.arithmetic != "exact" or exact.x.ndim != 1:
-        raise ValueError("exact must be a pass in exact arithmetic on one input")
-    with mpmath.workdps(dps):
-        ref = [mpmath.mpf(sympy.N(v, dps + 5)) for v in exact.outputs]
-        top = int(exact.prediction)
-        ref_c = mpmath.fsum(ref[:top] + ref[top + 1 :])
-        rows = []
-        for k, r in enumerate([*ref, ref_c]):
-            name = f"$p_{{{k + 1}}}$" if k < len(ref) else f"$1 - p_{{{top + 1}}}$"
-            row = [name, mpmath.nstr(r, 20)]
-            for p in passes.values():
-                dt = p.outputs.dtype.type
-                v = p.outputs[k] if k < len(ref) else dt(1) - p.outputs[top]
-                err = abs(mpmath.mpf(float(v)) - r) / r
-                row += [_cell(v, p.arithmetic), mpmath.nstr(err, 2)]
-            rows.append(row)
-    return rows

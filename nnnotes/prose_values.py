@@ -181,7 +181,7 @@ def _fd_error() -> float:
 _register_defaults(
     [
         # 6.1
-        ("reparam_inputs", "nnnotes.reparam.equivalence_rows", "n"),
+        ("reparam_inputs", "nnnotes.experiments.sigmoid_as_tanh.equivalence_rows", "n"),
         ("deep_depth", "nnnotes.deepnets.gradient_norms", "depth"),
         ("deep_width", "nnnotes.deepnets.gradient_norms", "width"),
     ]
@@ -190,18 +190,24 @@ _register_defaults(
 
 @functools.cache
 def _sheet_errors() -> tuple[float, float]:
-    from nnnotes.reparam import equivalence_rows
+    from nnnotes.experiments.sigmoid_as_tanh import equivalence_rows
 
-    errors = [float(r[5]) for r in equivalence_rows()]
+    errors = [r.sheet_max_abs_difference for r in equivalence_rows()]
     return min(errors), max(errors)
 
 
-@value("sheet_map_error_min", "nnnotes.reparam.equivalence_rows: smallest error of the source's map")
+@value(
+    "sheet_map_error_min",
+    "nnnotes.experiments.sigmoid_as_tanh.equivalence_rows: smallest error of the source's map",
+)
 def _sheet_min() -> float:
     return _sheet_errors()[0]
 
 
-@value("sheet_map_error_max", "nnnotes.reparam.equivalence_rows: largest error of the source's map")
+@value(
+    "sheet_map_error_max",
+    "nnnotes.experiments.sigmoid_as_tanh.equivalence_rows: largest error of the source's map",
+)
 def _sheet_max() -> float:
     return _sheet_errors()[1]
 
@@ -256,9 +262,12 @@ def _float_max() -> float:
     return sys.float_info.max
 
 
-@value("softmax_reference_digits", "nnnotes.softmax.stability_rows: mpmath working precision")
+@value(
+    "softmax_reference_digits",
+    "nnnotes.experiments.softmax_stability.stability_rows: mpmath working precision",
+)
 def _softmax_digits() -> int:
-    from nnnotes.softmax import REFERENCE_DPS
+    from nnnotes.experiments.softmax_stability import REFERENCE_DPS
 
     return REFERENCE_DPS
 
@@ -285,39 +294,45 @@ def _p2_800() -> str:
 # 6.3: the forward pass of the question's network, exactly and in floating point
 @functools.cache
 def _passes() -> dict[str, Any]:
-    from nnnotes.mlp import QUESTION_NETWORK, forward
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+    from nnnotes.mlp import forward
+    from nnnotes.proofs.exact_forward import exact_forward
 
     x, weights = QUESTION_NETWORK
-    return {f: forward(x, weights, arithmetic=f) for f in ("exact", "float64", "float32")}
+    return {"exact": exact_forward(x, weights)} | {
+        f: forward(x, weights, arithmetic=f) for f in ("float64", "float32")
+    }
 
 
-@value("mlp_o1", "nnnotes.mlp.forward(QUESTION_NETWORK), exact: the first logit")
+@value("mlp_o1", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): the first logit")
 def _o1() -> int:
     return int(_passes()["exact"].logits[0])
 
 
-@value("mlp_o2", "nnnotes.mlp.forward(QUESTION_NETWORK), exact: the second logit")
+@value("mlp_o2", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): the second logit")
 def _o2() -> int:
     return int(_passes()["exact"].logits[1])
 
 
-@value("mlp_gap", "nnnotes.mlp.forward(QUESTION_NETWORK), exact: o1 - o2")
+@value("mlp_gap", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): o1 - o2")
 def _gap() -> int:
     o = _passes()["exact"].logits
     return int(o[0] - o[1])
 
 
-@value("mlp_rows_o2", "nnnotes.mlp.forward([9, 0], [W2], layout='W @ x'), exact: the second logit")
+@value(
+    "mlp_rows_o2",
+    "nnnotes.proofs.exact_forward.exact_forward([9, 0], [W2], layout='W @ x'): the second logit",
+)
 def _rows_o2() -> int:
-    from nnnotes.mlp import QUESTION_NETWORK, forward
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+    from nnnotes.proofs.exact_forward import exact_forward
 
     h = _passes()["exact"].activations[0]
-    return int(
-        forward([int(v) for v in h], [QUESTION_NETWORK[1][1]], layout="W @ x", arithmetic="exact").logits[1]
-    )
+    return int(exact_forward([int(v) for v in h], [QUESTION_NETWORK[1][1]], layout="W @ x").logits[1])
 
 
-@value("mlp_rows_gap", "nnnotes.mlp.forward([9, 0], [W2], layout='W @ x'), exact: o1 - o2")
+@value("mlp_rows_gap", "nnnotes.proofs.exact_forward.exact_forward([9, 0], [W2], layout='W @ x'): o1 - o2")
 def _rows_gap() -> int:
     return _o1() - _rows_o2()
 
@@ -332,7 +347,7 @@ def _rel_error(fmt: str, k: int) -> float:
         return float(abs(mpmath.mpf(float(_passes()[fmt].outputs[k])) - ref) / ref)
 
 
-@value("mlp_p2", "nnnotes.mlp.forward(QUESTION_NETWORK), exact p2 evaluated by sympy")
+@value("mlp_p2", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): p2 evaluated by sympy")
 def _p2() -> float:
     import sympy
 
@@ -375,7 +390,7 @@ def _f32_tiny() -> float:
     return float(np.finfo(np.float32).tiny)
 
 
-_register_defaults([("rounding_digits", "nnnotes.mlp.rounding_rows", "dps")])
+_register_defaults([("rounding_digits", "nnnotes.experiments.forward_pass.rounding_rows", "dps")])
 
 
 # 6.2
@@ -400,22 +415,28 @@ def _sig_one_example() -> int:
 
 def _multilabel_sigmoid(k: int) -> float:
     from nnnotes.activations import sigmoid
-    from nnnotes.losses import MULTILABEL_LOGITS
+    from nnnotes.experiments.losses import MULTILABEL_LOGITS
 
     return float(sigmoid(MULTILABEL_LOGITS[k]))
 
 
-@value("multilabel_p_cat", "nnnotes.activations.sigmoid of the first of nnnotes.losses.MULTILABEL_LOGITS")
+@value(
+    "multilabel_p_cat",
+    "nnnotes.activations.sigmoid of the first of nnnotes.experiments.losses.MULTILABEL_LOGITS",
+)
 def _p_cat() -> float:
     return _multilabel_sigmoid(0)
 
 
-@value("multilabel_p_dog", "nnnotes.activations.sigmoid of the second of nnnotes.losses.MULTILABEL_LOGITS")
+@value(
+    "multilabel_p_dog",
+    "nnnotes.activations.sigmoid of the second of nnnotes.experiments.losses.MULTILABEL_LOGITS",
+)
 def _p_dog() -> float:
     return _multilabel_sigmoid(1)
 
 
-_register_defaults([("extreme_digits", "nnnotes.losses.extreme_logit_rows", "dps")])
+_register_defaults([("extreme_digits", "nnnotes.experiments.losses.extreme_logit_rows", "dps")])
 
 
 _register_defaults(

@@ -19,7 +19,8 @@ b_2' = b_2 + \tfrac12 W_2 \mathbf{1},
 $$
 
 and back: $W_1 = 2W_1'$, $b_1 = 2b_1'$, $W_2 = 2W_2'$,
-$b_2 = b_2' - W_2'\mathbf{1}$.
+$b_2 = b_2' - W_2'\mathbf{1}$. The derivations are in `nnnotes.proofs.sigmoid_as_tanh`, the
+comparison on random networks in `nnnotes.experiments.sigmoid_as_tanh`.
 
 Examples
 --------
@@ -33,25 +34,13 @@ True
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.activations import as_real_array, sigmoid, tanh
-from nnnotes.check.derivation import Derivation, published
+from nnnotes.activations import sigmoid, tanh
+from nnnotes.arrays import as_real_array, positive_int
 
-__all__ = [
-    "equivalence_rows",
-    "halved_preactivation_derivation",
-    "random_network",
-    "sheet_map",
-    "sigmoid_to_tanh",
-    "sigmoid_to_tanh_derivation",
-    "tanh_to_sigmoid",
-    "two_layer_network",
-    "unit_identity_derivation",
-]
+__all__ = ["random_network", "sheet_map", "sigmoid_to_tanh", "tanh_to_sigmoid", "two_layer_network"]
 
 Array = NDArray[np.float64]
 Params = tuple[Array, Array, Array, Array]
@@ -158,9 +147,7 @@ def random_network(D: int, M: int, K: int, seed: int = 0, scale: float = 2.0) ->
     >>> [a.shape for a in random_network(3, 4, 2)]
     [(4, 3), (4,), (2, 4), (2,)]
     """
-    for name, v in (("D", D), ("M", M), ("K", K)):
-        if isinstance(v, bool) or not isinstance(v, int | np.integer) or v < 1:
-            raise ValueError(f"{name} must be a positive integer, got {v!r}")
+    D, M, K = positive_int(D, "D"), positive_int(M, "M"), positive_int(K, "K")
     rng = np.random.default_rng(seed)
     return (
         rng.normal(scale=scale, size=(M, D)),
@@ -182,121 +169,3 @@ def sheet_map(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) -> Par
     """
     W1, b1, W2, b2 = _params(W1, b1, W2, b2)
     return W1 / 2, b1 / 2, W2 / 2, b2 - W2.sum(axis=1)
-
-
-def equivalence_rows(
-    sizes: tuple[tuple[int, int, int], ...] = ((1, 1, 1), (2, 3, 1), (5, 10, 3), (20, 50, 10)),
-    n: int = 200,
-    seed: int = 0,
-) -> list[list[Any]]:
-    """Compare the sigmoid network with its tanh image, and with the source's map, on random inputs.
-
-    Returns
-    -------
-    list of rows
-        ``[D, M, K, max |y - y_tanh| (ours), max relative difference (ours), max |y - y_tanh|
-        (source's map), round trip max |p - tanh_to_sigmoid(sigmoid_to_tanh(p))|]``.
-
-    Examples
-    --------
-    >>> row = equivalence_rows(((2, 3, 1),), n=50)[0]
-    >>> row[:3], row[3] < 1e-15, row[5] > 0.1
-    ([2, 3, 1], True, True)
-    """
-    rows = []
-    for k, (D, M, K) in enumerate(sizes):
-        p = random_network(D, M, K, seed=seed + k)
-        x = np.random.default_rng(seed + 1000 + k).normal(scale=2.0, size=(n, D))
-        y = two_layer_network(x, *p, hidden="sigmoid")
-        y_t = two_layer_network(x, *sigmoid_to_tanh(*p), hidden="tanh")
-        y_s = two_layer_network(x, *sheet_map(*p), hidden="tanh")
-        back = tanh_to_sigmoid(*sigmoid_to_tanh(*p))
-        trip = max(float(np.max(np.abs(a - b))) for a, b in zip(p, back, strict=True))
-        rows.append(
-            [
-                D,
-                M,
-                K,
-                float(np.max(np.abs(y - y_t))),
-                float(np.max(np.abs(y - y_t) / y)),
-                float(np.max(np.abs(y - y_s))),
-                trip,
-            ]
-        )
-    return rows
-
-
-# ------------------------------------------------------------------------------ derivations
-
-
-@published
-def unit_identity_derivation() -> Derivation:
-    r"""One hidden unit: $w\,\sigma(a) = \tfrac{w}{2}\tanh(a/2) + \tfrac{w}{2}$."""
-    import sympy
-
-    from nnnotes.symbolic import sigma
-
-    w, a = sympy.symbols("w_kj a_j", real=True)
-    half = sympy.Rational(1, 2)
-    return (
-        Derivation(
-            w * sigma(a),
-            name="6-1-unit-sigmoid-as-tanh",
-            title=r"$w_{kj}\,\sigma(a_j) = \tfrac12 w_{kj} \tanh(a_j/2) + \tfrac12 w_{kj}$",
-        )
-        .step(w * (1 + sympy.tanh(a / 2)) / 2, r"$\sigma(a) = (1 + \tanh(a/2))/2$, identity (b) at $a/2$")
-        .step(half * w * sympy.tanh(a / 2) + half * w, "expand")
-    )
-
-
-@published
-def sigmoid_to_tanh_derivation() -> Derivation:
-    r"""Prove, for any number $M$ of hidden units, that the output unit gets the same input in both.
-
-    Written with a symbolic $M$ (``sympy.IndexedBase`` and ``sympy.Sum``).
-    """
-    import sympy
-
-    from nnnotes.symbolic import sigma
-
-    j = sympy.Symbol("j", integer=True, positive=True)
-    M = sympy.Symbol("M", integer=True, positive=True)
-    w, a = sympy.IndexedBase("w_k", real=True), sympy.IndexedBase("a", real=True)
-    wk0 = sympy.Symbol("w_k0", real=True)
-    half = sympy.Rational(1, 2)
-
-    def total(f: sympy.Expr) -> sympy.Expr:
-        return sympy.Sum(f, (j, 1, M))
-
-    return (
-        Derivation(
-            total(w[j] * sigma(a[j])) + wk0,
-            name="6-1-sigmoid-network-as-tanh",
-            title="the output unit's input is the same in the sigmoid-hidden network and in the"
-            " tanh-hidden network with the mapped parameters",
-            scope=r"any number of hidden units $M \ge 1$",
-        )
-        .step(total(w[j] * (1 + sympy.tanh(a[j] / 2)) / 2) + wk0, "identity (b), each unit")
-        .step(
-            total(half * w[j] * sympy.tanh(a[j] / 2)) + (wk0 + half * total(w[j])),
-            "split the sum: the constant halves form the new bias",
-        )
-    )
-
-
-@published
-def halved_preactivation_derivation() -> Derivation:
-    r"""Halving a hidden unit's input halves each of its weights and its bias, for any D inputs."""
-    import sympy
-
-    d = sympy.Symbol("d", integer=True, positive=True)
-    D = sympy.Symbol("D", integer=True, positive=True)
-    w, x = sympy.IndexedBase("w_j", real=True), sympy.IndexedBase("x", real=True)
-    wj0 = sympy.Symbol("w_j0", real=True)
-    half = sympy.Rational(1, 2)
-    return Derivation(
-        sympy.Mul(half, sympy.Sum(w[d] * x[d], (d, 1, D)) + wj0, evaluate=False),
-        name="6-1-halved-preactivation",
-        title=r"$a_j/2 = \sum_{d} \tfrac12 w_{jd} x_d + \tfrac12 w_{j0}$",
-        scope=r"any number of inputs $D \ge 1$",
-    ).step(sympy.Sum(half * w[d] * x[d], (d, 1, D)) + half * wj0, "distribute the factor $1/2$")

@@ -20,8 +20,9 @@ Two further details give accuracy to a few ulp over the whole float64 range:
 
 * the subtraction $z_i - m$ is rounded, and $e^{z_i - m}$ turns an absolute error
   $\delta$ of its argument into a relative error $\delta$: up to about 277 ulp at
-  $z_i - m = -700$ and up to 512 ulp for $z_i - m$ in $[-709, -512]$ (`shifted_exp_bound_ulp`,
-  `shifted_exp_error_ulp`); the rounding error is recovered exactly (Knuth's TwoSum) and put back;
+  $z_i - m = -700$ and up to 512 ulp for $z_i - m$ in $[-709, -512]$ (measured in
+  `nnnotes.experiments.softmax_stability`); the rounding error is recovered exactly (Knuth's
+  TwoSum) and put back;
 * $\log \sum_j e^{z_j - m} = \log(1 + S)$ with $S$ the sum of the other terms is computed
   with ``log1p``, so a tiny $S$ is not lost to $1 + S = 1$.
 
@@ -49,25 +50,11 @@ from typing import Any
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.activations import as_real_array
-from nnnotes.check.derivation import Derivation, published
+from nnnotes.arrays import as_real_array
 
-__all__ = [
-    "log_softmax",
-    "logsumexp",
-    "naive_softmax",
-    "shift_invariance_derivation",
-    "shifted_exp_bound_ulp",
-    "shifted_exp_error_ulp",
-    "shifted_exp_worst",
-    "softmax",
-    "stability_rows",
-]
+__all__ = ["log_softmax", "logsumexp", "softmax"]
 
 Array = NDArray[np.float64]
-
-#: Working precision (decimal digits) of the mpmath references of `stability_rows`.
-REFERENCE_DPS = 50
 
 
 def _normalize_axis(axis: Any, ndim: int) -> int:
@@ -280,176 +267,3 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> Array:
         out[rows] = lse if good.all() else np.where(good, lse, m)
     out = out.reshape(shape[:-1])
     return np.expand_dims(out, axis) if keepdims else out
-
-
-def naive_softmax(z: ArrayLike) -> Array:
-    r"""Return the textbook formula $e^{z_i}/\sum_j e^{z_j}$ over the last axis, unshifted.
-
-    For comparison only: it returns NaN where $e^{z_j}$ overflows (``inf / inf``) or every
-    term underflows (``0 / 0``). Floating-point warnings are silenced so that the failure shows in
-    the values.
-
-    Examples
-    --------
-    >>> print(naive_softmax([1000.0, 1.0]), naive_softmax([-1000.0, -1000.0]))
-    [nan  0.] [nan nan]
-    """
-    x = as_real_array(z)
-    with np.errstate(all="ignore"):
-        e = np.exp(x)
-        return e / e.sum(axis=-1, keepdims=True)
-
-
-def shifted_exp_error_ulp(y: float, m: float) -> float:
-    r"""Return the error of the naive shifted exponential ``exp(y - m)`` in ulp of the result.
-
-    The float64 subtraction ``y - m`` is rounded; the exact $e^{y - m}$ is computed by mpmath at
-    60 digits from the exact values of the two floats.
-
-    Examples
-    --------
-    Subtracting $2^{-44}$ from $-700$ rounds by half an ulp of $700$, which the exponential
-    turns into hundreds of ulp:
-
-    >>> round(shifted_exp_error_ulp(-700.0, 2.0**-44))
-    277
-    """
-    import math
-
-    import mpmath
-
-    y, m = float(y), float(m)
-    got = math.exp(y - m)
-    if not (math.isfinite(got) and got > 0):
-        raise ValueError(f"exp(y - m) must be a positive finite float64, got exp({y!r} - {m!r}) = {got!r}")
-    with mpmath.workdps(60):
-        exact = mpmath.exp(mpmath.mpf(y) - mpmath.mpf(m))
-        return float(abs(mpmath.mpf(got) - exact) / mpmath.mpf(math.ulp(got)))
-
-
-def shifted_exp_bound_ulp(d: float) -> float:
-    r"""Return the bound on the error of ``exp(y - m)`` in ulp, where ``y - m`` rounds to ``d``.
-
-    The subtraction errs by at most half an ulp of $d$, which becomes a relative error
-    $\delta = \mathrm{ulp}(d)/2$ of $e^d$, that is $\delta\, e^d / \mathrm{ulp}(e^d)$ ulp; the
-    rounding of the exponential itself adds at most one more (a correctly rounded ``exp`` adds half).
-    Since $e^d/\mathrm{ulp}(e^d) < 2^{53}$, the bound never exceeds
-    $\mathrm{ulp}(d)\,2^{52} + 1$ ulp: $2^9 + 1$ for $|d|$ in $[512, 1024)$.
-
-    Examples
-    --------
-    >>> round(shifted_exp_bound_ulp(-700.0), 1)
-    277.9
-    """
-    import math
-
-    d = float(d)
-    e = math.exp(d)
-    if not (math.isfinite(e) and e >= 2.0**-1022):
-        raise ValueError(f"exp(d) must be a normal float64, got d={d!r}")
-    # e / ulp(e) first: ulp(d) / 2 * e alone would be subnormal and lose most of its digits
-    return math.ulp(d) / 2 * (e / math.ulp(e)) + 1.0
-
-
-def shifted_exp_worst(centre: float = -700.0, count: int = 400) -> tuple[float, float]:
-    r"""Return the largest error (ulp) of ``exp(y - 2**-44)`` over ``count`` grid points near ``centre``.
-
-    With $m = 2^{-44}$ the subtraction $y - m$ rounds by exactly half an ulp for every
-    $y$ in $[-1024, -512]$; the grid covers one factor of 2 of $e^d$ ($d$ from
-    ``centre - ln 2`` to ``centre``), so it meets the worst mantissa of the result. Returns
-    (largest error, the $y$ where it occurs).
-
-    Examples
-    --------
-    >>> err, y = shifted_exp_worst(count=50)
-    >>> 500 < err < 513
-    True
-    """
-    import math
-
-    m = 2.0**-44
-    best = (0.0, centre)
-    for k in range(count):
-        y = centre - math.log(2) * k / count
-        best = max(best, (shifted_exp_error_ulp(y, m), y))
-    return best
-
-
-def stability_rows() -> list[list[Any]]:
-    r"""Rows comparing the naive formula, the shifted one and the exact value (mpmath, 50 digits).
-
-    Returns
-    -------
-    list of rows
-        ``[input, i, naive p_i, stable p_i, exact p_i, log_softmax_i, exact log p_i]``; exact values
-        are strings printed by mpmath (they may lie outside the float64 range).
-
-    Examples
-    --------
-    >>> rows = stability_rows()
-    >>> rows[0][:4]
-    ['$(1000, 1)$', 1, 'NaN', 1.0]
-    """
-    import mpmath
-
-    inputs = [[1000.0, 1.0], [-1000.0, -1000.5], [0.0, -800.0], [710.0, 0.0]]
-    rows: list[list[Any]] = []
-    with mpmath.workdps(REFERENCE_DPS):
-        for z in inputs:
-            naive, stable, logs = naive_softmax(z), softmax(z), log_softmax(z)
-            # the inputs are integers or halves: z_i - m is exact at 50 digits
-            zs = [mpmath.mpf(v) for v in z]
-            k = int(np.argmax(z))
-            log1p_rest = mpmath.log1p(mpmath.fsum(mpmath.exp(v - zs[k]) for j, v in enumerate(zs) if j != k))
-            label = "$(" + ", ".join(f"{v:g}" for v in z) + ")$"
-            for i, v in enumerate(zs):
-                log_p = (v - zs[k]) - log1p_rest
-                rows.append(
-                    [
-                        label,
-                        i + 1,
-                        "NaN" if np.isnan(naive[i]) else float(naive[i]),
-                        float(stable[i]),
-                        mpmath.nstr(mpmath.exp(log_p), 6),
-                        float(logs[i]),
-                        mpmath.nstr(log_p, 8),
-                    ]
-                )
-    return rows
-
-
-@published
-def shift_invariance_derivation() -> Derivation:
-    r"""Softmax does not change when the same $c$ is added to every entry, for any number $n$ of entries.
-
-    Written with a symbolic $n$ (``sympy.IndexedBase`` and ``sympy.Sum``), so the proof covers
-    every $n \ge 1$ and every entry $i$.
-    """
-    import sympy
-
-    i, j, n = sympy.symbols("i j n", integer=True, positive=True)
-    z = sympy.IndexedBase("z", real=True)
-    c = sympy.Symbol("c", real=True)
-    e = sympy.exp
-
-    def total(f: sympy.Expr) -> sympy.Expr:
-        return sympy.Sum(f, (j, 1, n))
-
-    # written unevaluated, so that the factor e^c shows before it is cancelled
-    factored = sympy.Mul(
-        e(c) * e(z[i]),
-        sympy.Pow(sympy.Mul(e(c), total(e(z[j])), evaluate=False), -1, evaluate=False),
-        evaluate=False,
-    )
-    return (
-        Derivation(
-            e(z[i] + c) / total(e(z[j] + c)),
-            name="6-1-softmax-shift-invariance",
-            title=r"$\operatorname{softmax}(\mathbf{z} + c\mathbf{1})_i = "
-            r"\operatorname{softmax}(\mathbf{z})_i$",
-            scope=r"any number of entries $n \ge 1$, any entry $i$, any real $c$ and $\mathbf{z}$",
-        )
-        .step(e(c) * e(z[i]) / total(e(c) * e(z[j])), r"$e^{a+b} = e^a e^b$")
-        .step(factored, r"factor $e^{c}$ out of the sum")
-        .step(e(z[i]) / total(e(z[j])), r"cancel $e^{c} > 0$")
-    )

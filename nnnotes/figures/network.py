@@ -111,7 +111,8 @@ def network_diagram(result: ForwardPass, *, label: str | None = None) -> Figure:
     Parameters
     ----------
     result : ForwardPass
-        A pass on one input (1-D ``x``); an exact pass shows exact values.
+        A pass on one input (1-D ``x``); an exact pass (`nnnotes.proofs.exact_forward`) shows
+        exact values.
     label : str, optional
         Text alternative; by default it lists the layer sizes and the values.
 
@@ -121,9 +122,8 @@ def network_diagram(result: ForwardPass, *, label: str | None = None) -> Figure:
 
     Examples
     --------
-    >>> from nnnotes.mlp import forward
-    >>> r = forward([3, 1, -1], [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]],
-    ...             arithmetic="exact")
+    >>> from nnnotes.proofs.exact_forward import exact_forward
+    >>> r = exact_forward([3, 1, -1], [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]])
     >>> fig = network_diagram(r)
     >>> sorted(t.get_text() for t in fig.axes[0].texts if t.get_gid() == "weight")[:4]
     ['-1', '-1', '-2', '-3']

@@ -400,6 +400,11 @@ def main(argv: list[str]) -> int:
         medians, blocks_report = bench_builds(args.runs)
         report_builds(medians, args.runs)
         print(blocks_report)
+    if not args.no_speed:
+        from nnnotes.speed import timings_markdown
+
+        print("\nKernels against the numpy formula (1e6 elements) and scipy.special (10 elements)\n")
+        print(timings_markdown())
     print(f"\n(benchmark took {time.perf_counter() - t0:.0f} s)")
     # a benchmark, not a test: missed goals are reported above, not turned into a failure
     return 0

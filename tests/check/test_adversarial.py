@@ -24,7 +24,7 @@ import sympy
 from sympy import Abs, E, Max, Min, Rational, exp, log, pi, sqrt, tanh
 
 from nnnotes.check.derivation import Derivation, DerivationError
-from nnnotes.symbolic import sigma
+from nnnotes.proofs.symbolic import sigma
 
 x, y = sympy.symbols("x y", real=True)
 t = sympy.Symbol("t", real=True)

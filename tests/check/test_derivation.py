@@ -11,7 +11,7 @@ from hypothesis import strategies as st
 
 from nnnotes.check import Derivation, DerivationError
 from nnnotes.check.record import current_record
-from nnnotes.symbolic import sigma
+from nnnotes.proofs.symbolic import sigma
 
 x = sympy.Symbol("x", real=True)
 y = sympy.Symbol("y", real=True)
@@ -364,9 +364,9 @@ def test_default_scope_follows_the_checks() -> None:
 
 def test_symbolic_size_derivations_cover_any_size() -> None:
     """Softmax shift invariance, the softmax-CE gradient and the sigmoid-to-tanh map use a symbolic size."""
-    from nnnotes.losses import softmax_ce_gradient
-    from nnnotes.reparam import halved_preactivation_derivation, sigmoid_to_tanh_derivation
-    from nnnotes.softmax import shift_invariance_derivation
+    from nnnotes.proofs.loss_gradients import softmax_ce_gradient
+    from nnnotes.proofs.sigmoid_as_tanh import halved_preactivation_derivation, sigmoid_to_tanh_derivation
+    from nnnotes.proofs.softmax import shift_invariance_derivation
 
     for f, size in [
         (shift_invariance_derivation, "n"),

@@ -10,6 +10,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nnnotes import activations as act
+from nnnotes.arrays import as_real_array
 
 mpmath.mp.dps = 60
 
@@ -172,7 +173,7 @@ def test_non_real_input_is_refused(bad) -> None:
 @pytest.mark.parametrize("alpha", [-0.1, 1.5, float("nan")])
 def test_alpha_out_of_range(alpha: float) -> None:
     """Leaky ReLU's slope must lie in [0, 1]."""
-    with pytest.raises(ValueError, match="alpha must lie in"):
+    with pytest.raises(ValueError, match="alpha must (lie in|be finite)"):
         act.leaky_relu([1.0], alpha=alpha)
 
 
@@ -195,14 +196,6 @@ def test_derivative_conventions_at_zero() -> None:
     """At the kink the derivatives return the left-hand value: 0 for ReLU, alpha for Leaky ReLU."""
     assert float(act.relu_derivative(0.0)) == 0.0
     assert float(act.leaky_relu_derivative(0.0, alpha=0.2)) == 0.2
-
-
-def test_one_sided_derivatives() -> None:
-    """Limits by sympy of the difference quotient: (0, 1) for ReLU, (alpha, 1) for Leaky ReLU."""
-    import sympy
-
-    assert act.one_sided_derivatives_at_zero() == (0, 1)
-    assert act.one_sided_derivatives_at_zero(0.25) == (sympy.Rational(1, 4), 1)
 
 
 def test_maxima_are_exact() -> None:
@@ -237,5 +230,5 @@ def test_empty_input_gives_an_empty_array(name: str) -> None:
 def test_float64_input_is_not_copied() -> None:
     """The converter hands a float64 array back as it is: a softmax over a vocabulary copies nothing."""
     a = np.linspace(-1.0, 1.0, 5)
-    assert act.as_real_array(a) is a
-    assert act.as_real_array(np.arange(3)).dtype == np.float64
+    assert as_real_array(a) is a
+    assert as_real_array(np.arange(3)).dtype == np.float64

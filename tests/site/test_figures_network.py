@@ -10,6 +10,7 @@ from matplotlib.text import Annotation
 
 from nnnotes.figures.network import NEGATIVE, POSITIVE, network_diagram, short_value
 from nnnotes.mlp import forward
+from nnnotes.proofs.exact_forward import exact_forward
 from nnnotes.render import figure_to_svg
 
 W1 = [[2, -1], [1, -3], [-2, 5]]
@@ -19,7 +20,7 @@ W2 = [[6, 2], [-1, 8]]
 @pytest.fixture(scope="module")
 def fig():
     """The sheet's network, drawn from its exact forward pass."""
-    return network_diagram(forward([3, 1, -1], [W1, W2], arithmetic="exact"))
+    return network_diagram(exact_forward([3, 1, -1], [W1, W2]))
 
 
 def _texts(fig):

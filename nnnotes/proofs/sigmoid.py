@@ -7,7 +7,9 @@ Each function builds a `nnnotes.check.derivation.Derivation` of one fact, verifi
 * $\sigma'(x) = \sigma(x)(1 - \sigma(x)) = \sigma(x)\sigma(-x)$ (`sigmoid_derivative_derivation`);
 * $\tanh'(x) = 4\sigma(2x)(1 - \sigma(2x))$ (`tanh_derivative_derivation`);
 * $0 < \sigma'(x) \le 1/4$ and $0 < \tanh'(x) \le 1$, with equality exactly at
-  $x = 0$ (the four ``*_bound_derivation`` functions).
+  $x = 0$ (the four ``*_bound_derivation`` functions);
+* $0 < \sigma(z) < 1$: the sigmoid never reaches its limits (`sigmoid_above_zero`,
+  `sigmoid_below_one`).
 
 Examples
 --------
@@ -21,9 +23,11 @@ from __future__ import annotations
 import sympy
 
 from nnnotes.check.derivation import Derivation, published
-from nnnotes.symbolic import sigma
+from nnnotes.proofs.symbolic import sigma
 
 __all__ = [
+    "sigmoid_above_zero",
+    "sigmoid_below_one",
     "sigmoid_derivative_derivation",
     "sigmoid_lower_bound_derivation",
     "sigmoid_upper_bound_derivation",
@@ -131,4 +135,26 @@ def tanh_lower_bound_derivation() -> Derivation:
         Derivation(sympy.Derivative(sympy.tanh(x), x), name="6-1-tanh-derivative-positive")
         .step(4 * sigma(2 * x) * sigma(-2 * x), "identity (d) and identity (a)")
         .step(0, r"a product of positive factors; approached as $|x| \to \infty$", ">")
+    )
+
+
+@published
+def sigmoid_below_one() -> Derivation:
+    r"""Show that the sigmoid never reaches 1: $\sigma(z) < 1$ for every real $z$."""
+    z = sympy.Symbol("z", real=True)
+    return (
+        Derivation(sigma(z), name="6-2-sigmoid-below-one")
+        .step(1 / (1 + sympy.exp(-z)), "definition")
+        .step(sympy.Integer(1), r"$e^{-z} > 0$ makes the denominator exceed 1", "<")
+    )
+
+
+@published
+def sigmoid_above_zero() -> Derivation:
+    r"""Show that the sigmoid never reaches 0: $\sigma(z) > 0$ for every real $z$."""
+    z = sympy.Symbol("z", real=True)
+    return (
+        Derivation(sigma(z), name="6-2-sigmoid-above-zero")
+        .step(1 / (1 + sympy.exp(-z)), "definition")
+        .step(sympy.Integer(0), "a positive number over a positive number", ">")
     )

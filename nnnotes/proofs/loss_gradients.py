@@ -1,0 +1,95 @@
+r"""The gradient of each canonical loss at the logits is prediction minus target: the proofs.
+
+* sigmoid output and binary cross-entropy: $\sigma(z) - y$ (`sigmoid_bce_gradient`);
+* softmax output and cross-entropy: the loss as log-sum-exp minus the target-weighted logits
+  (`softmax_ce_loss`) and its gradient $(\sum_k y_k) p_j - y_j$ for any $K$ (`softmax_ce_gradient`);
+* identity output and half squared error: $z - y$ (`squared_error_gradient`).
+
+`nnnotes.losses` implements the losses and these gradients.
+"""
+
+from __future__ import annotations
+
+import sympy
+
+from nnnotes.check.derivation import Derivation, published
+from nnnotes.proofs.symbolic import sigma
+
+__all__ = ["sigmoid_bce_gradient", "softmax_ce_gradient", "softmax_ce_loss", "squared_error_gradient"]
+
+
+def _z_y() -> tuple[sympy.Symbol, sympy.Symbol]:
+    return sympy.Symbol("z", real=True), sympy.Symbol("y", real=True)
+
+
+def _three_logits() -> tuple[list[sympy.Symbol], list[sympy.Symbol], sympy.Expr]:
+    zs = list(sympy.symbols("z_1 z_2 z_3", real=True))
+    ys = list(sympy.symbols("y_1 y_2 y_3", real=True))
+    return zs, ys, sum(sympy.exp(v) for v in zs)
+
+
+@published
+def sigmoid_bce_gradient() -> Derivation:
+    r"""Sigmoid output with binary cross-entropy: $\partial \ell / \partial z = \sigma(z) - y$."""
+    z, y = _z_y()
+    loss = -y * sympy.log(sigma(z)) - (1 - y) * sympy.log(1 - sigma(z))
+    return (
+        Derivation(sympy.Derivative(loss, z), name="6-2-sigmoid-bce-gradient", domain={y: (0, 1)})
+        .step(
+            -y * (1 - sigma(z)) + (1 - y) * sigma(z),
+            r"chain rule with $\sigma' = \sigma(1 - \sigma)$; the $\sigma$ and $1 - \sigma$ cancel",
+        )
+        .step(sigma(z) - y, "expand: the $y\\,\\sigma(z)$ terms cancel")
+    )
+
+
+@published
+def softmax_ce_loss() -> Derivation:
+    r"""Cross-entropy of softmax outputs as log-sum-exp minus the target-weighted logits (K = 3)."""
+    zs, ys, S = _three_logits()
+    loss = -sum(yk * sympy.log(sympy.exp(zk) / S) for yk, zk in zip(ys, zs, strict=True))
+    return (
+        Derivation(loss, name="6-2-softmax-ce-loss", scope="checked for $K = 3$ classes")
+        .step(
+            -sum(yk * (zk - sympy.log(S)) for yk, zk in zip(ys, zs, strict=True)),
+            r"$\log p_k = z_k - \log \sum_i e^{z_i}$",
+        )
+        .step(
+            (ys[0] + ys[1] + ys[2]) * sympy.log(S) - sum(yk * zk for yk, zk in zip(ys, zs, strict=True)),
+            r"collect the $\log \sum_i e^{z_i}$ terms",
+        )
+    )
+
+
+@published
+def softmax_ce_gradient() -> Derivation:
+    r"""Gradient of the softmax cross-entropy: $(\sum_k y_k)\,p_j - y_j$, for any number $K$ of classes.
+
+    Written with a symbolic $K$ (``sympy.IndexedBase`` and ``sympy.Sum``) and shown for the
+    component $z_1$; every other component is the same computation with the classes relabelled.
+    """
+    i, k = sympy.symbols("i k", integer=True, positive=True)
+    K = sympy.Symbol("K", integer=True, positive=True)
+    z, y = sympy.IndexedBase("z", real=True), sympy.IndexedBase("y", real=True)
+    S = sympy.Sum(sympy.exp(z[i]), (i, 1, K))
+    Y = sympy.Sum(y[k], (k, 1, K))
+    loss = Y * sympy.log(S) - sympy.Sum(y[k] * z[k], (k, 1, K))
+    return Derivation(
+        sympy.Derivative(loss, z[1]),
+        name="6-2-softmax-ce-gradient",
+        scope=r"any number of classes $K \ge 1$; shown for $z_1$, every $z_j$ alike "
+        "by relabelling",
+    ).step(
+        Y * sympy.exp(z[1]) / S - y[1],
+        r"$\partial_{z_1} \log \sum_i e^{z_i} = e^{z_1} / \sum_i e^{z_i} = p_1$; "
+        r"$\partial_{z_1} \sum_k y_k z_k = y_1$",
+    )
+
+
+@published
+def squared_error_gradient() -> Derivation:
+    r"""Identity output with half squared error: $\partial \ell / \partial z = z - y$."""
+    z, y = _z_y()
+    return Derivation(sympy.Derivative((z - y) ** 2 / 2, z), name="6-2-squared-error-gradient").step(
+        z - y, "power rule; the $1/2$ cancels the $2$"
+    )

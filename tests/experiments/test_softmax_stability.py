@@ -1,0 +1,122 @@
+"""The softmax stability experiment: the naive formula fails, the shifted-exponential error bound."""
+
+from __future__ import annotations
+
+import math
+
+import mpmath
+import numpy as np
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes.experiments.softmax_stability import (
+    naive_softmax,
+    shifted_exp_bound_ulp,
+    shifted_exp_error_ulp,
+    shifted_exp_worst,
+    stability_rows,
+)
+
+
+def test_naive_formula_fails_on_the_tables_inputs() -> None:
+    """The textbook formula gives NaN where e^z overflows or every term underflows."""
+    assert np.isnan(naive_softmax([1000.0, 1.0])[0])
+    assert np.all(np.isnan(naive_softmax([-1000.0, -1000.5])))
+
+
+def test_stability_rows_pinned() -> None:
+    """The page's table: values from exact e^{z_i - LSE} (hand-derived closed forms)."""
+    rows = stability_rows()
+    assert (
+        rows[0].naive == "NaN"
+        and rows[0].stable == 1.0
+        and rows[1].stable == 0.0
+        and rows[1].log_stable == -999.0
+    )
+    p1 = 1 / (1 + math.exp(-0.5))  # (-1000, -1000.5): sigma(0.5)
+    assert_allclose([rows[2].stable, rows[3].stable], [p1, 1 - p1], rtol=4.5e-16)
+    lse = math.log1p(math.exp(-0.5))
+    assert_allclose([rows[2].log_stable, rows[3].log_stable], [-lse, -0.5 - lse], rtol=4.5e-16)
+    assert rows[5].log_stable == -800.0 and rows[5].exact == "3.66787e-348"
+    assert_allclose(rows[7].stable, float(mpmath.exp(-710)), rtol=0, atol=5e-324)
+    assert rows[1].exact == "1.37979e-434"
+
+
+def test_stability_rows_naive_column() -> None:
+    """The naive column, worked by hand.
+
+    e^1000 and e^710 overflow (inf/inf = NaN, 1/inf = 0), e^-1000 and e^-1000.5 underflow
+    (0/0 = NaN), e^-800 underflows beside e^0 = 1 (1/1 = 1, 0/1 = 0).
+    """
+    rows = stability_rows()
+    assert [row.naive for row in rows] == ["NaN", 0.0, "NaN", "NaN", 1.0, 0.0, "NaN", 0.0]
+    assert [row.label for row in rows] == [
+        "$(1000, 1)$",
+        "$(1000, 1)$",
+        "$(-1000, -1000.5)$",
+        "$(-1000, -1000.5)$",
+        "$(0, -800)$",
+        "$(0, -800)$",
+        "$(710, 0)$",
+        "$(710, 0)$",
+    ]
+    assert [row.i for row in rows] == [1, 2] * 4
+
+
+def test_old_350_ulp_statement_is_not_the_bound() -> None:
+    """The old text said 'up to 350 ulp at -700': false both ways.
+
+    The bound there is about 278 (277 + 1 for exp's own rounding), and errors above 350, up to
+    about 512, occur a little further on.
+    """
+    import math
+
+    # hand value: ulp(700)/2 = 2^-44; e^-700 / ulp(e^-700) from math, independent of the package
+    e = math.exp(-700.0)
+    assert math.isclose(shifted_exp_bound_ulp(-700.0), 2.0**-44 * (e / math.ulp(e)) + 1, rel_tol=1e-15)
+    assert 277 < shifted_exp_bound_ulp(-700.0) < 278 < 350
+    assert 276 < shifted_exp_error_ulp(-700.0, 2.0**-44) <= shifted_exp_bound_ulp(-700.0)
+    worst, at = shifted_exp_worst()
+    assert 350 < worst <= 2**9 + 1 and -701 < at < -700
+
+
+def test_shifted_exp_error_is_zero_when_the_subtraction_is_exact() -> None:
+    """With m = 0 the subtraction is exact: only exp's own rounding is left (below one ulp)."""
+    assert shifted_exp_error_ulp(-700.0, 0.0) < 1.0
+    with pytest.raises(ValueError, match="exp"):
+        shifted_exp_error_ulp(-800.0, 0.0)
+
+
+def test_stability_rows_exact_columns() -> None:
+    """The exact p and log p of (-1000, -1000.5): sigma(+-0.5) and -log(1 + e^-0.5) (- 0.5), by hand."""
+    rows = stability_rows()
+    lse = math.log1p(math.exp(-0.5))  # log(1 + e^-0.5) = 0.474076984...
+    assert rows[2].exact_log == "-0.47407698" and rows[3].exact_log == "-0.97407698"
+    assert_allclose([float(rows[2].exact_log), float(rows[3].exact_log)], [-lse, -0.5 - lse], rtol=1e-8)
+    assert rows[2].exact == "0.622459" and rows[3].exact == "0.377541"
+    sig = [1 / (1 + math.exp(-0.5)), 1 / (1 + math.exp(0.5))]
+    assert_allclose([float(rows[2].exact), float(rows[3].exact)], sig, rtol=1e-6)
+
+
+def test_naive_softmax_works_on_the_last_axis_of_a_batch() -> None:
+    """Row (0, log 3) gives (1/4, 3/4) and row (0, 0) gives (1/2, 1/2): the sum is taken per row."""
+    assert_allclose(naive_softmax([[0.0, math.log(3.0)], [0.0, 0.0]]), [[0.25, 0.75], [0.5, 0.5]], rtol=1e-15)
+
+
+def test_shifted_exp_bound_needs_a_normal_exponential() -> None:
+    """The bound holds where e^d is a normal float64 (>= 2^-1022, about 2.2e-308), and is refused below.
+
+    Hand values: for |d| in [512, 1024), ulp(d)/2 = 2^-44; for e^d in [2^-1022, 2^-1021),
+    ulp(e^d) = 2^-1074; so the bound is e^d * 2^-44 * 2^1074 + 1 = e^d * 2^1030 + 1.
+    """
+    import math
+    import sys
+
+    e = math.exp(-708.0)  # 3.3e-308, just above the smallest normal
+    assert sys.float_info.min <= e < 2.0**-1021
+    assert math.isclose(shifted_exp_bound_ulp(-708.0), math.ldexp(e, 1030) + 1, rel_tol=1e-12)
+    assert 2.0**-1023 < math.exp(-708.8) < sys.float_info.min  # subnormal: no ulp bound of this form
+    with pytest.raises(ValueError, match=r"exp\(d\) must be a normal float64, got d=-708\.8"):
+        shifted_exp_bound_ulp(-708.8)
+    with pytest.raises(ValueError, match="normal float64"):
+        shifted_exp_bound_ulp(-800.0)

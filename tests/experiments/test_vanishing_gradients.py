@@ -1,0 +1,43 @@
+"""The vanishing-gradient table and where float64 derivatives become exactly zero."""
+
+from __future__ import annotations
+
+import math
+
+import pytest
+from numpy.testing import assert_allclose
+
+from nnnotes.experiments.vanishing_gradients import gradient_rows, zero_derivative_rows
+
+
+def test_page_table_pinned() -> None:
+    """The page's claims: sigmoid loses > 15 orders of magnitude over 30 layers, ReLU+He stays level."""
+    rows = gradient_rows()
+    assert [(r.activation, r.init) for r in rows] == [
+        ("sigmoid", "glorot"),
+        ("tanh", "glorot"),
+        ("relu", "glorot"),
+        ("leaky relu", "glorot"),
+        ("relu", "he"),
+    ]
+    assert rows[0].ratio < 1e-15
+    assert 0.5 < rows[4].ratio < 2
+    assert 1e-6 < rows[2].ratio < 1e-3  # about 2^(-29/2) = 4.3e-5
+
+
+@pytest.mark.parametrize(
+    ("row", "expected"),
+    [
+        (0, 53 * math.log(2)),
+        (1, 1075 * math.log(2)),
+        (3, 1077 * math.log(2) / 2),
+    ],
+)
+def test_zero_thresholds(row: int, expected: float) -> None:
+    """Where float64 derivatives become 0, against the closed forms derived by hand."""
+    assert_allclose(zero_derivative_rows()[row].zero_from, expected, rtol=1e-12)
+
+
+def test_naive_tanh_threshold_near_19() -> None:
+    """1 - tanh^2 is 0 from about 19 (55/2 ln 2 = 19.06 with correct rounding)."""
+    assert 18.9 < zero_derivative_rows()[2].zero_from < 19.1
