@@ -14,6 +14,7 @@ from urllib.parse import urlsplit
 import hypothesis
 import pytest
 
+from nnnotes.check.record import BuildRecord, recording
 from nnnotes.sitebuild import minisite
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -50,6 +51,13 @@ def _restore_mpmath_precision():
     dps = mpmath.mp.dps
     yield
     mpmath.mp.dps = dps
+
+
+@pytest.fixture(autouse=True)
+def record() -> Iterator[BuildRecord]:
+    """Each test records its checks on a fresh `BuildRecord`, current only while the test runs."""
+    with recording() as rec:
+        yield rec
 
 
 @pytest.fixture(scope="session")
