@@ -16,7 +16,7 @@ import pytest
 from markdown_exec._internal.formatters import python as mx_python
 from markdown_exec._internal.formatters.base import ExecutionError
 
-from nnnotes.check.record import current_record, recording
+from nnnotes.check.record import current_record
 from nnnotes.sitebuild import cache
 from nnnotes.sitebuild.cache import BlockCache, CachedRunner, Entry, StringStore
 
@@ -32,13 +32,6 @@ BLOCKS = [
     ("b", "", "print('b')"),
     ("c1", "cache-t", "z = 5\nprint(z)"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def own_record() -> Iterator[None]:
-    """Each test records its checks on a record of its own, current only while it runs."""
-    with recording():
-        yield
 
 
 class Site:
