@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from markdown_exec import ExecutionError
 
-from nnnotes.check.record import current_record, recording
+from nnnotes.check.record import current_record
 from nnnotes.sitebuild import cache
 from nnnotes.sitebuild import store as store_mod
 from nnnotes.sitebuild.cache import BlockCache, CachedRunner, Entry, StringStore
@@ -32,13 +32,6 @@ BLOCKS = [
     ("b", "", "print('b')"),
     ("c1", "cache-t", "z = 5\nprint(z)"),
 ]
-
-
-@pytest.fixture(autouse=True)
-def own_record() -> Iterator[None]:
-    """Each test records its checks on a record of its own, current only while it runs."""
-    with recording():
-        yield
 
 
 class Site:
