@@ -15,13 +15,13 @@ floor
     formulas of the prose already typeset (one unmeasured build first).
 cold
     ``.cache/`` emptied before each run: every block runs and every formula is typeset; and, for
-    comparison, the same with the cache off (upstream markdown-exec: no cache, nothing stored).
+    comparison, the same with the cache off (every block runs, nothing stored).
 warm
     the cache full: every block is a hit, every formula is known.
 prose edit, serve-style rebuild
     what ``mkdocs serve`` does after a page's text changed: one process builds once, then, after
     each edit of a sentence of a chapter, loads the configuration again and builds again; the time
-    of those second builds (cache on; and, for comparison, off, i.e. upstream markdown-exec, and
+    of those second builds (cache on; and, for comparison, off (every block runs), and
     skip, the same in-process rebuild with no block run: the floor of a serve rebuild).
 one-module edit
     a statement is added to one function of a module that one chapter's blocks import
@@ -58,7 +58,8 @@ ROOT = Path(__file__).resolve().parents[2]
 GOALS = {"warm": 1.5, "prose edit (serve-style rebuild)": 1.5, "one-module edit": 1.5, "cold": 4.0}
 #: The function edited for the rebuild after an edit of a module that most pages import.
 EDITED = ("nnnotes/render.py", "format_number")
-#: The function edited for the one-module rebuild: a module that one chapter's blocks import.
+#: The function edited for the one-module rebuild, if its module is still one that only one page's
+#: blocks import (else `one_module_to_edit` picks another).
 ONE_MODULE = ("nnnotes/critical_points.py", "linear_autoencoder_critical_points")
 
 
@@ -165,8 +166,43 @@ def edit_function(path: Path, function: str, n: int) -> None:
     path.write_text("".join(lines), encoding="utf-8")
 
 
+def one_module_to_edit(project: Path) -> tuple[str, str]:
+    """Return ``(path, function)``: a function of a package module that only one page's blocks load.
+
+    The modules a page loads are those its blocks import and what those import in turn
+    (`nnnotes.sitebuild.imports.ModuleIndex`), as the block cache counts them. `ONE_MODULE` if it
+    qualifies, else the first such module (by name) with a top-level function.
+    """
+    import re
+
+    from nnnotes.sitebuild.imports import ModuleIndex, imports_of
+
+    index = ModuleIndex(project / "nnnotes", "nnnotes")
+    fence = re.compile(r'^```python [^\n]*exec="1"[^\n]*\n(.*?)^```', re.S | re.M)
+    users: dict[str, int] = {}
+    for page in sorted((project / "docs").rglob("*.md")):
+        code = "\n".join(fence.findall(page.read_text(encoding="utf-8")))
+        for name in index.closure(imports_of(code, "nnnotes")):
+            users[name] = users.get(name, 0) + 1
+    candidates = []
+    for name, count in sorted(users.items()):
+        path = Path(*name.split(".")).with_suffix(".py")
+        if count != 1 or not (project / path).is_file() or name.startswith("nnnotes.sitebuild"):
+            continue
+        tree = ast.parse((project / path).read_text(encoding="utf-8"))
+        functions = [
+            f.name for f in tree.body if isinstance(f, ast.FunctionDef) and not f.name.startswith("_")
+        ]
+        if functions:
+            candidates.append((path.as_posix(), functions[0]))
+    preferred = [c for c in candidates if c[0] == ONE_MODULE[0]]
+    if not candidates:
+        raise RuntimeError("no package module is loaded by the blocks of exactly one page")
+    return (preferred and ONE_MODULE) or candidates[0]
+
+
 def chapter_to_edit(project: Path) -> Path:
-    """Return the chapter page with the most executed blocks (the costliest to rebuild upstream)."""
+    """Return the chapter page with the most executed blocks (the costliest to rebuild without a cache)."""
     pages = sorted((project / "docs").glob("exercise-*.md"))
     return max(pages, key=lambda p: (p.read_text(encoding="utf-8").count('exec="1"'), p.name))
 
@@ -286,12 +322,13 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
     """Measure the builds on a copy of the project; return medians (wall, CPU) and a block report."""
     with tempfile.TemporaryDirectory(prefix="nnnotes-bench-") as tmp:
         project = copy_project(Path(tmp))
+        one = one_module_to_edit(project)
         cache_dir = project / ".cache" / "blocks"
         docs = list((project / "docs").rglob("*.md"))
         blocks = sum(p.read_text(encoding="utf-8").count('exec="1"') for p in docs)
         print(
             f"\nsite: {len(docs)} pages, {blocks} executed blocks; prose edits in "
-            f"{chapter_to_edit(project).name}; edited functions: {ONE_MODULE[1]} in {ONE_MODULE[0]} "
+            f"{chapter_to_edit(project).name}; edited functions: {one[1]} in {one[0]} "
             f"(one module), {EDITED[1]} in {EDITED[0]} (imported by most pages); "
             f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
             flush=True,
@@ -307,7 +344,7 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
             edit_function(project / EDITED[0], EDITED[1], n)
 
         def edit_one(n: int) -> None:
-            edit_function(project / ONE_MODULE[0], ONE_MODULE[1], n)
+            edit_function(project / one[0], one[1], n)
 
         warned: set[str] = set()
 
@@ -315,10 +352,12 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
             return lambda: timed_build(project, mode, warned, ran)
 
         out = {}
-        timed_build(project, "skip")  # unmeasured: fills the store of typeset prose formulas
+        timed_build(project, "skip", warned)  # unmeasured: fills the store of typeset prose formulas
         out["floor"] = _medians("floor", _repeat(runs, nothing, build("skip")))
         out["cold"] = _medians("cold", _repeat(runs, clear, build("on")))
-        out["cold, cache off (upstream)"] = _medians("cold, cache off", _repeat(runs, nothing, build("off")))
+        out["cold, cache off (every block runs, nothing stored)"] = _medians(
+            "cold, cache off", _repeat(runs, nothing, build("off"))
+        )
         out["warm"] = _medians("warm", _repeat(runs, nothing, build("on")))
         out["prose edit (serve-style rebuild)"] = _medians(
             "prose edit, cache on", serve_rebuilds(project, "on", runs)
@@ -326,9 +365,7 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
         out["prose edit, no block run (serve-style floor)"] = _medians(
             "prose edit, no block run", serve_rebuilds(project, "skip", runs)
         )
-        out["prose edit, cache off (upstream)"] = _medians(
-            "prose edit, cache off", serve_rebuilds(project, "off", runs)
-        )
+        out["prose edit, cache off"] = _medians("prose edit, cache off", serve_rebuilds(project, "off", runs))
         ran: list[str] = []
         out["one-module edit"] = _medians("one-module edit", _repeat(runs, edit_one, build("on", ran)))
         print(f"    cache: {ran[-1] if ran else '?'}", flush=True)
