@@ -4,9 +4,9 @@ A small experiment in the spirit of Santurkar et al. (2018), "How Does Batch Nor
 Optimization?": the same deep ReLU network (same data, same initial weights) is trained by
 full-batch gradient descent twice, once plain and once with a batch-normalization layer
 (`nnnotes.batchnorm.batch_norm`, training mode) before every ReLU: the network of
-`nnnotes.relu_network`. Every few steps, standing at the
-current weights $w$ with gradient $g = \nabla L(w)$, it looks ahead along the step direction, at
-$w - s g$ for several step sizes $s$, and records
+`nnnotes.relu_network`. Every few steps, standing at the current weights $w$ with gradient
+$g = \nabla L(w)$, it looks ahead along the step direction, at $w - s g$ for several step sizes
+$s$, and records
 
 * the **loss variation**: the smallest and largest loss met, $\min_s L(w - s g)$ and
   $\max_s L(w - s g)$ (a smooth landscape keeps them close);

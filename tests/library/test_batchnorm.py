@@ -264,3 +264,44 @@ def test_the_pieces_refuse_mismatched_shapes(call, match) -> None:
     """Every public piece of the backward pass checks its shapes and names the argument."""
     with pytest.raises(ValueError, match=match):
         call()
+
+
+def test_statistics_of_a_huge_column_give_its_inverse_standard_deviation() -> None:
+    """X = (1e300, -1e300): sigma = 1e300, so 1/sqrt(var + eps) = 1e-300 (computed on the scaled column)."""
+    assert_allclose(batch_statistics([[1e300], [-1e300]]).inv_std, [1e-300], rtol=1e-15)
+
+
+def test_gradient_of_a_huge_batch_is_the_gradient_of_the_small_one_scaled() -> None:
+    """Batch norm ignores the scale of x: grad_x(c x) = grad_x(x) / c while eps is negligible (c = 1e200)."""
+    x, g = np.array([[1.0], [2.0], [6.0]]), np.array([[1.0], [-2.0], [0.5]])
+    small = batch_norm_backward(g, x, eps=1e-20)[0]
+    assert_allclose(batch_norm_backward(g, 1e200 * x, eps=1e-20)[0], small * 1e-200, rtol=1e-14)
+
+
+def test_a_gradient_column_with_one_small_entry_is_still_rescaled() -> None:
+    """G = (1.5e308, 1.5e308, 0): its sum overflows unless the column is scaled by its largest entry.
+
+    The formula is linear in g, so the result is 4 times that for g / 4 (exact in binary).
+    """
+    st = batch_statistics([[0.0], [1.0], [3.0]])
+    g = np.array([[1.5e308], [1.5e308], [0.0]])
+    gx = batch_norm_input_gradient(g, st.x_hat, st.inv_std)
+    assert_array_equal(gx, 4 * batch_norm_input_gradient(g / 4, st.x_hat, st.inv_std))
+
+
+@pytest.mark.parametrize("eps", [0.0, -1e-5, float("inf")])
+def test_eps_must_be_positive_and_finite_everywhere(eps) -> None:
+    """batch_norm, batch_norm_backward and batch_statistics all refuse a zero, negative or infinite eps."""
+    for call in (
+        lambda: batch_norm(BATCH, eps=eps),
+        lambda: batch_norm_backward(BATCH, BATCH, eps=eps),
+        lambda: batch_statistics(BATCH, eps=eps),
+    ):
+        with pytest.raises(ValueError, match="eps must be a positive finite number"):
+            call()
+
+
+def test_a_gradient_with_other_columns_is_refused() -> None:
+    """grad_out must have the features of x, and the message names it."""
+    with pytest.raises(ValueError, match=r"grad_out must have 1 features \(columns\), got shape \(1, 2\)"):
+        batch_norm_backward([[1.0, 2.0]], [[1.0]])

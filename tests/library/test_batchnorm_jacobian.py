@@ -99,3 +99,27 @@ def test_backward_defaults_are_gamma_one_and_pytorch_eps() -> None:
     g = np.array([1.0, -2.0, 0.5, 0.25])
     gx, _, _ = batch_norm_backward(g[:, None], BATCH)
     assert_allclose(gx.ravel(), J.T @ g, rtol=1e-13)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: batch_norm_jacobian(BATCH, gamma=[np.nan]), "gamma must hold finite numbers"),
+        (
+            lambda: batch_norm_jacobian([[1.0, 2.0], [3.0, 5.0]], gamma=[1.0, 2.0, 3.0]),
+            r"gamma must have shape \(2,\)",
+        ),
+        (lambda: central_difference_jacobian([[1.0], [np.inf]]), "x must hold finite numbers"),
+        (lambda: central_difference_jacobian(np.zeros((0, 1))), "x must not be empty"),
+    ],
+)
+def test_bad_arguments_name_themselves(call, match) -> None:
+    """A non-finite or mis-shaped gamma and a non-finite or empty batch are refused by name."""
+    with pytest.raises(ValueError, match=match):
+        call()
+
+
+def test_one_overflowing_column_of_the_jacobian_raises() -> None:
+    """Column 1 is fine, column 2 has gamma = 1e308 over a tiny spread: the whole call raises."""
+    with pytest.raises(OverflowError, match="the Jacobian overflows"):
+        batch_norm_jacobian([[0.0, 0.0], [2.0, 2e-5]], gamma=[1.0, 1e308])

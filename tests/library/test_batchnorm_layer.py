@@ -149,7 +149,9 @@ def test_backward_checks_the_gradient_shape() -> None:
     """grad_out must match the last forward's input."""
     bn = BatchNorm(1)
     bn.forward(BATCH)
-    with pytest.raises(ValueError, match="grad_out must have the shape"):
+    with pytest.raises(
+        ValueError, match=r"grad_out must have the shape of the last forward's input \(4, 1\)"
+    ):
         bn.backward([[1.0], [2.0]])
 
 
@@ -219,3 +221,18 @@ def test_running_variance_of_a_huge_batch() -> None:
     bn.forward(BATCH * 1e152)
     assert_allclose(bn.running_var, [0.9 + 0.1 * 14 / 3 * 1e304], rtol=1e-14)
     assert_allclose(bn.running_mean, [0.1 * 3e152], rtol=1e-14)
+
+
+def test_an_empty_batch_is_refused_in_evaluation_mode_too() -> None:
+    """No rows: evaluation mode refuses it as training mode does, naming x."""
+    with pytest.raises(ValueError, match=r"x must not be empty, got shape \(0, 2\)"):
+        BatchNorm(2).forward(np.zeros((0, 2)), training=False)
+
+
+def test_a_gamma_made_infinite_after_forward_is_refused_by_backward() -> None:
+    """Evaluation-mode backward multiplies by gamma: a gamma set to inf in between is named."""
+    bn = BatchNorm(1)
+    bn.forward(BATCH, training=False)
+    bn.gamma = np.array([np.inf])
+    with pytest.raises(ValueError, match="gamma must hold finite numbers"):
+        bn.backward(BATCH)
