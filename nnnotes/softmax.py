@@ -126,6 +126,38 @@ def _shifted_exp(x: Array, name: str, *, strict: bool) -> tuple[Any, ...]:
     return idx, m, good, d, r, e
 
 
+#: Vectors up to this length may take the short path of `_small_shifted_exp`.
+_SMALL = 64
+
+
+def _small_shifted_exp(z: Array, axis: Any) -> tuple[int, Array, Array] | None:
+    """For a short finite vector, return ``(k, d, e)`` as `_shifted_exp` would, else None.
+
+    ``k`` is the index of the first maximum ``m``, ``d = z - m`` rounded and ``e = exp(z - m)``
+    with the rounding error of ``d`` put back. Python's list operations replace the numpy
+    reductions, whose set-up dominates a call on a few entries; any input that is not a short
+    vector of finite numbers with a finite spread returns None and takes the general path (which
+    also raises the errors).
+    """
+    if z.ndim != 1 or not 0 < z.size <= _SMALL or type(axis) is not int or axis not in (0, -1):
+        return None
+    values = z.tolist()
+    m, lo = max(values), min(values)
+    if not m - lo < 1.7e308:  # NaN, an infinity, or a spread beyond float64 (then x - m overflows)
+        return None
+    k = values.index(m)
+    d = z - m
+    b = d - z  # Knuth's TwoSum of z and -m, as in _shifted_exp: d + r == z - m exactly
+    r = d - b
+    np.subtract(z, r, out=r)
+    np.subtract(-m, b, out=b)
+    r += b
+    e = np.exp(d, out=b)
+    r *= e
+    e += r
+    return k, d, e
+
+
 def _log1p_rest(e: Array, idx: Any) -> Array:
     r"""Return $\log(1 + S)$, S the sum of each row of ``e`` without the entry at ``idx``."""
     np.put_along_axis(e, idx, 0.0, axis=-1)
@@ -172,6 +204,12 @@ def softmax(z: ArrayLike, axis: int = -1) -> Array:
     [[0.5  0.5 ]
      [0.25 0.75]]
     """
+    z = as_real_array(z, "z")
+    small = _small_shifted_exp(z, axis)
+    if small is not None:
+        e = small[2]
+        e /= np.add.reduce(e)
+        return e
     x, shape, axis = _as_rows(z, axis, "z")
     out = np.empty_like(x)
     for rows in _blocks(*x.shape):
@@ -210,6 +248,13 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
     >>> float(log_softmax([0.0, -40.0])[0])  # log(1 + e^-40): lost to 1 + e^-40 == 1 without log1p
     -4.248354255291589e-18
     """
+    z = as_real_array(z, "z")
+    small = _small_shifted_exp(z, axis)
+    if small is not None:
+        k, d, e = small
+        e[k] = 0.0
+        d -= np.log1p(np.add.reduce(e))
+        return d
     x, shape, axis = _as_rows(z, axis, "z")
     out = np.empty_like(x)
     for rows in _blocks(*x.shape):

@@ -172,3 +172,13 @@ def test_blocked_rows_match_row_by_row() -> None:
     assert np.array_equal(softmax(x.T, axis=0), expected.T)
     assert np.array_equal(logsumexp(x), np.array([logsumexp(row) for row in x]))
     assert np.array_equal(log_softmax(x), np.array([log_softmax(row) for row in x]))
+
+
+@pytest.mark.parametrize("scale", [1.0, 30.0, 700.0, 1e300])
+def test_short_path_gives_the_bits_of_the_general_path(scale: float) -> None:
+    """A short vector takes a path without numpy reductions; a 1-row batch the general one: same bits."""
+    rng = np.random.default_rng(11)
+    for n in (1, 2, 3, 10, 64):
+        z = rng.normal(scale=scale, size=n)
+        assert np.array_equal(softmax(z), softmax(z[None, :])[0])
+        assert np.array_equal(log_softmax(z), log_softmax(z[None, :])[0])
