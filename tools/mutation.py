@@ -53,8 +53,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 
-#: The library's numeric modules: numpy functions with tests of their own (``tests/library/test_<name>.py``).
-MODULES = ("activations", "softmax", "losses", "batchnorm")
+#: The library's numeric modules: numpy functions with tests of their own (``tests/library/test_<name>.py``,
+#: and ``test_<name>_*.py`` when a module's tests are split).
+MODULES = ("activations", "softmax", "losses", "batchnorm", "optim")
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.toml"
 THRESHOLD = 95.0
 #: The sample `make test` runs: this many mutants per module, drawn with this seed.
@@ -472,11 +473,22 @@ class Target:
     tests: tuple[str, ...]
 
 
-def default_target(name: str) -> Target:
-    """Return the `Target` of ``nnnotes/<name>.py``: its test file and its doctests."""
-    return Target(
-        f"nnnotes/{name}.py", f"nnnotes.{name}", (f"tests/library/test_{name}.py", f"nnnotes/{name}.py")
-    )
+def default_target(name: str, root: Path = ROOT) -> Target:
+    """Return the `Target` of ``nnnotes/<name>.py``: its test files and its doctests.
+
+    The test files are ``tests/library/test_<name>.py`` and, if the tests are split,
+    ``tests/library/test_<name>_*.py``.
+
+    Examples
+    --------
+    >>> default_target("optim").tests  # doctest: +NORMALIZE_WHITESPACE
+    ('tests/library/test_optim.py', 'tests/library/test_optim_failures.py',
+     'tests/library/test_optim_steps.py', 'nnnotes/optim.py')
+    """
+    library = root / "tests" / "library"
+    files = [library / f"test_{name}.py", *sorted(library.glob(f"test_{name}_*.py"))]
+    tests = tuple(f.relative_to(root).as_posix() for f in files if f.exists())
+    return Target(f"nnnotes/{name}.py", f"nnnotes.{name}", (*tests, f"nnnotes/{name}.py"))
 
 
 _PYTEST_ARGS = [
@@ -896,7 +908,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     targets = (
         [Target(t[0], t[1], tuple(t[2:])) for t in args.target]
         if args.target
-        else [default_target(m) for m in args.modules]
+        else [default_target(m, args.root.resolve()) for m in args.modules]
     )
     equivalents = load_equivalents(args.equivalents)
     started = time.monotonic()
