@@ -37,7 +37,9 @@ from __future__ import annotations
 
 import argparse
 import ast
+import contextlib
 import dataclasses
+import gc
 import json
 import os
 import random
@@ -570,6 +572,40 @@ def _tracer_hooks(tracer: _Tracer) -> Any:
     return Hooks()
 
 
+def _preload(targets: Sequence[Target], root: Path) -> None:
+    """Import here, once, what every child would otherwise import again.
+
+    That is pytest's plugins and the modules that the test files (and the ``conftest.py`` files
+    above them) import at their top. Then freeze the garbage collector's view of them: pytest
+    collects garbage when it ends, and a forked child walking the parent's whole heap (sympy's
+    included) costs more than its tests.
+    """
+    import importlib
+    import importlib.metadata
+
+    files: set[Path] = set()
+    for t in targets:
+        for test in t.tests:
+            path = (root / test).resolve()
+            files.add(path)
+            files.update(
+                c for c in (d / "conftest.py" for d in path.parents if root in d.parents) if c.exists()
+            )
+    names = {ep.value.split(":")[0] for ep in importlib.metadata.entry_points(group="pytest11")}
+    for path in sorted(files):
+        for node in ast.parse(path.read_text(encoding="utf-8")).body:
+            if isinstance(node, ast.Import):
+                names.update(alias.name for alias in node.names)
+            elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                names.add(node.module)
+    for name in sorted(names):
+        # only a head start: a module that fails here fails again, loudly, in the child's pytest run
+        with contextlib.suppress(Exception):
+            importlib.import_module(name)
+    gc.collect()
+    gc.freeze()
+
+
 def _ordering(order: Sequence[str]) -> Any:
     rank = {nodeid: i for i, nodeid in enumerate(order)}
 
@@ -740,6 +776,7 @@ def run(
     results: dict[str, list[Result]] = {t.path: [] for t in targets}
     bases: dict[str, dict[str, Any]] = {}
     sources: dict[str, str] = {}
+    _preload(targets, root)
     started = {t.path: baseline(t, root) for t in targets}  # the unmutated runs, all at once
     for t in targets:
         sources[t.path] = (root / t.path).read_text(encoding="utf-8")
