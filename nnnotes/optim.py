@@ -170,6 +170,10 @@ def gradient_descent(
     On a quadratic with Hessian $A \succ 0$ the error obeys $x_{k+1} - x^* = (I - \eta A)(x_k - x^*)$,
     which contracts for every start if and only if $0 < \eta < 2/\lambda_{\max}(A)$.
 
+    Divergence is reported at the first step whose update overflows: the iterate, or the step
+    $\eta\nabla f$ on the way to it. On $x^2/2$ with $\eta = 2.5$ that is step 1750, where
+    $2.5 \cdot 1.5^{1749}$ exceeds the largest float though $|x_{1750}| = 1.5^{1750}$ would not.
+
     Examples
     --------
     With $\nabla f(x) = x - 1$ the tolerance stops it once the gradient is small:
