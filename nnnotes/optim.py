@@ -164,6 +164,8 @@ def gradient_descent(
     ------
     DivergenceError
         If an iterate or gradient is not finite; the error holds the finite trajectory.
+    TypeError, ValueError
+        If an argument is not of the documented kind; the message names it.
 
     Notes
     -----
@@ -171,8 +173,7 @@ def gradient_descent(
     which contracts for every start if and only if $0 < \eta < 2/\lambda_{\max}(A)$.
 
     Divergence is reported at the first step whose update overflows: the iterate, or the step
-    $\eta\nabla f$ on the way to it. On $x^2/2$ with $\eta = 2.5$ that is step 1750, where
-    $2.5 \cdot 1.5^{1749}$ exceeds the largest float though $|x_{1750}| = 1.5^{1750}$ would not.
+    $\eta\nabla f$ on the way to it (second example).
 
     Examples
     --------
@@ -181,6 +182,15 @@ def gradient_descent(
     >>> traj = gradient_descent(lambda x: x - 1.0, [0.0], lr=0.5, steps=100, tol=1e-3)
     >>> len(traj) - 1, float(traj[-1, 0])
     (10, 0.9990234375)
+
+    On $x^2/2$ with $\eta = 2.5$, $x_k = (-1.5)^k$: the step $2.5\,x_{1749}$ overflows, though
+    $|x_{1750}| = 1.5^{1750} \approx 0.54 \cdot 1.8 \times 10^{308}$ would not:
+
+    >>> try:
+    ...     gradient_descent(lambda x: x, [1.0], lr=2.5, steps=2000)
+    ... except DivergenceError as err:
+    ...     print(err.step, abs(err.trajectory[-1, 0]) > np.finfo(float).max / 2.5)
+    1750 True
     """
     lr = real_number(lr, "lr", positive=True)
     return _run(lambda x, g: x - lr * g, grad, x0, steps, tol, "gradient_descent")
