@@ -57,7 +57,8 @@ class DivergenceError(ArithmeticError):
     Attributes
     ----------
     step : int
-        The step whose result was not finite (1 for the first step).
+        The step that failed, counted from 1: $k + 1$ when the gradient or Hessian at $x_k$, or
+        the new iterate $x_{k+1}$, is not finite.
     trajectory : numpy.ndarray
         The finite iterates ``x_0 .. x_{step-1}``, shape ``(step, d)``.
     """
