@@ -31,7 +31,7 @@ from typing import Any
 import numpy as np
 from numpy.typing import NDArray
 
-__all__ = ["as_real_array", "positive_int", "real_number"]
+__all__ = ["as_real_array", "nonnegative_int", "positive_int", "real_number"]
 
 _FLOAT64 = np.dtype(np.float64)
 
@@ -139,8 +139,27 @@ def positive_int(v: Any, name: str) -> int:
     ...
     TypeError: steps must be an integer, got float
     """
+    return _integer(v, name, 1, "a positive")
+
+
+def nonnegative_int(v: Any, name: str) -> int:
+    """Return ``v`` as a Python int, or raise unless it is an integer of at least 0.
+
+    Examples
+    --------
+    >>> nonnegative_int(0, "steps")
+    0
+    >>> nonnegative_int(-1, "steps")
+    Traceback (most recent call last):
+    ...
+    ValueError: steps must be a non-negative integer, got -1
+    """
+    return _integer(v, name, 0, "a non-negative")
+
+
+def _integer(v: Any, name: str, low: int, what: str) -> int:
     if isinstance(v, bool | np.bool_) or not isinstance(v, Integral):
         raise TypeError(f"{name} must be an integer, got {type(v).__name__}")
-    if v < 1:
-        raise ValueError(f"{name} must be a positive integer, got {v}")
+    if v < low:
+        raise ValueError(f"{name} must be {what} integer, got {v}")
     return int(v)

@@ -10,9 +10,10 @@ gradient $g$ and Hessian $H$ as callables of a 1-D array:
 
 Each returns an array of shape ``(steps + 1, d)`` whose row $k$ is $x_k$ (row 0 is ``x0``). They run
 exactly ``steps`` steps unless the tolerance argument ``tol`` is given: then they stop at the first
-iterate whose gradient norm is at most ``tol``, and the trajectory is shorter. An iterate or a gradient
-that is not finite (overflow) raises `DivergenceError`, which carries the finite part of the trajectory;
-no trajectory of NaN is ever returned.
+iterate whose gradient norm is at most ``tol``, and the trajectory is shorter. An iterate, a gradient
+or a Hessian that is not finite (overflow) raises `DivergenceError`, which carries the finite part of
+the trajectory; no trajectory of NaN is ever returned. A bad argument raises a `TypeError` or
+`ValueError` that names it.
 
 Examples
 --------
@@ -40,18 +41,24 @@ from collections.abc import Callable
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
 
-__all__ = ["DivergenceError", "gradient_descent", "newton", "saddle_free_newton"]
+from nnnotes.arrays import as_real_array, nonnegative_int, real_number
+
+__all__ = ["DivergenceError", "abs_matrix", "gradient_descent", "newton", "saddle_free_newton"]
 
 Vector = NDArray[np.float64]
 
+#: `abs_matrix` accepts $H$ as symmetric when $\max|H - H^\top| \le$ this times $\max|H|$.
+SYMMETRY_RTOL = 1e-10
+
 
 class DivergenceError(ArithmeticError):
-    """An optimiser produced a non-finite iterate or gradient.
+    """An optimiser produced a non-finite iterate, gradient or Hessian.
 
     Attributes
     ----------
     step : int
-        The step whose result was not finite (1 for the first step).
+        The step that failed, counted from 1: $k + 1$ when the gradient or Hessian at $x_k$, or
+        the new iterate $x_{k+1}$, is not finite.
     trajectory : numpy.ndarray
         The finite iterates ``x_0 .. x_{step-1}``, shape ``(step, d)``.
     """
@@ -62,24 +69,14 @@ class DivergenceError(ArithmeticError):
         self.trajectory = trajectory
 
 
-def _start(x0: ArrayLike, steps: int, tol: float | None) -> Vector:
-    x = np.array(x0, dtype=np.float64)
-    if x.ndim != 1 or x.size == 0:
-        raise ValueError(f"x0 must be a non-empty 1-D array, got shape {x.shape}")
-    if not np.all(np.isfinite(x)):
-        raise ValueError("x0 must be finite")
-    if isinstance(steps, bool) or not isinstance(steps, int | np.integer) or steps < 0:
-        raise ValueError(f"steps must be a non-negative integer, got {steps!r}")
-    if tol is not None and not (np.isfinite(tol) and tol >= 0):
-        raise ValueError(f"tol must be None or a finite number >= 0, got {tol!r}")
-    return x
+class _NotFinite(ArithmeticError):
+    """Raised inside a step (by `_hessian`); `_run` turns it into a `DivergenceError`."""
 
 
-def _as_gradient(g: object, d: int, name: str) -> Vector:
-    if not (isinstance(g, np.ndarray) and g.dtype == np.float64):
-        g = np.asarray(g, dtype=np.float64)
-    if g.shape != (d,):
-        raise ValueError(f"{name} must return an array of shape ({d},), got shape {g.shape}")
+def _gradient(grad: Callable[[Vector], ArrayLike], x: Vector) -> Vector:
+    g = as_real_array(grad(x), "the value of grad")
+    if g.shape != x.shape:
+        raise ValueError(f"grad must return an array of shape {x.shape}, got shape {g.shape}")
     return g
 
 
@@ -94,26 +91,37 @@ def _run(
     """Iterate ``x <- step(x, grad(x))``; stop at ``||grad|| <= tol``; raise on non-finite values."""
     if not callable(grad):
         raise TypeError(f"grad must be callable, got {type(grad).__name__}")
-    x = _start(x0, steps, tol)
-    d = x.size
-    traj = np.empty((steps + 1, d))
+    x = as_real_array(x0, "x0", ndim=1, finite=True, nonempty=True).copy()
+    steps = nonnegative_int(steps, "steps")
+    if tol is not None:
+        tol = real_number(tol, "tol", low=0.0)
+    traj = np.empty((steps + 1, x.size))
     traj[0] = x
-    tol2 = None if tol is None else tol * tol
-    isfinite = math.isfinite
+    isfinite, hypot = math.isfinite, math.hypot
     # overflow is detected and reported below, so numpy's warnings are not needed
     with np.errstate(over="ignore", invalid="ignore"):
         for k in range(steps):
-            g = _as_gradient(grad(x), d, "grad")
-            gg = float(g @ g)  # inf or nan exactly when some entry is not finite (or overflows)
-            if not isfinite(gg) and not np.all(np.isfinite(g)):
+            g = _gradient(grad, x)
+            # hypot neither overflows nor underflows on the way (sqrt(g @ g) does beyond 1e154 or
+            # below 1e-162); it is not finite if an entry is not, or if the norm exceeds 1.8e308
+            norm = hypot(*g.tolist())
+            if not isfinite(norm) and not np.all(np.isfinite(g)):
                 raise DivergenceError(
                     f"{method}: the gradient at iterate {k} is not finite (it diverged)",
                     step=k + 1,
                     trajectory=traj[: k + 1].copy(),
                 )
-            if tol2 is not None and gg <= tol2:
+            if tol is not None and norm <= tol:
                 return traj[: k + 1].copy()
-            x = step(x, g)
+            try:
+                x = step(x, g)
+            except _NotFinite as exc:
+                raise DivergenceError(
+                    f"{method}: {exc} at iterate {k} is not finite (it diverged)",
+                    step=k + 1,
+                    trajectory=traj[: k + 1].copy(),
+                ) from None
+            # the sum is not finite if an entry is not (and, rarely, when it overflows)
             if not isfinite(float(x.sum())) and not np.all(np.isfinite(x)):
                 raise DivergenceError(
                     f"{method}: iterate {k + 1} is not finite (it diverged)",
@@ -157,11 +165,16 @@ def gradient_descent(
     ------
     DivergenceError
         If an iterate or gradient is not finite; the error holds the finite trajectory.
+    TypeError, ValueError
+        If an argument is not of the documented kind; the message names it.
 
     Notes
     -----
     On a quadratic with Hessian $A \succ 0$ the error obeys $x_{k+1} - x^* = (I - \eta A)(x_k - x^*)$,
     which contracts for every start if and only if $0 < \eta < 2/\lambda_{\max}(A)$.
+
+    Divergence is reported at the first step whose update overflows: the iterate, or the step
+    $\eta\nabla f$ on the way to it (second example).
 
     Examples
     --------
@@ -170,19 +183,27 @@ def gradient_descent(
     >>> traj = gradient_descent(lambda x: x - 1.0, [0.0], lr=0.5, steps=100, tol=1e-3)
     >>> len(traj) - 1, float(traj[-1, 0])
     (10, 0.9990234375)
+
+    On $x^2/2$ with $\eta = 2.5$, $x_k = (-1.5)^k$: the step $2.5\,x_{1749}$ overflows, though
+    $|x_{1750}| = 1.5^{1750} \approx 0.54 \cdot 1.8 \times 10^{308}$ would not:
+
+    >>> try:
+    ...     gradient_descent(lambda x: x, [1.0], lr=2.5, steps=2000)
+    ... except DivergenceError as err:
+    ...     print(err.step, abs(err.trajectory[-1, 0]) > np.finfo(float).max / 2.5)
+    1750 True
     """
-    if not (np.isfinite(lr) and lr > 0):
-        raise ValueError(f"lr must be a finite number > 0, got {lr!r}")
+    lr = real_number(lr, "lr", positive=True)
     return _run(lambda x, g: x - lr * g, grad, x0, steps, tol, "gradient_descent")
 
 
 def _hessian(hess: Callable[[Vector], ArrayLike], x: Vector) -> NDArray[np.float64]:
-    H = np.asarray(hess(x), dtype=np.float64)
+    H = as_real_array(hess(x), "the value of hess")
     d = x.size
     if H.shape != (d, d):
         raise ValueError(f"hess must return an array of shape ({d}, {d}), got shape {H.shape}")
     if not np.all(np.isfinite(H)):
-        raise DivergenceError("the Hessian is not finite (it diverged)", step=0, trajectory=x[None, :].copy())
+        raise _NotFinite("the Hessian")
     return H
 
 
@@ -252,21 +273,45 @@ def abs_matrix(H: ArrayLike) -> NDArray[np.float64]:
     Parameters
     ----------
     H : array_like, shape (d, d)
-        A symmetric matrix.
+        A symmetric matrix with finite entries. Symmetric up to rounding is enough: $H$ is accepted
+        when $\max_{ij}|H_{ij} - H_{ji}| \le 10^{-10} \max_{ij}|H_{ij}|$ (`SYMMETRY_RTOL`), and
+        its symmetric part $(H + H^\top)/2$ is used.
+
+    Returns
+    -------
+    numpy.ndarray, shape (d, d)
+        $|H|$: the same eigenvectors, the absolute values of the eigenvalues. It is symmetric
+        positive semi-definite, and equals $H$ when $H$ is.
+
+    Raises
+    ------
+    ValueError
+        If ``H`` is not a square matrix of finite numbers, or not symmetric.
+
+    Notes
+    -----
+    The work is done on $H / \max_{ij}|H_{ij}|$ and scaled back, so entries near the largest
+    float (1.8e308) neither overflow nor warn.
 
     Examples
     --------
+    The swap matrix has eigenvalues $\pm 2$ (eigenvectors $(1, \pm 1)/\sqrt2$), so $|H| = 2I$:
+
     >>> abs_matrix([[0.0, 2.0], [2.0, 0.0]]).round(12)
     array([[2., 0.],
            [0., 2.]])
     """
-    H = np.asarray(H, dtype=np.float64)
-    if H.ndim != 2 or H.shape[0] != H.shape[1]:
+    H = as_real_array(H, "H", ndim=2, finite=True)
+    if H.shape[0] != H.shape[1]:
         raise ValueError(f"H must be a square matrix, got shape {H.shape}")
-    if not np.allclose(H, H.T, rtol=1e-10, atol=1e-12 * (1 + np.abs(H).max())):
-        raise ValueError("H must be symmetric")
-    lam, V = np.linalg.eigh((H + H.T) / 2)
-    return (V * np.abs(lam)) @ V.T
+    scale = np.abs(H).max(initial=0.0)
+    if scale == 0:
+        return H.copy()  # |0| = 0 (also for the empty matrix)
+    S = H / scale  # entries in [-1, 1]: S - S.T and S + S.T cannot overflow, H - H.T can
+    if np.abs(S - S.T).max() > SYMMETRY_RTOL:
+        raise ValueError(f"H must be symmetric (to {SYMMETRY_RTOL:g} of its largest entry)")
+    lam, V = np.linalg.eigh((S + S.T) / 2)
+    return (V * np.abs(lam)) @ V.T * scale
 
 
 def saddle_free_newton(
@@ -316,8 +361,7 @@ def saddle_free_newton(
     """
     if not callable(hess):
         raise TypeError(f"hess must be callable, got {type(hess).__name__}")
-    if not (np.isfinite(damping) and damping >= 0):
-        raise ValueError(f"damping must be a finite number >= 0, got {damping!r}")
+    damping = real_number(damping, "damping", low=0.0)
 
     def step(x: Vector, g: Vector) -> Vector:
         M = abs_matrix(_hessian(hess, x)) + damping * np.eye(x.size)

@@ -1,4 +1,4 @@
-"""Optimisers, on the quadratic model."""
+"""Optimisers, on the quadratic model (more in test_optim_steps.py and test_optim_failures.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nnnotes import quadratic as Q
-from nnnotes.optim import DivergenceError, abs_matrix, gradient_descent, newton, saddle_free_newton
+from nnnotes.optim import DivergenceError, gradient_descent, newton, saddle_free_newton
 
 
 def test_trajectory_shape_and_first_row() -> None:
@@ -44,43 +44,6 @@ def test_divergence_raises_with_finite_trajectory() -> None:
         gradient_descent(lambda x: x, [1.0], 3.0, 5000)
     assert err.value.step == 1024
     assert np.all(np.isfinite(err.value.trajectory)) and len(err.value.trajectory) == 1024
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "match"),
-    [
-        ({"x0": [[1.0]]}, "x0 must be a non-empty 1-D"),
-        ({"x0": [np.nan]}, "x0 must be finite"),
-        ({"steps": -1}, "steps must be"),
-        ({"lr": 0.0}, "lr must be"),
-        ({"tol": -1.0}, "tol must be"),
-    ],
-)
-def test_bad_arguments_are_named(kwargs, match) -> None:
-    """Bad input raises ValueError naming the argument."""
-    args = {"grad": lambda x: x, "x0": [1.0], "lr": 0.1, "steps": 3} | kwargs
-    with pytest.raises(ValueError, match=match):
-        gradient_descent(**args)
-
-
-def test_grad_of_wrong_shape_is_reported() -> None:
-    """A gradient callable returning the wrong shape is a clear error."""
-    with pytest.raises(ValueError, match="grad must return an array of shape"):
-        gradient_descent(lambda x: np.zeros(3), [1.0, 2.0], 0.1, 2)
-
-
-def test_newton_singular_hessian_is_an_error() -> None:
-    """A singular Hessian cannot be inverted: ValueError, not a NaN step."""
-    with pytest.raises(ValueError, match="singular"):
-        newton(lambda x: x, lambda x: np.zeros((1, 1)), [1.0], 1)
-
-
-def test_abs_matrix_against_hand_values() -> None:
-    """|[[0,2],[2,0]]| = 2I (eigenvalues +-2); |H| of a PSD matrix is itself."""
-    assert_allclose(abs_matrix([[0.0, 2.0], [2.0, 0.0]]), 2 * np.eye(2), atol=1e-14)
-    assert_allclose(abs_matrix([[2.0, 1.0], [1.0, 2.0]]), [[2.0, 1.0], [1.0, 2.0]], atol=1e-14)
-    with pytest.raises(ValueError, match="symmetric"):
-        abs_matrix([[0.0, 1.0], [0.0, 0.0]])
 
 
 @pytest.mark.parametrize("x0", [[0.3, 0.2], [-5.0, 7.0], [1e3, -1e-3]])

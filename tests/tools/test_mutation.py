@@ -9,7 +9,17 @@ from pathlib import Path
 
 import pytest
 
-from tools.mutation import ROOT, Result, apply, generate, load_equivalents, summarize, table
+from tools.mutation import (
+    MODULES,
+    ROOT,
+    Result,
+    apply,
+    default_target,
+    generate,
+    load_equivalents,
+    summarize,
+    table,
+)
 
 SOURCE = textwrap.dedent('''\
     """Module docstring: not mutated."""
@@ -132,7 +142,7 @@ def test_the_project_equivalents_file_is_valid() -> None:
     equivalents = load_equivalents(ROOT / "tests" / "mutation-equivalents.toml")
     keys = {
         m.key
-        for name in ("activations", "softmax", "losses", "batchnorm")
+        for name in MODULES
         for m in generate((ROOT / "nnnotes" / f"{name}.py").read_text(encoding="utf-8"), f"nnnotes/{name}.py")
     }
     assert equivalents and set(equivalents) <= keys
@@ -238,3 +248,21 @@ def test_end_to_end_stale_equivalent_fails(tmp_path: Path) -> None:
     proc = _run_toy(tmp_path, "--equivalents", str(eq))
     assert proc.returncode == 1
     assert "Stale entries" in proc.stdout
+
+
+def test_default_target_finds_split_test_files(tmp_path: Path) -> None:
+    """A module's tests are test_<name>.py plus any test_<name>_*.py, then its doctests; no others."""
+    library = tmp_path / "tests" / "library"
+    library.mkdir(parents=True)
+    for name in ("test_toy.py", "test_toy_steps.py", "test_toy_a.py", "test_toys.py", "test_other.py"):
+        (library / name).write_text("")
+    target = default_target("toy", tmp_path)
+    assert (target.path, target.module) == ("nnnotes/toy.py", "nnnotes.toy")
+    assert target.tests == (
+        "tests/library/test_toy.py",
+        "tests/library/test_toy_a.py",
+        "tests/library/test_toy_steps.py",
+        "nnnotes/toy.py",
+    )
+    (library / "test_toy.py").unlink()
+    assert default_target("toy", tmp_path).tests[0] == "tests/library/test_toy_a.py"
