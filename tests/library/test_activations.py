@@ -232,3 +232,13 @@ def test_float64_input_is_not_copied() -> None:
     a = np.linspace(-1.0, 1.0, 5)
     assert as_real_array(a) is a
     assert as_real_array(np.arange(3)).dtype == np.float64
+
+
+@pytest.mark.parametrize("name", sorted(EXACT))
+def test_a_long_input_gives_the_values_of_its_pieces(name: str) -> None:
+    """Inputs longer than a block (they are computed block by block) give what short pieces give."""
+    f = getattr(act, name)
+    x = np.random.default_rng(8).normal(scale=30.0, size=7 * 7100)  # 3 blocks and a part
+    pieces = np.concatenate([f(x[i : i + 1000]) for i in range(0, x.size, 1000)])
+    assert np.array_equal(f(x), pieces)
+    assert np.array_equal(f(x.reshape(7, -1)), pieces.reshape(7, -1))

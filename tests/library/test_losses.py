@@ -377,3 +377,18 @@ def test_logit_gradient_validates_like_the_loss(loss, z, t, match: str) -> None:
     """The gradient refuses what the loss refuses, with the loss's message."""
     with pytest.raises(ValueError, match=match):
         logit_gradient(loss, z, t)
+
+
+@pytest.mark.parametrize(
+    ("call", "match"),
+    [
+        (lambda: binary_cross_entropy_with_logits([0.0], [np.nan]), "targets must hold finite"),
+        (lambda: cross_entropy(np.zeros(0), 0), "logits must not be empty"),
+        (lambda: mean_squared_error([np.inf], [0.0]), "pred must hold finite"),
+        (lambda: mean_squared_error([], []), "pred must not be empty"),
+    ],
+)
+def test_each_argument_is_checked_by_its_own_name(call, match: str) -> None:
+    """Non-finite or empty input is refused naming the argument, before any arithmetic."""
+    with pytest.raises(ValueError, match=match):
+        call()

@@ -182,3 +182,20 @@ def test_short_path_gives_the_bits_of_the_general_path(scale: float) -> None:
         z = rng.normal(scale=scale, size=n)
         assert np.array_equal(softmax(z), softmax(z[None, :])[0])
         assert np.array_equal(log_softmax(z), log_softmax(z[None, :])[0])
+
+
+def test_an_empty_vector_is_refused_by_the_short_path_too() -> None:
+    """A 1-d input with no entries raises the general path's error, not a failure of max()."""
+    for f in (softmax, log_softmax):
+        with pytest.raises(ValueError, match="z has no entries along axis 0"):
+            f(np.zeros(0))
+
+
+@pytest.mark.parametrize("axis", [-1, 0, 1])
+def test_small_matrices_along_either_axis(axis: int) -> None:
+    """A small 2-d input along any axis equals the function applied to each of its vectors."""
+    z = np.random.default_rng(12).normal(scale=5.0, size=(3, 4))
+    moved = np.moveaxis(z, axis, -1)
+    for f in (softmax, log_softmax):
+        expected = np.stack([f(v) for v in moved])
+        assert np.array_equal(np.moveaxis(f(z, axis=axis), axis, -1), expected)
