@@ -15,9 +15,9 @@ The key of a block covers everything its printed text can depend on:
   (`LIBRARIES`);
 * for a block that printed links between pages (`depends_on` ``"urls"``), the site's page URLs.
 
-And an entry serves only while the modules of the package that its session imported, directly or
-through other modules (`nnnotes.sitebuild.imports`), keep the source they had when it ran: editing
-one module re-runs only the blocks of the sessions that imported it.
+And an entry serves only while the package modules the block depends on keep the source they had
+when it ran: those it imports, those behind the session variables it reads, and what those import
+(`nnnotes.sitebuild.imports.flow`). Editing one module re-runs only the blocks that use it.
 
 A hit returns exactly the text the block printed when it ran, and re-records its checks on the page
 being built, so the verification report stays complete. A block whose session has cached blocks

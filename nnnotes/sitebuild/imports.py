@@ -34,7 +34,7 @@ import sys
 from collections.abc import Iterable
 from pathlib import Path
 
-__all__ = ["ModuleIndex", "imports_of", "loaded_modules"]
+__all__ = ["ModuleIndex", "flow", "imports_of", "loaded_modules"]
 
 
 def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
@@ -123,3 +123,79 @@ class ModuleIndex:
     def unchanged(self, recorded: dict[str, str]) -> bool:
         """Return whether every module in ``recorded`` still has the recorded source hash."""
         return all(self.hashes.get(n, "") == h for n, h in recorded.items())
+
+
+def _bindings(stmt: ast.stmt, index: ModuleIndex, module: str = "") -> dict[str, set[str]]:
+    """Return the names the imports inside ``stmt`` bind, each with the package modules it loads."""
+    out: dict[str, set[str]] = {}
+    for node in ast.walk(stmt):
+        if isinstance(node, ast.Import):
+            for alias in node.names:
+                name = alias.asname or alias.name.split(".")[0]
+                out.setdefault(name, set()).update(index.closure({alias.name}))
+        elif isinstance(node, ast.ImportFrom):
+            base = _resolve(node, module, False)
+            for alias in node.names:
+                name = alias.asname or alias.name
+                out.setdefault(name, set()).update(index.closure({base, f"{base}.{alias.name}"}))
+    return out
+
+
+def flow(
+    code: str,
+    names: dict[str, set[str]],
+    index: ModuleIndex,
+    extra: set[str] = frozenset(),
+    imported: set[str] | None = None,
+) -> set[str]:
+    r"""Return the package modules a block depends on; update ``names`` with what it binds.
+
+    ``names`` maps the variables of the block's session to the modules their values may depend
+    on. Statement by statement: a statement depends on the modules it imports and on those of the
+    variables it reads; the variables it binds, and (as it may change them in place, ``x.append``)
+    the non-module variables it reads, then depend on them too. ``extra`` (modules loaded while the
+    block ran) counts for every statement. ``imported`` holds the session's names bound by an
+    import (a module or a function is not changed by the code that uses it); it is updated too.
+    Code that does not parse depends on every module.
+
+    Examples
+    --------
+    >>> import tempfile
+    >>> root = Path(tempfile.mkdtemp()) / "pkg"
+    >>> root.mkdir()
+    >>> for name in ("__init__", "a", "b"):
+    ...     _ = (root / f"{name}.py").write_text("")
+    >>> index, names = ModuleIndex(root, "pkg"), {}
+    >>> sorted(flow("from pkg import a, b\nrows = [1, 2]", names, index))
+    ['pkg', 'pkg.a', 'pkg.b']
+    >>> sorted(flow("x = a.f(3)", names, index)), sorted(flow("print(rows)", names, index))
+    (['pkg', 'pkg.a'], [])
+    >>> sorted(flow("rows.append(b.g())", names, index)), sorted(flow("print(rows)", names, index))
+    (['pkg', 'pkg.b'], ['pkg', 'pkg.b'])
+    """
+    try:
+        tree = ast.parse(code)
+    except SyntaxError:
+        return set(index.hashes)
+    found: set[str] = set(extra)
+    imported = set() if imported is None else imported
+    for stmt in tree.body:
+        bound = _bindings(stmt, index)
+        reads = {n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Load)}
+        writes = {
+            n.id for n in ast.walk(stmt) if isinstance(n, ast.Name) and isinstance(n.ctx, ast.Store | ast.Del)
+        }
+        writes |= {n.name for n in ast.walk(stmt) if isinstance(n, ast.FunctionDef | ast.ClassDef)}
+        deps = set(extra).union(*bound.values()).union(*(names.get(r, set()) for r in reads))
+        for name in writes:
+            names[name] = names.get(name, set()) | deps
+            imported.discard(name)
+        for name, modules in bound.items():
+            names[name] = set(modules) | set(extra)
+            imported.add(name)
+        for name in reads - set(bound) - imported:
+            # a variable read may be changed in place by the call that reads it
+            if name in names:
+                names[name] |= deps
+        found |= deps
+    return found

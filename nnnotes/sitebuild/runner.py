@@ -14,7 +14,7 @@ from dataclasses import asdict, dataclass, field
 from typing import Any
 
 from nnnotes.sitebuild import records
-from nnnotes.sitebuild.imports import ModuleIndex, imports_of, loaded_modules
+from nnnotes.sitebuild.imports import ModuleIndex, flow, loaded_modules
 from nnnotes.sitebuild.store import BlockCache, Entry, sha, warn_log
 
 __all__ = ["MODES", "PACKAGE", "CacheMismatchError", "CachedRunner", "depends_on", "volatile"]
@@ -77,7 +77,10 @@ def _signature(recs: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 class _Session:
     history: list[str] = field(default_factory=list)
     pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
-    modules: set[str] = field(default_factory=set)
+    #: Session variable -> the package modules its value may depend on (`imports.flow`).
+    names: dict[str, set[str]] = field(default_factory=dict)
+    #: Session variables bound by an import.
+    imported: set[str] = field(default_factory=set)
 
 
 _OFF = ("0", "no", "off", "false")
@@ -180,16 +183,21 @@ class CachedRunner:
             )
         )
 
-    def _modules(self, code: str, loaded: set[str], state_: _Session | None) -> dict[str, str]:
-        """Return the package modules a block (and its session before it) imported, with hashes."""
+    def _modules(self, code: str, extra: set[str], state_: _Session | None) -> dict[str, str]:
+        """Return the package modules a block depends on, with their source hashes.
+
+        Those its statements import, and those behind the session variables it reads
+        (`imports.flow`); ``extra`` (modules the block loaded at run time, or an entry's recorded
+        modules on a hit) counts for the whole block and for every variable it binds.
+        """
         if self.index is None:
             return {}
-        names = imports_of(code, self.index.package) | loaded
-        if state_ is not None:
-            names |= state_.modules
-        found = self.index.closure(names)
-        if state_ is not None:
-            state_.modules |= found
+        names = state_.names if state_ is not None else {}
+        imported = state_.imported if state_ is not None else set()
+        # only what the code does not explain counts for the whole block (an importlib import)
+        explained = flow(code, {k: set(v) for k, v in names.items()}, self.index, imported=set(imported))
+        unexplained = self.index.closure(extra) - explained
+        found = flow(code, names, self.index, unexplained, imported)
         return self.index.hashes_of(found)
 
     def _execute(
@@ -267,7 +275,7 @@ class CachedRunner:
                     records.add(records.CheckRecord(**fields, page=page) for fields in entry.records)
                     if state_ is not None:
                         state_.pending.append((code, kwargs))
-                        state_.modules |= set(entry.modules)
+                        self._modules(code, set(entry.modules), state_)
                     self.stats["hits"] += 1
                     return entry.output
             if state_ is not None and state_.pending:

@@ -195,6 +195,40 @@ def test_module_edit_serves_the_new_output(tmp_path: Path, package: Path) -> Non
     assert s.executed == ["t1", "t2"]
 
 
+#: One session that imports everything in its first block, as the chapters do.
+ONE_SESSION = [
+    ("s1", "one", "from h4pkg import top, other\nrows = [other.VALUE]"),
+    ("s2", "one", "print(top.f())"),
+    ("s3", "one", "print(other.VALUE + 1)"),
+    ("s4", "one", "rows.append(top.f())"),
+    ("s5", "one", "print(rows)"),
+    ("s6", "one", "print(len('no package'))"),
+]
+
+
+@pytest.mark.parametrize(
+    ("module", "executed"),
+    [
+        # s1 imports top; s2 uses it; s4 changes rows with it, so s5 (which prints rows) depends on it
+        ("low.py", ["s1", "s2", "s4", "s5"]),
+        # rows was made from other in s1, so s4 and s5 (rows) depend on other too; s2 and s6 do not
+        ("other.py", ["s1", "s3", "s4", "s5"]),
+    ],
+)
+def test_in_one_session_only_the_blocks_that_use_a_module_rerun(
+    tmp_path: Path, package: Path, module: str, executed: list[str]
+) -> None:
+    """Blocks of a session depend on the modules behind the variables they read, not on every import."""
+    s = Site(tmp_path / "cache", index=ModuleIndex(package, "h4pkg"))
+    first = s.build(ONE_SESSION, index=ModuleIndex(package, "h4pkg"))
+    path = package / module
+    path.write_text(path.read_text() + "\n# edited\n")
+    again = s.build(ONE_SESSION, index=ModuleIndex(package, "h4pkg"))
+    # (blocks served from the cache before a block that runs are replayed for the session's variables)
+    assert [block for _, block in s.runner.executed] == executed
+    assert again == first == {"s1": "", "s2": "2\n", "s3": "8\n", "s4": "", "s5": "[7, 2]\n", "s6": "10\n"}
+
+
 def test_a_module_loaded_at_run_time_counts(tmp_path: Path, package: Path) -> None:
     """A module a block loads through importlib (invisible in its code) is recorded too."""
     code = "import importlib\nprint(importlib.import_module('h4pkg.' + 'other').VALUE)"
