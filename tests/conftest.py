@@ -64,7 +64,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path
 
     The first worker to need it builds it under a lock in the run's common temporary folder; the
     others wait and reuse it (the pattern pytest-xdist documents for once-per-run fixtures).
+    ``NNNOTES_TEST_SITE`` names a site already built from this tree instead (for running a few
+    browser tests while working on them; ``make test`` never sets it).
     """
+    if os.environ.get("NNNOTES_TEST_SITE"):
+        return Path(os.environ["NNNOTES_TEST_SITE"])
     base = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         base = base.parent

@@ -8,8 +8,8 @@ from collections.abc import Iterator
 import pytest
 
 from nnnotes.check import verification
-from nnnotes.sitebuild import catalog, errata, meta, report
 from nnnotes.check.verification import CheckRecord
+from nnnotes.sitebuild import catalog, errata, meta, report
 
 
 def url_for(src: str, anchor: str = "", *, base: str = "../") -> str:
