@@ -7,8 +7,9 @@ rendered to PNG by PDFium into ``test-artifacts/pdf/``, with a line giving its p
 from __future__ import annotations
 
 import html
+import multiprocessing
 import re
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import ProcessPoolExecutor
 from html.parser import HTMLParser
 from pathlib import Path
 
@@ -28,13 +29,14 @@ GLYPHS = "σ∂∑ημγ∇"
 
 @pytest.fixture(scope="module")
 def books(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> tuple[pdf.Book, pdf.Book]:
-    """The PDF of the built site, printed twice at the same time (two browsers, two threads).
+    """The PDF of the built site, printed twice at the same time (two processes, two browsers).
 
-    Most of a print is spent waiting for Chromium; two prints side by side take little longer
+    Most of a print is spent waiting for Chromium, and the rest (pypdf's assembly) is Python that
+    would hold one process's lock: two prints side by side in two processes take little longer
     than one, and printing under that load is a harder test of their agreeing.
     """
     folder = tmp_path_factory.mktemp("pdf")
-    with ThreadPoolExecutor(max_workers=2) as pool:
+    with ProcessPoolExecutor(max_workers=2, mp_context=multiprocessing.get_context("spawn")) as pool:
         jobs = [
             pool.submit(pdf.build, built_site, folder / name, epoch=1700000000) for name in ("a.pdf", "b.pdf")
         ]
