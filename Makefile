@@ -74,7 +74,7 @@ test: install $(BROWSER_STAMP)
 	$(BIN)/ruff format --check nnnotes tests tools
 	$(BIN)/ruff check --extend-select RUF100 nnnotes tests tools
 	$(MAKE) --no-print-directory lint-workflows
-	$(BIN)/python -m pytest -n 2 --dist loadfile
+	$(BIN)/python -m pytest -n 2 --dist loadfile --no-loadscope-reorder
 	$(MAKE) --no-print-directory mutate-sample
 
 doctest: install

@@ -83,7 +83,11 @@ def built_site(tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> Path
 
     The first worker to need it builds it under a lock in the run's common temporary folder; the
     others wait and reuse it (the pattern pytest-xdist documents for once-per-run fixtures).
+    ``NNNOTES_TEST_SITE`` names a site already built from this tree instead (for running a few
+    browser tests while working on them; ``make test`` never sets it).
     """
+    if os.environ.get("NNNOTES_TEST_SITE"):
+        return Path(os.environ["NNNOTES_TEST_SITE"])
     base = tmp_path_factory.getbasetemp()
     if worker_id != "master":
         base = base.parent
@@ -125,6 +129,36 @@ def browser(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
     overlay = tmp_path_factory.mktemp("synthetic-pages")
     with Session(built_site, overlay, site_prefix(), SCREENSHOTS) as session:
         yield session
+
+
+#: Test files by what they cost, most first (measured with ``--durations`` and per-file sums of
+#: the JUnit report). `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``:
+#: each file goes whole to the next idle worker in this order, so the longest files start first and
+#: the two workers finish together (xdist's default order, by number of tests, left the browser
+#: tests and the PDF, few tests but minutes each, for last). The files that do not need the built
+#: site come right after the one that builds it, so the other worker is busy meanwhile.
+COSTLIEST_FIRST = (
+    "site/test_browser.py",  # builds the site (`built_site`), then visits every page four times
+    "check/test_adversarial.py",
+    "check/test_derivation.py",
+    "site/test_cache.py",
+    "tools/test_mutation.py",
+    "site/test_prose.py",
+    "check/test_published.py",
+    "site/test_site.py",
+    "site/test_pdf.py",
+    "site/test_offline.py",
+    "site/test_notebooks.py",
+    "site/test_student_edition.py",
+    "site/test_navigation.py",
+)
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Run the costliest test files first, in `COSTLIEST_FIRST` order; the rest keep theirs."""
+    rank = {ROOT / "tests" / name: i for i, name in enumerate(COSTLIEST_FIRST)}
+    order = {id(item): (rank.get(item.path, len(rank)), i) for i, item in enumerate(items)}
+    items.sort(key=lambda item: order[id(item)])
 
 
 # Property tests draw the same examples on every machine and every run: a failure found once is

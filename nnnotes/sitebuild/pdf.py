@@ -22,6 +22,7 @@ import html
 import http.server
 import io
 import os
+import re
 import sys
 import threading
 import time
@@ -49,6 +50,8 @@ CHROMIUM_ARGS = [
     "--disable-sync",
     "--no-first-run",
 ]
+#: URLs that leave the machine (http and https to any host but the local server's).
+OUTSIDE = re.compile(r"^https?://(?!127\.0\.0\.1(?:[:/]|$))")
 MARGIN = {"top": "16mm", "bottom": "18mm", "left": "15mm", "right": "15mm"}
 #: The column width in CSS pixels of A4 (210 mm) less the side margins (96 px per inch).
 COLUMN_PX = round((210 - 30) / 25.4 * 96)
@@ -236,7 +239,9 @@ async def _print_site(
                 else:
                     await r.continue_()
 
-            await context.route("**/*", route)
+            # only requests that leave the machine are routed (matched in the browser's driver):
+            # sending every request of every page to this process for a verdict cost seconds
+            await context.route(OUTSIDE, route)
             page = await context.new_page()
             await page.emulate_media(media="print", color_scheme="light")
             printed: list[tuple[Entry, str, bytes]] = []
@@ -257,7 +262,8 @@ async def _print_site(
                     format="A4", margin={"top": "20mm", "bottom": "20mm", "left": "20mm", "right": "20mm"}
                 )
 
-            counts = [len(PdfReader(io.BytesIO(d)).pages) for _, _, d in printed]
+            readers = [PdfReader(io.BytesIO(d)) for _, _, d in printed]
+            counts = [len(r.pages) for r in readers]
             date = time.strftime("%Y-%m-%d", time.gmtime(epoch))
             name, description = config.get("site_name", ""), config.get("site_description", "")
             draft = [(e.part, t, "000") for e, t, _ in printed]
@@ -279,8 +285,8 @@ async def _print_site(
         raise RuntimeError("the table of contents changed length when its page numbers were filled in")
     for p in front_reader.pages:
         writer.add_page(p)
-    for (entry, title, data), start in zip(printed, starts, strict=True):
-        for p in PdfReader(io.BytesIO(data)).pages:
+    for (entry, title, _), reader, start in zip(printed, readers, starts, strict=True):
+        for p in reader.pages:
             writer.add_page(p)
         book.entries.append((entry, title, start))
     stamps = PdfReader(io.BytesIO(numbers)).pages

@@ -51,6 +51,8 @@ CHROMIUM_ARGS = [
     "--no-first-run",
 ]
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+#: URLs that `is_local` refuses: what the browser contexts route (and block).
+NOT_LOCAL = re.compile(r"^(?!(?:data|blob|about):|https?://(?:127\.0\.0\.1|localhost)(?:[:/]|$))")
 #: The viewports every page is judged at: a desktop and a phone (an iPhone 12-15 in CSS pixels).
 VIEWPORTS: dict[str, dict[str, int]] = {
     "desktop": {"width": 1280, "height": 900},
@@ -318,7 +320,9 @@ class Session:
             if is_local(req.url) and req.failure != "net::ERR_ABORTED":
                 tab.visit.failed_requests.append(f"{req.failure} {req.url}")
 
-        await context.route("**/*", route)
+        # only what `is_local` refuses is routed to this process (the pattern is matched in
+        # playwright's driver): a verdict on every request of every page cost seconds per page
+        await context.route(NOT_LOCAL, route)
         tab.page.on("console", console)
         tab.page.on("pageerror", lambda err: tab.visit.page_errors.append(str(err)))
         tab.page.on("response", response)

@@ -20,11 +20,13 @@ import pytest
 from browser.links import broken_links
 from browser.visit import (
     CHECKS,
+    NOT_LOCAL,
     VIEWPORTS,
     Session,
     Visit,
     contrast_problems,
     figure_problems,
+    is_local,
     math_problems,
 )
 from conftest import ROOT, SCREENSHOTS, site_prefix
@@ -49,13 +51,20 @@ def doc_pages() -> list[str]:
 def visits(browser: Session) -> dict[tuple[str, str, str], Visit]:
     """Every page of the site visited in both palettes at both viewports, by (path, scheme, viewport).
 
-    Screenshots are saved on the way.
+    Full-page screenshots are saved on the way at the desktop viewport. At the phone's, a page is
+    photographed only when a check fails on it (`photograph_failures`): a phone-width page is
+    several times taller, and its PNG took longer to make than all the checks of the page.
     """
     shutil.rmtree(SCREENSHOTS, ignore_errors=True)
     out = {}
     for viewport in VIEWPORTS:
         found = browser.run(
-            browser.visit_all(browser.pages(), dark_axe=DARK_AXE_RULES, screenshot=True, viewport=viewport)
+            browser.visit_all(
+                browser.pages(),
+                dark_axe=DARK_AXE_RULES,
+                screenshot=viewport == "desktop",
+                viewport=viewport,
+            )
         )
         out.update({(path, scheme, viewport): v for (path, scheme), v in found.items()})
     return out
@@ -78,29 +87,55 @@ def test_every_page_is_visited_in_both_palettes(browser: Session, visits: dict) 
 
 @pytest.mark.browser
 @pytest.mark.parametrize("check", CHECKS)
-def test_every_page_passes(visits: dict, check: str) -> None:
+def test_every_page_passes(browser: Session, visits: dict, check: str) -> None:
     """No page, in either palette, has a finding of this check (the message lists them all).
 
     offsite: requests to other hosts (blocked and counted); errors: console errors, page errors,
     failed local requests; math: raw TeX, untypeset formulas, KaTeX fonts not loaded; figures:
     missing, invisible or unnamed plots; contrast: text of plots and tables below 4.5:1; axe:
-    serious or critical axe-core violations.
+    serious or critical axe-core violations. A failing page is photographed at its viewport.
     """
+    failing = [key for key, v in visits.items() if v.problems()[check]]
+    photograph_failures(browser, failing)
     failures = {
-        f"{path or '/'} ({scheme} palette, {viewport} {VIEWPORTS[viewport]['width']}px)": found
-        for (path, scheme, viewport), v in visits.items()
-        if (found := v.problems()[check])
+        f"{path or '/'} ({scheme} palette, {viewport} {VIEWPORTS[viewport]['width']}px)": visits[
+            path, scheme, viewport
+        ].problems()[check]
+        for path, scheme, viewport in failing
     }
     assert failures == {}
 
 
+def photograph_failures(browser: Session, failing: list[tuple[str, str, str]]) -> list[Path]:
+    """Full-page screenshots of the failing visits that have none yet (the phone's); their paths."""
+    out = []
+    for path, scheme, viewport in failing:
+        target = browser.screenshot_path(path, scheme, viewport)
+        if not target.is_file():
+            browser.run(browser.visit(path, scheme, axe=False, screenshot=True, viewport=viewport))
+        out.append(target)
+    return out
+
+
 @pytest.mark.browser
 def test_screenshots_of_every_page_in_both_palettes(browser: Session, visits: dict) -> None:
-    """A full-page PNG of every page in each palette is left for a person to look at."""
+    """A full-page PNG of every page in each palette (desktop) is left for a person to look at."""
     shots = [browser.screenshot_path(path, scheme, viewport) for path, scheme, viewport in visits]
-    assert {s.parent.name for s in shots} == {"light", "dark", "light-phone", "dark-phone"}
+    desktop = [s for s in shots if s.parent.name in ("light", "dark")]
+    assert {s.parent.name for s in desktop} == {"light", "dark"}
+    assert len(desktop) == len(shots) // len(VIEWPORTS)
     assert all(s.is_relative_to(ROOT / "test-artifacts") for s in shots)
-    assert [s for s in shots if s.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n"] == []
+    assert [s for s in desktop if s.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n"] == []
+
+
+@pytest.mark.browser
+def test_a_failing_phone_visit_is_photographed(browser: Session, visits: dict) -> None:
+    """A visit that fails a check at the phone's width leaves its full-page screenshot."""
+    path, scheme, viewport = key = next(k for k in visits if k[2] == "phone")
+    target = browser.screenshot_path(path, scheme, viewport)
+    target.unlink(missing_ok=True)
+    assert photograph_failures(browser, [key]) == [target]
+    assert target.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 
 def _richest_chapters(site: Path) -> tuple[str, str]:
@@ -476,3 +511,24 @@ def test_raw_tex_pattern_matches(text: str) -> None:
     ).group(1)
     assert re.search(pattern, text)
     assert not re.search(pattern, "costs $5 and $6")
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "http://127.0.0.1:8000/a/",
+        "https://localhost/x.js",
+        "http://localhost:9",
+        "data:text/plain,x",
+        "blob:http://127.0.0.1/1",
+        "about:blank",
+        "https://cdn.jsdelivr.net/npm/x.js",
+        "http://127.0.0.1.example.org/x",
+        "http://localhostile.org/",
+        "file:///etc/passwd",
+        "wss://example.org/socket",
+    ],
+)
+def test_routed_pattern_is_what_is_local_refuses(url: str) -> None:
+    """The browser routes (to be blocked) exactly the URLs that `is_local` refuses."""
+    assert bool(NOT_LOCAL.match(url)) is not is_local(url)
