@@ -64,13 +64,6 @@ def _restore_mpmath_precision():
     mpmath.mp.dps = dps
 
 
-@pytest.fixture(autouse=True)
-def record() -> Iterator[BuildRecord]:
-    """Each test records its checks on a fresh `BuildRecord`, current only while the test runs."""
-    with recording() as rec:
-        yield rec
-
-
 @pytest.fixture(scope="session")
 def root() -> Path:
     """The project's root folder."""
