@@ -112,7 +112,7 @@ def check_typed_numbers(markdown: str, page: Any) -> None:
         if n.text not in allowed:
             log.error(
                 "docs/%s:%d: number typed by hand in prose: %r; print it from code with a "
-                "{{ placeholder }} (nnnotes.prose_values), or add it to the page's `literals:` "
+                "{{ placeholder }} (nnnotes.experiments.prose_values), or add it to the page's `literals:` "
                 "with its reason (exercise number, value set by the question, citation)",
                 src,
                 n.line + offset,

@@ -115,13 +115,13 @@ def page_markdown(path: Path) -> str:
     """
     from mkdocs.utils.meta import get_data
 
-    from nnnotes.prose_values import VALUES
+    from nnnotes.experiments.prose_values import prose_values
     from nnnotes.sitebuild import prose
 
     text, _ = get_data(path.read_text(encoding="utf-8"))
     if "{{" not in text:
         return text
-    return prose.render_placeholders(text, VALUES, page=f"docs/{path.name}")
+    return prose.render_placeholders(text, prose_values(), page=f"docs/{path.name}")
 
 
 def chapter_notebook(

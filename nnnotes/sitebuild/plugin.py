@@ -167,10 +167,10 @@ class NnnotesPlugin(BasePlugin):
         if src.startswith(hooks.CHECKED_PAGES):
             hooks.check_typed_numbers(markdown, page)
         if "{{" in markdown:
-            from nnnotes.prose_values import VALUES
+            from nnnotes.experiments.prose_values import prose_values
 
             try:
-                markdown = prose.render_placeholders(markdown, VALUES, page=f"docs/{src}")
+                markdown = prose.render_placeholders(markdown, prose_values(), page=f"docs/{src}")
             except prose.PlaceholderError as exc:
                 raise PluginError(str(exc)) from exc
         # the notebook gets the prose as the reader sees it: numbers filled in

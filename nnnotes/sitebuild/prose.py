@@ -2,8 +2,8 @@ r"""Numbers in prose: computed placeholders, and the scan that finds numbers typ
 
 A chapter writes a computed number as a placeholder in double braces, ``{{ name }}`` or
 ``{{ name:format }}`` (the format is Python's format mini-language, e.g. ``{{ one_unit_loss:.3g }}``),
-where ``name`` is registered in `nnnotes.prose_values.VALUES` with the package function that
-computes it. The build replaces the placeholder by
+where ``name`` is a computed value of `nnnotes.experiments.prose_values.prose_values`, with the
+package function that computes it. The build replaces the placeholder by
 ``<span class="computed" title="source">value</span>``, so each computed number says where it
 comes from. A placeholder inside inline math (``$...$``) becomes the bare number (a formula cannot
 hold HTML); its source is still listed on the page's record.
@@ -191,7 +191,7 @@ def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int) ->
             known = ", ".join(sorted(values)[:8])
             raise PlaceholderError(
                 f"{page}, line {line}: no computed value named {name!r} (register it in "
-                f"nnnotes.prose_values.VALUES; some known names: {known})"
+                f"nnnotes.experiments.prose_values; some known names: {known})"
             )
         entry = values[name]
         value, source = entry() if callable(entry) else entry

@@ -8,7 +8,9 @@ import sys
 import mpmath
 import pytest
 
-from nnnotes.prose_values import VALUES
+from nnnotes.experiments.prose_values import prose_values
+
+VALUES = prose_values()
 
 
 def v(name: str):
