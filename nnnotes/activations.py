@@ -8,7 +8,7 @@ exactly 0 for $|x| > 19$ although $\tanh'(x) = 4e^{-2|x|}/(1+e^{-2|x|})^2$ is st
 above half the smallest float64 up to $|x| \approx 373.26$.
 
 The kernels run one or two vectorised passes more than the obvious formula at most, and are as
-fast (``make bench`` prints the comparison, `nnnotes.speed`). numpy only.
+fast (``make bench`` prints the comparison, `nnnotes.experiments.speed`). numpy only.
 
 Non-finite input
     $\pm\infty$ gives the limit of the function (``sigmoid(-inf) == 0``,

@@ -25,7 +25,7 @@ What is rendered (`latex`, `markdown`) is printed from the same expressions that
 Examples
 --------
 >>> import sympy
->>> from nnnotes.symbolic import sigma
+>>> from nnnotes.proofs.symbolic import sigma  # a sympy Function, as a page would use
 >>> x = sympy.Symbol("x", real=True)
 >>> d = (Derivation(sigma(-x), name="doc-sigmoid-symmetry")
 ...      .step(1 / (1 + sympy.exp(x)), "definition of the logistic function")

@@ -50,7 +50,7 @@ RELATIONS = MappingProxyType({"=": "=", "<": "<", "<=": r"\le", ">": ">", ">=": 
 
 
 def latex_set(iv: sympy.Set) -> str:
-    r"""Write an interval as LaTeX, ``\infty`` for an infinite end: ``(0, \infty)``, ``[2, 50]``."""
+    """Write an interval as LaTeX, an infinite end as the infinity symbol: (0, ∞) or [2, 50]."""
     if isinstance(iv, sympy.Interval):
         left = "(" if iv.left_open or not iv.start.is_finite else "["
         right = ")" if iv.right_open or not iv.end.is_finite else "]"

@@ -438,7 +438,7 @@ def main(argv: list[str]) -> int:
         report_builds(medians, args.runs)
         print(blocks_report)
     if not args.no_speed:
-        from nnnotes.speed import timings_markdown
+        from nnnotes.sitebuild.bench_other import timings_markdown
 
         print("\nKernels against the numpy formula (1e6 elements) and scipy.special (10 elements)\n")
         print(timings_markdown())

@@ -13,10 +13,11 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from nnnotes.sitebuild.bench import ROOT, _env, copy_project, timed_build
 
-__all__ = ["derivation_times", "report_derivations", "report_speed", "report_takeaway"]
+__all__ = ["derivation_times", "report_derivations", "report_speed", "report_takeaway", "timings_markdown"]
 
 
 def derivation_times() -> tuple[list[tuple[str, float, str]], float, float]:
@@ -62,8 +63,8 @@ def report_derivations() -> None:
 
 def report_speed() -> None:
     """Print the speed of the activation and softmax functions against the obvious numpy code."""
+    from nnnotes.experiments.speed import compare_with_numpy
     from nnnotes.render import rows_to_markdown
-    from nnnotes.speed import compare_with_numpy
 
     print("\nActivations and softmax on a 1000 x 1000 float64 array (median of 5 x 5 calls)\n")
     header = ["function", "nnnotes (ms)", "numpy formula (ms)", "ratio"]
@@ -97,3 +98,25 @@ def report_takeaway() -> None:
             f"Offline copy: built (cache warm) and zipped in {time.perf_counter() - t0:.1f} s, "
             f"{out.stat().st_size / 1e6:.1f} MB"
         )
+
+
+def timings_markdown(rows: tuple[Any, ...] | None = None) -> str:
+    """Return the table of `kernel_timings` (computed now unless ``rows`` are given) as Markdown.
+
+    Examples
+    --------
+    >>> from nnnotes.experiments.speed import Timing
+    >>> print(timings_markdown((Timing("relu", 10, "numpy formula", 2.0, 4.0),)))
+    | function | elements | against | nnnotes (µs) | reference (µs) | ratio |
+    |:---|---:|:---|---:|---:|---:|
+    | relu | 10 | numpy formula | 2 | 4 | 0.5 |
+    """
+    from nnnotes.experiments.speed import kernel_timings
+    from nnnotes.render import rows_to_markdown
+
+    rows = kernel_timings() if rows is None else rows
+    return rows_to_markdown(
+        ["function", "elements", "against", "nnnotes (µs)", "reference (µs)", "ratio"],
+        [[r.function, r.size, r.reference, r.ours_us, r.reference_us, r.ratio] for r in rows],
+        digits=3,
+    )

@@ -94,6 +94,24 @@ def first_sentence(paragraph_md: str) -> str:
     return paragraph_md[: m.start()].strip() if m else paragraph_md.strip()
 
 
+def reference_page(module: str) -> str:
+    """Return the API reference page of ``nnnotes.<module>`` (the layout of ``docs/reference/``).
+
+    Examples
+    --------
+    >>> reference_page("softmax"), reference_page("proofs.sigmoid"), reference_page("check.derivation")
+    ('reference/softmax.md', 'reference/proofs/sigmoid.md', 'reference/derivation.md')
+    >>> reference_page("figures.optim"), reference_page("experiments.speed")
+    ('reference/figures.md', 'reference/experiments/speed.md')
+    """
+    head, _, rest = module.partition(".")
+    if head in ("proofs", "experiments") and rest:
+        return f"reference/{head}/{rest.split('.')[0]}.md"
+    if head == "check" and rest:
+        return f"reference/{rest.split('.')[0]}.md"
+    return f"reference/{head}.md"
+
+
 class Catalog:
     """The pages and errata of one build (owned by the site's plugin)."""
 
@@ -110,9 +128,11 @@ class Catalog:
         import softmax``): the Code boxes link those names to the reference.
         """
         targets = re.findall(r"\]\((reference/[\w/-]+\.md)", markdown)
-        targets += [f"reference/{m}.md" for m in re.findall(r"\bfrom nnnotes\.(\w+)", markdown)]
-        for names in re.findall(r"\bfrom nnnotes import ([\w, ()]+)", markdown):
-            targets += [f"reference/{m.split()[0]}.md" for m in names.strip("()").split(",") if m.strip()]
+        targets += [reference_page(m) for m in re.findall(r"\bfrom nnnotes\.([\w.]+) import", markdown)]
+        for package, names in re.findall(r"\bfrom nnnotes((?:\.\w+)*) import ([\w, ()]+)", markdown):
+            for m in names.strip("()").split(","):
+                if m.strip() and (package in ("", ".proofs", ".experiments")):
+                    targets.append(reference_page(f"{package.lstrip('.')}.{m.split()[0]}".lstrip(".")))
         for target in targets:
             self.links.setdefault(target, {})[src] = None
 

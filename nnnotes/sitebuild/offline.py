@@ -83,7 +83,9 @@ def zip_folder(folder: Path, out: Path, epoch: int | None = None) -> Path:
     stamp = time.gmtime(max(epoch, 315532800))[:6]
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    files = sorted(
+        (p for p in folder.rglob("*") if p.is_file()), key=lambda p: p.relative_to(folder).as_posix()
+    )
     with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
         for path in files:
             info = zipfile.ZipInfo(f"{TOP}/{path.relative_to(folder).as_posix()}", date_time=stamp)

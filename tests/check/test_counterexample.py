@@ -10,7 +10,7 @@ from nnnotes.check import Derivation
 from nnnotes.check.counterexample import DPS, search
 from nnnotes.check.evaluation import StepSides, violates
 from nnnotes.check.sampling import candidate_values, free_symbols, inside, symbol_interval
-from nnnotes.symbolic import sigma
+from nnnotes.proofs.symbolic import sigma
 
 x = sympy.Symbol("x", real=True)
 y = sympy.Symbol("y", real=True)

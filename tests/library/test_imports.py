@@ -7,19 +7,13 @@ import sys
 
 import pytest
 
-#: The top-level library modules (issue #16); each must import without the heavy dependencies.
-LIBRARY_MODULES = [
-    "nnnotes.activations",
-    "nnnotes.arrays",
-    "nnnotes.deepnets",
-    "nnnotes.linear",
-    "nnnotes.losses",
-    "nnnotes.mlp",
-    "nnnotes.optim",
-    "nnnotes.reparam",
-    "nnnotes.softmax",
-    "nnnotes.speed",
-]
+from tools import import_graph
+
+#: Every library module (the package's top level, as `tools.import_graph` reads the layers), and the
+#: package itself: its exports are loaded on first use.
+LIBRARY_MODULES = ["nnnotes"] + sorted(
+    m for m in import_graph.modules() if m != "nnnotes" and import_graph.layer_of(m) == "library"
+)
 
 HEAVY = ("sympy", "mpmath", "matplotlib", "scipy")
 
@@ -31,6 +25,16 @@ def test_library_module_loads_no_heavy_dependency(module: str) -> None:
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     assert done.stdout.strip() == "", f"{module} loads {done.stdout.strip()}"
+
+
+def test_the_library_is_all_there() -> None:
+    """The discovered list holds the library's modules (a wrong layer rule would empty it)."""
+    assert {"nnnotes.activations", "nnnotes.batchnorm", "nnnotes.optim", "nnnotes.tanhnet"} <= set(
+        LIBRARY_MODULES
+    )
+    assert not any(
+        m.startswith(("nnnotes.check", "nnnotes.proofs", "nnnotes.sitebuild")) for m in LIBRARY_MODULES
+    )
 
 
 def test_the_check_sees_a_heavy_import() -> None:

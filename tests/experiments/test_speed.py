@@ -9,7 +9,8 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.speed import NUMPY_FORMULAS, Timing, kernel_timings, scipy_counterparts, timings_markdown
+from nnnotes.experiments.speed import NUMPY_FORMULAS, Timing, kernel_timings, scipy_counterparts
+from nnnotes.sitebuild.bench_other import timings_markdown
 
 #: Inputs within float64's safe range for the numpy formulas (they neither overflow nor warn).
 X = np.random.default_rng(5).normal(scale=10.0, size=2000)

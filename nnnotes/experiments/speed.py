@@ -41,7 +41,6 @@ __all__ = [
     "compare_with_numpy",
     "kernel_timings",
     "scipy_counterparts",
-    "timings_markdown",
 ]
 
 
@@ -199,27 +198,3 @@ def compare_with_numpy(
         t_ours, t_np = _best_pair(lambda f=ours: f(x), lambda f=naive: f(x), repeat, number)
         rows.append([name, t_ours / 1e3, t_np / 1e3, t_ours / t_np])
     return rows
-
-
-def timings_markdown(rows: tuple[Timing, ...] | None = None) -> str:
-    """Return the table of `kernel_timings` (computed now unless ``rows`` are given) as Markdown.
-
-    Examples
-    --------
-    >>> print(timings_markdown((Timing("relu", 10, "numpy formula", 2.0, 4.0),)))
-    | function | elements | against | nnnotes (µs) | reference (µs) | ratio |
-    |:---|---:|:---|---:|---:|---:|
-    | relu | 10 | numpy formula | 2 | 4 | 0.5 |
-    """
-    from nnnotes.render import rows_to_markdown
-
-    rows = kernel_timings() if rows is None else rows
-    return rows_to_markdown(
-        ["function", "elements", "against", "nnnotes (µs)", "reference (µs)", "ratio"],
-        [[r.function, r.size, r.reference, r.ours_us, r.reference_us, r.ratio] for r in rows],
-        digits=3,
-    )
-
-
-if __name__ == "__main__":
-    print(timings_markdown())
