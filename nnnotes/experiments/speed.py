@@ -5,7 +5,7 @@ range and check their input. `kernel_timings` measures them side by side with wh
 would write instead: on $10^6$ elements against the one-line numpy formula (which overflows,
 cancels or returns NaN at the extremes), and on 10 elements, where the per-call overhead
 dominates, against `scipy.special` (imported here only, for the comparison; the library never
-imports scipy). ``make bench`` prints the table (`timings_markdown`).
+imports scipy). ``make bench`` prints the table (`nnnotes.sitebuild.bench_other.timings_markdown`).
 
 Times depend on the machine and its load, so nothing here asserts a ratio. Each is the processor
 time of this process (``time.process_time``, which does not count the time other processes hold
