@@ -20,6 +20,11 @@ a statement that only calls an imported function (``np.random.seed(0)``: a side 
 no name shows), the global random generators (``np.random.rand``, the ``random`` module), and a
 name bound both by an import and otherwise.
 
+Not seen (as in `nnnotes.sitebuild.imports.flow`): state reached through a module's attribute and
+changed under another name (``cfg = mod.CONFIG`` in one block, ``cfg["x"] = 1`` in another, then
+``mod.CONFIG`` read in a third). Verify mode (``make test``, CI) runs every block in order, so a
+build there never depends on this analysis.
+
 Examples
 --------
 >>> blocks = [Names.of(c) for c in ("import numpy as np", "x = 2", "y = 3", "print(np.ones(1) * x)")]
