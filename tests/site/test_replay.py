@@ -43,7 +43,9 @@ class Page:
 @pytest.fixture
 def shared_module(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
     """A throw-away importable module whose attributes blocks may change."""
-    (tmp_path / "h7shared.py").write_text("FLAG = 'initial'\n")
+    (tmp_path / "h7shared.py").write_text(
+        "FLAG = 'initial'\n\n\ndef set_flag():\n    global FLAG\n    FLAG = 'set'\n"
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     yield "h7shared"
     sys.modules.pop("h7shared", None)
@@ -109,6 +111,8 @@ def test_a_block_that_mutates_an_earlier_object_through_an_alias_replays(tmp_pat
     [
         # attribute mutation of a shared object (an imported module): every served block replays
         ("h7shared.FLAG = 'changed'", "print(h7shared.FLAG)"),
+        # a call made for its side effect on an imported module
+        ("h7shared.set_flag()", "print(h7shared.FLAG)"),
         # the global random generator is state that no name shows
         ("np.random.seed(3)", "print(round(float(np.random.rand()), 6))"),
         # exec binds names the analysis cannot see
