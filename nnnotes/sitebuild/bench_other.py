@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from nnnotes.sitebuild.bench import ROOT, _env, copy_project, timed_build
+from nnnotes.sitebuild.bench_project import ROOT, build_env, copy_project, timed_build
 
 __all__ = ["derivation_times", "report_derivations", "report_speed", "report_takeaway", "timings_markdown"]
 
@@ -83,7 +83,7 @@ def report_takeaway() -> None:
             f"\nPDF of the site: {book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "
             f"printed and assembled in {book.seconds:.1f} s"
         )
-        env = _env(project, "on") | {"NNNOTES_OFFLINE": "true"}
+        env = build_env(project, "on") | {"NNNOTES_OFFLINE": "true"}
         t0 = time.perf_counter()
         subprocess.run(
             [sys.executable, "-m", "mkdocs", "build", "--no-strict", "-d", str(project / "offline")],

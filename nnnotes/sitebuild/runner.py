@@ -15,6 +15,7 @@ from typing import Any
 
 from nnnotes.sitebuild import records
 from nnnotes.sitebuild.imports import ModuleIndex, flow, loaded_modules
+from nnnotes.sitebuild.replay import Names, needed
 from nnnotes.sitebuild.store import BlockCache, Entry, sha, warn_log
 
 __all__ = ["MODES", "PACKAGE", "CacheMismatchError", "CachedRunner", "depends_on", "volatile"]
@@ -76,7 +77,10 @@ def _signature(recs: list[dict[str, Any]]) -> list[tuple[Any, ...]]:
 @dataclass
 class _Session:
     history: list[str] = field(default_factory=list)
-    pending: list[tuple[str, dict[str, Any]]] = field(default_factory=list)
+    #: What each block of `history` binds and reads (`replay.Names`).
+    names_of: list[Names] = field(default_factory=list)
+    #: Blocks served from the cache and not run yet: ``(position in history, code, options)``.
+    pending: list[tuple[int, str, dict[str, Any]]] = field(default_factory=list)
     #: Session variable -> the package modules its value may depend on (`imports.flow`).
     names: dict[str, set[str]] = field(default_factory=dict)
     #: Session variables bound by an import.
@@ -220,13 +224,18 @@ class CachedRunner:
             run.volatile = run.volatile or "its checks carry data that cannot be stored"
         return output, recs, run, loaded_modules(package) - before
 
-    def _replay(self, state_: _Session) -> None:
-        """Run the session's cached blocks that did not run in this build, discarding their output."""
+    def _replay(self, state_: _Session, code: str) -> None:
+        """Run the served blocks of the session that ``code`` needs (`replay.needed`), discarding output.
+
+        The others stay pending: a later block may need them.
+        """
+        chosen = set(needed(state_.names_of, Names.of(code), [i for i, _, _ in state_.pending]))
         mark = records.mark()
-        pending, state_.pending = state_.pending, []
+        todo = [p for p in state_.pending if p[0] in chosen]
+        state_.pending = [p for p in state_.pending if p[0] not in chosen]
         try:
-            for code, kwargs in pending:
-                self.run(code, **kwargs)
+            for _, block, kwargs in todo:
+                self.run(block, **kwargs)
                 self.stats["replayed"] += 1
         finally:
             records.discard_since(mark)  # their checks were already re-recorded from the cache
@@ -274,12 +283,12 @@ class CachedRunner:
                 if entry is not None and self._hit(entry):
                     records.add(records.CheckRecord(**fields, page=page) for fields in entry.records)
                     if state_ is not None:
-                        state_.pending.append((code, kwargs))
+                        state_.pending.append((len(state_.history), code, kwargs))
                         self._modules(code, set(entry.modules), state_)
                     self.stats["hits"] += 1
                     return entry.output
             if state_ is not None and state_.pending:
-                self._replay(state_)
+                self._replay(state_, code)
             t0 = time.perf_counter()
             self.executed.append((page, id))
             output, recs, run, loaded = self._execute(code, kwargs)
@@ -287,6 +296,7 @@ class CachedRunner:
         finally:
             if state_ is not None:
                 state_.history.append(code)
+                state_.names_of.append(Names.of(code))
         modules = self._modules(code, loaded, state_)
         if not cacheable or run.volatile:
             self.stats["uncached"] += 1
