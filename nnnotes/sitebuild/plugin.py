@@ -90,6 +90,8 @@ class NnnotesPlugin(BasePlugin):
         self.page_start = 0
         #: The checks made during the build (current for the checking engine while it runs).
         self.record = BuildRecord()
+        #: The take-away formats' part of the build (chapters' Markdown for their notebooks).
+        self.takeaway = takeaway.TakeAway()
         self._active = ExitStack()
 
     # ------------------------------------------------------------ configuration
@@ -110,7 +112,8 @@ class NnnotesPlugin(BasePlugin):
         fences.append(Fence(self.runner).config("python"))
         # the output of a block is Markdown rendered with the page's extensions (markdown-exec's API)
         markdown_config.save(config.markdown_extensions, config.mdx_configs)
-        takeaway.on_config(config)
+        self.takeaway = takeaway.TakeAway()
+        self.takeaway.on_config(config)
         return config
 
     def on_pre_build(self, config: MkDocsConfig) -> None:
@@ -174,7 +177,7 @@ class NnnotesPlugin(BasePlugin):
             except prose.PlaceholderError as exc:
                 raise PluginError(str(exc)) from exc
         # the notebook gets the prose as the reader sees it: numbers filled in
-        takeaway.on_page_markdown(markdown, page)
+        self.takeaway.on_page_markdown(markdown, page)
         markdown = citations.on_page_markdown(markdown, page, config, files)
         return student.on_page_markdown(markdown, page, config, files)
 
@@ -199,7 +202,7 @@ class NnnotesPlugin(BasePlugin):
             page.present_anchor_ids.update(re.findall(r'\bid="(check-[^"]+)"', html_text))
         self.record.page = None
         _default_precision()
-        html_text = takeaway.on_page_content(html_text, page, config)
+        html_text = self.takeaway.on_page_content(html_text, page, config)
         assert self.katex is not None
         html_text = hooks.typeset(a11y.label_tables(html_text), src, self.katex, self.formulas, self.visual)
         html_text = citations.on_page_content(html_text, page, config, files)
@@ -215,7 +218,7 @@ class NnnotesPlugin(BasePlugin):
     def on_post_build(self, config: MkDocsConfig) -> None:
         """KaTeX's assets, notebooks, page sources; stop node; the cache's summary and verdict."""
         try:
-            takeaway.on_post_build(config)
+            self.takeaway.on_post_build(config)
             hooks.copy_katex_assets(config.site_dir)
             provenance.on_post_build(config)
             if self.katex is not None:

@@ -22,11 +22,8 @@ __all__ = [
     "LATER",
     "PDF",
     "ZIP",
+    "TakeAway",
     "chapters",
-    "on_config",
-    "on_page_content",
-    "on_page_markdown",
-    "on_post_build",
 ]
 
 #: The whole site as one PDF, and the offline copy as a zip (paths in the published site).
@@ -36,8 +33,6 @@ ZIP = "downloads/nnnotes-offline.zip"
 LATER = (PDF, ZIP)
 #: The nav section whose pages are chapters (one notebook each).
 CHAPTERS = "Chapters"
-
-_STATE: dict[str, Any] = {"markdown": {}, "titles": {}}
 
 
 def chapters(nav: list[Any]) -> list[tuple[str, str]]:
@@ -54,70 +49,78 @@ def chapters(nav: list[Any]) -> list[tuple[str, str]]:
     return []
 
 
-def on_config(config: Any) -> None:
-    """Offline build (``NNNOTES_OFFLINE``): serve the search worker's shim from the site."""
-    _STATE["markdown"], _STATE["titles"] = {}, {}
-    _STATE["chapters"] = dict((src, title) for title, src in chapters(config.nav or []))
-    if offline.enabled():
-        offline.configure(config)
-
-
-def on_page_markdown(markdown: str, page: Any) -> None:
-    """Keep a chapter's Markdown for its notebook."""
-    if page.file.src_uri in _STATE.get("chapters", ()):
-        _STATE["markdown"][page.file.src_uri] = markdown
-
-
 def _link(href: str, text: str, download: bool = False) -> str:
     return f'<a href="{html.escape(href)}"{" download" if download else ""}>{text}</a>'
 
 
-def on_page_content(html_text: str, page: Any, config: Any) -> str:
-    """Put the links to the take-away formats under the title of the home page and of each chapter."""
-    src = page.file.src_uri
-    if src != "index.md" and src not in _STATE.get("chapters", ()):
-        return html_text
-    _STATE["titles"][src] = page.title or src
+class TakeAway:
+    """The take-away formats' part of a build: chapters' Markdown for their notebooks, page titles.
 
-    def rel(path: str) -> str:
-        return get_relative_url(path, page.url or "index.html")
+    One object per build, held by the site plugin (no module-level state).
+    """
 
-    links = []
-    if not offline.enabled():
-        links.append(_link(rel(PDF), "the whole site as one PDF"))
-    if src == "index.md":
+    def __init__(self) -> None:
+        self.markdown: dict[str, str] = {}
+        self.titles: dict[str, str] = {}
+        self.chapters: dict[str, str] = {}
+
+    def on_config(self, config: Any) -> None:
+        """Offline build (``NNNOTES_OFFLINE``): serve the search worker's shim from the site."""
+        self.markdown, self.titles = {}, {}
+        self.chapters = {src: title for title, src in chapters(config.nav or [])}
+        if offline.enabled():
+            offline.configure(config)
+
+    def on_page_markdown(self, markdown: str, page: Any) -> None:
+        """Keep a chapter's Markdown for its notebook."""
+        if page.file.src_uri in self.chapters:
+            self.markdown[page.file.src_uri] = markdown
+
+    def on_page_content(self, html_text: str, page: Any, config: Any) -> str:
+        """Put the links to the take-away formats under the title of the home page and of each chapter."""
+        src = page.file.src_uri
+        if src != "index.md" and src not in self.chapters:
+            return html_text
+        self.titles[src] = page.title or src
+
+        def rel(path: str) -> str:
+            return get_relative_url(path, page.url or "index.html")
+
+        links = []
         if not offline.enabled():
-            links.append(_link(rel(ZIP), "an offline copy (zip) that opens from disk"))
-        books = [
-            _link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
-            for c, t in _STATE["chapters"].items()
-        ]
-        links.append("a Jupyter notebook per chapter (" + ", ".join(books) + ")")
-    else:
-        links.append(_link(rel(notebooks.notebook_path(src)), "this chapter as a Jupyter notebook", True))
-        if not offline.enabled():
-            links.append(_link(rel(ZIP), "an offline copy (zip)"))
-    # left out of the search index: it would match every chapter
-    box = f'<p class="nn-takeaway" data-search-exclude>Take it with you: {" · ".join(links)}.</p>'
-    head, sep, rest = html_text.partition("</h1>")
-    return head + sep + "\n" + box + rest if sep else box + html_text
+            links.append(_link(rel(PDF), "the whole site as one PDF"))
+        if src == "index.md":
+            if not offline.enabled():
+                links.append(_link(rel(ZIP), "an offline copy (zip) that opens from disk"))
+            books = [
+                _link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
+                for c, t in self.chapters.items()
+            ]
+            links.append("a Jupyter notebook per chapter (" + ", ".join(books) + ")")
+        else:
+            links.append(_link(rel(notebooks.notebook_path(src)), "this chapter as a Jupyter notebook", True))
+            if not offline.enabled():
+                links.append(_link(rel(ZIP), "an offline copy (zip)"))
+        # left out of the search index: it would match every chapter
+        box = f'<p class="nn-takeaway" data-search-exclude>Take it with you: {" · ".join(links)}.</p>'
+        head, sep, rest = html_text.partition("</h1>")
+        return head + sep + "\n" + box + rest if sep else box + html_text
 
-
-def on_post_build(config: Any) -> None:
-    """Write the chapters' notebooks; in an offline build, copy the worker shim into the site."""
-    site = Path(config.site_dir)
-    repo = config.repo_url or os.environ.get("NNNOTES_REPO_URL", "")
-    site_url = config.site_url or ""
-    for src, markdown in sorted(_STATE["markdown"].items()):
-        page_url = src.removesuffix(".md") + "/"
-        nb = notebooks.chapter_notebook(
-            markdown,
-            cache.block_outputs(src),
-            title=_STATE["titles"].get(src, src),
-            page_url=page_url,
-            site_url=site_url,
-            repo_url=repo,
-        )
-        notebooks.write(nb, site, src)
-    if offline.enabled():
-        offline.copy_shim(site)
+    def on_post_build(self, config: Any) -> None:
+        """Write the chapters' notebooks; in an offline build, copy the worker shim into the site."""
+        site = Path(config.site_dir)
+        repo = config.repo_url or os.environ.get("NNNOTES_REPO_URL", "")
+        site_url = config.site_url or ""
+        for src, markdown in sorted(self.markdown.items()):
+            page_url = src.removesuffix(".md") + "/"
+            nb = notebooks.chapter_notebook(
+                markdown,
+                cache.block_outputs(src),
+                title=self.titles.get(src, src),
+                page_url=page_url,
+                site_url=site_url,
+                repo_url=repo,
+            )
+            notebooks.write(nb, site, src)
+        if offline.enabled():
+            offline.copy_shim(site)
