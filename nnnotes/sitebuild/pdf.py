@@ -7,9 +7,10 @@ Every page of the nav, in the nav's order, is opened from a local server in Debi
 fit it, so nothing is cut at the right edge. ``page.pdf`` prints it; figures are inline SVG and
 stay vectors. pypdf then puts a title page and a table of contents in front, stamps page numbers
 in the footers, adds one bookmark per part and per page, turns links to the local server into
-links to the published site, and dates the file ``SOURCE_DATE_EPOCH``; nothing else varies, so
-two builds from the same site give the same bytes. Requests outside the machine are blocked and
-counted::
+links to the published site, writes every glyph run's baseline rounded down to a whole pixel and
+joins a link's rectangles that lie side by side (`canonical`: Chromium wrote both either way), and
+dates the file ``SOURCE_DATE_EPOCH``; nothing else varies, so two builds from the same site give
+the same bytes. Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
 """
@@ -21,7 +22,6 @@ import functools
 import html
 import http.server
 import io
-import math
 import os
 import re
 import sys
@@ -38,8 +38,9 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from nnnotes.sitebuild import minisite
+from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces
 
-__all__ = ["Book", "Entry", "build", "floor_baselines", "nav_entries", "pdf_date", "page_url"]
+__all__ = ["Book", "Entry", "build", "nav_entries", "pdf_date", "page_url"]
 
 #: Debian's chromium, as in the browser tests; another build can be named in NNNOTES_CHROMIUM.
 CHROMIUM = os.environ.get("NNNOTES_CHROMIUM", "/usr/bin/chromium")
@@ -167,55 +168,6 @@ def pdf_date(epoch: int) -> str:
     return time.strftime("D:%Y%m%d%H%M%S+00'00'", time.gmtime(epoch))
 
 
-#: A glyph run's text matrix as Chromium writes it (upright, y down), with a fractional y.
-TEXT_MATRIX = re.compile(rb"(1 0 0 -1 \S+ )(-?\d*\.\d+)( Tm)")
-
-
-def floor_baselines(content: bytes) -> bytes:
-    """Round down the baseline (y) of every upright glyph run in a page's content stream.
-
-    Chromium lays a run of text out at a baseline a multiple of 1/64 CSS pixel and usually snaps
-    it to a whole pixel; rarely, and only under load, a run that one print placed at
-    ``y = 29.640625`` was snapped to ``29`` in another, so two prints of the same page differed in
-    those bytes. Every difference seen between two prints (three, on two pages) was of this kind,
-    and in each the snapped value was the floor of the other, so writing the floor everywhere
-    makes the two the same. A run moves up by less than one CSS pixel (0.27 mm on paper), onto the
-    whole pixel its neighbours on the line already stand on; x and every other operator are kept.
-
-    Parameters
-    ----------
-    content : bytes
-        A decoded PDF content stream.
-
-    Returns
-    -------
-    bytes
-        The same stream with each ``1 0 0 -1 x y Tm`` whose ``y`` is fractional written with
-        ``floor(y)``.
-
-    Examples
-    --------
-    >>> floor_baselines(b"BT 1 0 0 -1 347.6875 29.640625 Tm <000B> Tj ET")
-    b'BT 1 0 0 -1 347.6875 29 Tm <000B> Tj ET'
-    >>> floor_baselines(b"1 0 0 -1 3.5 -0.25 Tm 1 0 0 -1 3.5 29 Tm 0 1 -1 0 3.5 2.5 Tm")
-    b'1 0 0 -1 3.5 -1 Tm 1 0 0 -1 3.5 29 Tm 0 1 -1 0 3.5 2.5 Tm'
-    """
-    if not isinstance(content, bytes):
-        raise TypeError(f"content: expected bytes, got {type(content).__name__}")
-    return TEXT_MATRIX.sub(lambda m: m[1] + b"%d" % math.floor(float(m[2])) + m[3], content)
-
-
-def _floor_page_baselines(page: Any) -> None:
-    contents = page.get_contents()
-    if contents is None:
-        return
-    data = contents.get_data()
-    floored = floor_baselines(data)
-    if floored != data:
-        contents.set_data(floored)
-        page.replace_contents(contents)
-
-
 class _Quiet(http.server.SimpleHTTPRequestHandler):
     def log_message(self, format: str, *args: object) -> None:
         pass
@@ -337,11 +289,12 @@ async def _print_site(
         writer.add_page(p)
     for (entry, title, _), reader, start in zip(printed, readers, starts, strict=True):
         for p in reader.pages:
+            join_link_pieces(p)
             writer.add_page(p)
         book.entries.append((entry, title, start))
     stamps = PdfReader(io.BytesIO(numbers)).pages
     for i, p in enumerate(writer.pages):
-        _floor_page_baselines(p)
+        floor_page_baselines(p)
         p.merge_page(stamps[i])
     _relink(writer, base, config.get("site_url") or "")
     return writer
