@@ -139,9 +139,10 @@ def test_two_prints_give_the_same_bytes(books: tuple[pdf.Book, pdf.Book]) -> Non
     """Printing the same site twice, side by side, gives the same bytes (and so pages, text, outline).
 
     Chromium alone did not: under load one glyph run of a formula was placed at
-    ``1 0 0 -1 347.6875 29.640625 Tm`` in one print and at ``... 29 Tm`` in the other; the pages'
-    baselines are written rounded down (`canonical.floor_baselines`), so both give ``29``. The checks
-    before the bytes say what differs if they ever do.
+    ``1 0 0 -1 347.6875 29.640625 Tm`` in one print and at ``... 29 Tm`` in the other, and a link
+    around an inline formula had one rectangle in one print and three in the other; baselines are
+    written rounded down and touching link rectangles joined (`canonical`). The checks before the
+    bytes say what differs if they ever do.
     """
     a, b = books
     ra, rb = PdfReader(a.path), PdfReader(b.path)
