@@ -214,12 +214,14 @@ def test_no_raw_tex_outside_code(built_site: Path, texts: list[str]) -> None:
     )
     # each TeX command printed, with at least the two characters after it or what is left of its code
     # element, must stand in some code example (the line may go on past the code: a period, a word)
+    # (commands are found in the line as printed: flattened, ``\infty for`` would read ``\inftyfor``)
     printed = [
-        (line, flat[m.start() : m.start() + 12], m.end() - m.start() + 2)
+        (line, flat[start : start + 12], len(m.group()) + 2)
         for t in texts
         for line in t.splitlines()
         for flat in [_flat(line)]
-        for m in re.finditer(r"\\[A-Za-z]{2,}|\$\$", flat)
+        for m in re.finditer(r"\\[A-Za-z]{2,}|\$\$", line)
+        for start in [len(_flat(line[: m.start()]))]
     ]
     assert printed, "the API reference prints TeX in code examples: the check must see some"
 
