@@ -5,6 +5,8 @@ reader sees: a glyph run's baseline (``1 0 0 -1 x y Tm``, in CSS pixels) snapped
 pixel in one print and left at a multiple of 1/64 in the other (three pairs seen, all in KaTeX
 formulas of chapter 6.2), and a link around an inline formula given one rectangle in one print
 and three side by side in the other. `floor_baselines` and `join_link_pieces` write both one way.
+Under heavier load Chromium varied in ways these do not cover (resource names shifted by two, a
+baseline snapped up in one print and down in the other), so two prints are not always the same bytes.
 """
 
 from __future__ import annotations

@@ -9,8 +9,9 @@ stay vectors. pypdf then puts a title page and a table of contents in front, sta
 in the footers, adds one bookmark per part and per page, turns links to the local server into
 links to the published site, writes every glyph run's baseline rounded down to a whole pixel and
 joins a link's rectangles that lie side by side (`canonical`: Chromium wrote both either way), and
-dates the file ``SOURCE_DATE_EPOCH``; nothing else varies, so two builds from the same site give
-the same bytes. Requests outside the machine are blocked and counted::
+dates the file ``SOURCE_DATE_EPOCH``. Two builds from the same site give the same pages, text,
+outline and metadata, and usually the same bytes (Chromium's output still varied under heavy load:
+see ``tests/site/test_pdf.py``). Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
 """
