@@ -7,9 +7,11 @@ Every page of the nav, in the nav's order, is opened from a local server in Debi
 fit it, so nothing is cut at the right edge. ``page.pdf`` prints it; figures are inline SVG and
 stay vectors. pypdf then puts a title page and a table of contents in front, stamps page numbers
 in the footers, adds one bookmark per part and per page, turns links to the local server into
-links to the published site, and dates the file ``SOURCE_DATE_EPOCH``; nothing else varies, so
-two builds from the same site give the same bytes. Requests outside the machine are blocked and
-counted::
+links to the published site, writes every glyph run's baseline rounded down to a whole pixel and
+joins a link's rectangles that lie side by side (`canonical`: Chromium wrote both either way), and
+dates the file ``SOURCE_DATE_EPOCH``. Two builds from the same site give the same pages, text,
+outline and metadata, and usually the same bytes (Chromium's output still varied under heavy load:
+see ``tests/site/test_pdf.py``). Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
 """
@@ -37,6 +39,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from nnnotes.sitebuild import minisite
+from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces
 
 __all__ = ["Book", "Entry", "build", "nav_entries", "pdf_date", "page_url"]
 
@@ -287,10 +290,12 @@ async def _print_site(
         writer.add_page(p)
     for (entry, title, _), reader, start in zip(printed, readers, starts, strict=True):
         for p in reader.pages:
+            join_link_pieces(p)
             writer.add_page(p)
         book.entries.append((entry, title, start))
     stamps = PdfReader(io.BytesIO(numbers)).pages
     for i, p in enumerate(writer.pages):
+        floor_page_baselines(p)
         p.merge_page(stamps[i])
     _relink(writer, base, config.get("site_url") or "")
     return writer
