@@ -45,6 +45,7 @@ __all__ = [
     "forward",
     "layer_sizes",
     "propagate",
+    "run_network",
 ]
 
 Arithmetic = Literal["float64", "float32"]
@@ -339,16 +340,49 @@ def forward(
         arr = as_real_array(value, name, finite=True)
         return arr.astype(dtype, copy=False)
 
+    return run_network(
+        x,
+        weights,
+        biases,
+        convert=convert,
+        activation=ACTIVATIONS[hidden],
+        output_function=OUTPUTS[output],
+        hidden=hidden,
+        output=output,
+        arithmetic=arithmetic,
+        layout=layout,
+    )
+
+
+def run_network(
+    x: ArrayLike,
+    weights: Sequence[ArrayLike],
+    biases: Sequence[ArrayLike] | None,
+    *,
+    convert: Callable[[str, Any], NDArray[Any]],
+    activation: Callable[[NDArray[Any]], NDArray[Any]],
+    output_function: Callable[[NDArray[Any]], NDArray[Any]],
+    hidden: str,
+    output: str,
+    arithmetic: str,
+    layout: Layout,
+) -> ForwardPass:
+    """Convert the input and parameters with ``convert(name, value)``, run `propagate`, wrap the result.
+
+    The one body of the forward pass in every arithmetic: `forward` (floats) and
+    `nnnotes.proofs.exact_forward.exact_forward` (sympy numbers) differ only in ``convert`` and
+    the functions they pass. Missing biases are zeros, converted like the rest.
+    """
     h = convert("x", x)
     sizes = check_network(h.shape, weights, biases, layout)
     Ws = [convert(f"weights[{k}]", w) for k, w in enumerate(weights)]
     bs = []
     for k, (_, n_out) in enumerate(sizes):
-        b = np.zeros(n_out, dtype) if biases is None else convert(f"biases[{k}]", biases[k])
+        b = convert(f"biases[{k}]", [0] * n_out if biases is None else biases[k])
         if b.shape != (n_out,):
             raise ValueError(f"biases[{k}] must have shape ({n_out},), got {b.shape}")
         bs.append(b)
-    pre, act, logits = propagate(h, Ws, bs, ACTIVATIONS[hidden], layout)
+    pre, act, logits = propagate(h, Ws, bs, activation, layout)
     return ForwardPass(
         x=h,
         weights=tuple(Ws),
@@ -356,7 +390,7 @@ def forward(
         pre_activations=pre,
         activations=act,
         logits=logits,
-        outputs=OUTPUTS[output](logits),
+        outputs=output_function(logits),
         hidden=hidden,
         output=output,
         arithmetic=arithmetic,

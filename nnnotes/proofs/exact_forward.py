@@ -29,7 +29,7 @@ import numpy as np
 import sympy
 from numpy.typing import ArrayLike, NDArray
 
-from nnnotes.mlp import ForwardPass, Layout, check_network, propagate
+from nnnotes.mlp import ForwardPass, Layout, run_network
 from nnnotes.proofs.symbolic import relu as _relu_sym
 from nnnotes.proofs.symbolic import sigma as _sigma_sym
 
@@ -131,24 +131,13 @@ def exact_forward(
         raise ValueError(f"hidden must be one of {sorted(EXACT_ACTIVATIONS)}, got {hidden!r}")
     if output not in EXACT_OUTPUTS:
         raise ValueError(f"output must be one of {sorted(EXACT_OUTPUTS)}, got {output!r}")
-    h = _convert("x", x)
-    sizes = check_network(h.shape, weights, biases, layout)
-    Ws = [_convert(f"weights[{k}]", w) for k, w in enumerate(weights)]
-    bs = []
-    for k, (_, n_out) in enumerate(sizes):
-        b = _convert(f"biases[{k}]", [0] * n_out if biases is None else biases[k])
-        if b.shape != (n_out,):
-            raise ValueError(f"biases[{k}] must have shape ({n_out},), got {b.shape}")
-        bs.append(b)
-    pre, act, logits = propagate(h, Ws, bs, EXACT_ACTIVATIONS[hidden], layout)
-    return ForwardPass(
-        x=h,
-        weights=tuple(Ws),
-        biases=tuple(bs),
-        pre_activations=pre,
-        activations=act,
-        logits=logits,
-        outputs=EXACT_OUTPUTS[output](logits),
+    return run_network(
+        x,
+        weights,
+        biases,
+        convert=_convert,
+        activation=EXACT_ACTIVATIONS[hidden],
+        output_function=EXACT_OUTPUTS[output],
         hidden=hidden,
         output=output,
         arithmetic="exact",
