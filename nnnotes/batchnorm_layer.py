@@ -125,10 +125,7 @@ class BatchNorm:
         xb = as_real_array(x, "x", ndim=2, finite=True, nonempty=True)
         if xb.shape[1] != self.num_features:
             raise ValueError(f"x must have {self.num_features} features (columns), got shape {xb.shape}")
-        for name, v in (("gamma", self.gamma), ("beta", self.beta)):
-            shape = as_real_array(v, name, finite=True).shape
-            if shape != (self.num_features,):
-                raise ValueError(f"{name} must have shape ({self.num_features},), got {shape}")
+        # gamma and beta (finite, shape (C,)) are checked by batchnorm.scale_and_shift, in both modes
         if training:
             n = xb.shape[0]
             if n == 1:
@@ -179,7 +176,7 @@ class BatchNorm:
         if self._cache is None:
             raise ValueError("backward needs a previous call of forward")
         training, x_hat, inv_std = self._cache
-        g = as_real_array(grad_out, "grad_out", ndim=2, finite=True)
+        g = as_real_array(grad_out, "grad_out", ndim=2)  # finite: checked by the gradient functions
         if g.shape != x_hat.shape:
             raise ValueError(
                 f"grad_out must have the shape of the last forward's input {x_hat.shape}, got {g.shape}"
