@@ -2,32 +2,16 @@
 
 from __future__ import annotations
 
-import mpmath
 import pytest
-import sympy
 
 from nnnotes.experiments.forward_pass import layer_rows, rounding_rows
-from nnnotes.mlp import forward
-from nnnotes.proofs.exact_forward import exact_forward
-
-X = [3, 1, -1]
-W1 = [[2, -1], [1, -3], [-2, 5]]
-W2 = [[6, 2], [-1, 8]]
-E36 = sympy.exp(-36)
-
-
-def p2_exact() -> mpmath.mpf:
-    """e^-36 / (1 + e^-36) at 50 digits."""
-    with mpmath.workdps(50):
-        return mpmath.exp(-36) / (1 + mpmath.exp(-36))
+from tests.sheet_network import three_passes
 
 
 @pytest.fixture(scope="module")
 def passes() -> dict[str, object]:
-    """The sheet's network in the three arithmetics (exact: the proofs' twin of forward)."""
-    return {"exact": exact_forward(X, [W1, W2])} | {
-        f: forward(X, [W1, W2], arithmetic=f) for f in ("float64", "float32")
-    }
+    """The sheet's network in the three arithmetics."""
+    return three_passes()
 
 
 def test_layer_rows_pinned(passes) -> None:
@@ -76,3 +60,12 @@ def test_rounding_rows_pinned(passes) -> None:
     assert rows[1].values[1] == "`2.3195227e-16`"
     assert float(rows[1].errors[0]) < 1.2e-16 and float(rows[1].errors[1]) < 6e-8
     assert rows[2].cells[2:] == ["`2.220446049250313e-16`", "0.043", "`0.0`", "1.0"]
+
+
+def test_the_page_runs_the_question_network() -> None:
+    """The network the 6.3 page runs is the question's, as typed once for the tests."""
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+    from tests.sheet_network import W1, W2, X
+
+    x, weights = QUESTION_NETWORK
+    assert [list(x), [[list(r) for r in w] for w in weights]] == [X, [W1, W2]]

@@ -5,30 +5,16 @@ from __future__ import annotations
 import mpmath
 import numpy as np
 import pytest
-import sympy
 from numpy.testing import assert_allclose
 
 from nnnotes.mlp import OUTPUTS, forward, layer_sizes
-from nnnotes.proofs.exact_forward import exact_forward
-
-X = [3, 1, -1]
-W1 = [[2, -1], [1, -3], [-2, 5]]
-W2 = [[6, 2], [-1, 8]]
-E36 = sympy.exp(-36)
-
-
-def p2_exact() -> mpmath.mpf:
-    """e^-36 / (1 + e^-36) at 50 digits."""
-    with mpmath.workdps(50):
-        return mpmath.exp(-36) / (1 + mpmath.exp(-36))
+from tests.sheet_network import W1, W2, X, p2_exact, three_passes
 
 
 @pytest.fixture(scope="module")
 def passes() -> dict[str, object]:
-    """The sheet's network in the three arithmetics (exact: the proofs' twin of forward)."""
-    return {"exact": exact_forward(X, [W1, W2])} | {
-        f: forward(X, [W1, W2], arithmetic=f) for f in ("float64", "float32")
-    }
+    """The sheet's network in the three arithmetics."""
+    return three_passes()
 
 
 def test_float64_probabilities(passes) -> None:
