@@ -14,7 +14,6 @@ real site and the synthetic pages.
 from __future__ import annotations
 
 import asyncio
-import os
 import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine
@@ -36,20 +35,13 @@ from playwright.async_api import (
 
 from browser import contrast
 from browser.server import StaticServer
+from nnnotes.sitebuild import pdf
 
 __all__ = ["CHECKS", "VIEWPORTS", "Session", "Visit", "synthetic_page"]
 
-#: Debian's chromium (``.ci/install-browser``); another build can be named in NNNOTES_CHROMIUM.
-CHROMIUM = os.environ.get("NNNOTES_CHROMIUM", "/usr/bin/chromium")
-#: Flags from ../shared/design/build-facts.md: no sandbox (containers), nothing phoned home.
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
+#: Debian's chromium and its flags, as the PDF's print uses them (one place: nnnotes.sitebuild.pdf).
+CHROMIUM = pdf.CHROMIUM
+CHROMIUM_ARGS = pdf.CHROMIUM_ARGS
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 #: URLs that `is_local` refuses: what the browser contexts route (and block).
 NOT_LOCAL = re.compile(r"^(?!(?:data|blob|about):|https?://(?:127\.0\.0\.1|localhost)(?:[:/]|$))")

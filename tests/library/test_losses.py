@@ -17,37 +17,9 @@ from nnnotes.losses import (
     logit_gradient,
     mean_squared_error,
 )
+from tests.loss_references import bce_reference, ce_reference
 
 BIG = 1.7e308
-
-
-def bce_reference(z: float, y: float) -> float:
-    """-y log sigma(z) - (1-y) log(1 - sigma(z)), sigma and 1 - sigma formed at 400 digits.
-
-    400 digits keep 1 + e^{-|z|} distinct from 1 for |z| <= 900; beyond, the loss underflows anyway
-    when it is tiny (e^{-745} is below the smallest float64), so every float64 result is checkable.
-    """
-    with mpmath.workdps(400):
-        return _bce_reference(z, y)
-
-
-def _bce_reference(z: float, y: float) -> float:
-    zz = mpmath.mpf(z)
-    p = 1 / (1 + mpmath.exp(-zz))
-    q = mpmath.exp(-zz) / (1 + mpmath.exp(-zz))  # 1 - p without cancellation
-    terms = []
-    if y != 0:
-        terms.append(-y * mpmath.log(p))
-    if y != 1:
-        terms.append(-(1 - y) * mpmath.log(q))
-    return mpmath.fsum(terms)
-
-
-def ce_reference(z: list[float], c: int) -> mpmath.mpf:
-    """-log(e^{z_c} / sum_k e^{z_k}) at 400 digits (mpmath's exponent range is unbounded)."""
-    with mpmath.workdps(400):
-        zz = [mpmath.mpf(v) for v in z]
-        return -mpmath.log(mpmath.exp(zz[c]) / mpmath.fsum(mpmath.exp(v) for v in zz))
 
 
 @pytest.mark.parametrize(
