@@ -15,7 +15,7 @@ this output, and a test keeps the two equal); ``--check`` fails on an import aga
 
 Examples
 --------
->>> layer_of("nnnotes.check.derivation"), layer_of("nnnotes.softmax"), layer_of("nnnotes.figures.optim")
+>>> layer_of("nnnotes.check.derivation"), layer_of("nnnotes.softmax"), layer_of("nnnotes.figures.saddles")
 ('check', 'library', 'presentation')
 """
 

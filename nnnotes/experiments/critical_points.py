@@ -66,6 +66,8 @@ class AutoencoderCriticalPoint:
         Number of zero eigenvalues (the $p^2$ of the symmetry $(W_1, W_2) \mapsto (CW_1, W_2C^{-1})$).
     max_grad : float
         The largest gradient entry (0 up to rounding: it is a critical point).
+    parameters : int
+        The number of parameters of the autoencoder, $2pd$ (the denominator of ``index``).
     """
 
     kept: str
@@ -74,6 +76,7 @@ class AutoencoderCriticalPoint:
     index: float
     zero: int
     max_grad: float
+    parameters: int
 
 
 def linear_autoencoder_critical_points(
@@ -119,6 +122,7 @@ def linear_autoencoder_critical_points(
                 index=neg / theta.size,
                 zero=zero,
                 max_grad=float(np.abs(grad(theta)).max()),
+                parameters=int(theta.size),
             )
         )
     out.sort(key=lambda r: (r.loss, r.negative))
@@ -158,7 +162,7 @@ def loss_by_negative_count(points: list[AutoencoderCriticalPoint]) -> list[Index
     Examples
     --------
     >>> P = AutoencoderCriticalPoint
-    >>> pts = [P("1", 1.0, 0, 0.0, 1, 0.0), P("2", 3.0, 1, 0.5, 1, 0.0), P("3", 5.0, 1, 0.5, 1, 0.0)]
+    >>> pts = [P("1", 1.0, 0, 0.0, 1, 0.0, 2), P("2", 3.0, 1, 0.5, 1, 0.0, 2), P("3", 5.0, 1, 0.5, 1, 0.0, 2)]
     >>> [g.cells() for g in loss_by_negative_count(pts)]
     [(0, 0.0, 1, 1.0, 1.0), (1, 0.5, 2, 4.0, 3.0)]
     """
@@ -235,16 +239,19 @@ class TanhCriticalPoint:
         The smallest eigenvalue in absolute value (non-degeneracy).
     grad_norm : float
         The gradient norm reached.
+    parameters : int
+        The number of parameters of the network (the denominator of ``index``).
     """
 
     loss: float
     index: float
     min_abs_eigenvalue: float
     grad_norm: float
+    parameters: int
 
     def cells(self) -> tuple[float, float, float, float]:
-        """Return the table row: the fields in order."""
-        return astuple(self)
+        """Return the table row: loss, index, smallest |eigenvalue|, gradient norm."""
+        return (self.loss, self.index, self.min_abs_eigenvalue, self.grad_norm)
 
 
 def tanh_critical_points(
@@ -311,7 +318,11 @@ def tanh_critical_points(
                         found.setdefault(
                             round(loss, 7),
                             TanhCriticalPoint(
-                                loss, float(np.mean(ev < 0)), float(np.abs(ev).min()), float(np.sqrt(g @ g))
+                                loss,
+                                float(np.mean(ev < 0)),
+                                float(np.abs(ev).min()),
+                                float(np.sqrt(g @ g)),
+                                n,
                             ),
                         )
                         break

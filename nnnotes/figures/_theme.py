@@ -7,11 +7,12 @@ from contextlib import contextmanager
 from typing import Any
 
 import matplotlib
+import numpy as np
 from matplotlib.figure import Figure
 
 from nnnotes.render import INK
 
-__all__ = ["COLORS", "THEME", "new_figure", "themed"]
+__all__ = ["COLORS", "THEME", "new_figure", "themed", "thin_trajectory"]
 
 #: Okabe-Ito colours (colour-blind safe), lightened where needed to read on a dark background too.
 COLORS = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#7F7F7F")
@@ -82,3 +83,11 @@ def new_figure(
         axes = fig.subplots(nrows, ncols, squeeze=True, subplot_kw=subplot_kw or None)
     fig.set_label(label)
     return fig, axes
+
+
+def thin_trajectory(traj: np.ndarray, most: int = 300) -> np.ndarray:
+    """Keep at most ``most`` points of a trajectory (always the first and the last)."""
+    if len(traj) <= most:
+        return traj
+    idx = np.unique(np.linspace(0, len(traj) - 1, most).round().astype(int))
+    return traj[idx]

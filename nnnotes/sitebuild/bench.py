@@ -25,8 +25,10 @@ prose edit, serve-style rebuild
     skip, the same in-process rebuild with no block run: the floor of a serve rebuild).
 one-module edit
     a statement is added to one function of a module that one chapter's blocks import
-    (`ONE_MODULE`) before each run: only the blocks whose sessions imported that module, directly or
-    through other package modules, run again (the cache's summary says how many).
+    (`ONE_MODULE`, the module issue 16 measured) before each run: only the blocks whose sessions
+    imported that module, directly or through other package modules, run again (the cache's
+    summary says how many). The same for `COSTLY_MODULE` (batch normalization: the blocks that
+    import it are among the costliest of the site), reported without a goal.
 package-function edit (widely imported module)
     the same in `nnnotes.render` (`EDITED`), which most pages' blocks import: the worst case.
 
@@ -53,6 +55,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 from nnnotes.sitebuild.bench_project import (
+    COSTLY_MODULE,
     ONE_MODULE,
     ROOT,
     Times,
@@ -188,13 +191,15 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
     with tempfile.TemporaryDirectory(prefix="nnnotes-bench-") as tmp:
         project = copy_project(Path(tmp))
         one = one_module_to_edit(project)
+        costly = one_module_to_edit(project, COSTLY_MODULE)
         cache_dir = project / ".cache" / "blocks"
         docs = list((project / "docs").rglob("*.md"))
         blocks = sum(p.read_text(encoding="utf-8").count('exec="1"') for p in docs)
         print(
             f"\nsite: {len(docs)} pages, {blocks} executed blocks; prose edits in "
             f"{chapter_to_edit(project).name}; edited functions: {one[1]} in {one[0]} "
-            f"(one module), {EDITED[1]} in {EDITED[0]} (imported by most pages); "
+            f"(one module), {costly[1]} in {costly[0]} (one module, costly blocks), "
+            f"{EDITED[1]} in {EDITED[0]} (imported by most pages); "
             f"load average before: {os.getloadavg()[0]:.1f} on {os.cpu_count()} CPUs",
             flush=True,
         )
@@ -210,6 +215,9 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
 
         def edit_one(n: int) -> None:
             edit_function(project / one[0], one[1], n)
+
+        def edit_costly(n: int) -> None:
+            edit_function(project / costly[0], costly[1], n)
 
         warned: set[str] = set()
 
@@ -233,6 +241,11 @@ def bench_builds(runs: int) -> tuple[dict[str, Times], str]:
         out["prose edit, cache off"] = _medians("prose edit, cache off", serve_rebuilds(project, "off", runs))
         ran: list[str] = []
         out["one-module edit"] = _medians("one-module edit", _repeat(runs, edit_one, build("on", ran)))
+        print(f"    cache: {ran[-1] if ran else '?'}", flush=True)
+        ran = []
+        out["one-module edit, costly blocks (no goal)"] = _medians(
+            "one-module edit, costly blocks", _repeat(runs, edit_costly, build("on", ran))
+        )
         print(f"    cache: {ran[-1] if ran else '?'}", flush=True)
         ran = []
         out["package-function edit (widely imported module)"] = _medians(

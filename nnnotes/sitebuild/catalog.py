@@ -101,7 +101,7 @@ def reference_page(module: str) -> str:
     --------
     >>> reference_page("softmax"), reference_page("proofs.sigmoid"), reference_page("check.derivation")
     ('reference/softmax.md', 'reference/proofs/sigmoid.md', 'reference/derivation.md')
-    >>> reference_page("figures.optim"), reference_page("experiments.speed")
+    >>> reference_page("figures.saddles"), reference_page("experiments.speed")
     ('reference/figures.md', 'reference/experiments/speed.md')
     """
     head, _, rest = module.partition(".")

@@ -47,18 +47,46 @@ def _resolve(node: ast.ImportFrom, module: str, is_package: bool) -> str:
     return ".".join([*base, node.module] if node.module else base)
 
 
+def _is_type_checking(test: ast.expr) -> bool:
+    """Whether an ``if`` test is ``TYPE_CHECKING`` or ``typing.TYPE_CHECKING`` (False at run time)."""
+    return (isinstance(test, ast.Name) and test.id == "TYPE_CHECKING") or (
+        isinstance(test, ast.Attribute) and test.attr == "TYPE_CHECKING"
+    )
+
+
+def _runtime_nodes(tree: ast.AST) -> Iterable[ast.AST]:
+    """Every node of ``tree`` except the bodies of ``if TYPE_CHECKING:`` (never run; their ``else`` is)."""
+    todo = [tree]
+    while todo:
+        node = todo.pop()
+        yield node
+        if isinstance(node, ast.If) and _is_type_checking(node.test):
+            todo.extend(node.orelse)
+            todo.append(node.test)
+            continue
+        todo.extend(ast.iter_child_nodes(node))
+
+
 def imports_of(source: str, package: str, module: str = "", is_package: bool = False) -> set[str]:
-    """Return the names under ``package`` that ``source`` imports (modules, or names in them).
+    r"""Return the names under ``package`` that ``source`` imports (modules, or names in them).
 
     A ``from m import x`` gives both ``m`` and ``m.x`` (``x`` may be a submodule);
     `ModuleIndex.closure` keeps the names that are modules. Code that does not parse gives none.
+    Imports under ``if TYPE_CHECKING:`` are left out: they never run, so a block cannot depend on
+    them (what a block does load at run time is recorded apart, by `loaded_modules`).
+
+    Examples
+    --------
+    >>> code = ["import pkg.a", "if TYPE_CHECKING:", "    import pkg.b", "else:", "    import pkg.c"]
+    >>> sorted(imports_of("\n".join(code), "pkg"))
+    ['pkg.a', 'pkg.c']
     """
     try:
         tree = ast.parse(source)
     except SyntaxError:
         return set()
     found: set[str] = set()
-    for node in ast.walk(tree):
+    for node in _runtime_nodes(tree):
         if isinstance(node, ast.Import):
             found.update(alias.name for alias in node.names)
         elif isinstance(node, ast.ImportFrom):

@@ -52,6 +52,7 @@ def test_negative_and_zero_eigenvalue_counts(rows) -> None:
         assert r.negative == _inverted_pairs(kept), r
         assert r.zero == 9
         assert r.index == r.negative / 36
+        assert r.parameters == 36  # W1 (3 x 6) and W2 (6 x 3)
 
 
 def test_grouped_table_pinned(rows) -> None:
@@ -105,8 +106,10 @@ def test_tanh_critical_points_properties() -> None:
     assert all(r.min_abs_eigenvalue > 5e-4 for r in pts)
     assert pts[0].index == 0.0
     assert spearman([r.loss for r in pts], [r.index for r in pts]) > 0.8
-    # indices are multiples of 1/17 (17 parameters)
+    # indices are multiples of 1/17: 2*4 + 4 + 4 + 1 = 17 parameters (2 inputs, 4 units), by hand
     assert all(abs(r.index * 17 - round(r.index * 17)) < 1e-12 for r in pts)
+    assert {r.parameters for r in pts} == {17}
+    assert pts[0].cells() == (pts[0].loss, pts[0].index, pts[0].min_abs_eigenvalue, pts[0].grad_norm)
 
 
 def test_tanh_critical_points_are_non_degenerate_only_thanks_to_weight_decay() -> None:

@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.figures import optim as F
+from nnnotes.figures import descent, saddles
 
 
 def _line(ax, label):
@@ -17,7 +18,7 @@ def _line(ax, label):
 
 def test_quadratic_trajectories_newton_one_step() -> None:
     """Each panel's Newton line has two points and ends on the minimum (0, 0)."""
-    fig = F.quadratic_trajectories_figure()
+    fig = descent.quadratic_trajectories_figure()
     assert "Newton" in fig.get_label() and len(fig.axes) == 3
     for ax, kappa in zip(fig.axes, (1.0, 10.0, 100.0), strict=True):
         x, y = _line(ax, "Newton").get_data()
@@ -29,14 +30,14 @@ def test_quadratic_trajectories_newton_one_step() -> None:
 
 def test_quadratic_trajectories_gd_identity_one_step() -> None:
     """For kappa = 1 and eta = 1 gradient descent is at the minimum after one step (all later too)."""
-    ax = F.quadratic_trajectories_figure().axes[0]
+    ax = descent.quadratic_trajectories_figure().axes[0]
     x, y = _line(ax, r"GD $\eta = 1$").get_data()
     assert_allclose(np.c_[x[1:], y[1:]], 0.0, atol=1e-15)
 
 
 def test_threshold_figure_slopes() -> None:
     """Each curve is |1 - 2 f|^k (hand derivation), one per factor below and above 1."""
-    fig = F.threshold_figure()
+    fig = descent.threshold_figure()
     lines = fig.axes[0].get_lines()
     assert len(lines) == 4
     for line, fac in zip(lines, (0.9, 0.99, 1.01, 1.1), strict=True):
@@ -46,7 +47,7 @@ def test_threshold_figure_slopes() -> None:
 
 def test_saddle_figure_end_points() -> None:
     """Newton's line ends on the saddle, saddle-free Newton's on the minimum (0, 1)."""
-    ax = F.saddle_figure().axes[0]
+    ax = saddles.saddle_figure().axes[0]
     assert_allclose(np.array(_line(ax, "Newton").get_data())[:, -1], [0.0, 0.0], atol=1e-12)
     assert_allclose(np.array(_line(ax, "saddle-free Newton").get_data())[:, -1], [0.0, 1.0], atol=1e-12)
     assert ax.get_xlabel() == "$x$" and ax.get_ylabel() == "$y$"
@@ -54,7 +55,7 @@ def test_saddle_figure_end_points() -> None:
 
 def test_escape_figure_points_match_formula() -> None:
     """Right panel: run points are the exact escape steps; the line is ln(1000)/(0.5 eps)."""
-    fig = F.escape_figure()
+    fig = saddles.escape_figure()
     right = fig.axes[1]
     eps, steps = _line(right, "run").get_data()
     assert list(steps) == [18, 50, 142, 464, 1386, 4609, 13819]
@@ -64,9 +65,15 @@ def test_escape_figure_points_match_formula() -> None:
         assert len(line.get_xdata()) <= 300  # thinned for a light SVG
 
 
+def _critical_points():
+    from nnnotes.experiments.critical_points import linear_autoencoder_critical_points, tanh_critical_points
+
+    return linear_autoencoder_critical_points(), tanh_critical_points(starts=8)
+
+
 def test_index_error_figure() -> None:
     """20 critical points; the star (global minimum) sits at index 0 and loss 1.75."""
-    ax = F.index_error_figure().axes[0]
+    ax = saddles.index_error_figure(*_critical_points()).axes[0]
     x, y = _line(ax, "critical points").get_data()
     assert len(x) == 20
     sx, sy = _line(ax, "global minimum").get_data()
@@ -75,9 +82,21 @@ def test_index_error_figure() -> None:
 
 def test_index_error_figure_titles_count_the_parameters() -> None:
     """The titles give 2 * 3 * 6 = 36 autoencoder parameters and 2*4 + 4 + 4 + 1 = 17 tanh ones."""
-    left, right = F.index_error_figure().axes
+    left, right = saddles.index_error_figure(*_critical_points()).axes
     assert left.get_title() == "linear autoencoder, 36 parameters"
     assert right.get_title() == "tanh network, 17 parameters"
+
+
+def test_index_error_figure_draws_what_it_is_given_and_refuses_nothing() -> None:
+    """The right panel's points are the tanh points passed in; an empty list is refused by name."""
+    rows, tanh_rows = _critical_points()
+    right = saddles.index_error_figure(rows, tanh_rows[:2]).axes[1]
+    x, y = _line(right, "critical points").get_data()
+    assert list(x) == [p.index for p in tanh_rows[:2]] and list(y) == [p.loss for p in tanh_rows[:2]]
+    with pytest.raises(ValueError, match="tanh_rows: expected at least one"):
+        saddles.index_error_figure(rows, [])
+    with pytest.raises(ValueError, match="rows: expected at least one"):
+        saddles.index_error_figure([], tanh_rows)
 
 
 def test_saddle_figure_draws_the_runs_it_is_given() -> None:
@@ -85,6 +104,6 @@ def test_saddle_figure_draws_the_runs_it_is_given() -> None:
     from nnnotes.experiments.curvature import saddle_runs
 
     runs = saddle_runs()
-    ax = F.saddle_figure(runs).axes[0]
+    ax = saddles.saddle_figure(runs).axes[0]
     x, y = _line(ax, "gradient descent").get_data()
     assert_allclose(np.c_[x, y], runs.gradient_descent, rtol=0)

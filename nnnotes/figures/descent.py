@@ -1,0 +1,139 @@
+"""Figures of gradient descent (chapter 6.5): paths on quadratics, the rate threshold, a symmetric start."""
+
+from __future__ import annotations
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from nnnotes.experiments.symmetric_start import SymmetricStart
+from nnnotes.figures._theme import COLORS, new_figure, themed, thin_trajectory
+from nnnotes.optim import gradient_descent, newton
+from nnnotes.quadratic import Quadratic
+from nnnotes.render import INK
+
+__all__ = ["quadratic_trajectories_figure", "symmetric_start_figure", "threshold_figure"]
+
+
+def quadratic_trajectories_figure(kappas: tuple[float, ...] = (1.0, 10.0, 100.0), steps: int = 60) -> Figure:
+    r"""Contours of $\tfrac12 x^\top \mathrm{diag}(1, 1/\kappa) x$ with gradient descent and Newton.
+
+    Gradient descent runs ``steps`` steps at $\eta = 1$ and at the best fixed rate; Newton one step.
+    The start is $(-2, 2\sqrt\kappa)$, so every panel shows the same level sets, stretched.
+    """
+    alt = (
+        "Contour plots of quadratics with condition numbers "
+        + ", ".join(f"{k:g}" for k in kappas)
+        + f": Newton reaches the minimum in one step; gradient descent, {steps} steps shown, "
+        "zigzags and crawls along the flat direction as the condition number grows"
+    )
+    fig, axes = new_figure(1, len(kappas), width=7.2, height=2.8, label=alt)
+    axes = np.atleast_1d(axes)
+    with themed():
+        for ax, kappa in zip(axes, kappas, strict=True):
+            q = Quadratic(np.diag([1.0, 1.0 / kappa]), [0.0, 0.0])
+            x0 = np.array([-2.0, 2.0 * np.sqrt(kappa)])
+            s = np.sqrt(kappa)
+            gx, gy = np.meshgrid(np.linspace(-2.4, 2.4, 50), np.linspace(-2.4 * s, 2.4 * s, 50))
+            ax.contour(
+                gx,
+                gy,
+                0.5 * (gx**2 + gy**2 / kappa),
+                levels=6,
+                colors=INK,
+                linewidths=0.5,
+                alpha=0.45,
+                linestyles="solid",
+            )
+            runs = [
+                (gradient_descent(q.grad, x0, q.best_lr(), steps), COLORS[1], "GD best fixed"),
+                (gradient_descent(q.grad, x0, 1.0, steps), COLORS[0], r"GD $\eta = 1$"),
+                (newton(q.grad, q.hess, x0, 1), COLORS[2], "Newton"),
+            ]
+            for traj, color, label in runs:
+                t = thin_trajectory(traj)
+                # markers only for Newton: hundreds of GD markers would bloat the SVG
+                ax.plot(
+                    t[:, 0],
+                    t[:, 1],
+                    "-o" if label == "Newton" else "-",
+                    color=color,
+                    markersize=3,
+                    linewidth=1.4 if label != "GD best fixed" else 0.8,
+                    label=label,
+                )
+            ax.plot([0], [0], "*", color=COLORS[3], markersize=9)
+            ax.set_title(rf"$\kappa = {kappa:g}$")
+            ax.set_xlabel("$x_1$")
+        axes[0].set_ylabel("$x_2$")
+        axes[-1].legend(loc="lower right", fontsize=8)
+    return fig
+
+
+def threshold_figure(
+    lam: float = 4.0, factors: tuple[float, ...] = (0.9, 0.99, 1.01, 1.1), steps: int = 200
+) -> Figure:
+    r"""$|x_k|$ for gradient descent on $\lambda x^2/2$ at rates just below and above $2/\lambda$."""
+    fig, ax = new_figure(
+        width=6.0,
+        height=3.0,
+        label=(
+            "Distance to the minimum against the step, log scale: rates below 2 over lambda shrink it "
+            "geometrically, rates above make it grow geometrically"
+        ),
+    )
+    with themed():
+        for fac, color in zip(factors, COLORS, strict=False):
+            traj = gradient_descent(lambda x: lam * x, [1.0], fac * 2.0 / lam, steps)
+            ax.semilogy(
+                np.arange(steps + 1),
+                np.abs(traj[:, 0]),
+                color=color,
+                label=rf"$\eta = {fac:g} \times 2/\lambda$",
+            )
+        ax.set_xlabel("step $k$")
+        ax.set_ylabel("$|x_k - x^*|$")
+        ax.legend(fontsize=8)
+        ax.minorticks_off()
+    return fig
+
+
+def symmetric_start_figure(run: SymmetricStart) -> Figure:
+    r"""Loss against step, log scale, for every seed of a `SymmetricStart` experiment.
+
+    The identical starts (dashed) and the perturbed starts (solid), with the loss $L_1$ of the
+    one-unit minimum as a horizontal line.
+    """
+    S = run.loss_identical.shape[0]
+    fig, ax = new_figure(
+        width=6.4,
+        height=3.2,
+        label=(
+            f"Training loss against step, log scale, for {S} seeds: the identical starts approach the "
+            f"one-unit minimum's loss {run.one_unit_loss:.3g}; the starts perturbed by {run.perturbation:g} "
+            "follow them on a plateau, then drop far below it"
+        ),
+    )
+    with themed():
+        for i in range(S):
+            ax.semilogy(
+                run.steps,
+                run.loss_identical[i],
+                "--",
+                color=COLORS[0],
+                linewidth=1.0,
+                label="identical start" if i == 0 else None,
+            )
+            ax.semilogy(
+                run.steps,
+                run.loss_perturbed[i],
+                "-",
+                color=COLORS[1],
+                linewidth=1.0,
+                label="perturbed start" if i == 0 else None,
+            )
+        ax.axhline(run.one_unit_loss, color=COLORS[3], linewidth=0.8, label=r"$L_1$ (one-unit minimum)")
+        ax.set_xlabel("step")
+        ax.set_ylabel("loss")
+        ax.legend(fontsize=8)
+        ax.minorticks_off()
+    return fig
