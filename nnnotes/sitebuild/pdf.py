@@ -39,7 +39,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from nnnotes.sitebuild import minisite
-from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces
+from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces, rename_page_resources
 
 __all__ = ["Book", "Entry", "build", "nav_entries", "pdf_date", "page_url"]
 
@@ -97,6 +97,11 @@ SETTLE_JS = """async () => {
     await document.fonts.ready;
     return Array.from(document.fonts).filter((f) => f.status === "loading").length;
 }"""
+
+
+#: Added to each page before anything is opened or measured: a transition or animation caught
+#: half-way (a ``<details>`` marker turning, a fade) would print a state that depends on timing.
+STILL_CSS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
 @dataclass(frozen=True)
@@ -250,6 +255,7 @@ async def _print_site(
             printed: list[tuple[Entry, str, bytes]] = []
             for entry in entries:
                 await page.goto(base + page_url(entry.src), wait_until="load")
+                await page.add_style_tag(content=STILL_CSS)
                 await page.evaluate(SETTLE_JS)
                 seen = await page.evaluate(PREPARE_JS)
                 await page.evaluate(SETTLE_JS)
@@ -286,16 +292,20 @@ async def _print_site(
     front_reader = PdfReader(io.BytesIO(front))
     if len(front_reader.pages) != front_pages:
         raise RuntimeError("the table of contents changed length when its page numbers were filled in")
+    # link pieces joined and resources renamed before a page is added: what they drop is never copied
     for p in front_reader.pages:
+        rename_page_resources(p)
         writer.add_page(p)
     for (entry, title, _), reader, start in zip(printed, readers, starts, strict=True):
         for p in reader.pages:
             join_link_pieces(p)
+            rename_page_resources(p)
             writer.add_page(p)
         book.entries.append((entry, title, start))
     stamps = PdfReader(io.BytesIO(numbers)).pages
     for i, p in enumerate(writer.pages):
         floor_page_baselines(p)
+        rename_page_resources(stamps[i])
         p.merge_page(stamps[i])
     _relink(writer, base, config.get("site_url") or "")
     return writer
