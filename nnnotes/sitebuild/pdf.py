@@ -5,13 +5,15 @@ Every page of the nav, in the nav's order, is opened from a local server in Debi
 (``docs/stylesheets/print.css``, Material's own: no header, navigation or search), every
 ``<details>`` opened, and every formula, table or code block wider than the column scaled down to
 fit it, so nothing is cut at the right edge. ``page.pdf`` prints it; figures are inline SVG and
-stay vectors. pypdf then puts a title page and a table of contents in front, stamps page numbers
+stay vectors. Transitions and animations are turned off first, so no state half-way through one
+is printed. pypdf then puts a title page and a table of contents in front, stamps page numbers
 in the footers, adds one bookmark per part and per page, turns links to the local server into
-links to the published site, writes every glyph run's baseline rounded down to a whole pixel and
-joins a link's rectangles that lie side by side (`canonical`: Chromium wrote both either way), and
-dates the file ``SOURCE_DATE_EPOCH``. Two builds from the same site give the same pages, text,
-outline and metadata, and usually the same bytes (Chromium's output still varied under heavy load:
-see ``tests/site/test_pdf.py``). Requests outside the machine are blocked and counted::
+links to the published site, and writes what Chromium wrote either way one way (`canonical`:
+every glyph run's baseline rounded down to a whole pixel, a link's rectangles that lie side by
+side joined, each page's resources named in order of first use, with unused ones dropped, instead
+of after Skia's object numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two builds from the
+same site give the same bytes (``tests/site/test_pdf.py`` prints twice under load and compares).
+Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
 """
