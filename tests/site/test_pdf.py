@@ -381,3 +381,42 @@ def test_figures_stay_vectors(reader: PdfReader) -> None:
 def test_requests_that_leave_the_machine_are_routed(url: str, outside: bool) -> None:
     """The print routes (and blocks) every http(s) request not for the local server, only those."""
     assert bool(pdf.OUTSIDE.match(url)) is outside
+
+
+def test_no_transition_is_printed_half_way() -> None:
+    """With `pdf.STILL_CSS` a style change shows its end at once; without it, a 60 s fade is caught early.
+
+    A print taken while a transition or animation runs would depend on the machine's speed.
+    """
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    page_html = (
+        "<!doctype html><html><head><style>.x { opacity: 1; transition: opacity 60s linear; }"
+        " .x.on { opacity: 0.2; } .y { animation: spin 60s linear; }"
+        " @keyframes spin { from { transform: rotate(0deg); } to { transform: rotate(90deg); } }"
+        '</style></head><body><p class="x">fading</p><p class="y">turning</p></body></html>'
+    )
+    seen = """async () => {
+        const x = document.querySelector(".x");
+        void getComputedStyle(x).opacity;
+        x.classList.add("on");
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return [getComputedStyle(x).opacity, document.getAnimations().length];
+    }"""
+
+    async def run(still: bool) -> list:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.CHROMIUM_ARGS)
+            page = await browser.new_page()
+            await page.set_content(page_html)
+            if still:
+                await page.add_style_tag(content=pdf.STILL_CSS)
+            out = await page.evaluate(seen)
+            await browser.close()
+            return out
+
+    assert asyncio.run(run(still=True)) == ["0.2", 0]
+    opacity, running = asyncio.run(run(still=False))
+    assert float(opacity) > 0.9 and running == 2  # the comparison can fail
