@@ -9,8 +9,9 @@ three side by side in the other; and, with a busy loop beside the prints, resour
 names a resource after its object number, and one print numbered two more objects, never used).
 `floor_baselines`, `join_link_pieces` and `rename_page_resources` write each one way. A baseline
 snapped up in one print and down in the other (``4926`` against ``4925`` once floored) was seen
-once and is not covered: no rounding of one value maps both a value and its neighbouring whole
-pixel above and below to one number.
+once: the runs off the whole-pixel line of their neighbours lie from 1/8 px above it to 0.64 px
+below it (6.2: ``19.875`` next to runs at ``20``), and `floor_baselines` writes ``floor(y + 1/4)``,
+which puts every one of them, and its snapped twin, on that line.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, RectangleOb
 from nnnotes.arrays import real_number
 
 __all__ = [
+    "LIFT",
     "TEXT_MATRIX",
     "floor_baselines",
     "floor_page_baselines",
@@ -33,20 +35,25 @@ __all__ = [
     "tokens",
 ]
 
+#: How far above its line (CSS px) a run's baseline may lie and still be written on it (`floor_baselines`).
+LIFT = 0.25
 #: A glyph run's text matrix as Chromium writes it (upright, y down), with a fractional y.
 TEXT_MATRIX = re.compile(rb"(1 0 0 -1 \S+ )(-?\d*\.\d+)( Tm)")
 
 
 def floor_baselines(content: bytes) -> bytes:
-    """Round down the baseline (y) of every upright glyph run in a page's content stream.
+    """Write the baseline (y) of every upright glyph run as ``floor(y + 1/4)``: its line's whole pixel.
 
     Chromium lays a run of text out at a baseline a multiple of 1/64 CSS pixel and usually snaps
-    it to a whole pixel; rarely, and only under load, a run that one print placed at
-    ``y = 29.640625`` was snapped to ``29`` in another, so two prints of the same page differed in
-    those bytes. Every difference seen between two prints (three, on two pages) was of this kind,
-    and in each the snapped value was the floor of the other, so writing the floor everywhere
-    makes the two the same. A run moves up by less than one CSS pixel (0.27 mm on paper), onto the
-    whole pixel its neighbours on the line already stand on; x and every other operator are kept.
+    it to the whole pixel of its line; rarely, and only under load, a run that one print placed at
+    ``y = 29.640625`` was snapped to ``29`` in another (three pairs seen, on two pages, each
+    snapped down, 0.16 to 0.64 px), and once a run was snapped up in one print and not in the
+    other (``4926`` against a value that floors to ``4925``). The runs off their line seen in a
+    print lie between 1/8 px above it (``19.875`` beside runs at ``20``) and 0.64 px below it, so
+    ``floor(y + 1/4)`` sends each, and its snapped twin, to the same whole pixel: the line's. A
+    run moves by less than one CSS pixel (0.27 mm on paper), onto the pixel its neighbours already
+    stand on; x and every other operator are kept. A run more than 1/4 px above or 3/4 px below
+    its line would go to another pixel: none was seen.
 
     Parameters
     ----------
@@ -57,18 +64,18 @@ def floor_baselines(content: bytes) -> bytes:
     -------
     bytes
         The same stream with each ``1 0 0 -1 x y Tm`` whose ``y`` is fractional written with
-        ``floor(y)``.
+        ``floor(y + 1/4)``.
 
     Examples
     --------
     >>> floor_baselines(b"BT 1 0 0 -1 347.6875 29.640625 Tm <000B> Tj ET")
     b'BT 1 0 0 -1 347.6875 29 Tm <000B> Tj ET'
-    >>> floor_baselines(b"1 0 0 -1 3.5 -0.25 Tm 1 0 0 -1 3.5 29 Tm 0 1 -1 0 3.5 2.5 Tm")
-    b'1 0 0 -1 3.5 -1 Tm 1 0 0 -1 3.5 29 Tm 0 1 -1 0 3.5 2.5 Tm'
+    >>> floor_baselines(b"1 0 0 -1 3.5 19.875 Tm 1 0 0 -1 3.5 -0.5 Tm 0 1 -1 0 3.5 2.5 Tm")
+    b'1 0 0 -1 3.5 20 Tm 1 0 0 -1 3.5 -1 Tm 0 1 -1 0 3.5 2.5 Tm'
     """
     if not isinstance(content, bytes):
         raise TypeError(f"content: expected bytes, got {type(content).__name__}")
-    return TEXT_MATRIX.sub(lambda m: m[1] + b"%d" % math.floor(float(m[2])) + m[3], content)
+    return TEXT_MATRIX.sub(lambda m: m[1] + b"%d" % math.floor(float(m[2]) + LIFT) + m[3], content)
 
 
 def floor_page_baselines(page: PageObject) -> None:

@@ -9,7 +9,7 @@ stay vectors. Transitions and animations are turned off first, so no state half-
 is printed. pypdf then puts a title page and a table of contents in front, stamps page numbers
 in the footers, adds one bookmark per part and per page, turns links to the local server into
 links to the published site, and writes what Chromium wrote either way one way (`canonical`:
-every glyph run's baseline rounded down to a whole pixel, a link's rectangles that lie side by
+every glyph run's baseline written on its line's whole pixel, a link's rectangles that lie side by
 side joined, each page's resources named in order of first use, with unused ones dropped, instead
 of after Skia's object numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two builds from the
 same site give the same bytes (``tests/site/test_pdf.py`` prints twice under load and compares).
