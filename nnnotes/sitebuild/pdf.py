@@ -5,13 +5,15 @@ Every page of the nav, in the nav's order, is opened from a local server in Debi
 (``docs/stylesheets/print.css``, Material's own: no header, navigation or search), every
 ``<details>`` opened, and every formula, table or code block wider than the column scaled down to
 fit it, so nothing is cut at the right edge. ``page.pdf`` prints it; figures are inline SVG and
-stay vectors. pypdf then puts a title page and a table of contents in front, stamps page numbers
+stay vectors. Transitions and animations are turned off first, so no state half-way through one
+is printed. pypdf then puts a title page and a table of contents in front, stamps page numbers
 in the footers, adds one bookmark per part and per page, turns links to the local server into
-links to the published site, writes every glyph run's baseline rounded down to a whole pixel and
-joins a link's rectangles that lie side by side (`canonical`: Chromium wrote both either way), and
-dates the file ``SOURCE_DATE_EPOCH``. Two builds from the same site give the same pages, text,
-outline and metadata, and usually the same bytes (Chromium's output still varied under heavy load:
-see ``tests/site/test_pdf.py``). Requests outside the machine are blocked and counted::
+links to the published site, and writes what Chromium wrote either way one way (`canonical`:
+every glyph run's baseline written on its line's whole pixel, a link's rectangles that lie side by
+side joined, each page's resources named in order of first use, with unused ones dropped, instead
+of after Skia's object numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two builds from the
+same site give the same bytes (``tests/site/test_pdf.py`` prints twice under load and compares).
+Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
 """
@@ -39,7 +41,7 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from nnnotes.sitebuild import minisite
-from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces
+from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces, rename_page_resources
 
 __all__ = ["Book", "Entry", "build", "nav_entries", "pdf_date", "page_url"]
 
@@ -97,6 +99,11 @@ SETTLE_JS = """async () => {
     await document.fonts.ready;
     return Array.from(document.fonts).filter((f) => f.status === "loading").length;
 }"""
+
+
+#: Added to each page before anything is opened or measured: a transition or animation caught
+#: half-way (a ``<details>`` marker turning, a fade) would print a state that depends on timing.
+STILL_CSS = "*, *::before, *::after { transition: none !important; animation: none !important; }"
 
 
 @dataclass(frozen=True)
@@ -250,6 +257,7 @@ async def _print_site(
             printed: list[tuple[Entry, str, bytes]] = []
             for entry in entries:
                 await page.goto(base + page_url(entry.src), wait_until="load")
+                await page.add_style_tag(content=STILL_CSS)
                 await page.evaluate(SETTLE_JS)
                 seen = await page.evaluate(PREPARE_JS)
                 await page.evaluate(SETTLE_JS)
@@ -286,16 +294,20 @@ async def _print_site(
     front_reader = PdfReader(io.BytesIO(front))
     if len(front_reader.pages) != front_pages:
         raise RuntimeError("the table of contents changed length when its page numbers were filled in")
+    # link pieces joined and resources renamed before a page is added: what they drop is never copied
     for p in front_reader.pages:
+        rename_page_resources(p)
         writer.add_page(p)
     for (entry, title, _), reader, start in zip(printed, readers, starts, strict=True):
         for p in reader.pages:
             join_link_pieces(p)
+            rename_page_resources(p)
             writer.add_page(p)
         book.entries.append((entry, title, start))
     stamps = PdfReader(io.BytesIO(numbers)).pages
     for i, p in enumerate(writer.pages):
         floor_page_baselines(p)
+        rename_page_resources(stamps[i])
         p.merge_page(stamps[i])
     _relink(writer, base, config.get("site_url") or "")
     return writer

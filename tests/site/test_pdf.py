@@ -21,6 +21,7 @@ from pypdf import PdfReader
 
 from nnnotes.sitebuild import pdf, takeaway
 from nnnotes.sitebuild.minisite import project_config
+from tools import pdf_diff
 
 ARTIFACTS = ROOT / "test-artifacts" / "pdf"
 #: Math glyphs counted in each chapter's text (a formula printed twice would double them).
@@ -136,15 +137,15 @@ def _chapter_ranges(reader: PdfReader) -> dict[str, range]:
 
 
 def test_two_prints_give_the_same_document(books: tuple[pdf.Book, pdf.Book]) -> None:
-    """Printing the same site twice, side by side, gives the same pages, text, outline and metadata.
+    """Printing the same site twice, side by side, gives the same file, byte for byte.
 
-    Not always the same bytes, so those are reported, not asserted. Chromium varied, rarely and
-    under load: a glyph run's baseline (``1 0 0 -1 347.6875 29.640625 Tm`` in one print, ``... 29
-    Tm`` in the other), a link around an inline formula (one rectangle, or three side by side),
-    and, with a busy loop beside the two prints, resource names (``/X103`` against ``/X101`` on
-    every later page of one chapter: two more objects numbered in one print, none of them used)
-    and a baseline snapped the other way (``4926`` against ``4925`` after rounding down).
-    `canonical` writes the first two one way; the last two are left.
+    Chromium varied, rarely and under load: a glyph run's baseline (``1 0 0 -1 347.6875 29.640625
+    Tm`` in one print, ``... 29 Tm`` in the other), a link around an inline formula (one rectangle,
+    or three side by side), and, with a busy loop beside the two prints, resource names (``/X103``
+    against ``/X101`` on every later page of one chapter: two more objects numbered in one print,
+    none of them used). `canonical` writes each one way. When the files differ, the message names
+    the pages and their first differing operators (`tools.pdf_diff`); pages, text, outline and
+    metadata are compared first, so a failure says how deep the difference goes.
     """
     a, b = books
     ra, rb = PdfReader(a.path), PdfReader(b.path)
@@ -153,12 +154,9 @@ def test_two_prints_give_the_same_document(books: tuple[pdf.Book, pdf.Book]) -> 
     assert _outline(ra) == _outline(rb)
     da, db = pypdfium2.PdfDocument(a.path), pypdfium2.PdfDocument(b.path)
     assert [p.get_textpage().get_text_range() for p in da] == [p.get_textpage().get_text_range() for p in db]
-    streams = [[p.get_contents().get_data() for p in r.pages] for r in (ra, rb)]
-    differ = [i for i, (x, y) in enumerate(zip(*streams, strict=True)) if x != y]
     same = a.path.read_bytes() == b.path.read_bytes()
-    print(
-        f"two prints: {len(ra.pages)} pages each, byte-identical: {same}, content streams differ on {differ}"
-    )
+    print(f"two prints: {len(ra.pages)} pages each, byte-identical: {same}")
+    assert same, "two prints differ:\n" + "\n".join(pdf_diff.compare(a.path, b.path)[:20])
 
 
 def test_metadata_is_dated_by_the_epoch(reader: PdfReader) -> None:
@@ -383,3 +381,42 @@ def test_figures_stay_vectors(reader: PdfReader) -> None:
 def test_requests_that_leave_the_machine_are_routed(url: str, outside: bool) -> None:
     """The print routes (and blocks) every http(s) request not for the local server, only those."""
     assert bool(pdf.OUTSIDE.match(url)) is outside
+
+
+def test_no_transition_is_printed_half_way() -> None:
+    """With `pdf.STILL_CSS` a style change shows its end at once; without it, a 60 s fade is caught early.
+
+    A print taken while a transition or animation runs would depend on the machine's speed.
+    """
+    import asyncio
+
+    from playwright.async_api import async_playwright
+
+    page_html = (
+        "<!doctype html><html><head><style>.x { opacity: 1; transition: opacity 60s linear; }"
+        " .x.on { opacity: 0.2; } .y { animation: spin 60s linear; }"
+        " @keyframes spin { from { transform: rotate(0deg); } to { transform: rotate(90deg); } }"
+        '</style></head><body><p class="x">fading</p><p class="y">turning</p></body></html>'
+    )
+    seen = """async () => {
+        const x = document.querySelector(".x");
+        void getComputedStyle(x).opacity;
+        x.classList.add("on");
+        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+        return [getComputedStyle(x).opacity, document.getAnimations().length];
+    }"""
+
+    async def run(still: bool) -> list:
+        async with async_playwright() as pw:
+            browser = await pw.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.CHROMIUM_ARGS)
+            page = await browser.new_page()
+            await page.set_content(page_html)
+            if still:
+                await page.add_style_tag(content=pdf.STILL_CSS)
+            out = await page.evaluate(seen)
+            await browser.close()
+            return out
+
+    assert asyncio.run(run(still=True)) == ["0.2", 0]
+    opacity, running = asyncio.run(run(still=False))
+    assert float(opacity) > 0.9 and running == 2  # the comparison can fail
