@@ -128,12 +128,17 @@ def browser(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 #: the JUnit report). `make test` runs pytest-xdist with ``--dist loadfile --no-loadscope-reorder``:
 #: each file goes whole to the next idle worker in this order, so the longest files start first and
 #: the two workers finish together (xdist's default order, by number of tests, left the browser
-#: tests and the PDF, few tests but minutes each, for last). The files that do not need the built
-#: site come right after the one that builds it, so the other worker is busy meanwhile.
+#: tests and the PDF, few tests but minutes each, for last). The real site's browser visits are in
+#: two files, the desktop's and the phone's, so that they can run on both workers at once (see
+#: `browser.site_visits`); the files that do not need the built site come right after the one that
+#: builds it, so the other worker is busy meanwhile.
 COSTLIEST_FIRST = (
-    "site/test_browser.py",  # builds the site (`built_site`), then visits every page four times
+    "site/test_browser.py",  # builds the site (`built_site`), visits every page at a desktop's width
     "check/test_adversarial.py",
+    "site/test_browser_phone.py",  # every page at a phone's width (else test_browser.py visits them)
     "check/test_derivation.py",
+    "site/test_cache_recovery.py",
+    "site/test_cache_invalidation.py",
     "site/test_cache.py",
     "tools/test_mutation.py",
     "site/test_prose.py",
@@ -144,6 +149,8 @@ COSTLIEST_FIRST = (
     "site/test_notebooks.py",
     "site/test_student_edition.py",
     "site/test_navigation.py",
+    "site/test_browser_interactions.py",
+    "site/test_browser_faults.py",
 )
 
 

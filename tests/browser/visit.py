@@ -7,8 +7,8 @@ typeset formulas and their fonts, figures, colours of the text of figures, table
 checked by axe-core, and photographed. `Session.visit_all` does this for every page of the site,
 in the light palette and then the dark one, at one of the `VIEWPORTS` (a desktop and a phone);
 `Session.visit` for one page in a fresh context (the synthetic pages of the failure tests).
-Verdicts are plain functions of the data collected (`Visit.problems`), so the same code judges the
-real site and the synthetic pages.
+Verdicts are plain functions of the data collected (`browser.verdicts`), so the same code judges
+the real site and the synthetic pages; instant navigation and search are in `browser.interactions`.
 """
 
 from __future__ import annotations
@@ -17,10 +17,9 @@ import asyncio
 import re
 import time
 from collections.abc import Awaitable, Callable, Coroutine
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
-from urllib.parse import urlsplit
 
 from playwright.async_api import (
     Browser,
@@ -33,18 +32,17 @@ from playwright.async_api import (
     async_playwright,
 )
 
-from browser import contrast
+from browser.interactions import Interactions
 from browser.server import StaticServer
+from browser.synthetic import synthetic_page
+from browser.verdicts import NOT_LOCAL, Visit, is_local
 from nnnotes.sitebuild import pdf
 
-__all__ = ["CHECKS", "VIEWPORTS", "Session", "Visit", "synthetic_page"]
+__all__ = ["VIEWPORTS", "Session"]
 
 #: Debian's chromium and its flags, as the PDF's print uses them (one place: nnnotes.sitebuild.pdf).
 CHROMIUM = pdf.CHROMIUM
 CHROMIUM_ARGS = pdf.CHROMIUM_ARGS
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-#: URLs that `is_local` refuses: what the browser contexts route (and block).
-NOT_LOCAL = re.compile(r"^(?!(?:data|blob|about):|https?://(?:127\.0\.0\.1|localhost)(?:[:/]|$))")
 #: The viewports every page is judged at: a desktop and a phone (an iPhone 12-15 in CSS pixels).
 VIEWPORTS: dict[str, dict[str, int]] = {
     "desktop": {"width": 1280, "height": 900},
@@ -58,128 +56,7 @@ INSPECT_JS = (Path(__file__).with_name("inspect.js")).read_text(encoding="utf-8"
 #: `Session._thin_math`).
 AXE_MATH_SAMPLE = 5
 
-#: The checks made on every page, by name (the keys of `Visit.problems`).
-CHECKS = ("offsite", "errors", "math", "figures", "contrast", "axe")
-
 T = TypeVar("T")
-
-
-def is_local(url: str) -> bool:
-    """Whether a request stays on this machine (data: and blob: URLs never leave the page)."""
-    parts = urlsplit(url)
-    if parts.scheme in ("data", "blob", "about"):
-        return True
-    return parts.scheme in ("http", "https") and parts.hostname in LOCAL_HOSTS
-
-
-@dataclass
-class Visit:
-    """What one visit of one page collected."""
-
-    url: str
-    scheme: str
-    viewport: str = "desktop"
-    blocked: list[str] = field(default_factory=list)
-    console_errors: list[str] = field(default_factory=list)
-    page_errors: list[str] = field(default_factory=list)
-    failed_requests: list[str] = field(default_factory=list)
-    data: dict[str, Any] = field(default_factory=dict)
-    axe: list[dict[str, Any]] = field(default_factory=list)
-    static_figures: int = 0
-    static_katex: int = 0
-    seconds: float = 0.0
-
-    def problems(self) -> dict[str, list[str]]:
-        """Every check's findings (empty lists when the page passes)."""
-        return {
-            "offsite": [f"blocked request to {u}" for u in self.blocked],
-            "errors": [f"console error: {m}" for m in self.console_errors]
-            + [f"page error: {m}" for m in self.page_errors]
-            + [f"failed request: {m}" for m in self.failed_requests],
-            "math": math_problems(self.data, self.static_katex),
-            "figures": figure_problems(self.data, self.static_figures),
-            "contrast": contrast_problems(self.data),
-            "axe": [
-                f"axe {v['id']} ({v['impact']}): {v['help']} at {', '.join(v['targets'][:5])}"
-                for v in self.axe
-            ],
-        }
-
-
-def math_problems(data: dict[str, Any], static_katex: int | None = None) -> list[str]:
-    """Raw TeX left on the page, formulas not typeset, KaTeX fonts not loaded."""
-    out = [f"raw TeX in the text: {t!r}" for t in data["rawTex"]]
-    out += [f"formula not typeset: {t!r}" for t in data["untypeset"]]
-    if static_katex is not None and data["katex"] != static_katex:
-        out.append(f"{data['katex']} typeset formulas shown, {static_katex} in the page's HTML")
-    if data["katex"] or data["arithmatex"]:
-        loaded = {f["family"] for f in data["fonts"] if f["status"] == "loaded"}
-        out += [f"math font failed to load: {f}" for f in data["fonts"] if f["status"] == "error"]
-        if "KaTeX_Main" not in loaded:
-            out.append(f"KaTeX_Main font not loaded (math fonts: {data['fonts']})")
-        if not data["katexFamily"] or not data["katexFamily"].lstrip("\"'").startswith("KaTeX"):
-            out.append(f"math is not set in KaTeX's fonts: font-family {data['katexFamily']!r}")
-    return out
-
-
-def figure_problems(data: dict[str, Any], static_figures: int | None = None) -> list[str]:
-    """Figures missing, invisible, or without an accessible name."""
-    figures = data["figures"]
-    out = []
-    if static_figures is not None and len(figures) != static_figures:
-        out.append(f"{len(figures)} figures shown, {static_figures} in the page's HTML")
-    for i, f in enumerate(figures, 1):
-        name = f["label"] or f["title"]
-        where = f"figure {i} ({name[:50]!r})"
-        if not name:
-            out.append(f"{where}: no accessible name (aria-label or <title>)")
-        if f["role"] != "img":
-            out.append(f"{where}: role is {f['role']!r}, not 'img'")
-        if not (f["width"] > 0 and f["height"] > 0 and f["visible"]):
-            out.append(f"{where}: not visible ({f['width']:.0f} x {f['height']:.0f} px)")
-    return out
-
-
-def contrast_problems(data: dict[str, Any], minimum: float = contrast.MIN_RATIO) -> list[str]:
-    """Text of figures and tables below ``minimum`` contrast against its effective background."""
-    out = []
-    for s in data["samples"]:
-        if s["bgImage"]:
-            out.append(f"{s['where']} text {s['text']!r}: on a background image, contrast unknown")
-            continue
-        r = contrast.text_ratio(s["fg"], s["opacity"], s["layers"], data["canvas"])
-        if r < minimum:
-            bg = contrast.effective_background(s["layers"], data["canvas"])
-            out.append(
-                f"{s['where']} text {s['text']!r} ({s['count']}x): contrast {r:.2f} < {minimum} "
-                f"(text rgba{tuple(s['fg'])} x opacity {s['opacity']:g} on rgb{tuple(round(c) for c in bg)})"
-            )
-    return out
-
-
-def synthetic_page(
-    template: str, body: str, *, title: str = "Synthetic", head: str = "", drop: str | None = None
-) -> str:
-    """A page of the site's theme with ``body`` as its article.
-
-    ``template`` is a built page one folder deep (its relative links then work from any other
-    folder one deep); ``head`` is added to ``<head>``; a ``drop`` pattern is removed (e.g. the
-    KaTeX stylesheet's ``<link>``).
-    """
-    page, n = re.subn(
-        r'(<article class="md-content__inner md-typeset">).*?(</article>)',
-        lambda m: m.group(1) + body + m.group(2),
-        template,
-        count=1,
-        flags=re.S,
-    )
-    if n != 1:
-        raise ValueError("template has no Material <article>")
-    page = re.sub(r"<title>.*?</title>", f"<title>{title}</title>", page, count=1, flags=re.S)
-    page = page.replace("</head>", head + "</head>", 1)
-    if drop:
-        page = re.sub(drop, "", page)
-    return page
 
 
 @dataclass
@@ -189,7 +66,7 @@ class _Tab:
     visit: Visit
 
 
-class Session:
+class Session(Interactions):
     """A served site and one Chromium, for a whole test session.
 
     Parameters
@@ -497,60 +374,3 @@ class Session:
             }""",
             AXE_MATH_SAMPLE,
         )
-
-    # --- interactions ----------------------------------------------------------------------------
-
-    async def navigate(self, start: str, target: str, scheme: str = "dark") -> dict[str, Any]:
-        """Open ``start``, click its first visible link to ``target``, inspect, go back, inspect.
-
-        Returns the visits' data and whether the JavaScript state of the first page survived each
-        move (it does only when the site's instant navigation swapped the content in place).
-        """
-        result: dict[str, Any] = {}
-
-        async def move(page: Page, visit: Visit) -> None:
-            await page.evaluate("window.__nnKept = 'kept'")
-            title = await page.title()
-            name = target.rstrip("/").rsplit("/", 1)[-1]
-            await page.locator(f'a[href$="{name}/"]:visible').first.click()
-            await page.wait_for_url(self.base + target)
-            await page.wait_for_function("t => document.title !== t", arg=title)
-            result["after"] = await self.inspect(page)
-            result["kept_after"] = await page.evaluate("window.__nnKept === 'kept'")
-            await page.go_back()
-            await page.wait_for_function("t => document.title === t", arg=title)
-            result["back"] = await self.inspect(page)
-            result["kept_back"] = await page.evaluate("window.__nnKept === 'kept'")
-
-        visit = await self.visit(start, scheme, axe=False, then=move)
-        result["visit"] = visit
-        target_visit = Visit(url=self.base + target, scheme=scheme)
-        self._static(target, target_visit)
-        result["static_target"] = target_visit
-        return result
-
-    async def search(self, query: str, scheme: str = "light") -> tuple[list[str], Visit]:
-        """Type ``query`` into the site's search box; return the result links and the visit.
-
-        The text of each result as shown (title and snippet) is in the visit's ``data["results"]``.
-        """
-        hrefs: list[str] = []
-
-        async def search(page: Page, visit: Visit) -> None:
-            box = page.locator("input.md-search__input")
-            await box.click()
-            # the whole query at once (one input event), then a key release, which Material
-            # also listens to: no result list for a partial query can be read by mistake
-            await box.fill(query)
-            await box.press("End")
-            # the worker answers asynchronously; the count line leaves its placeholder
-            await page.wait_for_function(
-                """() => /matching/.test(
-                       document.querySelector('.md-search-result__meta')?.textContent ?? '')"""
-            )
-            links = page.locator(".md-search-result__list a.md-search-result__link")
-            hrefs.extend([await a.get_attribute("href") or "" for a in await links.all()])
-            visit.data["results"] = [await a.inner_text() for a in await links.all()]
-
-        visit = await self.visit("", scheme, axe=False, then=search)
-        return hrefs, visit

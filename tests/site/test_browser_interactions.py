@@ -1,0 +1,189 @@
+"""Real-browser checks of what a reader does: instant navigation, search, keyboard scrolling.
+
+Moving between chapters in place keeps math typeset and plots shown; the offline search finds a
+chapter and shows formulas as text; a table or formula wider than the viewport scrolls, takes the
+keyboard focus and is named. Each check is also shown to fail (a broken target, a reload, a word
+the site lacks, a scroller without its tabindex).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+from browser.synthetic import GOOD_MATH
+from browser.verdicts import contrast_problems, figure_problems, math_problems
+from browser.visit import VIEWPORTS, Session
+
+from nnnotes.sitebuild import minisite
+
+
+def _richest_chapters(site: Path) -> tuple[str, str]:
+    """The two chapter pages with the most plots and formulas (so the move shows both)."""
+
+    def weight(page: Path) -> tuple[int, int]:
+        html = page.read_text(encoding="utf-8")
+        return html.count("nn-figure"), html.count('class="katex"')
+
+    chapters = sorted(site.glob("exercise-*/index.html"), key=lambda p: (weight(p), p.parent.name))
+    first, second = chapters[-1], chapters[-2]
+    return f"{first.parent.name}/", f"{second.parent.name}/"
+
+
+@pytest.mark.browser
+def test_instant_navigation_keeps_math_and_plots(browser: Session, built_site: Path) -> None:
+    """Moving between two chapters in place (and back) leaves math typeset and plots shown.
+
+    Material's instant navigation only takes over links to pages listed in ``sitemap.xml``, which
+    MkDocs fills only when ``site_url`` is set; otherwise every click reloads the whole page.
+    """
+    start, target = _richest_chapters(built_site)
+    moved = browser.run(browser.navigate(start, target))
+    assert moved["kept_after"] and moved["kept_back"], (
+        "the click reloaded the page: instant navigation is inert (is site_url set in mkdocs.yml? "
+        "sitemap.xml must list the pages)"
+    )
+    there, back = moved["static_target"], moved["visit"]
+    assert there.static_katex > 0, f"{target} has no formula to check"
+    for data, static in ((moved["after"], there), (moved["back"], back)):
+        assert math_problems(data, static.static_katex) == []
+        assert figure_problems(data, static.static_figures) == []
+        assert contrast_problems(data) == []
+    assert moved["visit"].problems()["errors"] == []
+    assert moved["visit"].problems()["offsite"] == []
+
+
+@pytest.mark.browser
+def test_search_finds_the_softmax_chapter_offline(browser: Session) -> None:
+    """Typing "softmax" in the search box lists the chapter 6.1 page; nothing leaves localhost."""
+    hrefs, visit = browser.run(browser.search("softmax"))
+    assert any(urlsplit(h).path.endswith("/exercise-6-1/") for h in hrefs), hrefs
+    assert visit.blocked == []
+    assert visit.problems()["errors"] == []
+
+
+@pytest.mark.browser
+def test_search_result_shows_a_formula_once_as_text(browser: Session) -> None:
+    """A search result's snippet shows a formula once, as text, with no TeX source beside it."""
+    hrefs, visit = browser.run(browser.search("matrices"))
+    snippets = [t for t in visit.data["results"] if "(3,1,−1)" in "".join(t.split())]
+    assert snippets, visit.data["results"]
+    for text in snippets:
+        flat = "".join(text.split())
+        assert flat.count("(3,1,−1)") == 1 and "(3,1,-1)" not in flat, text
+        assert not re.search(r"\\[A-Za-z]+", text), text
+
+
+#: A page whose table and formula are wider than any viewport, whatever the fonts: the scrolling
+#: regions exist on every machine, so the keyboard checks below always have something to judge.
+WIDE_PAGE = (
+    "# Wide\n\n## Wide table\n\n"
+    + "| "
+    + " | ".join(f"column-{i}-heading" for i in range(24))
+    + " |\n"
+    + "|"
+    + "---|" * 24
+    + "\n"
+    + "| "
+    + " | ".join(f"cell-{i}-value" for i in range(24))
+    + " |\n\n"
+    + "## Wide formula\n\n$$\n"
+    + " + ".join(f"x_{{{i}}}^{{{i}}}" for i in range(120))
+    + "\n$$\n"
+)
+
+
+@pytest.fixture(scope="module")
+def wide_page(browser: Session, tmp_path_factory: pytest.TempPathFactory) -> str:
+    """`WIDE_PAGE` built by the project's own build (hooks and theme), served as ``nn-wide/``."""
+    folder = tmp_path_factory.mktemp("wide")
+    proc = minisite.build(
+        minisite.write_config(folder, {"index.md": "# Home\n", "wide.md": WIDE_PAGE}), folder / "site"
+    )
+    assert proc.returncode == 0, proc.stderr
+    target = browser.overlay / "nn-wide"
+    target.mkdir(exist_ok=True)
+    shutil.copyfile(folder / "site" / "wide" / "index.html", target / "index.html")
+    return "nn-wide/"
+
+
+#: Every element of the article that scrolls sideways, with the element a keyboard user focuses to
+#: scroll it: itself, or the focusable element inside it (Material wraps each table in a scrolling
+#: ``div``; the table inside takes the focus, and the arrow keys scroll the wrapper).
+SCROLLERS = """() => Array.from(document.querySelectorAll("article *"))
+    .filter((el) => ["auto", "scroll"].includes(getComputedStyle(el).overflowX)
+                    && el.scrollWidth > el.clientWidth + 13)
+    .map((el) => {
+        const focus = el.tabIndex >= 0 ? el : el.querySelector("[tabindex='0']");
+        return {cls: el.className.split(" ")[0], focus: focus ? focus.tagName.toLowerCase() : null,
+                name: focus ? focus.getAttribute("aria-label") || "" : ""};
+    })"""
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_wide_table_and_formula_take_focus_and_have_names(
+    browser: Session, wide_page: str, viewport: str
+) -> None:
+    """A table and a formula wider than the viewport scroll, take the keyboard focus, are named.
+
+    axe-core finds nothing serious on the page at this viewport in either palette, and both
+    regions really do scroll (so the verdict is not empty).
+    """
+    scrollers: list[dict] = []
+
+    async def look(page, visit) -> None:
+        scrollers.extend(await page.evaluate(SCROLLERS))
+
+    for scheme in ("light", "dark"):
+        visit = browser.run(browser.visit(wide_page, scheme, viewport=viewport, then=look))
+        assert visit.problems()["axe"] == [], (scheme, viewport)
+    found = {(s["focus"], s["name"]) for s in scrollers}
+    assert found == {("table", "Table 1: Wide table"), ("div", "Formula")}, scrollers
+
+
+@pytest.mark.browser
+def test_axe_catches_an_unfocusable_scroller_and_an_unnamed_dialog(browser: Session, wide_page: str) -> None:
+    """The same wide page without its tabindex, and a nameless dialog, are serious axe findings."""
+    html = (browser.overlay / wide_page / "index.html").read_text(encoding="utf-8")
+    stripped = html.replace(' tabindex="0"', "").replace('role="dialog" aria-label="Search"', 'role="dialog"')
+    assert stripped != html
+    folder = browser.overlay / "nn-wide-broken"
+    folder.mkdir(exist_ok=True)
+    (folder / "index.html").write_text(stripped, encoding="utf-8")
+    for viewport in VIEWPORTS:
+        axe = browser.run(browser.visit("nn-wide-broken/", viewport=viewport)).problems()["axe"]
+        rules = sorted({a.split(" ")[1] for a in axe})
+        assert rules == ["aria-dialog-name", "scrollable-region-focusable"], (viewport, axe)
+        scroll = next(a for a in axe if "scrollable-region-focusable" in a)
+        assert ".arithmatex" in scroll and re.search(r"md-typeset__scrollwrap|table", scroll), scroll
+
+
+@pytest.mark.browser
+def test_instant_navigation_check_catches_a_broken_target_and_a_reload(browser: Session) -> None:
+    """Moving in place to a page with raw TeX is caught, and so is a move that reloads the page."""
+    a = browser.add_page("nn-nav-a", GOOD_MATH + '<p><a href="../nn-nav-b/">to b</a></p>')
+    b = browser.add_page(
+        "nn-nav-b",
+        GOOD_MATH + r'<p><span class="arithmatex">\(x^2\)</span></p>'
+        '<p><a href="../nn-nav-a/">to a</a></p>',
+    )
+    moved = browser.run(browser.navigate(a, b))
+    assert moved["kept_after"] and moved["kept_back"]
+    assert math_problems(moved["after"]) != []
+    assert math_problems(moved["back"]) == []
+    c = browser.add_page("nn-nav-c", GOOD_MATH + '<p><a href="../nn-nav-a/" target="_self">to a</a></p>')
+    reloaded = browser.run(browser.navigate(c, a))
+    assert not reloaded["kept_after"]
+
+
+@pytest.mark.browser
+def test_search_check_fails_for_a_word_the_site_lacks(browser: Session) -> None:
+    """The search check can fail: a word in no page lists no chapter."""
+    hrefs, visit = browser.run(browser.search("qqzzvvxx"))
+    assert hrefs == []
+    assert visit.blocked == []
+
