@@ -125,6 +125,7 @@ class Book:
     scaled: int = 0
     overflow: dict[str, int] = field(default_factory=dict)
     closed: dict[str, int] = field(default_factory=dict)
+    loading: dict[str, int] = field(default_factory=dict)  # fonts still loading when printed
     blocked: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -260,7 +261,7 @@ async def _print_site(
                 await page.add_style_tag(content=STILL_CSS)
                 await page.evaluate(SETTLE_JS)
                 seen = await page.evaluate(PREPARE_JS)
-                await page.evaluate(SETTLE_JS)
+                book.loading[entry.src] = await page.evaluate(SETTLE_JS)
                 book.scaled += seen["scaled"]
                 book.overflow[entry.src] = seen["overflow"]
                 book.closed[entry.src] = seen["closed"]
@@ -388,6 +389,7 @@ def main(argv: list[str]) -> int:
         return 2
     book = build(Path(argv[0]), Path(argv[1]))
     problems = [f"{src}: {n} element(s) wider than the page" for src, n in book.overflow.items() if n]
+    problems += [f"{src}: {n} font(s) still loading when printed" for src, n in book.loading.items() if n]
     problems += [f"blocked request to {u}" for u in book.blocked]
     print(
         f"PDF: {book.path} ({book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "

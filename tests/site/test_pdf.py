@@ -252,9 +252,10 @@ def test_no_formula_printed_twice(built_site: Path, reader: PdfReader, texts: li
 
 
 def test_nothing_cut_nothing_folded_nothing_fetched(book: pdf.Book) -> None:
-    """Every page fits the paper's width, every ``<details>`` is open, no request left the machine."""
+    """Every page fits the paper's width, every ``<details>`` is open, every font had loaded, nothing left the machine."""
     assert book.overflow and not any(book.overflow.values()), book.overflow
     assert not any(book.closed.values()), book.closed
+    assert book.loading and not any(book.loading.values()), book.loading  # every font in, then printed
     assert book.blocked == []
 
 
@@ -305,8 +306,8 @@ def test_first_pages_rendered_as_an_artifact(book: pdf.Book) -> None:
 def test_prepare_opens_details_and_fits_wide_boxes(tmp_path: Path) -> None:
     """On a page with a folded answer and a too-wide formula, printing shows both, nothing cut.
 
-    The chapters have no folded boxes yet; this page has one, so the print keeps working when
-    they arrive.
+    The chapters fold their answers in such boxes; this small page shows the opening and the
+    scaling on one box of each kind.
     """
     import asyncio
 
