@@ -96,7 +96,7 @@ def test_raw_tex_pattern_matches(text: str) -> None:
         "data:text/plain,x",
         "blob:http://127.0.0.1/1",
         "about:blank",
-        "https://cdn.jsdelivr.net/npm/x.js",
+        "https://cdn.example.net/npm/x.js",
         "http://127.0.0.1.example.org/x",
         "http://localhostile.org/",
         "file:///etc/passwd",

@@ -373,7 +373,7 @@ def test_figures_stay_vectors(reader: PdfReader) -> None:
     [
         ("http://127.0.0.1:8123/exercise-6-1/", False),
         ("http://127.0.0.1", False),
-        ("https://cdn.jsdelivr.net/npm/katex.css", True),
+        ("https://cdn.example.net/npm/katex.css", True),
         ("http://127.0.0.1.example.org/", True),
         ("http://localhost:8000/", True),
         ("data:font/woff2;base64,AAAA", False),
