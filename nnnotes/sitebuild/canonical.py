@@ -11,7 +11,8 @@ names a resource after its object number, and one print numbered two more object
 snapped up in one print and down in the other (``4926`` against ``4925`` once floored) was seen
 once: the runs off the whole-pixel line of their neighbours lie from 1/8 px above it to 0.64 px
 below it (6.2: ``19.875`` next to runs at ``20``), and `floor_baselines` writes ``floor(y + 1/4)``,
-which puts every one of them, and its snapped twin, on that line.
+which puts every one of them, and its snapped twin, on that line. One run still came out a pixel
+apart in a later pair of prints (``72`` against ``71``), so two prints are not always the same bytes.
 """
 
 from __future__ import annotations
