@@ -127,6 +127,7 @@ class Book:
     overflow: dict[str, int] = field(default_factory=dict)
     closed: dict[str, int] = field(default_factory=dict)
     loading: dict[str, int] = field(default_factory=dict)  # fonts still loading when printed
+    raw: dict[str, bytes] = field(default_factory=dict, repr=False)  # Chromium's print of each page
     blocked: list[str] = field(default_factory=list)
     seconds: float = 0.0
 
@@ -267,6 +268,7 @@ async def _print_site(
                 book.overflow[entry.src] = seen["overflow"]
                 book.closed[entry.src] = seen["closed"]
                 data = await page.pdf(format="A4", margin=MARGIN, print_background=True)
+                book.raw[entry.src] = data  # as Chromium wrote it, before `canonical`
                 printed.append((entry, entry.title or seen["title"].strip(" ¶"), data))
 
             async def render(doc: str) -> bytes:

@@ -136,6 +136,26 @@ def _chapter_ranges(reader: PdfReader) -> dict[str, range]:
     return out
 
 
+def _pages_apart(a: pdf.Book, found: list[str]) -> list[str]:
+    """The site pages (sources) that hold the printed pages ``found`` (`pdf_diff.compare`) names."""
+    numbers = {int(m[1]) - 1 for line in found if (m := re.match(r"page (\d+):", line))}
+    starts = sorted((start, entry.src) for entry, _, start in a.entries)
+    apart = set()
+    for n in numbers:
+        holding = [src for start, src in starts if start <= n]
+        if holding:
+            apart.add(holding[-1])
+    return sorted(apart)
+
+
+def test_pages_apart_maps_printed_pages_to_site_pages() -> None:
+    """Printed page 5 (1-based) of a book whose pages start at 0, 2 and 6 (0-based) is the second's."""
+    book = pdf.Book(Path("x.pdf"), 9, entries=[(pdf.Entry("", s), s, n) for s, n in (("a", 0), ("b", 2), ("c", 6))])
+    assert _pages_apart(book, ["page 5: content baselines: ...", "bytes differ"]) == ["b"]
+    assert _pages_apart(book, ["page 7: links: 1 | 3", "page 1: resources: ..."]) == ["a", "c"]
+    assert _pages_apart(book, ["bytes differ"]) == []
+
+
 def test_two_prints_give_the_same_document(books: tuple[pdf.Book, pdf.Book]) -> None:
     """Printing the same site twice, side by side, gives the same document: the same bytes but for baselines.
 
@@ -147,7 +167,9 @@ def test_two_prints_give_the_same_document(books: tuple[pdf.Book, pdf.Book]) -> 
     but a run's baseline still lands on another whole pixel now and then under load (once in a
     clean-clone run after the rule ``floor(y + 1/4)``: ``72`` against ``71``), so byte identity is
     reported and every remaining difference must be of that kind (`tools.pdf_diff` classifies them
-    and names the pages); pages, text, outline and metadata are compared first.
+    and names the pages); pages, text, outline and metadata are compared first. When the bytes
+    differ, both prints of each page apart are kept as Chromium wrote them, before `canonical`, in
+    ``test-artifacts/pdf/differences/``, so the values before the rule can be read.
     """
     a, b = books
     ra, rb = PdfReader(a.path), PdfReader(b.path)
@@ -159,6 +181,12 @@ def test_two_prints_give_the_same_document(books: tuple[pdf.Book, pdf.Book]) -> 
     same = a.path.read_bytes() == b.path.read_bytes()
     found = [] if same else pdf_diff.compare(a.path, b.path)
     print(f"two prints: {len(ra.pages)} pages each, byte-identical: {same}", *found[:20], sep="\n")
+    if not same:  # keep both prints of each differing page as Chromium wrote them, for diagnosis
+        for src in _pages_apart(a, found):
+            for name, book in (("a", a), ("b", b)):
+                out = ARTIFACTS / "differences" / f"{src.replace('/', '_')}.{name}.pdf"
+                out.parent.mkdir(parents=True, exist_ok=True)
+                out.write_bytes(book.raw[src])
     # what is left: a glyph run's baseline on another whole pixel in one print (seen once in a
     # clean-clone run: 72 against 71 on one page), never a name, a link or any other operator
     assert all(line == "bytes differ" or ": content baselines: " in line for line in found), found[:20]
