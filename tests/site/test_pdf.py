@@ -150,7 +150,8 @@ def _pages_apart(a: pdf.Book, found: list[str]) -> list[str]:
 
 def test_pages_apart_maps_printed_pages_to_site_pages() -> None:
     """Printed page 5 (1-based) of a book whose pages start at 0, 2 and 6 (0-based) is the second's."""
-    book = pdf.Book(Path("x.pdf"), 9, entries=[(pdf.Entry("", s), s, n) for s, n in (("a", 0), ("b", 2), ("c", 6))])
+    starts = (("a", 0), ("b", 2), ("c", 6))
+    book = pdf.Book(Path("x.pdf"), 9, entries=[(pdf.Entry("", s), s, n) for s, n in starts])
     assert _pages_apart(book, ["page 5: content baselines: ...", "bytes differ"]) == ["b"]
     assert _pages_apart(book, ["page 7: links: 1 | 3", "page 1: resources: ..."]) == ["a", "c"]
     assert _pages_apart(book, ["bytes differ"]) == []
@@ -286,7 +287,7 @@ def test_no_formula_printed_twice(built_site: Path, reader: PdfReader, texts: li
 
 
 def test_nothing_cut_nothing_folded_nothing_fetched(book: pdf.Book) -> None:
-    """Every page fits the paper's width, every ``<details>`` is open, every font had loaded, nothing left the machine."""
+    """Every page fits the paper's width, every ``<details>`` is open, every font had loaded, no request left."""
     assert book.overflow and not any(book.overflow.values()), book.overflow
     assert not any(book.closed.values()), book.closed
     assert book.loading and not any(book.loading.values()), book.loading  # every font in, then printed
@@ -337,43 +338,6 @@ def test_first_pages_rendered_as_an_artifact(book: pdf.Book) -> None:
     assert book.pages == len(PdfReader(book.path).pages) > 20
 
 
-def test_prepare_opens_details_and_fits_wide_boxes(tmp_path: Path) -> None:
-    """On a page with a folded answer and a too-wide formula, printing shows both, nothing cut.
-
-    The chapters fold their answers in such boxes; this small page shows the opening and the
-    scaling on one box of each kind.
-    """
-    import asyncio
-
-    from playwright.async_api import async_playwright
-
-    body = (
-        '<article class="md-typeset"><details><summary>Answer</summary><p>folded-answer-text</p>'
-        '</details><div class="arithmatex" style="overflow-x:auto">'
-        f'<span style="display:inline-block;white-space:nowrap">{"wide " * 400}end-of-formula</span>'
-        "</div></article>"
-    )
-
-    async def run() -> tuple[dict, bytes]:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.CHROMIUM_ARGS)
-            page = await browser.new_page(viewport={"width": pdf.COLUMN_PX, "height": 800})
-            await page.emulate_media(media="print")
-            await page.set_content(f"<!doctype html><html><body>{body}</body></html>")
-            seen = await page.evaluate(pdf.PREPARE_JS)
-            data = await page.pdf(format="A4", margin=pdf.MARGIN)
-            await browser.close()
-            return seen, data
-
-    seen, data = asyncio.run(run())
-    assert (seen["scaled"], seen["overflow"], seen["closed"]) == (1, 0, 0)
-    (tmp_path / "p.pdf").write_bytes(data)
-    doc = pypdfium2.PdfDocument(tmp_path / "p.pdf")
-    text = "".join(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    doc.close()
-    assert "folded-answer-text" in text and "end-of-formula" in text
-
-
 def _images(xobjects: object, seen: set[int]) -> int:
     """Count raster images among XObjects, looking inside form XObjects."""
     count = 0
@@ -400,58 +364,3 @@ def test_figures_stay_vectors(reader: PdfReader) -> None:
         if resources is not None:
             total += _images(resources.get_object().get("/XObject"), seen)
     assert total == 0
-
-
-@pytest.mark.parametrize(
-    ("url", "outside"),
-    [
-        ("http://127.0.0.1:8123/exercise-6-1/", False),
-        ("http://127.0.0.1", False),
-        ("https://cdn.example.net/npm/katex.css", True),
-        ("http://127.0.0.1.example.org/", True),
-        ("http://localhost:8000/", True),
-        ("data:font/woff2;base64,AAAA", False),
-    ],
-)
-def test_requests_that_leave_the_machine_are_routed(url: str, outside: bool) -> None:
-    """The print routes (and blocks) every http(s) request not for the local server, only those."""
-    assert bool(pdf.OUTSIDE.match(url)) is outside
-
-
-def test_no_transition_is_printed_half_way() -> None:
-    """With `pdf.STILL_CSS` a style change shows its end at once; without it, a 60 s fade is caught early.
-
-    A print taken while a transition or animation runs would depend on the machine's speed.
-    """
-    import asyncio
-
-    from playwright.async_api import async_playwright
-
-    page_html = (
-        "<!doctype html><html><head><style>.x { opacity: 1; transition: opacity 60s linear; }"
-        " .x.on { opacity: 0.2; } .y { animation: spin 60s linear; }"
-        " @keyframes spin { from { transform: rotate(0deg); } to { transform: rotate(90deg); } }"
-        '</style></head><body><p class="x">fading</p><p class="y">turning</p></body></html>'
-    )
-    seen = """async () => {
-        const x = document.querySelector(".x");
-        void getComputedStyle(x).opacity;
-        x.classList.add("on");
-        await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
-        return [getComputedStyle(x).opacity, document.getAnimations().length];
-    }"""
-
-    async def run(still: bool) -> list:
-        async with async_playwright() as pw:
-            browser = await pw.chromium.launch(executable_path=pdf.CHROMIUM, args=pdf.CHROMIUM_ARGS)
-            page = await browser.new_page()
-            await page.set_content(page_html)
-            if still:
-                await page.add_style_tag(content=pdf.STILL_CSS)
-            out = await page.evaluate(seen)
-            await browser.close()
-            return out
-
-    assert asyncio.run(run(still=True)) == ["0.2", 0]
-    opacity, running = asyncio.run(run(still=False))
-    assert float(opacity) > 0.9 and running == 2  # the comparison can fail
