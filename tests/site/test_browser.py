@@ -29,9 +29,7 @@ def doc_pages() -> list[str]:
 
 
 @pytest.fixture(scope="session")
-def visits(
-    browser: Session, tmp_path_factory: pytest.TempPathFactory, worker_id: str
-) -> dict[Key, Visit]:
+def visits(browser: Session, tmp_path_factory: pytest.TempPathFactory, worker_id: str) -> dict[Key, Visit]:
     """Every page of the site visited in both palettes at both viewports, by (path, scheme, viewport).
 
     The desktop visits are made here; the phone visits are those of ``test_browser_phone.py``
@@ -86,4 +84,3 @@ def test_screenshots_of_every_page_in_both_palettes(browser: Session, visits: di
     assert len(desktop) == len(shots) // len(VIEWPORTS)
     assert all(s.is_relative_to(ROOT / "test-artifacts") for s in shots)
     assert [s for s in desktop if s.read_bytes()[:8] != b"\x89PNG\r\n\x1a\n"] == []
-

@@ -10,11 +10,10 @@ from __future__ import annotations
 
 import pytest
 from browser.synthetic import GOOD_FIGURE, GOOD_MATH
-from browser.verdicts import CHECKS, Visit, contrast_problems, figure_problems, math_problems
+from browser.verdicts import CHECKS, Visit, figure_problems, math_problems
 from browser.visit import Session
 
 KATEX_CSS = r"<link[^>]*katex\.min\.css[^>]*>"
-
 
 
 def _visit(
@@ -139,4 +138,3 @@ def test_axe_finds_serious_violations(browser: Session) -> None:
     body = '<img src="../assets/images/favicon.png"><button></button>'
     axe = _visit(browser, "nn-axe", body, axe=True).problems()["axe"]
     assert sorted(a.split(" ")[1] for a in axe) == ["button-name", "image-alt"], axe
-

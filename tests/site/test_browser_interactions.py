@@ -186,4 +186,3 @@ def test_search_check_fails_for_a_word_the_site_lacks(browser: Session) -> None:
     hrefs, visit = browser.run(browser.search("qqzzvvxx"))
     assert hrefs == []
     assert visit.blocked == []
-

@@ -106,4 +106,3 @@ def test_raw_tex_pattern_matches(text: str) -> None:
 def test_routed_pattern_is_what_is_local_refuses(url: str) -> None:
     """The browser routes (to be blocked) exactly the URLs that `is_local` refuses."""
     assert bool(NOT_LOCAL.match(url)) is not is_local(url)
-

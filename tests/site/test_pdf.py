@@ -287,7 +287,7 @@ def test_no_formula_printed_twice(built_site: Path, reader: PdfReader, texts: li
 
 
 def test_nothing_cut_nothing_folded_nothing_fetched(book: pdf.Book) -> None:
-    """Every page fits the paper's width, every ``<details>`` is open, every font had loaded, no request left."""
+    """Every page fits the paper's width, every ``<details>`` is open, every font loaded, nothing went out."""
     assert book.overflow and not any(book.overflow.values()), book.overflow
     assert not any(book.closed.values()), book.closed
     assert book.loading and not any(book.loading.values()), book.loading  # every font in, then printed
