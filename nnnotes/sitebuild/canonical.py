@@ -1,23 +1,17 @@
 """What Chromium writes differently in two prints of the same page, written one way.
 
 Two prints of the whole site under load differed in three ways, each rarely, never in what a
-reader sees: a glyph run's baseline (``1 0 0 -1 x y Tm``, in CSS pixels) snapped to a whole
-pixel in one print and left at a multiple of 1/64 in the other (three pairs seen, all in KaTeX
-formulas of chapter 6.2); a link around an inline formula given one rectangle in one print and
-three side by side in the other; and, with a busy loop beside the prints, resource names shifted
-(``/X103`` against ``/X101`` on every later page of one chapter: Chromium's PDF backend, Skia,
-names a resource after its object number, and one print numbered two more objects, never used).
-`floor_baselines`, `join_link_pieces` and `rename_page_resources` write each one way. A baseline
-snapped up in one print and down in the other (``4926`` against ``4925`` once floored) was seen
-once: the runs off the whole-pixel line of their neighbours lie from 1/8 px above it to 0.64 px
-below it (6.2: ``19.875`` next to runs at ``20``), and `floor_baselines` writes ``floor(y + 1/4)``,
-which puts every one of them, and its snapped twin, on that line. One run still came out a pixel
-apart in a later pair of prints (``72`` against ``71``), so two prints are not always the same bytes.
+reader sees: a glyph run's baseline on its line in one print and a fraction of a pixel off it in
+the other (`nnnotes.sitebuild.baselines`); a link around an inline formula given one rectangle
+in one print and three side by side in the other (`join_link_pieces`); and, with a busy loop
+beside the prints, resource names shifted (``/X103`` against ``/X101`` on every later page of
+one chapter: Chromium's PDF backend, Skia, names a resource after its object number, and one
+print numbered two more objects, never used), which `rename_page_resources` writes in order of
+first use.
 """
 
 from __future__ import annotations
 
-import math
 import re
 
 from pypdf import PageObject, PdfWriter
@@ -26,69 +20,11 @@ from pypdf.generic import ArrayObject, DictionaryObject, NameObject, RectangleOb
 from nnnotes.arrays import real_number
 
 __all__ = [
-    "LIFT",
-    "TEXT_MATRIX",
-    "floor_baselines",
-    "floor_page_baselines",
     "join_link_pieces",
     "rename_page_resources",
     "rename_resources",
     "tokens",
 ]
-
-#: How far above its line (CSS px) a run's baseline may lie and still be written on it (`floor_baselines`).
-LIFT = 0.25
-#: A glyph run's text matrix as Chromium writes it (upright, y down), with a fractional y.
-TEXT_MATRIX = re.compile(rb"(1 0 0 -1 \S+ )(-?\d*\.\d+)( Tm)")
-
-
-def floor_baselines(content: bytes) -> bytes:
-    """Write the baseline (y) of every upright glyph run as ``floor(y + 1/4)``: its line's whole pixel.
-
-    Chromium lays a run of text out at a baseline a multiple of 1/64 CSS pixel and usually snaps
-    it to the whole pixel of its line; rarely, and only under load, a run that one print placed at
-    ``y = 29.640625`` was snapped to ``29`` in another (three pairs seen, on two pages, each
-    snapped down, 0.16 to 0.64 px), and once a run was snapped up in one print and not in the
-    other (``4926`` against a value that floors to ``4925``). The runs off their line seen in a
-    print lie between 1/8 px above it (``19.875`` beside runs at ``20``) and 0.64 px below it, so
-    ``floor(y + 1/4)`` sends each, and its snapped twin, to the same whole pixel: the line's. A
-    run moves by less than one CSS pixel (0.27 mm on paper), onto the pixel its neighbours already
-    stand on; x and every other operator are kept. A run more than 1/4 px above or 3/4 px below
-    its line would go to another pixel: none was seen.
-
-    Parameters
-    ----------
-    content : bytes
-        A decoded PDF content stream.
-
-    Returns
-    -------
-    bytes
-        The same stream with each ``1 0 0 -1 x y Tm`` whose ``y`` is fractional written with
-        ``floor(y + 1/4)``.
-
-    Examples
-    --------
-    >>> floor_baselines(b"BT 1 0 0 -1 347.6875 29.640625 Tm <000B> Tj ET")
-    b'BT 1 0 0 -1 347.6875 29 Tm <000B> Tj ET'
-    >>> floor_baselines(b"1 0 0 -1 3.5 19.875 Tm 1 0 0 -1 3.5 -0.5 Tm 0 1 -1 0 3.5 2.5 Tm")
-    b'1 0 0 -1 3.5 20 Tm 1 0 0 -1 3.5 -1 Tm 0 1 -1 0 3.5 2.5 Tm'
-    """
-    if not isinstance(content, bytes):
-        raise TypeError(f"content: expected bytes, got {type(content).__name__}")
-    return TEXT_MATRIX.sub(lambda m: m[1] + b"%d" % math.floor(float(m[2]) + LIFT) + m[3], content)
-
-
-def floor_page_baselines(page: PageObject) -> None:
-    """Apply `floor_baselines` to the content stream of ``page``, a page of a ``PdfWriter``."""
-    contents = page.get_contents()
-    if contents is None:
-        return
-    data = contents.get_data()
-    floored = floor_baselines(data)
-    if floored != data:
-        contents.set_data(floored)
-        page.replace_contents(contents)
 
 
 def _target(annot: dict) -> object:

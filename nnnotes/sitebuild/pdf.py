@@ -8,12 +8,12 @@ fit it, so nothing is cut at the right edge. ``page.pdf`` prints it; figures are
 stay vectors. Transitions and animations are turned off first, so no state half-way through one
 is printed. pypdf then puts a title page and a table of contents in front, stamps page numbers
 in the footers, adds one bookmark per part and per page, turns links to the local server into
-links to the published site, and writes what Chromium wrote either way one way (`canonical`:
-every glyph run's baseline written on its line's whole pixel, a link's rectangles that lie side by
-side joined, each page's resources named in order of first use, with unused ones dropped, instead
-of after Skia's object numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two builds from the
-same site usually give the same bytes; ``tests/site/test_pdf.py`` prints twice under load and
-asserts that nothing but a glyph run's baseline ever differs (one did once, by a pixel).
+links to the published site, and writes what Chromium wrote either way one way (`baselines`:
+every glyph run's baseline written on its line's whole pixel; `canonical`: a link's rectangles
+that lie side by side joined, each page's resources named in order of first use, with unused ones
+dropped, instead of after Skia's object numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two
+builds from the same site give the same bytes; ``tests/site/test_pdf.py`` prints twice under load
+and asserts it.
 Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
@@ -42,7 +42,8 @@ from pypdf import PdfReader, PdfWriter
 from pypdf.generic import NameObject, TextStringObject
 
 from nnnotes.sitebuild import minisite
-from nnnotes.sitebuild.canonical import floor_page_baselines, join_link_pieces, rename_page_resources
+from nnnotes.sitebuild.baselines import snap_page_baselines
+from nnnotes.sitebuild.canonical import join_link_pieces, rename_page_resources
 
 __all__ = ["Book", "Entry", "build", "nav_entries", "pdf_date", "page_url"]
 
@@ -310,7 +311,7 @@ async def _print_site(
         book.entries.append((entry, title, start))
     stamps = PdfReader(io.BytesIO(numbers)).pages
     for i, p in enumerate(writer.pages):
-        floor_page_baselines(p)
+        snap_page_baselines(p)
         rename_page_resources(stamps[i])
         p.merge_page(stamps[i])
     _relink(writer, base, config.get("site_url") or "")

@@ -1,4 +1,4 @@
-"""What two prints wrote differently is written one way: baselines rounded down, link pieces joined."""
+"""What two prints wrote differently is written one way: link pieces joined, resources renamed."""
 
 from __future__ import annotations
 
@@ -9,7 +9,6 @@ import pytest
 from pypdf import PageObject, PdfReader, PdfWriter
 from pypdf.generic import (
     ArrayObject,
-    DecodedStreamObject,
     DictionaryObject,
     FloatObject,
     NameObject,
@@ -17,83 +16,11 @@ from pypdf.generic import (
 )
 
 from nnnotes.sitebuild.canonical import (
-    floor_baselines,
-    floor_page_baselines,
     join_link_pieces,
     rename_page_resources,
     rename_resources,
     tokens,
 )
-
-#: The glyph runs that two prints placed differently (seen in three pairs of prints, under load),
-#: as (one print, the other): the second is the first's baseline snapped down to a whole pixel.
-SEEN_APART = [
-    (
-        b"/F18 12.04 Tf\n1 0 0 -1 347.6875 29.640625 Tm\n<000B> Tj",
-        b"/F18 12.04 Tf\n1 0 0 -1 347.6875 29 Tm\n<000B> Tj",
-    ),
-    (
-        b"/F18 11.4200001 Tf\n1 0 0 -1 84.015625 23.328125 Tm\n<000E> Tj",
-        b"/F18 11.4200001 Tf\n1 0 0 -1 84.015625 23 Tm\n<000E> Tj",
-    ),
-    (
-        b"/F18 6.8200002 Tf\n1 0 0 -1 528.48438 14.15625 Tm\n<000B> Tj",
-        b"/F18 6.8200002 Tf\n1 0 0 -1 528.48438 14 Tm\n<000B> Tj",
-    ),
-]
-
-
-def test_a_run_snapped_up_in_one_print_and_left_in_the_other_is_written_once() -> None:
-    """The case seen once: 1/8 px above its line (as on 6.2) in one print, snapped onto it in the other."""
-    one = b"/F18 12.04 Tf\n1 0 0 -1 84.015625 4925.875 Tm\n<000B> Tj"
-    other = b"/F18 12.04 Tf\n1 0 0 -1 84.015625 4926 Tm\n<000B> Tj"
-    assert floor_baselines(one) == floor_baselines(other) == other
-
-
-@pytest.mark.parametrize(("one", "other"), SEEN_APART)
-def test_floored_baselines_agree_where_two_prints_differed(one: bytes, other: bytes) -> None:
-    """Each pair of runs two prints wrote differently is written the same once floored, as the snapped one."""
-    assert one != other
-    assert floor_baselines(one) == floor_baselines(other) == other
-
-
-@pytest.mark.parametrize(
-    ("content", "expected"),
-    [
-        (b"1 0 0 -1 3.5 -0.5 Tm", b"1 0 0 -1 3.5 -1 Tm"),  # floor(-0.25), not truncation, below zero
-        (b"1 0 0 -1 3.5 19.875 Tm", b"1 0 0 -1 3.5 20 Tm"),  # 1/8 px above its line: onto it
-        (b"1 0 0 -1 3.5 19.75 Tm", b"1 0 0 -1 3.5 20 Tm"),  # 1/4 px above: the edge, onto it
-        (b"1 0 0 -1 3.5 19.734375 Tm", b"1 0 0 -1 3.5 19 Tm"),  # 17/64 above: the pixel above
-        (b"1 0 0 -1 3.5 20.734375 Tm", b"1 0 0 -1 3.5 20 Tm"),  # 47/64 below: still its line
-        (b"1 0 0 -1 3.5 .5 Tm", b"1 0 0 -1 3.5 0 Tm"),  # Chromium's numbers may start with the point
-        (b"1 0 0 -1 3.75 7 Tm", b"1 0 0 -1 3.75 7 Tm"),  # whole: unchanged; x is never touched
-        (b"0 1 -1 0 3.5 2.5 Tm", b"0 1 -1 0 3.5 2.5 Tm"),  # a turned run is left alone
-        (b"1 0 0 1 2.5 2.5 cm 2.5 0 Td", b"1 0 0 1 2.5 2.5 cm 2.5 0 Td"),  # other operators too
-    ],
-)
-def test_floor_baselines_moves_only_upright_run_baselines(content: bytes, expected: bytes) -> None:
-    """Only the y of an upright text matrix changes, to floor(y + 1/4) (cases worked by hand)."""
-    assert floor_baselines(content) == expected
-
-
-def test_floor_baselines_rejects_text() -> None:
-    """A str (not a decoded stream) is refused with a TypeError naming the argument."""
-    with pytest.raises(TypeError, match="content"):
-        floor_baselines("1 0 0 -1 3.5 2.5 Tm")  # type: ignore[arg-type]
-
-
-def test_a_page_of_a_writer_is_floored_and_written() -> None:
-    """A writer's page whose stream has a fractional baseline is written with the floor."""
-    writer = PdfWriter()
-    page = writer.add_blank_page(width=100, height=100)
-    stream = DecodedStreamObject()
-    stream.set_data(b"BT /F1 12 Tf 1 0 0 -1 10.5 29.640625 Tm (x) Tj ET")
-    page.replace_contents(stream)
-    floor_page_baselines(page)
-    out = io.BytesIO()
-    writer.write(out)
-    data = PdfReader(out).pages[0].get_contents().get_data()
-    assert b"1 0 0 -1 10.5 29 Tm" in data and b"29.64" not in data
 
 
 def _link(rect: list[float], uri: str = "https://x.org/a") -> DictionaryObject:

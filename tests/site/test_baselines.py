@@ -1,0 +1,147 @@
+"""A run's baseline is written on its line whether or not Chromium snapped it there (`baselines`)."""
+
+from __future__ import annotations
+
+import io
+import math
+
+import pytest
+from pypdf import PdfReader, PdfWriter
+from pypdf.generic import DecodedStreamObject
+
+from nnnotes.sitebuild.baselines import LIFT, REACH, snap_baselines, snap_page_baselines
+
+#: Excerpts of two prints of one page that differed in one run, as Chromium wrote them (after
+#: the resources were renamed), this session's two pairs: (most prints, the odd print).
+SEEN_IN_CONTEXT = {
+    # exercise 6.1, 4th page: the first run of an aligned formula's second row, 0.39 px above the row
+    "6.1": (
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 177.23438 31 Tm\n<000C> Tj\nET\n"
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 114.28125 61.609375 Tm\n<0017> Tj\nET\n"
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 130.640625 62 Tm\n<0014> Tj\nET\n",
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 177.23438 31 Tm\n<000C> Tj\nET\n"
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 114.28125 62 Tm\n<0017> Tj\nET\n"
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 130.640625 62 Tm\n<0014> Tj\nET\n",
+    ),
+    # exercise 6.1, 7th page: a run 0.19 px below a zero-width space (1-unit font), 0.81 px above its line
+    "6.1 again": (
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 500.90625 5866 Tm\n<003E> Tj\nET\n"
+        b"BT\n/Span<</ActualText <FEFF200B> >> BDC\n/F4 1 Tf\n"
+        b"1 0 0 -1 527.01563 5865 Tm\n<0003> Tj\nEMC\nET\n"
+        b"BT\n/F4 15.4799995 Tf\n1 0 0 -1 531.3125 5865.1875 Tm\n<0020> Tj\nET\n"
+        b"BT\n/F3 10.8400002 Tf\n1 0 0 -1 511.98438 5870 Tm\n<0032> Tj\nET\n",
+        b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 500.90625 5866 Tm\n<003E> Tj\nET\n"
+        b"BT\n/Span<</ActualText <FEFF200B> >> BDC\n/F4 1 Tf\n"
+        b"1 0 0 -1 527.01563 5865 Tm\n<0003> Tj\nEMC\nET\n"
+        b"BT\n/F4 15.4799995 Tf\n1 0 0 -1 531.3125 5866 Tm\n<0020> Tj\nET\n"
+        b"BT\n/F3 10.8400002 Tf\n1 0 0 -1 511.98438 5870 Tm\n<0032> Tj\nET\n",
+    ),
+    # exercise 6.2, 9th page: KaTeX_Main runs 0.64 px below the KaTeX_Math-Italic run of their line
+    "6.2": (
+        b"BT\n/F3 12.04 Tf\n1 0 0 -1 435.67188 29.640625 Tm\n<0020> Tj\nET\n"
+        b"BT\n/F2 12.04 Tf\n1 0 0 -1 448.39063 29 Tm\n<002C> Tj\nET\n"
+        b"BT\n/F3 12.04 Tf\n1 0 0 -1 462.125 29.640625 Tm\n<0012> Tj\nET\n",
+        b"BT\n/F3 12.04 Tf\n1 0 0 -1 435.67188 29.640625 Tm\n<0020> Tj\nET\n"
+        b"BT\n/F2 12.04 Tf\n1 0 0 -1 448.39063 29 Tm\n<002C> Tj\nET\n"
+        b"BT\n/F3 12.04 Tf\n1 0 0 -1 462.125 29 Tm\n<0012> Tj\nET\n",
+    ),
+}
+
+#: Single runs two earlier prints wrote differently (no neighbour kept): (one print, the other).
+SEEN_ALONE = [
+    (b"1 0 0 -1 347.6875 29.640625 Tm", b"1 0 0 -1 347.6875 29 Tm"),
+    (b"1 0 0 -1 84.015625 23.328125 Tm", b"1 0 0 -1 84.015625 23 Tm"),
+    (b"1 0 0 -1 528.48438 14.15625 Tm", b"1 0 0 -1 528.48438 14 Tm"),
+    (b"1 0 0 -1 84.015625 4925.875 Tm", b"1 0 0 -1 84.015625 4926 Tm"),
+]
+
+
+def _runs(*ys: float) -> bytes:
+    """Upright runs at x = 1, 2, ... with the baselines ``ys`` (whole ones written as integers)."""
+    return b" ".join(
+        b"1 0 0 -1 %d %s Tm" % (x, str(y).removesuffix(".0").encode()) for x, y in enumerate(ys, 1)
+    )
+
+
+@pytest.mark.parametrize("chapter", sorted(SEEN_IN_CONTEXT))
+def test_the_pairs_seen_in_context_are_written_once(chapter: str) -> None:
+    """Both prints of each pair are written alike, every run on its line's whole pixel."""
+    usual, odd = SEEN_IN_CONTEXT[chapter]
+    assert usual != odd
+    on_lines = odd.replace(b" 29.640625 Tm", b" 29 Tm")  # 6.2: the other run of the line too
+    assert snap_baselines(usual) == snap_baselines(odd) == on_lines
+
+
+def test_the_rule_of_y_alone_split_the_61_pair() -> None:
+    """Why the neighbours are read: floor(y + 1/4), the rule before, sent 61.609375 and 62 apart."""
+    assert math.floor(61.609375 + LIFT) != math.floor(62 + LIFT)
+
+
+@pytest.mark.parametrize(("one", "other"), SEEN_ALONE)
+def test_the_runs_seen_alone_are_written_once(one: bytes, other: bytes) -> None:
+    """Without a neighbour, ``floor(y + 1/4)`` writes each of the older pairs as its snapped run."""
+    assert one != other
+    assert snap_baselines(one) == snap_baselines(other) == other
+
+
+@pytest.mark.parametrize(
+    ("content", "expected"),
+    [
+        # no neighbour on a whole pixel: floor(y + 1/4)
+        (b"1 0 0 -1 3.5 -0.5 Tm", b"1 0 0 -1 3.5 -1 Tm"),  # floor(-0.25), not truncation
+        (b"1 0 0 -1 3.5 19.75 Tm", b"1 0 0 -1 3.5 20 Tm"),  # 1/4 px above: the edge, onto it
+        (b"1 0 0 -1 3.5 19.734375 Tm", b"1 0 0 -1 3.5 19 Tm"),  # 17/64 above: the pixel above
+        (b"1 0 0 -1 3.5 .5 Tm", b"1 0 0 -1 3.5 0 Tm"),  # Chromium's numbers may start with the point
+        # a neighbour on a whole pixel less than 1 px away: its pixel, whichever side
+        (b"1 0 0 -1 1 7 Tm 1 0 0 -1 2 7.75 Tm", b"1 0 0 -1 1 7 Tm 1 0 0 -1 2 7 Tm"),
+        (b"1 0 0 -1 1 6.25 Tm 1 0 0 -1 2 7 Tm", b"1 0 0 -1 1 7 Tm 1 0 0 -1 2 7 Tm"),
+        # a whole pixel 1 px away or more is another line: floor(y + 1/4)
+        (b"1 0 0 -1 1 8 Tm 1 0 0 -1 2 6.5 Tm", b"1 0 0 -1 1 8 Tm 1 0 0 -1 2 6 Tm"),
+        # the nearest in drawing order wins, fractional runs between are skipped
+        (_runs(5, 5.5, 5.5, 5.5, 6, 6), _runs(5, 5, 5, 6, 6, 6)),
+        # two at one distance in drawing order: the nearer in y; equally near: the lower
+        (_runs(5, 5.75, 6), _runs(5, 6, 6)),
+        (_runs(6, 5.5, 5), _runs(6, 5, 5)),
+        # only a run of the same font size is read as the line (not the 1-unit zero-width space)
+        (
+            b"/F 9 Tf 1 0 0 -1 1 6 Tm /F 1 Tf 1 0 0 -1 2 5 Tm /F 9 Tf 1 0 0 -1 3 5.25 Tm",
+            b"/F 9 Tf 1 0 0 -1 1 6 Tm /F 1 Tf 1 0 0 -1 2 5 Tm /F 9 Tf 1 0 0 -1 3 6 Tm",
+        ),
+        # left alone: whole y, x, a turned run, other operators, a matrix that only ends like one
+        (b"1 0 0 -1 3.75 7 Tm", b"1 0 0 -1 3.75 7 Tm"),
+        (b"0 1 -1 0 3.5 2.5 Tm", b"0 1 -1 0 3.5 2.5 Tm"),
+        (b"1 0 0 1 2.5 2.5 cm 2.5 0 Td", b"1 0 0 1 2.5 2.5 cm 2.5 0 Td"),
+        (b"11 0 0 -1 3.5 2.5 Tm", b"11 0 0 -1 3.5 2.5 Tm"),
+    ],
+)
+def test_snap_baselines_cases_worked_by_hand(content: bytes, expected: bytes) -> None:
+    """Only the y of an upright text matrix changes, as worked out by hand for each case."""
+    assert snap_baselines(content) == expected
+
+
+def test_a_neighbour_beyond_reach_is_not_read() -> None:
+    """A run REACH runs away is read as the line; one run further is not (fallback floor(y + 1/4))."""
+    far = b" ".join([b"1 0 0 -1 0 6 Tm", *[b"1 0 0 -1 0 40.5 Tm"] * (REACH - 1), b"1 0 0 -1 0 5.5 Tm"])
+    assert snap_baselines(far).endswith(b"1 0 0 -1 0 6 Tm")
+    further = b" ".join([b"1 0 0 -1 0 6 Tm", *[b"1 0 0 -1 0 40.5 Tm"] * REACH, b"1 0 0 -1 0 5.5 Tm"])
+    assert snap_baselines(further).endswith(b"1 0 0 -1 0 5 Tm")
+
+
+def test_snap_baselines_rejects_text() -> None:
+    """A str (not a decoded stream) is refused with a TypeError naming the argument."""
+    with pytest.raises(TypeError, match="content"):
+        snap_baselines("1 0 0 -1 3.5 2.5 Tm")  # type: ignore[arg-type]
+
+
+def test_a_page_of_a_writer_is_snapped_and_written() -> None:
+    """A writer's page whose stream has a run off its line is written with the run on it."""
+    writer = PdfWriter()
+    page = writer.add_blank_page(width=100, height=100)
+    stream = DecodedStreamObject()
+    stream.set_data(b"BT /F1 12 Tf 1 0 0 -1 10.5 61.609375 Tm (x) Tj 1 0 0 -1 20.5 62 Tm (y) Tj ET")
+    page.replace_contents(stream)
+    snap_page_baselines(page)
+    out = io.BytesIO()
+    writer.write(out)
+    data = PdfReader(out).pages[0].get_contents().get_data()
+    assert b"1 0 0 -1 10.5 62 Tm" in data and b"61.6" not in data
