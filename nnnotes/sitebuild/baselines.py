@@ -32,7 +32,7 @@ import re
 
 from pypdf import PageObject
 
-__all__ = ["LIFT", "REACH", "TEXT_MATRIX", "snap_baselines", "snap_page_baselines"]
+__all__ = ["FONT", "LIFT", "REACH", "TEXT_MATRIX", "snap_baselines", "snap_page_baselines"]
 
 #: Where a run has no neighbour on a whole pixel: how far above a pixel (CSS px) it may lie and
 #: still be written on it (``floor(y + LIFT)``).
