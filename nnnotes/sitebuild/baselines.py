@@ -2,10 +2,10 @@
 
 In a formula, KaTeX places glyphs of different fonts on one line; Chromium writes most runs of
 such a line at a whole CSS pixel and some runs (KaTeX_Main's, beside KaTeX_Math's) a fraction
-of a pixel off it, at a multiple of 1/64. Rarely, and only under load, one print snaps such a
-run onto its line and the other does not. Seen in the raw prints (pairs of whole-site prints and
-about 190 repeated prints of chapters 6.1 and 6.2 under load, each page compared after
-`canonical.rename_page_resources`):
+of a pixel off it, at a multiple of 1/64. Rarely, and so far only under load, one print snaps
+such a run onto its line and the other does not. Seen in the raw prints (40 whole-site prints,
+30 of them in pairs side by side, and 576 prints of single chapters; all but 4 of the 616 beside
+busy loops; each page compared after `canonical.rename_page_resources`):
 
 - 6.2: ``29.640625`` in most prints, ``29`` in one; the neighbouring run of the other font is at
   ``29`` (the run lay 0.64 px below its line);
