@@ -3,8 +3,8 @@
 In a formula, KaTeX places glyphs of different fonts on one line; Chromium writes most runs of
 such a line at a whole CSS pixel and some runs (KaTeX_Main's, beside KaTeX_Math's) a fraction
 of a pixel off it, at a multiple of 1/64. Rarely, and so far only under load, one print snaps
-such a run onto its line and the other does not. Seen in the raw prints (100 whole-site prints,
-90 of them in pairs side by side, and 576 prints of single chapters; all but 4 of the 676 beside
+such a run onto its line and the other does not. Seen in the raw prints (140 whole-site prints,
+130 of them in pairs side by side, and 576 prints of single chapters; all but 4 of the 716 beside
 busy loops; each page compared after `canonical.rename_page_resources`):
 
 - 6.2: ``29.640625`` in most prints, ``29`` in one; the neighbouring run of the other font is at
@@ -14,16 +14,17 @@ busy loops; each page compared after `canonical.rename_page_resources`):
   is at ``5866``; the run just before, at ``5865``, is a zero-width space Chromium writes in a
   1-unit font (``/F4 1 Tf``), not part of the line;
 - the home page: ``460.20313`` in every print but one, which wrote one of five such runs at
-  ``461``, the line of the runs of the other fonts (0.80 px below; ``floor(y + 1/4)`` gives 460);
+  ``461``, the line of the runs of the other fonts (they lay 0.80 px above it; ``floor(y + 1/4)``
+  gives 460);
+- the API reference of batch norm: ``287.75`` in every print but one, ``288`` (its line) in that one;
 - earlier pairs: ``23.328125``/``23``, ``14.15625``/``14``, ``4925.875``/``4926``.
 
 So the snapped value is the line's, which can lie on either side of the fractional one: no rule
-on ``y`` alone (such as ``floor(y + 1/4)``, used before, which fails on the 6.1 pair and the
-home page's) can send
-both to one pixel. `snap_baselines` writes a fractional baseline as the whole-pixel baseline of
-the nearest run in drawing order of the same font size that lies less than a pixel from it (its
-line), and, where no such run is within `REACH` runs, as ``floor(y + 1/4)`` (which agrees with
-every snapped twin seen without a neighbour). A run moves by less than one CSS pixel (0.27 mm
+on ``y`` alone (such as ``floor(y + 1/4)``, used before, which fails on the 6.1 pair and the home
+page's) can send both to one pixel. `snap_baselines` writes a fractional baseline as the
+whole-pixel baseline of the nearest run in drawing order of the same font size that lies less
+than a pixel from it (its line), and, where no such run is within `REACH` runs, as
+``floor(y + 1/4)`` (which agrees with every snapped twin seen without a neighbour). A run moves by less than one CSS pixel (0.27 mm
 on paper), onto the baseline its neighbours stand on; x and every other operator are kept.
 """
 

@@ -30,6 +30,19 @@ SEEN_IN_CONTEXT = {
         b"BT\n/F5 16.4500008 Tf\n1 0 0 -1 230.21875 461 Tm\n<000B> Tj\nET\n"
         b"BT\n/F5 16.4500008 Tf\n1 0 0 -1 236.625 460.20313 Tm\n<00F5> Tj\nET\n",
     ),
+    # the API reference of batch norm, 1st page: a KaTeX_Main run 1/4 px above its line (288)
+    "reference": (
+        b"BT\n/F6 16.4500008 Tf\n1 0 0 -1 117.78125 288 Tm\n<003F> Tj\nET\n"
+        b"BT\n/Span<</ActualText <FEFF200B> >> BDC\n/F7 1 Tf\n"
+        b"1 0 0 -1 136.953125 288 Tm\n<0003> Tj\nEMC\nET\n"
+        b"BT\n/F7 16.4500008 Tf\n1 0 0 -1 136.953125 287.75 Tm\n<000F> Tj\nET\n"
+        b"BT\n/F6 16.4500008 Tf\n1 0 0 -1 160.71875 288 Tm\n<0060> Tj\nET\n",
+        b"BT\n/F6 16.4500008 Tf\n1 0 0 -1 117.78125 288 Tm\n<003F> Tj\nET\n"
+        b"BT\n/Span<</ActualText <FEFF200B> >> BDC\n/F7 1 Tf\n"
+        b"1 0 0 -1 136.953125 288 Tm\n<0003> Tj\nEMC\nET\n"
+        b"BT\n/F7 16.4500008 Tf\n1 0 0 -1 136.953125 288 Tm\n<000F> Tj\nET\n"
+        b"BT\n/F6 16.4500008 Tf\n1 0 0 -1 160.71875 288 Tm\n<0060> Tj\nET\n",
+    ),
     # exercise 6.1, 4th page: the first run of an aligned formula's second row, 0.39 px above the row
     "6.1": (
         b"BT\n/F3 15.4799995 Tf\n1 0 0 -1 177.23438 31 Tm\n<000C> Tj\nET\n"
