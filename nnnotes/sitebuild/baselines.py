@@ -24,8 +24,9 @@ on ``y`` alone (such as ``floor(y + 1/4)``, used before, which fails on the 6.1 
 page's) can send both to one pixel. `snap_baselines` writes a fractional baseline as the
 whole-pixel baseline of the nearest run in drawing order of the same font size that lies less
 than a pixel from it (its line), and, where no such run is within `REACH` runs, as
-``floor(y + 1/4)`` (which agrees with every snapped twin seen without a neighbour). A run moves by less than one CSS pixel (0.27 mm
-on paper), onto the baseline its neighbours stand on; x and every other operator are kept.
+``floor(y + 1/4)`` (which agrees with every snapped twin seen without a neighbour). A run moves
+by less than one CSS pixel (0.27 mm on paper), onto the baseline its neighbours stand on; x and
+every other operator are kept.
 """
 
 from __future__ import annotations
