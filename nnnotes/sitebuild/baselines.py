@@ -3,8 +3,8 @@
 In a formula, KaTeX places glyphs of different fonts on one line; Chromium writes most runs of
 such a line at a whole CSS pixel and some runs (KaTeX_Main's, beside KaTeX_Math's) a fraction
 of a pixel off it, at a multiple of 1/64. Rarely, and so far only under load, one print snaps
-such a run onto its line and the other does not. Seen in the raw prints (140 whole-site prints,
-130 of them in pairs side by side, and 576 prints of single chapters; all but 4 of the 716 beside
+such a run onto its line and the other does not. Seen in the raw prints (168 whole-site prints,
+158 of them in pairs side by side, and 576 prints of single chapters; all but 4 of the 744 beside
 busy loops; each page compared after `canonical.rename_page_resources`):
 
 - 6.2: ``29.640625`` in most prints, ``29`` in one; the neighbouring run of the other font is at
@@ -17,7 +17,8 @@ busy loops; each page compared after `canonical.rename_page_resources`):
   ``461``, the line of the runs of the other fonts (they lay 0.80 px above it; ``floor(y + 1/4)``
   gives 460);
 - the API reference of batch norm: ``287.75`` in every print but one, ``288`` (its line) in that one;
-- earlier pairs: ``23.328125``/``23``, ``14.15625``/``14``, ``4925.875``/``4926``.
+- earlier pairs: ``23.328125``/``23`` (6.2, seen again in a later print), ``14.15625``/``14``,
+  ``4925.875``/``4926``.
 
 So the snapped value is the line's, which can lie on either side of the fractional one: no rule
 on ``y`` alone (such as ``floor(y + 1/4)``, used before, which fails on the 6.1 pair and the home
