@@ -11,11 +11,19 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nnnotes.optim import gradient_descent, newton
 from nnnotes.quadratic import Quadratic, steps_to_tolerance
 
-__all__ = ["StepsToTolerance", "ThresholdRun", "newton_vs_gradient_descent", "threshold_runs"]
+__all__ = [
+    "Paths",
+    "StepsToTolerance",
+    "ThresholdRun",
+    "newton_vs_gradient_descent",
+    "quadratic_paths",
+    "threshold_runs",
+]
 
 
 @dataclass(frozen=True)
@@ -126,4 +134,69 @@ def threshold_runs(
         lr = fac * 2.0 / lam
         traj = gradient_descent(lambda x: lam * x, [1.0], lr, steps)
         out.append(ThresholdRun(fac, lr, abs(1.0 - lr * lam), float(abs(traj[-1, 0]))))
+    return out
+
+
+@dataclass(frozen=True)
+class Paths:
+    r"""Gradient descent and Newton on $\tfrac12 x^\top \mathrm{diag}(1, 1/\kappa) x$, one start per $\kappa$.
+
+    The minimum is the origin; $x_1$ is the steep coordinate (eigenvalue 1), $x_2$ the flat one
+    (eigenvalue $1/\kappa$). The start is $(-2, 2\sqrt\kappa)$.
+
+    Attributes
+    ----------
+    kappa : float
+        Condition number.
+    best_lr : float
+        The best fixed rate $2/(1 + 1/\kappa)$.
+    unit : numpy.ndarray, shape (steps + 1, 2)
+        Gradient descent at $\eta = 1$.
+    best : numpy.ndarray, shape (steps + 1, 2)
+        Gradient descent at ``best_lr``.
+    newton : numpy.ndarray, shape (2, 2)
+        One step of Newton's method.
+    """
+
+    kappa: float
+    best_lr: float
+    unit: NDArray[np.float64]
+    best: NDArray[np.float64]
+    newton: NDArray[np.float64]
+
+    def left(self, path: NDArray[np.float64], coordinate: int) -> float:
+        """Return the share of its start's distance to the minimum a coordinate still has at the end."""
+        return float(abs(path[-1, coordinate]) / abs(path[0, coordinate]))
+
+    def zigzags(self, path: NDArray[np.float64]) -> bool:
+        """Return whether the steep coordinate changes sign at every step of ``path``."""
+        return bool(np.all(path[1:, 0] * path[:-1, 0] < 0))
+
+
+def quadratic_paths(kappas: tuple[float, ...] = (1.0, 10.0, 100.0), steps: int = 60) -> list[Paths]:
+    r"""Return the paths drawn on 6.5's contour plots: ``steps`` steps of gradient descent, one of Newton.
+
+    The start $(-2, 2\sqrt\kappa)$ lies on the same level set for every $\kappa$, so each panel
+    shows the same picture, stretched.
+
+    Examples
+    --------
+    >>> p = quadratic_paths(kappas=(10.0,), steps=3)[0]
+    >>> print(p.unit[:, 0], p.zigzags(p.best), p.zigzags(p.unit))
+    [-2.  0.  0.  0.] True False
+    """
+    out: list[Paths] = []
+    for kappa in kappas:
+        q = Quadratic(np.diag([1.0, 1.0 / kappa]), [0.0, 0.0])
+        x0 = np.array([-2.0, 2.0 * np.sqrt(kappa)])
+        best = q.best_lr()
+        out.append(
+            Paths(
+                kappa,
+                best,
+                gradient_descent(q.grad, x0, 1.0, steps),
+                gradient_descent(q.grad, x0, best, steps),
+                newton(q.grad, q.hess, x0, 1),
+            )
+        )
     return out

@@ -20,7 +20,7 @@ _DEFAULTS_6_5 = defaults(
         ("symmetry_test_points", "nnnotes.experiments.symmetry.check_symmetries", "n_inputs"),
         ("threshold_steps", "nnnotes.experiments.quadratic.threshold_runs", "steps"),
         ("gd_tolerance", "nnnotes.experiments.quadratic.newton_vs_gradient_descent", "tol"),
-        ("contour_steps", "nnnotes.figures.descent.quadratic_trajectories_figure", "steps"),
+        ("contour_steps", "nnnotes.experiments.quadratic.quadratic_paths", "steps"),
         ("assumed_flops", "nnnotes.experiments.curvature.hessian_cost", "flops_per_second"),
         ("hvp_hidden", "nnnotes.experiments.curvature.tanh_regression_problem", "hidden"),
         ("hvp_examples", "nnnotes.experiments.curvature.tanh_regression_problem", "n"),

@@ -2,36 +2,38 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.figure import Figure
 
+from nnnotes.experiments.quadratic import Paths
 from nnnotes.experiments.symmetric_start import SymmetricStart
 from nnnotes.figures._theme import COLORS, new_figure, themed, thin_trajectory
-from nnnotes.optim import gradient_descent, newton
-from nnnotes.quadratic import Quadratic
+from nnnotes.optim import gradient_descent
 from nnnotes.render import INK
 
 __all__ = ["quadratic_trajectories_figure", "symmetric_start_figure", "threshold_figure"]
 
 
-def quadratic_trajectories_figure(kappas: tuple[float, ...] = (1.0, 10.0, 100.0), steps: int = 60) -> Figure:
-    r"""Contours of $\tfrac12 x^\top \mathrm{diag}(1, 1/\kappa) x$ with gradient descent and Newton.
+def quadratic_trajectories_figure(paths: Sequence[Paths]) -> Figure:
+    r"""Contours of $\tfrac12 x^\top \mathrm{diag}(1, 1/\kappa) x$ with the paths of `quadratic_paths`.
 
-    Gradient descent runs ``steps`` steps at $\eta = 1$ and at the best fixed rate; Newton one step.
-    The start is $(-2, 2\sqrt\kappa)$, so every panel shows the same level sets, stretched.
+    One panel per $\kappa$: gradient descent at $\eta = 1$ and at the best fixed rate, Newton's
+    single step (its points marked).
     """
+    steps = len(paths[0].unit) - 1
     alt = (
         "Contour plots of quadratics with condition numbers "
-        + ", ".join(f"{k:g}" for k in kappas)
+        + ", ".join(f"{p.kappa:g}" for p in paths)
         + f": Newton reaches the minimum in one step; gradient descent, {steps} steps shown, "
         "zigzags and crawls along the flat direction as the condition number grows"
     )
-    fig, axes = new_figure(1, len(kappas), width=7.2, height=2.8, label=alt)
+    fig, axes = new_figure(1, len(paths), width=7.2, height=2.8, label=alt)
     axes = np.atleast_1d(axes)
     with themed():
-        for ax, kappa in zip(axes, kappas, strict=True):
-            q = Quadratic(np.diag([1.0, 1.0 / kappa]), [0.0, 0.0])
-            x0 = np.array([-2.0, 2.0 * np.sqrt(kappa)])
+        for ax, p in zip(axes, paths, strict=True):
+            kappa = p.kappa
             s = np.sqrt(kappa)
             gx, gy = np.meshgrid(np.linspace(-2.4, 2.4, 50), np.linspace(-2.4 * s, 2.4 * s, 50))
             ax.contour(
@@ -45,9 +47,9 @@ def quadratic_trajectories_figure(kappas: tuple[float, ...] = (1.0, 10.0, 100.0)
                 linestyles="solid",
             )
             runs = [
-                (gradient_descent(q.grad, x0, q.best_lr(), steps), COLORS[1], "GD best fixed"),
-                (gradient_descent(q.grad, x0, 1.0, steps), COLORS[0], r"GD $\eta = 1$"),
-                (newton(q.grad, q.hess, x0, 1), COLORS[2], "Newton"),
+                (p.best, COLORS[1], "GD best fixed"),
+                (p.unit, COLORS[0], r"GD $\eta = 1$"),
+                (p.newton, COLORS[2], "Newton"),
             ]
             for traj, color, label in runs:
                 t = thin_trajectory(traj)

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import math
+
 import mpmath
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.experiments.quadratic import newton_vs_gradient_descent, threshold_runs
+from nnnotes.experiments.quadratic import newton_vs_gradient_descent, quadratic_paths, threshold_runs
 
 
 def _gd_steps_closed_form(kappa: float, lr: float, tol: float) -> int:
@@ -62,3 +65,27 @@ def test_threshold_runs_closed_form() -> None:
     for r in threshold_runs():
         assert_allclose(r.contraction, abs(1 - 2 * r.factor), rtol=1e-12)
         assert_allclose(r.last, float(abs(1 - 2 * mpmath.mpf(r.factor)) ** 200), rtol=1e-9)
+
+
+@pytest.mark.parametrize("kappa", [1.0, 10.0, 100.0])
+def test_contour_paths_against_closed_form(kappa: float) -> None:
+    """Each coordinate of each path is its start times (1 - eta * eigenvalue)^k (hand derivation)."""
+    (p,) = quadratic_paths(kappas=(kappa,), steps=60)
+    k = np.arange(61)
+    start = np.array([-2.0, 2.0 * math.sqrt(kappa)])
+    best = 2 / (1 + 1 / kappa)
+    assert p.best_lr == pytest.approx(best, rel=1e-15)
+    for path, lr in [(p.unit, 1.0), (p.best, best)]:
+        for i, lam in enumerate([1.0, 1 / kappa]):
+            assert_allclose(path[:, i], start[i] * (1 - lr * lam) ** k, rtol=1e-12, atol=1e-300)
+    assert_allclose(p.newton, [start, [0.0, 0.0]], atol=1e-12)
+
+
+def test_contour_path_readings() -> None:
+    """What the page reads off the paths: zigzag only at the best rate for kappa > 1; shares left."""
+    one, ten, hundred = quadratic_paths()
+    assert [p.zigzags(p.best) for p in (one, ten, hundred)] == [False, True, True]
+    assert not any(p.zigzags(p.unit) for p in (one, ten, hundred))
+    assert hundred.left(hundred.unit, 1) == pytest.approx(0.99**60, rel=1e-12)
+    assert hundred.left(hundred.best, 1) == pytest.approx((99 / 101) ** 60, rel=1e-12)
+    assert one.left(one.unit, 0) == 0.0

@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from nnnotes.experiments.quadratic import quadratic_paths
 from nnnotes.figures import descent, saddles
 
 
@@ -18,7 +19,7 @@ def _line(ax, label):
 
 def test_quadratic_trajectories_newton_one_step() -> None:
     """Each panel's Newton line has two points and ends on the minimum (0, 0)."""
-    fig = descent.quadratic_trajectories_figure()
+    fig = descent.quadratic_trajectories_figure(quadratic_paths())
     assert "Newton" in fig.get_label() and len(fig.axes) == 3
     for ax, kappa in zip(fig.axes, (1.0, 10.0, 100.0), strict=True):
         x, y = _line(ax, "Newton").get_data()
@@ -30,7 +31,7 @@ def test_quadratic_trajectories_newton_one_step() -> None:
 
 def test_quadratic_trajectories_gd_identity_one_step() -> None:
     """For kappa = 1 and eta = 1 gradient descent is at the minimum after one step (all later too)."""
-    ax = descent.quadratic_trajectories_figure().axes[0]
+    ax = descent.quadratic_trajectories_figure(quadratic_paths()).axes[0]
     x, y = _line(ax, r"GD $\eta = 1$").get_data()
     assert_allclose(np.c_[x[1:], y[1:]], 0.0, atol=1e-15)
 
