@@ -103,14 +103,19 @@ class ThresholdRun:
         $\eta$.
     contraction : float
         $|1 - \eta\lambda|$, the factor by which $|x|$ changes per step.
-    last : float
-        $|x_k|$ after the last step.
+    distances : numpy.ndarray, shape (steps + 1,)
+        $|x_k|$ for $k = 0, \dots,$ steps.
     """
 
     factor: float
     lr: float
     contraction: float
-    last: float
+    distances: NDArray[np.float64]
+
+    @property
+    def last(self) -> float:
+        """$|x_k|$ after the last step."""
+        return float(self.distances[-1])
 
     def cells(self) -> tuple[float, float, float, float]:
         """Return the table row: factor, learning rate, contraction, last distance."""
@@ -133,7 +138,7 @@ def threshold_runs(
     for fac in factors:
         lr = fac * 2.0 / lam
         traj = gradient_descent(lambda x: lam * x, [1.0], lr, steps)
-        out.append(ThresholdRun(fac, lr, abs(1.0 - lr * lam), float(abs(traj[-1, 0]))))
+        out.append(ThresholdRun(fac, lr, abs(1.0 - lr * lam), np.abs(traj[:, 0])))
     return out
 
 

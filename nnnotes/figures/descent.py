@@ -7,10 +7,9 @@ from collections.abc import Sequence
 import numpy as np
 from matplotlib.figure import Figure
 
-from nnnotes.experiments.quadratic import Paths
+from nnnotes.experiments.quadratic import Paths, ThresholdRun
 from nnnotes.experiments.symmetric_start import SymmetricStart
 from nnnotes.figures._theme import COLORS, new_figure, themed, thin_trajectory
-from nnnotes.optim import gradient_descent
 from nnnotes.render import INK
 
 __all__ = ["quadratic_trajectories_figure", "symmetric_start_figure", "threshold_figure"]
@@ -71,26 +70,23 @@ def quadratic_trajectories_figure(paths: Sequence[Paths]) -> Figure:
     return fig
 
 
-def threshold_figure(
-    lam: float = 4.0, factors: tuple[float, ...] = (0.9, 0.99, 1.01, 1.1), steps: int = 200
-) -> Figure:
-    r"""$|x_k|$ for gradient descent on $\lambda x^2/2$ at rates just below and above $2/\lambda$."""
+def threshold_figure(runs: Sequence[ThresholdRun]) -> Figure:
+    r"""$|x_k|$ against $k$ for the runs of `threshold_runs`, at rates around $2/\lambda$ (log scale)."""
     fig, ax = new_figure(
         width=6.0,
         height=3.0,
         label=(
             "Distance to the minimum against the step, log scale: rates below 2 over lambda shrink it "
-            "geometrically, rates above make it grow geometrically"
+            "geometrically, the rate 2 over lambda keeps it at 1, rates above make it grow geometrically"
         ),
     )
     with themed():
-        for fac, color in zip(factors, COLORS, strict=False):
-            traj = gradient_descent(lambda x: lam * x, [1.0], fac * 2.0 / lam, steps)
+        for run, color in zip(runs, COLORS, strict=False):
             ax.semilogy(
-                np.arange(steps + 1),
-                np.abs(traj[:, 0]),
+                np.arange(len(run.distances)),
+                run.distances,
                 color=color,
-                label=rf"$\eta = {fac:g} \times 2/\lambda$",
+                label=rf"$\eta = {run.factor:g} \times 2/\lambda$",
             )
         ax.set_xlabel("step $k$")
         ax.set_ylabel("$|x_k - x^*|$")

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.experiments.quadratic import quadratic_paths
+from nnnotes.experiments.quadratic import quadratic_paths, threshold_runs
 from nnnotes.figures import descent, saddles
 
 
@@ -37,12 +37,13 @@ def test_quadratic_trajectories_gd_identity_one_step() -> None:
 
 
 def test_threshold_figure_slopes() -> None:
-    """Each curve is |1 - 2 f|^k (hand derivation), one per factor below and above 1."""
-    fig = descent.threshold_figure()
+    """Each curve is |1 - 2 f|^k (hand derivation), one per factor: below, at and above 1."""
+    fig = descent.threshold_figure(threshold_runs())
     lines = fig.axes[0].get_lines()
-    assert len(lines) == 4
-    for line, fac in zip(lines, (0.9, 0.99, 1.01, 1.1), strict=True):
+    assert len(lines) == 5
+    for line, fac in zip(lines, (0.9, 0.99, 1.0, 1.01, 1.1), strict=True):
         k, v = line.get_data()
+        assert_allclose(k, np.arange(201))
         assert_allclose(v, abs(1 - 2 * fac) ** k, rtol=1e-9)
 
 
