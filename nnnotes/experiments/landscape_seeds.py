@@ -20,7 +20,16 @@ from numpy.typing import NDArray
 
 from nnnotes.experiments.landscape import LandscapeRun, final_loss, train
 
-__all__ = ["LearningRateStudy", "SeedMeasures", "SeedStudy", "learning_rate_study", "seed_study"]
+__all__ = [
+    "LR_GRID",
+    "LearningRateStudy",
+    "SeedMeasures",
+    "SeedStudy",
+    "StartLosses",
+    "learning_rate_study",
+    "seed_study",
+    "unmatched_start_losses",
+]
 
 
 @dataclass(frozen=True)
@@ -148,6 +157,10 @@ def seed_study(
     )
 
 
+LR_GRID = (0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.34)
+"""The learning rates of `learning_rate_study`: steps of 0.04 up to where both networks diverge."""
+
+
 @dataclass(frozen=True)
 class LearningRateStudy:
     """Final losses from a matched start (loss 1), per learning rate and seed; ``inf`` where diverged.
@@ -155,7 +168,7 @@ class LearningRateStudy:
     Attributes
     ----------
     lrs, seeds : tuple
-        The learning rates (rows of the arrays) and the seeds (columns).
+        The learning rates (rows of the arrays), increasing, and the seeds (columns).
     plain, bn : ndarray, shape (len(lrs), len(seeds))
         Final losses of the plain and of the batch-normalized network.
     """
@@ -166,19 +179,41 @@ class LearningRateStudy:
     bn: NDArray[np.float64]
 
     def rows(self) -> list[list[object]]:
-        """Table rows (learning rate, plain, batch norm): the median final loss, or ``"diverged"``."""
-        return [
-            [lr]
-            + [
-                f"{np.median(a[i]):.3g}" if np.all(np.isfinite(a[i])) else "diverged"
-                for a in (self.plain, self.bn)
-            ]
-            for i, lr in enumerate(self.lrs)
-        ]
+        """Table rows (learning rate, plain, batch norm): the median final loss, or how many diverged."""
+        n = len(self.seeds)
+
+        def cell(losses: NDArray[np.float64]) -> str:
+            k = int(np.sum(np.isinf(losses)))
+            return f"{np.median(losses):.3g}" if k == 0 else f"diverged in {k} of {n}"
+
+        return [[lr, cell(self.plain[i]), cell(self.bn[i])] for i, lr in enumerate(self.lrs)]
+
+    def _losses(self, network: str) -> NDArray[np.float64]:
+        if network not in ("plain", "bn"):
+            raise ValueError(f"network must be 'plain' or 'bn', got {network!r}")
+        return self.plain if network == "plain" else self.bn
+
+    def trains(self, network: str, below: float = 0.1) -> NDArray[np.bool_]:
+        """Return, per learning rate, whether ``network`` ends below ``below`` in every seed."""
+        return np.all(self._losses(network) < below, axis=1)
+
+    def largest_trained(self, network: str, below: float = 0.1) -> float | None:
+        """Return the largest rate up to which (included) ``network`` trains at every rate of the grid.
+
+        "Trains" is `trains`; ``None`` if it does not train at the smallest rate.
+        """
+        ok = self.trains(network, below)
+        k = len(ok) if ok.all() else int(np.argmin(ok))
+        return self.lrs[k - 1] if k else None
+
+    def first_diverged(self, network: str) -> float | None:
+        """Return the smallest rate at which ``network`` diverges in at least one seed (``None``: never)."""
+        bad = np.any(np.isinf(self._losses(network)), axis=1)
+        return self.lrs[int(np.argmax(bad))] if bad.any() else None
 
 
 def learning_rate_study(
-    lrs: tuple[float, ...] = (0.1, 0.2, 0.4), seeds: tuple[int, ...] = (0, 1, 2), *, steps: int = 200
+    lrs: tuple[float, ...] = LR_GRID, seeds: tuple[int, ...] = (0, 1, 2, 3, 4), *, steps: int = 200
 ) -> LearningRateStudy:
     """Train both networks from a matched start per learning rate and seed; keep the final losses.
 
@@ -187,11 +222,44 @@ def learning_rate_study(
     Examples
     --------
     >>> st = learning_rate_study((0.05,), (0,), steps=20)
-    >>> st.plain.shape, bool(st.bn[0, 0] < 1)
-    ((1, 1), True)
+    >>> st.plain.shape, bool(st.bn[0, 0] < 1), st.largest_trained("bn", below=1.0)
+    ((1, 1), True, 0.05)
     """
+    if list(lrs) != sorted(set(lrs)):
+        raise ValueError(f"lrs must be strictly increasing, got {lrs!r}")
     out = {
         bn: np.array([[final_loss(bn, lr=lr, steps=steps, seed=seed) for seed in seeds] for lr in lrs])
         for bn in (False, True)
     }
     return LearningRateStudy(tuple(lrs), tuple(seeds), out[False], out[True])
+
+
+@dataclass(frozen=True)
+class StartLosses:
+    """The losses at step 0 with a random (He-normal) output layer, per seed: the start *not* matched.
+
+    Attributes
+    ----------
+    seeds : tuple of int
+        The seeds.
+    plain, bn : ndarray, shape (len(seeds),)
+        The starting losses of the plain and of the batch-normalized network.
+    """
+
+    seeds: tuple[int, ...]
+    plain: NDArray[np.float64]
+    bn: NDArray[np.float64]
+
+
+def unmatched_start_losses(seeds: tuple[int, ...] = (0, 1, 2, 3, 4)) -> StartLosses:
+    """Return the starting losses of both networks when the output layer is random too (see `train`).
+
+    Examples
+    --------
+    >>> st = unmatched_start_losses((0,))
+    >>> bool(st.plain[0] != st.bn[0])
+    True
+    """
+    runs = [[train(bn, steps=1, probe_every=1, seed=seed) for seed in seeds] for bn in (False, True)]
+    plain, bn = (np.array([r.losses[0] for r in row]) for row in runs)
+    return StartLosses(tuple(seeds), plain, bn)

@@ -98,6 +98,16 @@ _DEFAULTS_6_4 = defaults(
 )
 
 
+@value(
+    "lr_study_trained_below",
+    "nnnotes.experiments.landscape_seeds.LearningRateStudy.trains(below=...), the default the page uses",
+)
+def _lr_study_trained_below() -> float:
+    from nnnotes.experiments.landscape_seeds import LearningRateStudy
+
+    return float(_default(LearningRateStudy.trains, "below"))
+
+
 @value("bn_sqrt_eps", "sqrt of the default eps of nnnotes.batchnorm.batch_norm")
 def _bn_sqrt_eps() -> float:
     from nnnotes.batchnorm import batch_norm

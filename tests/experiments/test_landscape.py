@@ -7,7 +7,12 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from nnnotes.experiments.landscape import LOOKAHEAD, compare, gradient_check, synthetic_data, train
-from nnnotes.experiments.landscape_seeds import learning_rate_study, seed_study
+from nnnotes.experiments.landscape_seeds import (
+    LearningRateStudy,
+    learning_rate_study,
+    seed_study,
+    unmatched_start_losses,
+)
 from nnnotes.relu_network import he_normal_init, loss_and_gradient
 
 
@@ -131,11 +136,53 @@ def test_page_seed_study_numbers(study) -> None:
 
 
 def test_page_learning_rate_study() -> None:
-    """Matched start: both train at 0.1 and 0.2 (batch norm 10x lower), both diverge at 0.4."""
-    st = learning_rate_study((0.1, 0.2, 0.4), (0, 1, 2))
-    assert np.all(np.isfinite(st.plain[:2])) and np.all(st.bn[:2] * 10 < st.plain[:2])
-    assert np.all(np.isinf(st.plain[2])) and np.all(np.isinf(st.bn[2]))
-    assert st.rows()[2] == [0.4, "diverged", "diverged"]
+    """The chapter's grid, 5 seeds: batch norm trains up to 0.22 and the plain network up to 0.14.
+
+    Regression values: the median final losses at the two rates where both train, and the number of
+    seeds that diverge at each rate.
+    """
+    st = learning_rate_study()
+    assert st.lrs == (0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.34) and st.seeds == (0, 1, 2, 3, 4)
+    assert_allclose(np.median(st.plain[:2], axis=1), [0.0173, 0.0334], rtol=5e-3)
+    assert_allclose(np.median(st.bn[:2], axis=1), [1.69e-6, 4.95e-6], rtol=5e-3)
+    assert np.sum(np.isinf(st.plain), axis=1).tolist() == [0, 0, 1, 2, 4, 5, 4]
+    assert np.sum(np.isinf(st.bn), axis=1).tolist() == [0, 0, 0, 0, 1, 2, 5]
+    assert (st.largest_trained("plain"), st.largest_trained("bn")) == (0.14, 0.22)
+    assert (st.first_diverged("plain"), st.first_diverged("bn")) == (0.18, 0.26)
+    assert st.rows()[2] == [0.18, "diverged in 1 of 5", "8.29e-06"]
+
+
+def test_learning_rate_study_readings_on_made_up_losses() -> None:
+    """The readings (trains, largest_trained, first_diverged) of a hand-made table."""
+    inf = np.inf
+    plain = np.array([[0.01, 0.02], [0.05, 0.2], [0.01, 0.01], [inf, 1.0]])
+    bn = np.array([[0.001, 0.002], [0.003, 0.004], [inf, inf], [0.5, inf]])
+    st = LearningRateStudy((0.1, 0.2, 0.3, 0.4), (7, 8), plain, bn)
+    assert st.trains("plain").tolist() == [True, False, True, False]
+    assert st.largest_trained("plain") == 0.1  # 0.3 trains again, but the range stopped at 0.2
+    assert st.largest_trained("bn") == 0.2
+    assert st.largest_trained("bn", below=0.001) is None
+    assert (st.first_diverged("plain"), st.first_diverged("bn")) == (0.4, 0.3)
+    assert LearningRateStudy((0.1,), (0,), plain[:1], bn[:1]).first_diverged("bn") is None
+    assert st.rows()[3] == [0.4, "diverged in 1 of 2", "diverged in 1 of 2"]
+    assert st.rows()[2][2] == "diverged in 2 of 2"
+    with pytest.raises(ValueError, match="network must be 'plain' or 'bn'"):
+        st.trains("batch norm")
+    with pytest.raises(ValueError, match="lrs must be strictly increasing"):
+        learning_rate_study((0.2, 0.1), (0,), steps=1)
+
+
+def test_unmatched_start_losses_are_the_losses_at_step_0() -> None:
+    """Against the loss computed directly from He-normal weights with a random output layer."""
+    st = unmatched_start_losses((0, 1))
+    for i, seed in enumerate((0, 1)):
+        X, y = synthetic_data(n=128, seed=seed)
+        params = he_normal_init(8, 32, 8, seed, zero_output=False)
+        for bn, got in [(False, st.plain[i]), (True, st.bn[i])]:
+            loss, _ = loss_and_gradient(params, X, y, bn)
+            assert got == pytest.approx(loss, rel=1e-14)
+    # either network can start higher: plain over batch norm is 6.32 in seed 0, 0.51 in seed 1
+    assert_allclose(st.plain / st.bn, [6.32, 0.510], rtol=5e-3)
 
 
 def test_seed_study_ratio_names_its_measure(study) -> None:
