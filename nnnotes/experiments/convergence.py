@@ -26,7 +26,7 @@ from numpy.typing import NDArray
 from nnnotes.curvature import double_well_saddle
 from nnnotes.optim import DivergenceError, gradient_descent
 
-__all__ = ["FailureMode", "failure_modes", "run_or_divergence"]
+__all__ = ["DescentLemmaRun", "FailureMode", "descent_lemma_run", "failure_modes", "run_or_divergence"]
 
 
 def run_or_divergence(
@@ -140,3 +140,72 @@ def failure_modes() -> list[FailureMode]:
     add(double_well, "non-convex", saddle_grad, [1.0, 0.0], 0.1, 1_000, "converges to the saddle $(0, 0)$")
     add(double_well, "non-convex", saddle_grad, [1.0, 1e-10], 0.1, 1_000, "converges to the minimum $(0, 1)$")
     return rows
+
+
+def _log_cosh(x: NDArray[np.float64]) -> float:
+    r"""Return $\sum_i \log\cosh x_i$ to a few ulp, without overflow.
+
+    For $|x| < 1$, $\log(1 + 2\sinh^2(x/2))$ keeps the relative accuracy near 0, where $\log\cosh x
+    \approx x^2/2$; beyond, $|x| + \log(1 + e^{-2|x|}) - \log 2$ (at least $0.43$: no cancellation).
+    """
+    a = np.abs(x)
+    small = a < 1.0
+    out = np.empty_like(a)
+    out[small] = np.log1p(2.0 * np.sinh(a[small] / 2.0) ** 2)
+    big = a[~small]
+    out[~small] = big + np.log1p(np.exp(-2.0 * big)) - np.log(2.0)
+    return float(np.sum(out))
+
+
+@dataclass(frozen=True)
+class DescentLemmaRun:
+    r"""Gradient descent on $f(x) = \sum_i \log\cosh x_i$, which is $1$-smooth, not quadratic, $f^* = 0$.
+
+    $f'' = 1/\cosh^2 \le 1$ with equality at 0, so $L = 1$; the minimum value is $f(0) = 0$.
+
+    Attributes
+    ----------
+    lr : float
+        The learning rate $\eta$ (the lemma needs $0 < \eta < 2/L = 2$).
+    values : numpy.ndarray, shape (K + 1,)
+        $f(x_k)$.
+    grad_sq : numpy.ndarray, shape (K + 1,)
+        $\|\nabla f(x_k)\|^2$.
+    """
+
+    lr: float
+    values: NDArray[np.float64]
+    grad_sq: NDArray[np.float64]
+
+    L = 1.0
+    f_star = 0.0
+
+    def slack(self) -> NDArray[np.float64]:
+        r"""Return $f(x_k) - \eta(1 - L\eta/2)\|\nabla f(x_k)\|^2 - f(x_{k+1})$, per step ($\ge 0$)."""
+        c = self.lr * (1.0 - self.L * self.lr / 2.0)
+        return self.values[:-1] - c * self.grad_sq[:-1] - self.values[1:]
+
+    def bound_ratio(self) -> NDArray[np.float64]:
+        r"""Return, for $K = 1, 2, \dots$, $\min_{k<K}\|\nabla f(x_k)\|^2$ over its bound ($\le 1$)."""
+        c = self.lr * (1.0 - self.L * self.lr / 2.0)
+        K = np.arange(1, len(self.values))
+        return np.minimum.accumulate(self.grad_sq[:-1]) / ((self.values[0] - self.f_star) / (c * K))
+
+
+def descent_lemma_run(
+    x0: tuple[float, ...] = (3.0, -2.0, 0.5), lr: float = 1.9, steps: int = 50
+) -> DescentLemmaRun:
+    r"""Run gradient descent on $\sum_i \log\cosh x_i$ and keep the terms of the descent lemma.
+
+    Examples
+    --------
+    >>> run = descent_lemma_run(steps=5)
+    >>> bool(run.slack().min() > 0), bool(run.bound_ratio().max() <= 1)
+    (True, True)
+    """
+    if not 0.0 < lr < 2.0:
+        raise ValueError(f"lr must be in (0, 2/L) = (0, 2), where the descent lemma applies; got {lr!r}")
+    traj = gradient_descent(np.tanh, list(x0), lr, steps)
+    values = np.array([_log_cosh(x) for x in traj])
+    grad_sq = np.sum(np.tanh(traj) ** 2, axis=1)
+    return DescentLemmaRun(lr, values, grad_sq)

@@ -19,6 +19,8 @@ _DEFAULTS_6_5 = defaults(
         ("symmetry_inputs", "nnnotes.experiments.symmetry.check_symmetries", "D"),
         ("symmetry_test_points", "nnnotes.experiments.symmetry.check_symmetries", "n_inputs"),
         ("threshold_steps", "nnnotes.experiments.quadratic.threshold_runs", "steps"),
+        ("threshold_lambda", "nnnotes.experiments.quadratic.threshold_runs", "lam"),
+        ("symmetric_units", "nnnotes.experiments.symmetric_start.symmetric_training", "M"),
         ("gd_tolerance", "nnnotes.experiments.quadratic.newton_vs_gradient_descent", "tol"),
         ("contour_steps", "nnnotes.experiments.quadratic.quadratic_paths", "steps"),
         ("assumed_flops", "nnnotes.experiments.curvature.hessian_cost", "flops_per_second"),

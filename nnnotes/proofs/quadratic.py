@@ -2,7 +2,8 @@ r"""Gradient descent and Newton's method on the quadratic model, proved with sym
 
 $f(x) = \tfrac12 x^\top A x - b^\top x + c$: its gradient, one Newton step to the critical point,
 the error recursion of gradient descent, the learning-rate threshold $\eta\lambda < 2$, the
-tightness of the descent lemma, and what Newton and saddle-free Newton do at a saddle. The
+tightness of the descent lemma, the cost of the LU factorisation behind a Newton step, and what
+Newton and saddle-free Newton do at a saddle. The
 numerics are `nnnotes.quadratic` and `nnnotes.optim`.
 """
 
@@ -17,6 +18,7 @@ __all__ = [
     "gradient_descent_error",
     "learning_rate_above_threshold",
     "learning_rate_threshold",
+    "lu_flop_count",
     "newton_step_critical",
     "newton_step_quadratic",
     "newton_step_saddle",
@@ -117,6 +119,28 @@ def descent_lemma_tight() -> Derivation:
         )
         .step(L * x**2 / 2 - eta * L**2 * x**2 + eta**2 * L**3 * x**2 / 2, "expand the square")
         .step(L * x**2 / 2 - eta * (1 - L * eta / 2) * g**2, r"collect $f'(x)^2 = L^2x^2$")
+    )
+
+
+@published
+def lu_flop_count() -> Derivation:
+    r"""Gaussian elimination on an $n \times n$ matrix takes $\tfrac23 n^3 - \tfrac12 n^2 - \tfrac16 n$ flops.
+
+    At elimination step $k$ each of the $n - k$ rows below the pivot costs one division (its
+    multiplier) and one multiplication and one subtraction per entry to its right ($n - k$
+    entries): $(n - k) + 2(n - k)^2$ flops for the step.
+    """
+    n = sympy.Symbol("n", integer=True, positive=True)
+    k, j = sympy.symbols("k j", integer=True, positive=True)
+    return (
+        Derivation(
+            sympy.Sum((n - k) + 2 * (n - k) ** 2, (k, 1, n - 1)),
+            name="6-5-lu-flops",
+            title=r"Flops of the LU factorisation of an $n \times n$ matrix",
+        )
+        .step(sympy.Sum(j + 2 * j**2, (j, 1, n - 1)), "count the rows below the pivot: $j = n - k$")
+        .step(n * (n - 1) / 2 + (n - 1) * n * (2 * n - 1) / 3, r"$\sum j$ and $\sum j^2$ up to $n - 1$")
+        .step(sympy.Rational(2, 3) * n**3 - n**2 / 2 - n / 6, "expand")
     )
 
 

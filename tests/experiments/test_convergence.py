@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import math
 
+import mpmath
+import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.experiments.convergence import failure_modes, run_or_divergence
+from nnnotes.experiments.convergence import (
+    DescentLemmaRun,
+    descent_lemma_run,
+    failure_modes,
+    run_or_divergence,
+)
 
 
 def test_failure_modes_pinned() -> None:
@@ -30,3 +38,36 @@ def test_run_or_divergence_first_steps() -> None:
     traj, bad = run_or_divergence(lambda x: x**3, [5.0], 0.1, 100)
     assert bad == 8
     assert_allclose(traj[:3, 0], [5.0, -7.5, 34.6875], rtol=1e-15)
+
+
+def test_descent_lemma_run_against_mpmath() -> None:
+    """The values, squared gradients and slacks equal an mpmath evaluation of log cosh at 40 digits.
+
+    The run's iterates are replayed exactly (x - eta * tanh x in float64); everything else is
+    recomputed from mpmath.cosh and mpmath.tanh, with the lemma's slack and bound built by hand.
+    """
+    run = descent_lemma_run(steps=30)
+    x = np.array([3.0, -2.0, 0.5])
+    with mpmath.workdps(40):
+        values, grad_sq = [], []
+        for _ in range(31):
+            values.append(sum(mpmath.log(mpmath.cosh(v)) for v in x))
+            grad_sq.append(sum(mpmath.tanh(v) ** 2 for v in x))
+            x = x - 1.9 * np.tanh(x)
+        c = mpmath.mpf(1.9) * (1 - mpmath.mpf(1.9) / 2)
+        slack = [values[k] - c * grad_sq[k] - values[k + 1] for k in range(30)]
+        bound = [min(grad_sq[: k + 1]) * c * (k + 1) / values[0] for k in range(30)]
+    assert_allclose(run.values, [float(v) for v in values], rtol=1e-14, atol=0)
+    assert_allclose(run.grad_sq, [float(g) for g in grad_sq], rtol=1e-14, atol=0)
+    assert_allclose(run.slack(), [float(s) for s in slack], rtol=1e-6, atol=1e-15)
+    assert min(slack) > 0  # the lemma, at 40 digits
+    assert_allclose(run.bound_ratio(), [float(b) for b in bound], rtol=1e-12)
+
+
+def test_descent_lemma_slack_and_bound_by_hand() -> None:
+    """On made-up values the readings are the hand-computed ones, negative when the lemma fails."""
+    run = DescentLemmaRun(1.0, np.array([1.0, 2.0, 0.5]), np.array([1.0, 0.25, 0.0]))
+    assert_allclose(run.slack(), [1.0 - 0.5 - 2.0, 2.0 - 0.125 - 0.5])  # eta (1 - eta/2) = 1/2
+    assert_allclose(run.bound_ratio(), [1.0 / 2.0, 0.25 / 1.0])  # bound (f0 - 0) / (c K) = 2/K
+    with pytest.raises(ValueError, match="lr must be in"):
+        descent_lemma_run(lr=2.0)

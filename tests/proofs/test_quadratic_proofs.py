@@ -2,6 +2,11 @@
 
 from __future__ import annotations
 
+from fractions import Fraction
+
+import numpy as np
+import sympy
+
 from nnnotes.proofs import quadratic as quadratic_proofs
 
 
@@ -14,8 +19,33 @@ def test_published_derivations_verify() -> None:
         "learning_rate_threshold",
         "learning_rate_above_threshold",
         "descent_lemma_tight",
+        "lu_flop_count",
         "newton_step_critical",
         "newton_step_saddle",
         "saddle_free_step",
     ]:
         assert getattr(quadratic_proofs, name)().verify().verified
+
+
+def _eliminate_counting(a: np.ndarray) -> int:
+    """Gaussian elimination without pivoting on a copy of ``a``; return the flops it performed."""
+    a, n, flops = a.copy(), len(a), 0
+    for k in range(n - 1):
+        for i in range(k + 1, n):
+            m = a[i, k] / a[k, k]
+            flops += 1
+            for j in range(k + 1, n):
+                a[i, j] -= m * a[k, j]
+                flops += 2
+    return flops
+
+
+def test_lu_flop_count_matches_an_elimination_that_counts() -> None:
+    """The derivation's end, 2n^3/3 - n^2/2 - n/6, equals the operations of a real elimination."""
+    end = quadratic_proofs.lu_flop_count().steps[-1].expr
+    (n,) = end.free_symbols
+    rng = np.random.default_rng(0)
+    for size in range(1, 9):
+        a = rng.normal(size=(size, size)) + size * np.eye(size)
+        assert _eliminate_counting(a) == Fraction(2 * size**3, 3) - Fraction(size**2, 2) - Fraction(size, 6)
+        assert end.subs(n, size) == sympy.Integer(_eliminate_counting(a))
