@@ -13,6 +13,7 @@ _DEFAULTS_6_1 = defaults(
     [
         # 6.1
         ("reparam_inputs", "nnnotes.experiments.sigmoid_as_tanh.equivalence_rows", "n"),
+        ("reparam_scale", "nnnotes.reparam.random_network", "scale"),
         ("deep_depth", "nnnotes.deepnets.gradient_norms", "depth"),
         ("deep_width", "nnnotes.deepnets.gradient_norms", "width"),
     ]
@@ -242,6 +243,13 @@ def _sig_one() -> float:
 @value("sigmoid_one_example", "the first integer above 53 log 2 (claim 6-2-sigmoid-37-is-one checks it)")
 def _sig_one_example() -> int:
     return math.ceil(_sig_one())
+
+
+@value("multilabel_logits", "nnnotes.experiments.losses.MULTILABEL_LOGITS, the (cat, dog, car) logits")
+def _multilabel_logits() -> str:
+    from nnnotes.experiments.losses import MULTILABEL_LOGITS
+
+    return ", ".join(f"{v:g}" for v in MULTILABEL_LOGITS)
 
 
 def _multilabel_sigmoid(k: int) -> float:

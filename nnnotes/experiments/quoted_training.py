@@ -100,6 +100,21 @@ _DEFAULTS_6_4 = defaults(
 )
 
 
+@value("lookahead_steps", "nnnotes.experiments.landscape.LOOKAHEAD, as multiples of the learning rate")
+def _lookahead_steps() -> str:
+    from fractions import Fraction
+
+    from nnnotes.experiments.landscape import LOOKAHEAD
+
+    def term(c: float) -> str:
+        f = Fraction(c).limit_denominator(64)
+        if f == 1:
+            return r"\eta"
+        return rf"\eta/{f.denominator}" if f.numerator == 1 else rf"{f}\eta"
+
+    return ", ".join(term(c) for c in LOOKAHEAD)
+
+
 @value(
     "lr_study_trained_below",
     "nnnotes.experiments.landscape_seeds.LearningRateStudy.trains(below=...), the default the page uses",
@@ -179,8 +194,52 @@ _DEFAULTS_6_7B = defaults(
     [
         ("tanh_cp_points", "nnnotes.experiments.critical_points.tanh_critical_points", "n_points"),
         ("tanh_cp_grad_tol", "nnnotes.experiments.critical_points.tanh_critical_points", "grad_tol"),
+        ("tanh_cp_hidden", "nnnotes.experiments.critical_points.tanh_critical_points", "hidden"),
+        (
+            "autoencoder_hidden",
+            "nnnotes.experiments.critical_points.linear_autoencoder_critical_points",
+            "hidden",
+        ),
     ]
 )
+
+
+@value(
+    "tanh_cp_checkpoints",
+    "nnnotes.experiments.critical_points.tanh_critical_points: how many default checkpoints",
+)
+def _tanh_cp_checkpoints() -> int:
+    from nnnotes.experiments.critical_points import tanh_critical_points
+
+    return len(_default(tanh_critical_points, "checkpoints"))
+
+
+@value("autoencoder_dims", "nnnotes.experiments.critical_points.linear_autoencoder_critical_points: dims")
+def _ae_dims() -> int:
+    from nnnotes.experiments.critical_points import linear_autoencoder_critical_points as f
+
+    return len(_default(f, "variances"))
+
+
+@value(
+    "autoencoder_variances",
+    "nnnotes.experiments.critical_points.linear_autoencoder_critical_points: the default variances",
+)
+def _ae_variances() -> str:
+    from nnnotes.experiments.critical_points import linear_autoencoder_critical_points as f
+
+    return ", ".join(f"{v:g}" for v in _default(f, "variances"))
+
+
+@value(
+    "autoencoder_zero_eigenvalues",
+    "hidden^2 for nnnotes.experiments.critical_points.linear_autoencoder_critical_points: "
+    "the dimension of the invertible matrices C",
+)
+def _ae_zero_eigenvalues() -> int:
+    from nnnotes.experiments.critical_points import linear_autoencoder_critical_points as f
+
+    return _default(f, "hidden") ** 2
 
 
 @value("saddle_x0", "nnnotes.experiments.curvature.saddle_runs: first coordinate of the default start x0")

@@ -16,7 +16,7 @@ import numpy as np
 from nnnotes import activations as act
 from nnnotes.deepnets import SETUPS, gradient_norms
 
-__all__ = ["GradientRow", "ZeroDerivativeRow", "gradient_rows", "zero_derivative_rows"]
+__all__ = ["GradientRow", "ZeroDerivativeRow", "first_zero", "gradient_rows", "zero_derivative_rows"]
 
 
 @dataclass(frozen=True)
@@ -67,8 +67,28 @@ def gradient_rows(depth: int = 30, seed: int = 0) -> tuple[GradientRow, ...]:
     return tuple(rows)
 
 
-def _first_zero(f: Callable[[float], float], lo: float, hi: float) -> float:
-    """Smallest float64 x in (lo, hi] with f(x) == 0, for f non-zero at lo, zero at hi, monotone."""
+def first_zero(f: Callable[[float], float], lo: float, hi: float) -> float:
+    """Return the smallest float64 x in (lo, hi] with f(x) == 0, for f non-zero at lo, zero at hi, monotone.
+
+    The bisection runs over the bit patterns of the positive float64 numbers, so the answer is
+    exact: the float64 number just below it gives a non-zero value.
+
+    Examples
+    --------
+    >>> first_zero(lambda x: 0.0 if x >= 2.0 else 1.0, 1.0, 3.0)
+    2.0
+    >>> first_zero(lambda x: 1.0, 1.0, 3.0)
+    Traceback (most recent call last):
+    ...
+    ValueError: f must be 0 at hi = 3.0 and non-zero at lo = 1.0; got f(lo) = 1.0, f(hi) = 1.0
+    """
+    if not (0.0 < lo < hi < np.inf):
+        raise ValueError(f"lo and hi must be finite with 0 < lo < hi; got lo = {lo!r}, hi = {hi!r}")
+    if f(lo) == 0.0 or f(hi) != 0.0:
+        raise ValueError(
+            f"f must be 0 at hi = {hi!r} and non-zero at lo = {lo!r}; "
+            f"got f(lo) = {f(lo)!r}, f(hi) = {f(hi)!r}"
+        )
     a, b = int(np.float64(lo).view(np.int64)), int(np.float64(hi).view(np.int64))
     while b - a > 1:  # bisection on the bit patterns: exact, 64 steps at most
         mid = (a + b) // 2
@@ -93,16 +113,16 @@ def zero_derivative_rows() -> tuple[ZeroDerivativeRow, ...]:
         return float(s * (1.0 - s))
 
     return (
-        ZeroDerivativeRow(r"$\sigma(x)(1 - \sigma(x))$, as written", _first_zero(naive_sig, 1.0, 800.0)),
+        ZeroDerivativeRow(r"$\sigma(x)(1 - \sigma(x))$, as written", first_zero(naive_sig, 1.0, 800.0)),
         ZeroDerivativeRow(
             r"$\sigma'(x)$ by `sigmoid_derivative`",
-            _first_zero(lambda x: float(act.sigmoid_derivative(x)), 1.0, 800.0),
+            first_zero(lambda x: float(act.sigmoid_derivative(x)), 1.0, 800.0),
         ),
         ZeroDerivativeRow(
-            r"$1 - \tanh^2(x)$, as written", _first_zero(lambda x: float(1.0 - np.tanh(x) ** 2), 1.0, 800.0)
+            r"$1 - \tanh^2(x)$, as written", first_zero(lambda x: float(1.0 - np.tanh(x) ** 2), 1.0, 800.0)
         ),
         ZeroDerivativeRow(
             r"$\tanh'(x)$ by `tanh_derivative`",
-            _first_zero(lambda x: float(act.tanh_derivative(x)), 1.0, 800.0),
+            first_zero(lambda x: float(act.tanh_derivative(x)), 1.0, 800.0),
         ),
     )

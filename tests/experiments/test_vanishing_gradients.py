@@ -23,6 +23,10 @@ def test_page_table_pinned() -> None:
     assert rows[0].ratio < 1e-15
     assert 0.5 < rows[4].ratio < 2
     assert 1e-6 < rows[2].ratio < 1e-3  # about 2^(-29/2) = 4.3e-5
+    # the page's rate: Glorot variance 1/n and half the ReLU units active halve the squared norm per
+    # layer (hand derivation), so the norm shrinks by 2^(-1/2) per layer; Leaky ReLU (alpha 0.01) alike
+    assert rows[2].ratio ** (1 / 29) == pytest.approx(2**-0.5, rel=0.02)
+    assert math.log10(rows[3].ratio) == pytest.approx(math.log10(rows[2].ratio), rel=0.05)
 
 
 @pytest.mark.parametrize(
