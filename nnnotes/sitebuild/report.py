@@ -12,13 +12,14 @@ chapter; its controls are hidden until it runs, so without JavaScript every card
 from __future__ import annotations
 
 import html
+import re
 from collections.abc import Callable
 
 from nnnotes.check import verification
 from nnnotes.check.record import current_record
 from nnnotes.sitebuild import catalog
 
-__all__ = ["BADGES", "counts", "report_page", "summary"]
+__all__ = ["BADGES", "counts", "html_safe_math", "report_page", "summary"]
 
 #: The badge of each check method, and what it means.
 BADGES = {
@@ -71,6 +72,23 @@ def _chapter_counts(recs: list[verification.CheckRecord]) -> str:
     return f"{c['checks']} {'check' if c['checks'] == 1 else 'checks'}: " + ", ".join(parts) + "."
 
 
+_MATH = re.compile(r"\$[^$]+\$")
+
+
+def html_safe_math(text: str) -> str:
+    r"""Return ``text`` with ``<`` and ``>`` inside ``$...$`` written ``\lt`` and ``\gt``.
+
+    A card is Markdown inside an HTML block (``markdown`` attribute), which is first read by an
+    HTML parser: there ``k<K`` opens a tag, and the cards after it leave their section.
+
+    Examples
+    --------
+    >>> html_safe_math(r"$\min_{k<K} x$ and $y > 0$, not 1 < 2")
+    '$\\min_{k\\lt K} x$ and $y \\gt  0$, not 1 < 2'
+    """
+    return _MATH.sub(lambda m: m.group(0).replace("<", r"\lt ").replace(">", r"\gt "), text)
+
+
 def _card(r: verification.CheckRecord, url_for: UrlFor | None) -> str:
     badge, meaning = BADGES.get(r.method, ("failed", "the check failed"))
     name = html.escape(r.name)
@@ -85,7 +103,7 @@ def _card(r: verification.CheckRecord, url_for: UrlFor | None) -> str:
         facts.append(f"domain: ${r.extra['domain']}$")
     how = "tolerance" if r.method == "numeric" and r.kind == "claim" and "rtol" in r.detail else "how"
     facts.append(f"{how}: {r.detail}")
-    meta = "; ".join(f.replace("\n", " ") for f in facts)
+    meta = html_safe_math("; ".join(f.replace("\n", " ") for f in facts))
     return "\n".join(
         [
             f'<div class="nn-check" data-method="{badge}" markdown>',
@@ -93,7 +111,7 @@ def _card(r: verification.CheckRecord, url_for: UrlFor | None) -> str:
             f'<span class="nn-badge nn-badge--{badge}" title="{meaning}">{badge}</span> '
             f'{link} <span class="nn-check__kind">{r.kind}</span>',
             "",
-            r.statement.replace("\n", " "),
+            html_safe_math(r.statement.replace("\n", " ")),
             "{ .nn-check__statement }",
             "",
             meta,

@@ -119,3 +119,25 @@ def test_description_and_title() -> None:
     title = meta.html_title("exercise-6-4.md", "6.4 Batch normalization", heading)
     assert title == "Exercise 6.4: batch normalization"
     assert meta.html_title("errata.md", "Errata", "<h1>Errata</h1>") == "Errata: Homework 6"
+
+
+def test_a_less_than_sign_in_a_formula_keeps_the_cards_in_their_section(records: list[CheckRecord]) -> None:
+    """``$k<K$`` in a statement does not open an HTML tag: every section keeps its divs balanced.
+
+    The cards are Markdown inside HTML blocks, read first by an HTML parser; unprotected, ``<K``
+    started a tag and the report's later chapters left the page's content column.
+    """
+    import markdown
+
+    bad = CheckRecord("claim", "a-min", r"$\min_{k<K} x_k > 0$", "numeric", "$k<K$", 0.0, True, page="c1.md")
+    with recording() as rec, state.using(SimpleNamespace(catalog=catalog.Catalog())):
+        catalog.add_page("c1.md", "9.1 First chapter")
+        catalog.add_page("c2.md", "9.2 Second chapter")
+        for r in [bad, records[1], records[2]]:
+            rec.add(r)
+        out = markdown.markdown(report.report_page(url_for), extensions=["md_in_html", "attr_list"])
+    sections = re.findall(r"<section.*?</section>", out, flags=re.S)
+    assert len(sections) == 2
+    for s in sections:
+        assert s.count("<div") == s.count("</div>"), s
+    assert r"\min_{k\lt K} x_k \gt  0" in out
