@@ -7,8 +7,9 @@ are not: ``1 / (1 + np.exp(-x))`` overflows for $x < -709.78$, and ``1 - np.tanh
 exactly 0 for $|x| > 19$ although $\tanh'(x) = 4e^{-2|x|}/(1+e^{-2|x|})^2$ is still
 above half the smallest float64 up to $|x| \approx 373.26$.
 
-The kernels run one or two vectorised passes more than the obvious formula at most, and are as
-fast (``make bench`` prints the comparison, `nnnotes.experiments.speed`). numpy only.
+The kernels run one or two vectorised passes more than the obvious formula at most, and cost about
+as much (``make bench`` prints each kernel's time beside the formula's, `nnnotes.experiments.speed`).
+numpy only.
 
 Non-finite input
     $\pm\infty$ gives the limit of the function (``sigmoid(-inf) == 0``,
@@ -108,7 +109,9 @@ def sigmoid(x: ArrayLike) -> Array:
     Returns
     -------
     ndarray of float64
-        Values in $[0, 1]$; 0 and 1 only where the exact value rounds to them.
+        Values in $[0, 1]$. 0 only where the exact value rounds to 0; 1 from $x = 53 \ln 2
+        \approx 36.74$ on, where $1 + e^{-x}$ rounds to 1, although the exact value rounds to 1 only
+        from $54 \ln 2 \approx 37.43$: in between the result is 1, one ulp above it (tested).
 
     Notes
     -----
@@ -216,7 +219,7 @@ def tanh_derivative(x: ArrayLike) -> Array:
     its digits as $\tanh^2(x) \to 1$: it is exactly 0 for $|x| \gtrsim 19$, while the exact
     value rounds to a non-zero float64 up to $|x| \approx 373.26$, and so does this. (Squaring
     last matters: $4t/(1+t)^2$ with $t = e^{-2|x|}$ would reach 0 already at 372.57, where $t$
-    underflows; numpy's ``cosh`` would save a pass but costs up to 4.4 ulp.)
+    underflows.)
 
     Examples
     --------
@@ -298,7 +301,8 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> Array:
     alpha = _alpha(alpha)
     x = as_real_array(x)
     flat = x.reshape(-1)
-    out = np.multiply(flat, alpha)
+    # alpha = 0 is ReLU: 0 * x would turn -inf and inf into NaN, so the zeros are made directly
+    out = np.multiply(flat, alpha) if alpha else np.zeros_like(flat)
     return np.maximum(flat, out, out=out).reshape(x.shape)
 
 

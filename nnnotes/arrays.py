@@ -78,6 +78,8 @@ def as_real_array(
     if type(x) is np.ndarray and x.dtype is _FLOAT64 and ndim is None and not (finite or nonempty):
         return x
     a = np.asarray(x)
+    if a.dtype.kind == "O" and a.size and all(type(v) is int for v in a.flat):
+        a = _big_ints(a, name)  # Python integers beyond int64 and uint64
     if a.dtype.kind not in "biuf":
         raise TypeError(f"{name} must hold real numbers, got an array of dtype {a.dtype}")
     a = a.astype(np.float64, copy=False)
@@ -88,6 +90,14 @@ def as_real_array(
     if finite and not np.isfinite(a).all():
         raise ValueError(f"{name} must hold finite numbers (no NaN or infinity)")
     return a
+
+
+def _big_ints(a: NDArray[Any], name: str) -> NDArray[np.float64]:
+    """Return Python integers too large for int64 as float64; refuse those beyond float64."""
+    try:
+        return a.astype(np.float64)
+    except OverflowError:
+        raise ValueError(f"{name} holds an integer too large for float64 (above 1.8e308)") from None
 
 
 def real_number(
@@ -115,7 +125,10 @@ def real_number(
     """
     if isinstance(v, bool | np.bool_) or not isinstance(v, Real):
         raise TypeError(f"{name} must be a real number, got {type(v).__name__}")
-    f = float(v)
+    try:
+        f = float(v)
+    except OverflowError:
+        raise ValueError(f"{name} must be finite, got an integer too large for float64") from None
     if positive and not (math.isfinite(f) and f > 0):
         raise ValueError(f"{name} must be a positive finite number, got {f!r}")
     if not math.isfinite(f):

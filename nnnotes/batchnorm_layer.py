@@ -1,5 +1,8 @@
 r"""The batch-normalization layer of PyTorch (``torch.nn.BatchNorm1d``): running statistics, two modes.
 
+Written to compute what PyTorch documents for that layer; the tests check it against those
+formulas, exactly or with mpmath, not against PyTorch itself (not a dependency).
+
 The mathematics (batch statistics, the forward map, its gradients) is `nnnotes.batchnorm`; this
 module adds what a layer keeps between calls: learnable ``gamma`` and ``beta``, running averages of
 the mean and variance, and training and evaluation modes.

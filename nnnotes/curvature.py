@@ -84,6 +84,16 @@ def hessian_fits(n: int, memory_bytes: int) -> bool:
 def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> int:
     r"""Smallest $k$ with $\delta(1 + \eta\varepsilon)^k \ge R$: steps to leave the saddle.
 
+    The comparison is made in logarithms, $k \log(1 + \eta\varepsilon) \ge \log(R/\delta)$, with
+    `math.log1p`: powers of the rounded $1 + \eta\varepsilon$ would drift by many steps when
+    $\eta\varepsilon$ is small (and $1 + \eta\varepsilon$ rounds to 1 below about $10^{-16}$).
+
+    Raises
+    ------
+    ValueError
+        If an argument is not a positive finite number, if ``delta`` is not below ``radius``, or
+        if the answer exceeds $2^{52}$ (then consecutive $k$ cannot be told apart in float64).
+
     Examples
     --------
     >>> escape_time_formula(0.1, 0.5, 1e-3, 1.0)
@@ -93,11 +103,18 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     delta, radius = real_number(delta, "delta", positive=True), real_number(radius, "radius", positive=True)
     if not delta < radius:
         raise ValueError(f"delta must be below radius, got delta={delta!r}, radius={radius!r}")
-    k = math.ceil(math.log(radius / delta) / math.log1p(lr * eps))
-    # guard the rounding of the logarithms: step back or forward to the exact first k
-    while k > 0 and delta * (1 + lr * eps) ** (k - 1) >= radius:
+    target, step = math.log(radius / delta), math.log1p(lr * eps)
+    estimate = target / step
+    if estimate > 2.0**52:
+        raise ValueError(
+            f"eps * lr = {lr * eps!r} is too small: the escape needs about {estimate:.3g} steps, "
+            "beyond what float64 can count exactly"
+        )
+    k = math.ceil(estimate)
+    # guard the rounding of the quotient: step back or forward to the first k that crosses
+    while k > 0 and (k - 1) * step >= target:
         k -= 1
-    while delta * (1 + lr * eps) ** k < radius:
+    while k * step < target:
         k += 1
     return k
 
@@ -122,6 +139,8 @@ def escape_time(
         raise ValueError(f"escape needs {guess} steps, more than max_steps={max_steps}")
     traj = gradient_descent(lambda v: v * np.array([1.0, -eps]), [1.0, delta], lr, guess + 1)
     hit = np.flatnonzero(np.abs(traj[:, 1]) >= radius)
+    if not hit.size:  # the rounded run lags the exact count (only for very small eps * lr)
+        raise ValueError(f"the run did not escape within {guess + 1} steps, the formula's count plus one")
     return int(hit[0])
 
 

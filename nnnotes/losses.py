@@ -1,12 +1,13 @@
 r"""Loss functions on logits, their gradients, and which output function and loss suit which task.
 
-The three losses compute what PyTorch's functions of the same names compute with the default
-``reduction="mean"``: the mean over every element (`binary_cross_entropy_with_logits`,
-`mean_squared_error`) or over the batch (`cross_entropy`). They take *logits* (pre-activations),
-not probabilities: the output function is folded into the loss, which is what keeps them finite
-and accurate for logits of any finite size. Applying the sigmoid first and taking the logarithm
-afterwards cannot be repaired: in float64 $\sigma(37) = 1$ exactly, so
-$\log(1 - \sigma(37))$ is $-\infty$ although the loss is about 37.
+The three losses are written to compute what PyTorch's functions of the same names compute with
+the default ``reduction="mean"`` (checked against those functions' documented formulas and against
+mpmath, not against PyTorch itself, which is not a dependency): the mean over every element
+(`binary_cross_entropy_with_logits`, `mean_squared_error`) or over the batch (`cross_entropy`).
+They take *logits* (pre-activations), not probabilities: the output function is folded into the
+loss, which is what keeps them finite and accurate for logits of any finite size. Applying the
+sigmoid first and taking the logarithm afterwards cannot be repaired: in float64 $\sigma(37) = 1$
+exactly, so $\log(1 - \sigma(37))$ is $-\infty$ although the loss is about 37.
 
 numpy only. The derivations of the gradients are in `nnnotes.proofs.loss_gradients`; the
 registry of tasks and the table of extreme logits in `nnnotes.experiments.losses`.

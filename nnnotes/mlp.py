@@ -338,6 +338,8 @@ def forward(
 
     def convert(name: str, value: Any) -> NDArray[Any]:
         arr = as_real_array(value, name, finite=True)
+        if dtype is np.float32 and arr.size and np.abs(arr).max() > np.finfo(np.float32).max:
+            raise ValueError(f"{name} holds numbers beyond float32's largest, {np.finfo(np.float32).max:.4g}")
         return arr.astype(dtype, copy=False)
 
     return run_network(

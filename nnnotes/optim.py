@@ -247,7 +247,9 @@ def newton(
     DivergenceError
         If an iterate, gradient or Hessian is not finite.
     ValueError
-        If the Hessian is singular at an iterate.
+        If the linear solve meets an exactly singular Hessian (numpy's `LinAlgError`). A Hessian
+        that is singular only up to rounding is not detected: the step is then very large, and
+        the next iterate is checked like any other.
 
     Notes
     -----
@@ -280,18 +282,22 @@ def abs_matrix(H: ArrayLike) -> NDArray[np.float64]:
     Returns
     -------
     numpy.ndarray, shape (d, d)
-        $|H|$: the same eigenvectors, the absolute values of the eigenvalues. It is symmetric
-        positive semi-definite, and equals $H$ when $H$ is.
+        $|H|$: the same eigenvectors, the absolute values of the eigenvalues. It is exactly
+        symmetric, positive semi-definite up to rounding, and equals $H$ up to rounding when $H$ is
+        positive semi-definite.
 
     Raises
     ------
     ValueError
-        If ``H`` is not a square matrix of finite numbers, or not symmetric.
+        If ``H`` is not a square matrix of finite numbers, or not symmetric, or if an entry of
+        $|H|$ is beyond the largest float64.
 
     Notes
     -----
     The work is done on $H / \max_{ij}|H_{ij}|$ and scaled back, so entries near the largest
-    float (1.8e308) neither overflow nor warn.
+    float (1.8e308) do not overflow on the way; an entry of $|H|$ itself can exceed every
+    entry of $H$ (by up to a factor $d$) and then cannot be represented: that is an error,
+    not a warning and an infinity.
 
     Examples
     --------
@@ -311,7 +317,11 @@ def abs_matrix(H: ArrayLike) -> NDArray[np.float64]:
     if np.abs(S - S.T).max() > SYMMETRY_RTOL:
         raise ValueError(f"H must be symmetric (to {SYMMETRY_RTOL:g} of its largest entry)")
     lam, V = np.linalg.eigh((S + S.T) / 2)
-    return (V * np.abs(lam)) @ V.T * scale
+    M = (V * np.abs(lam)) @ V.T
+    M = (M + M.T) / 2  # exactly symmetric
+    if scale > 1 and np.abs(M).max() > np.finfo(np.float64).max / scale:
+        raise ValueError("H is too large: an entry of |H| is beyond the largest float64")
+    return M * scale
 
 
 def saddle_free_newton(
@@ -343,7 +353,8 @@ def saddle_free_newton(
     DivergenceError
         If an iterate, gradient or Hessian is not finite.
     ValueError
-        If $|H| + \delta I$ is singular at an iterate.
+        If the linear solve meets an exactly singular $|H| + \delta I$ (numpy's `LinAlgError`);
+        as for `newton`, a matrix singular only up to rounding is not detected.
 
     Notes
     -----

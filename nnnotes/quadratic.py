@@ -89,9 +89,15 @@ class Quadratic:
         return np.linalg.solve(self.A, self.b)
 
     def is_saddle(self) -> bool:
-        """Whether $A$ has eigenvalues of both signs."""
+        r"""Whether $A$ has eigenvalues of both signs, beyond rounding.
+
+        An eigenvalue counts as zero when its size is at most $d\,u \max_i |\lambda_i|$
+        ($u = 2^{-53}$): a computed eigenvalue of a singular matrix is that far from 0, of either
+        sign, so a singular positive semi-definite $A$ is not a saddle.
+        """
         lam = self.eigenvalues()
-        return bool(lam[0] < 0 < lam[-1])
+        tol = len(lam) * 2.0**-53 * float(np.abs(lam).max(initial=0.0))
+        return bool(lam[0] < -tol and lam[-1] > tol)
 
     def _positive(self) -> NDArray[np.float64]:
         lam = self.eigenvalues()

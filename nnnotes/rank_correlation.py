@@ -36,6 +36,9 @@ def ranks(x: ArrayLike) -> NDArray[np.float64]:
 def spearman(a: ArrayLike, b: ArrayLike) -> float:
     """Return Spearman's rank correlation of two samples: the correlation of their `ranks`.
 
+    A constant sample has no ranking (its ranks have zero variance): that is a `ValueError`,
+    not a NaN.
+
     Examples
     --------
     >>> spearman([1, 2, 3, 4], [10, 20, 30, 25]), spearman([1, 2, 3], [3, 2, 1])
@@ -45,4 +48,7 @@ def spearman(a: ArrayLike, b: ArrayLike) -> float:
     b = as_real_array(b, "b", ndim=1, finite=True)
     if a.shape != b.shape or a.size < 2:
         raise ValueError(f"a and b must be 1-D of the same length >= 2, got {a.shape} and {b.shape}")
+    for name, v in (("a", a), ("b", b)):
+        if np.all(v == v[0]):
+            raise ValueError(f"{name} is constant: its ranks are all equal, so no correlation is defined")
     return float(np.corrcoef(ranks(a), ranks(b))[0, 1])

@@ -81,8 +81,11 @@ def loss_and_gradient(
     Raises
     ------
     FloatingPointError
-        If a pre-activation overflows (gradient descent with too large a step), rather than
-        propagating infinities.
+        If any intermediate overflows or becomes invalid: a pre-activation, the output, the loss
+        or a gradient (gradient descent with too large a step), rather than propagating
+        infinities or warning.
+    ValueError
+        If ``X`` or ``y`` is not a 2-d array of finite numbers.
 
     Examples
     --------
@@ -94,14 +97,24 @@ def loss_and_gradient(
     >>> loss, grads[-1].tolist()
     (5.0, [-4.0])
     """
-    X = as_real_array(X, "X", ndim=2)
-    y = as_real_array(y, "y", ndim=2)
+    X = as_real_array(X, "X", ndim=2, finite=True)
+    y = as_real_array(y, "y", ndim=2, finite=True)
+    with np.errstate(over="raise", invalid="raise"):
+        return _loss_and_gradient(params, X, y, batch_norm)
+
+
+def _loss_and_gradient(
+    params: Params, X: NDArray[np.float64], y: NDArray[np.float64], batch_norm: bool
+) -> tuple[float, Params]:
     h = X
     saved = []
     n_hidden = len(params) // 2 - 1
     for k in range(n_hidden):
         W, b = params[2 * k], params[2 * k + 1]
-        z = h @ W + b
+        try:
+            z = h @ W + b
+        except FloatingPointError:
+            z = np.array([np.inf])
         if not np.all(np.isfinite(z)):
             raise FloatingPointError(f"the pre-activations of hidden layer {k + 1} overflow")
         st = batch_statistics(z, BN_EPS) if batch_norm else None

@@ -86,7 +86,8 @@ def two_layer_network(
     Returns
     -------
     ndarray, shape (N, K) or (K,)
-        The outputs $y_k$, in $(0, 1)$.
+        The outputs $y_k = \sigma(\cdot)$: in $(0, 1)$ exactly, in $[0, 1]$ after rounding (see
+        `nnnotes.activations.sigmoid`).
 
     Examples
     --------

@@ -14,7 +14,7 @@ $m = \max_j z_j$ first (softmax does not change when the same constant is added 
 entry), which removes both failures: the largest shifted term is $e^0 = 1$, so the sum lies in
 $[1, n]$. Shifting does *not* remove underflow of the small terms: a probability below
 $2^{-1075}$ (half the smallest positive float64) rounds to 0, because no float64 can hold it; its
-logarithm, from `log_softmax`, stays exact.
+logarithm, from `log_softmax`, stays accurate to a few ulp.
 
 Two further details give accuracy to a few ulp over the whole float64 range:
 

@@ -166,8 +166,8 @@ def hessian_vector_product(theta: ArrayLike, X: ArrayLike, y: ArrayLike, M: int,
     -----
     Pearlmutter (1994): apply $\mathcal{R}_v\{\cdot\} = \frac{d}{dr}(\cdot)(\theta + rv)|_{r=0}$ to
     every quantity of the forward and backward passes. $\mathcal{R}_v\{\nabla L\} = Hv$ exactly,
-    at the cost of about two gradient evaluations per direction and $O(n)$ memory; $H$ is never
-    formed.
+    at the cost of about two gradient evaluations per direction, with intermediates the size of
+    the forward pass's (one value per example and hidden unit); $H$ is never formed.
 
     Examples
     --------

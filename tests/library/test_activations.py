@@ -242,3 +242,27 @@ def test_a_long_input_gives_the_values_of_its_pieces(name: str) -> None:
     pieces = np.concatenate([f(x[i : i + 1000]) for i in range(0, x.size, 1000)])
     assert np.array_equal(f(x), pieces)
     assert np.array_equal(f(x.reshape(7, -1)), pieces.reshape(7, -1))
+
+
+@pytest.mark.parametrize("alpha", [0.0, 1.0])
+def test_leaky_relu_limits_at_the_alpha_edges(alpha: float) -> None:
+    """At alpha = 0 (ReLU) and 1 (identity): the limits at -inf and inf, NaN only for NaN, no warning."""
+    got = act.leaky_relu([-np.inf, np.inf, np.nan, -2.0], alpha=alpha)
+    assert_allclose(got, [-np.inf if alpha else 0.0, np.inf, np.nan, -2.0 * alpha])
+
+
+def test_sigmoid_is_one_from_53_log_2_although_the_exact_value_rounds_to_one_from_54_log_2() -> None:
+    """As the docstring says: 1 exactly when x >= 53 ln 2; the correctly rounded value is 1 from 54 ln 2."""
+    for x in np.linspace(36.5, 37.6, 1101):
+        with mpmath.workdps(50):
+            exact_is_one = float(1 / (1 + mpmath.exp(-mpmath.mpf(float(x))))) == 1.0
+        assert (float(act.sigmoid(x)) == 1.0) == (x >= 53 * math.log(2)), x
+        assert exact_is_one == (x >= 54 * math.log(2)), x
+
+
+def test_integers_beyond_int64_are_converted_and_beyond_float64_refused() -> None:
+    """Python integers too large for int64 become float64; beyond float64 they are a ValueError naming x."""
+    assert_allclose(as_real_array([2**64, -(2**70)]), [2.0**64, -(2.0**70)], rtol=0)
+    assert float(act.sigmoid(10**20)) == 1.0
+    with pytest.raises(ValueError, match="x holds an integer too large for float64"):
+        act.sigmoid([1, 10**400])

@@ -73,3 +73,29 @@ def test_escape_time_formula_refuses_delta_beyond_radius() -> None:
     """The start delta must lie inside the radius R, and the message says so."""
     with pytest.raises(ValueError, match="delta must be below radius"):
         curvature.escape_time_formula(0.1, 0.5, 2.0, 1.0)
+
+
+def _first_crossing(eps: float, lr: float, delta: float, radius: float) -> int:
+    """The first k with delta (1 + lr eps)^k >= radius, in mpmath at 60 digits (no float powers)."""
+    with mpmath.workdps(60):
+        u, target = mpmath.mpf(lr) * mpmath.mpf(eps), mpmath.mpf(radius) / mpmath.mpf(delta)
+        k = int(mpmath.ceil(mpmath.log(target) / mpmath.log1p(u)))
+        while k > 0 and (1 + u) ** (k - 1) >= target:
+            k -= 1
+        while (1 + u) ** k < target:
+            k += 1
+        return k
+
+
+@pytest.mark.parametrize("eps", [1e-7, 1e-8, 1e-10])
+def test_escape_time_formula_is_exact_for_small_eps(eps: float) -> None:
+    """Where powers of the rounded 1 + lr eps drift by thousands of steps, the count stays exact."""
+    assert curvature.escape_time_formula(eps, 0.5, 1e-3, 1.0) == _first_crossing(eps, 0.5, 1e-3, 1.0)
+
+
+def test_escape_time_formula_refuses_counts_float64_cannot_tell_apart() -> None:
+    """1 + lr eps rounds to 1 here: a clear error at once, where a loop on powers never ended."""
+    with pytest.raises(ValueError, match="eps \\* lr = 5e-18 is too small"):
+        curvature.escape_time_formula(1e-17, 0.5, 1e-3, 1.0)
+    with pytest.raises(ValueError, match="is too small"):
+        curvature.escape_time(1e-17)

@@ -103,3 +103,9 @@ def test_output_functions_accept_lists_and_keep_dtype() -> None:
     assert OUTPUTS["softmax"](np.array([0.0, 0.0], dtype=np.float32)).dtype == np.float32
     assert_allclose(OUTPUTS["softmax"]([[0.0, np.log(3.0)]]), [[0.25, 0.75]], rtol=1e-15)
     assert OUTPUTS["softmax"]([1000.0, 0.0])[1] == 0.0  # e^-1000 underflows, without a warning
+
+
+def test_float32_refuses_weights_beyond_its_range() -> None:
+    """A float64 weight that float32 cannot hold is a ValueError naming it, not an inf and a warning."""
+    with pytest.raises(ValueError, match="weights\\[0\\] holds numbers beyond float32's largest"):
+        forward([1.0], [[[1e300]]], output="identity", arithmetic="float32")

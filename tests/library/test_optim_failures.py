@@ -308,3 +308,21 @@ def test_divergence_error_is_an_arithmetic_error() -> None:
     err = DivergenceError("went to infinity", step=2, trajectory=np.zeros((2, 1)))
     assert isinstance(err, ArithmeticError)
     assert str(err) == "went to infinity" and err.step == 2 and err.trajectory.shape == (2, 1)
+
+
+def test_abs_matrix_beyond_the_largest_float_is_an_error() -> None:
+    """|[[a, a], [a, -a]]| = sqrt(2) a I: for a = 1.5e308 that is not a float64, so ValueError, no inf."""
+    a = 1.5e308
+    with pytest.raises(ValueError, match="an entry of \\|H\\| is beyond the largest float64"):
+        abs_matrix([[a, a], [a, -a]])
+    half = a / 2  # sqrt(2) a / 2 is representable: the same matrix scaled down is fine
+    assert_allclose(abs_matrix([[half, half], [half, -half]]), np.sqrt(2) * half * np.eye(2), atol=1e-15 * a)
+
+
+def test_abs_matrix_is_exactly_symmetric() -> None:
+    """The result is symmetric to the last bit, for random symmetric inputs of several sizes."""
+    rng = np.random.default_rng(3)
+    for d in (2, 5, 9):
+        B = rng.normal(size=(d, d))
+        P = abs_matrix(B + B.T)
+        assert_array_equal(P, P.T)

@@ -38,3 +38,11 @@ def test_bad_samples_are_refused(a, b, match) -> None:
     """Samples of different lengths, of one element or of two dimensions are refused."""
     with pytest.raises(ValueError, match=match):
         spearman(a, b)
+
+
+def test_a_constant_sample_is_an_error_not_nan() -> None:
+    """A constant sample has no ranking: ValueError naming it, instead of NaN and numpy warnings."""
+    with pytest.raises(ValueError, match="a is constant"):
+        spearman([1, 1, 1], [1, 2, 3])
+    with pytest.raises(ValueError, match="b is constant"):
+        spearman([1, 2, 3], [5.0, 5.0, 5.0])

@@ -52,3 +52,12 @@ def test_gradient_of_one_weight_by_central_differences(bn) -> None:
     down[0][1, 2] -= h
     fd = (loss_and_gradient(up, X, y, bn)[0] - loss_and_gradient(down, X, y, bn)[0]) / (2 * h)
     assert_allclose(grads[0][1, 2], fd, rtol=1e-6, atol=1e-9)
+
+
+def test_an_overflowing_output_raises_floating_point_error() -> None:
+    """Inputs so large that the output layer (not a hidden one) overflows: FloatingPointError, no inf loss."""
+    params = he_normal_init(1, 2, 1, seed=0)
+    with pytest.raises(FloatingPointError):
+        loss_and_gradient(params, np.array([[1e155], [2e155]]), np.zeros((2, 1)), False)
+    with pytest.raises(ValueError, match="y must hold finite numbers"):
+        loss_and_gradient(params, np.ones((2, 1)), np.array([[np.inf], [0.0]]), False)
