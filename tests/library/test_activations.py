@@ -266,3 +266,9 @@ def test_integers_beyond_int64_are_converted_and_beyond_float64_refused() -> Non
     assert float(act.sigmoid(10**20)) == 1.0
     with pytest.raises(ValueError, match="x holds an integer too large for float64"):
         act.sigmoid([1, 10**400])
+
+
+def test_relu_derivative_of_minus_zero_is_minus_zero() -> None:
+    """The docstring's convention: -0.0 gives -0.0 (a zero too), +0.0 gives +0.0."""
+    d = act.relu_derivative([-0.0, 0.0])
+    assert d.tolist() == [0.0, 0.0] and np.signbit(d).tolist() == [True, False]

@@ -26,3 +26,11 @@ def test_small_eigenvalues_of_both_signs_beyond_rounding_make_a_saddle() -> None
     """diag(1, -1e-12) is a saddle: its negative eigenvalue is far beyond rounding. diag(1, 1) is not."""
     assert Quadratic(np.diag([1.0, -1e-12]), np.zeros(2)).is_saddle()
     assert not Quadratic(np.eye(2), np.zeros(2)).is_saddle()
+
+
+@pytest.mark.parametrize("method", ["condition_number", "lr_threshold", "best_lr"])
+def test_quantities_that_need_a_positive_definite_matrix_refuse_others(method: str) -> None:
+    """condition_number, lr_threshold and best_lr require A > 0, as their docstrings say."""
+    for A in (np.diag([1.0, -1.0]), np.diag([1.0, 0.0])):
+        with pytest.raises(ValueError, match="A must be positive definite"):
+            getattr(Quadratic(A, np.zeros(2)), method)()

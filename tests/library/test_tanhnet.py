@@ -125,3 +125,9 @@ def test_bad_input_names_the_argument(call, error, match) -> None:
     """Wrong sizes and types are refused with an error that names the argument."""
     with pytest.raises(error, match=match):
         call()
+
+
+def test_unpack_returns_views_not_copies() -> None:
+    """As its docstring says: each part shares memory with theta (one vector and a stack of them)."""
+    for theta in (np.arange(17.0), np.arange(34.0).reshape(2, 17)):
+        assert all(np.shares_memory(part, theta) for part in tanhnet.unpack(theta, D=2, M=4))
