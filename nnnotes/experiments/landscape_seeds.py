@@ -179,12 +179,18 @@ class LearningRateStudy:
     bn: NDArray[np.float64]
 
     def rows(self) -> list[list[object]]:
-        """Table rows (learning rate, plain, batch norm): the median final loss, or how many diverged."""
+        """Table rows (learning rate, plain, batch norm): median final loss of the runs that did not diverge.
+
+        Where some runs diverged, the cell says how many; where all did, it says so.
+        """
         n = len(self.seeds)
 
         def cell(losses: NDArray[np.float64]) -> str:
-            k = int(np.sum(np.isinf(losses)))
-            return f"{np.median(losses):.3g}" if k == 0 else f"diverged in {k} of {n}"
+            finite = losses[np.isfinite(losses)]
+            k = n - finite.size
+            if k == n:
+                return "diverged in every seed"
+            return f"{np.median(finite):.3g}" + (f" ({k} of {n} diverged)" if k else "")
 
         return [[lr, cell(self.plain[i]), cell(self.bn[i])] for i, lr in enumerate(self.lrs)]
 

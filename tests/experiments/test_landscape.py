@@ -149,7 +149,7 @@ def test_page_learning_rate_study() -> None:
     assert np.sum(np.isinf(st.bn), axis=1).tolist() == [0, 0, 0, 0, 1, 2, 5]
     assert (st.largest_trained("plain"), st.largest_trained("bn")) == (0.14, 0.22)
     assert (st.first_diverged("plain"), st.first_diverged("bn")) == (0.18, 0.26)
-    assert st.rows()[2] == [0.18, "diverged in 1 of 5", "8.29e-06"]
+    assert st.rows()[2] == [0.18, "0.0725 (1 of 5 diverged)", "8.29e-06"]
 
 
 def test_learning_rate_study_readings_on_made_up_losses() -> None:
@@ -164,8 +164,8 @@ def test_learning_rate_study_readings_on_made_up_losses() -> None:
     assert st.largest_trained("bn", below=0.001) is None
     assert (st.first_diverged("plain"), st.first_diverged("bn")) == (0.4, 0.3)
     assert LearningRateStudy((0.1,), (0,), plain[:1], bn[:1]).first_diverged("bn") is None
-    assert st.rows()[3] == [0.4, "diverged in 1 of 2", "diverged in 1 of 2"]
-    assert st.rows()[2][2] == "diverged in 2 of 2"
+    assert st.rows()[3] == [0.4, "1 (1 of 2 diverged)", "0.5 (1 of 2 diverged)"]
+    assert st.rows()[2][2] == "diverged in every seed"
     with pytest.raises(ValueError, match="network must be 'plain' or 'bn'"):
         st.trains("batch norm")
     with pytest.raises(ValueError, match="lrs must be strictly increasing"):
