@@ -131,17 +131,19 @@ def browser(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Itera
 #: tests and the PDF, few tests but minutes each, for last). The real site's browser visits are in
 #: two files, the desktop's and the phone's, so that they can run on both workers at once (see
 #: `browser.site_visits`); the files that do not need the built site come right after the one that
-#: builds it, so the other worker is busy meanwhile.
+#: builds it, so the other worker is busy meanwhile. With only the adversarial checks (10 s) before
+#: the phone's file, that worker waited about 12 s for the build, one core idle (vmstat, 1 s samples).
 COSTLIEST_FIRST = (
     "site/test_browser.py",  # builds the site (`built_site`), visits every page at a desktop's width
+    # while it builds (about 22 s), the other worker runs files that do not need the site
     "check/test_adversarial.py",
-    "site/test_browser_phone.py",  # every page at a phone's width (else test_browser.py visits them)
     "check/test_derivation.py",
     "site/test_cache_recovery.py",
     "site/test_cache_invalidation.py",
     "site/test_cache.py",
     "tools/test_mutation.py",
     "site/test_prose.py",
+    "site/test_browser_phone.py",  # every page at a phone's width (else test_browser.py visits them)
     "check/test_published.py",
     "site/test_site.py",
     "site/test_pdf.py",
