@@ -12,6 +12,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
+from numpy.typing import NDArray
 
 from nnnotes import activations as act
 from nnnotes.deepnets import SETUPS, gradient_norms
@@ -21,20 +22,33 @@ __all__ = ["GradientRow", "ZeroDerivativeRow", "first_zero", "gradient_rows", "z
 
 @dataclass(frozen=True)
 class GradientRow:
-    r"""The gradient's norm at the first and last layer for one setup.
+    r"""The gradient's norm at every layer for one setup (`gradient_norms`).
 
     Attributes
     ----------
     activation, init : str
         The setup (activation with spaces, ``"glorot"`` or ``"he"``).
-    first, last : float
-        $\lVert\partial L/\partial a_1\rVert$ and $\lVert\partial L/\partial a_{depth}\rVert$.
+    norms : numpy.ndarray, shape (depth,)
+        $\lVert\partial L/\partial a_l\rVert$ for $l = 1, \dots,$ depth.
     """
 
     activation: str
     init: str
-    first: float
-    last: float
+    norms: NDArray[np.float64]
+
+    @property
+    def first(self) -> float:
+        r"""$\lVert\partial L/\partial a_1\rVert$, next to the input."""
+        return float(self.norms[0])
+
+    @property
+    def last(self) -> float:
+        r"""$\lVert\partial L/\partial a_{depth}\rVert$, next to the read-out."""
+        return float(self.norms[-1])
+
+    def per_layer(self) -> NDArray[np.float64]:
+        """Return the factor by which each layer divides the gradient on its way to the input."""
+        return self.norms[1:] / self.norms[:-1]
 
     @property
     def ratio(self) -> float:
@@ -59,12 +73,11 @@ class ZeroDerivativeRow:
 
 
 def gradient_rows(depth: int = 30, seed: int = 0) -> tuple[GradientRow, ...]:
-    """Return the norms at the first and last layer for each of `SETUPS` (`gradient_norms`)."""
-    rows = []
-    for a, init in SETUPS:
-        g = gradient_norms(a, depth=depth, init=init, seed=seed)
-        rows.append(GradientRow(a.replace("_", " "), init, float(g[0]), float(g[-1])))
-    return tuple(rows)
+    """Return the gradient's norm at every layer for each of `SETUPS` (`gradient_norms`)."""
+    return tuple(
+        GradientRow(a.replace("_", " "), init, gradient_norms(a, depth=depth, init=init, seed=seed))
+        for a, init in SETUPS
+    )
 
 
 def first_zero(f: Callable[[float], float], lo: float, hi: float) -> float:

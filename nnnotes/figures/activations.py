@@ -9,11 +9,13 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import numpy as np
 from matplotlib.figure import Figure
 
 from nnnotes import activations as act
-from nnnotes.deepnets import SETUPS, gradient_norms
+from nnnotes.experiments.vanishing_gradients import GradientRow
 from nnnotes.figures._theme import COLORS, new_figure, themed
 
 __all__ = ["activation_curves", "gradient_depth_plot"]
@@ -65,16 +67,15 @@ def activation_curves(n: int = 301, alpha: float = 0.1) -> Figure:
 
 
 @themed()
-def gradient_depth_plot(depth: int = 30, seed: int = 0) -> Figure:
+def gradient_depth_plot(rows: Sequence[GradientRow]) -> Figure:
     """Norm of the gradient at each layer's pre-activation, at initialisation, log scale.
 
-    The text alternative states, for each setup, the orders of magnitude lost from the last layer
-    to the first, computed from the plotted norms.
+    ``rows`` are the results of `nnnotes.experiments.vanishing_gradients.gradient_rows`, one line
+    each. The text alternative states, for each setup, the orders of magnitude lost from the last
+    layer to the first, computed from the plotted norms.
     """
-    norms = [(a, init, gradient_norms(a, depth=depth, init=init, seed=seed)) for a, init in SETUPS]
-    drops = "; ".join(
-        f"{a.replace('_', ' ')} with {init} weights {np.log10(g[-1] / g[0]):.1f}" for a, init, g in norms
-    )
+    depth = len(rows[0].norms)
+    drops = "; ".join(f"{r.activation} with {r.init} weights {np.log10(r.last / r.first):.1f}" for r in rows)
     fig, ax = new_figure(
         width=7.0,
         height=3.6,
@@ -83,8 +84,8 @@ def gradient_depth_plot(depth: int = 30, seed: int = 0) -> Figure:
     )
     layers = np.arange(1, depth + 1)
     styles = ["o-", "s--", "^-.", "v:", "D-"]
-    for k, (a, init, g) in enumerate(norms):
-        ax.semilogy(layers, g, styles[k], color=COLORS[k], ms=3.5, label=f"{a.replace('_', ' ')}, {init}")
+    for k, r in enumerate(rows):
+        ax.semilogy(layers, r.norms, styles[k], color=COLORS[k], ms=3.5, label=f"{r.activation}, {r.init}")
     ax.set_xlabel("layer l (1 = next to the input)")
     ax.set_ylabel("‖∂L/∂a_l‖")
     ax.legend(fontsize=8, loc="lower right")

@@ -27,6 +27,9 @@ def test_page_table_pinned() -> None:
     # layer (hand derivation), so the norm shrinks by 2^(-1/2) per layer; Leaky ReLU (alpha 0.01) alike
     assert rows[2].ratio ** (1 / 29) == pytest.approx(2**-0.5, rel=0.02)
     assert math.log10(rows[3].ratio) == pytest.approx(math.log10(rows[2].ratio), rel=0.05)
+    # per_layer reads the norms: their product is the last-over-first ratio (telescoping)
+    assert math.prod(rows[0].per_layer()) == pytest.approx(1 / rows[0].ratio, rel=1e-12)
+    assert (rows[0].first, rows[0].last) == (rows[0].norms[0], rows[0].norms[-1])
 
 
 @pytest.mark.parametrize(

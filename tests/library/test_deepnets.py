@@ -7,6 +7,7 @@ import pytest
 from numpy.testing import assert_allclose
 
 from nnnotes import deepnets
+from nnnotes.experiments.vanishing_gradients import gradient_rows
 from nnnotes.figures.activations import activation_curves, gradient_depth_plot
 
 
@@ -66,7 +67,7 @@ def test_activation_figure_alt_text_matches_its_alpha(alpha) -> None:
 
 def test_depth_figure() -> None:
     """One line per setup, on a log scale, with the data of gradient_norms."""
-    fig = gradient_depth_plot(depth=30)
+    fig = gradient_depth_plot(gradient_rows(depth=30))
     ax = fig.axes[0]
     assert ax.get_yscale() == "log" and len(ax.get_lines()) == len(deepnets.SETUPS)
     assert_allclose(ax.get_lines()[0].get_ydata(), deepnets.gradient_norms("sigmoid", depth=30), rtol=0)
