@@ -29,10 +29,12 @@ from nnnotes.optim import gradient_descent, newton, saddle_free_newton
 
 __all__ = [
     "HARDWARE",
+    "EscapePath",
     "EscapeTime",
     "HardwareFit",
     "HessianCost",
     "SaddleRuns",
+    "escape_paths",
     "escape_times",
     "hardware_fits",
     "hessian_cost",
@@ -241,6 +243,43 @@ def escape_times(
         )
         for eps in eps_values
     ]
+
+
+@dataclass(frozen=True)
+class EscapePath:
+    r"""$|y_k|$ for gradient descent from $(1, \delta)$ on $\tfrac12(x^2 - \varepsilon y^2)$ until it escapes.
+
+    Attributes
+    ----------
+    eps : float
+        $\varepsilon$.
+    distances : ndarray, shape (k + 1,)
+        $|y_0| = \delta, \dots, |y_k| \ge R$, $k$ the escape step (`nnnotes.curvature.escape_time`).
+    """
+
+    eps: float
+    distances: Array
+
+
+def escape_paths(
+    eps_values: tuple[float, ...] = (0.1, 0.01, 0.001),
+    lr: float = 0.5,
+    delta: float = 1e-3,
+    radius: float = 1.0,
+) -> list[EscapePath]:
+    r"""Return the run behind each escape time of `escape_times`, for a few $\varepsilon$: $|y_k|$ per step.
+
+    Examples
+    --------
+    >>> [(p.eps, len(p.distances) - 1) for p in escape_paths((0.1,))]
+    [(0.1, 142)]
+    """
+    out = []
+    for eps in eps_values:
+        k = escape_time(eps, lr, delta, radius)
+        traj = gradient_descent(lambda v, e=eps: v * np.array([1.0, -e]), [1.0, delta], lr, k)
+        out.append(EscapePath(eps, np.abs(traj[:, 1])))
+    return out
 
 
 @dataclass(frozen=True)

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from typing import TYPE_CHECKING
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from nnnotes.experiments.curvature import EscapeTime, SaddleRuns, escape_times, saddle_runs
+from nnnotes.experiments.curvature import EscapePath, EscapeTime, SaddleRuns
 from nnnotes.figures._theme import COLORS, new_figure, themed, thin_trajectory
-from nnnotes.optim import gradient_descent
 from nnnotes.render import INK
 
 if TYPE_CHECKING:  # the figure draws the points it is given: it never computes them
@@ -18,7 +18,7 @@ if TYPE_CHECKING:  # the figure draws the points it is given: it never computes 
 __all__ = ["escape_figure", "index_error_figure", "saddle_figure"]
 
 
-def saddle_figure(runs: SaddleRuns | None = None) -> Figure:
+def saddle_figure(runs: SaddleRuns) -> Figure:
     r"""Contours of $x^2/2 - y^2/2 + y^4/4$ with the trajectories of `saddle_runs`.
 
     The saddle is at the origin, the minima at $(0, \pm 1)$.
@@ -43,7 +43,6 @@ def saddle_figure(runs: SaddleRuns | None = None) -> Figure:
             alpha=0.45,
             linestyles="solid",
         )
-        runs = saddle_runs() if runs is None else runs
         colors = {"gradient_descent": COLORS[0], "newton": COLORS[2], "saddle_free_newton": COLORS[1]}
         for field, label in SaddleRuns.LABELS.items():
             traj = getattr(runs, field)
@@ -58,15 +57,11 @@ def saddle_figure(runs: SaddleRuns | None = None) -> Figure:
     return fig
 
 
-def escape_figure(
-    eps_values: tuple[float, ...] = (0.1, 0.01, 0.001),
-    lr: float = 0.5,
-    delta: float = 1e-3,
-    rows: list[EscapeTime] | None = None,
-) -> Figure:
+def escape_figure(rows: Sequence[EscapeTime], paths: Sequence[EscapePath]) -> Figure:
     r"""Gradient descent leaving the saddle $\tfrac12(x^2 - \varepsilon y^2)$.
 
-    Left: $|y_k|$ against $k$; right: escape time against $\varepsilon$ (`escape_times`).
+    Left: $|y_k|$ against $k$ for the runs of `escape_paths`; right: escape time against
+    $\varepsilon$ for the rows of `escape_times`.
     """
     fig, (left, right) = new_figure(
         1,
@@ -79,13 +74,11 @@ def escape_figure(
             "they follow log(R/delta)/(eta epsilon)"
         ),
     )
-    rows = escape_times(lr=lr, delta=delta) if rows is None else rows
     with themed():
-        for eps, color in zip(eps_values, COLORS, strict=False):
-            k = next((r.run for r in rows if r.eps == eps), 2000)
-            traj = gradient_descent(lambda v, e=eps: v * np.array([1.0, -e]), [1.0, delta], lr, int(k))
-            t = thin_trajectory(np.column_stack([np.arange(len(traj)), np.abs(traj[:, 1])]))
-            left.semilogy(t[:, 0], t[:, 1], color=color, label=rf"$\varepsilon = {eps:g}$")
+        for path, color in zip(paths, COLORS, strict=False):
+            d = path.distances
+            t = thin_trajectory(np.column_stack([np.arange(len(d)), d]))
+            left.semilogy(t[:, 0], t[:, 1], color=color, label=rf"$\varepsilon = {path.eps:g}$")
         left.axhline(1.0, color=INK, linewidth=0.8, linestyle="--")
         left.set_xscale("log")
         left.set_xlabel("step $k$")

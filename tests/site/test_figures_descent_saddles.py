@@ -8,6 +8,7 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
+from nnnotes.experiments.curvature import escape_paths, escape_times, saddle_runs
 from nnnotes.experiments.quadratic import quadratic_paths, threshold_runs
 from nnnotes.figures import descent, saddles
 
@@ -49,7 +50,7 @@ def test_threshold_figure_slopes() -> None:
 
 def test_saddle_figure_end_points() -> None:
     """Newton's line ends on the saddle, saddle-free Newton's on the minimum (0, 1)."""
-    ax = saddles.saddle_figure().axes[0]
+    ax = saddles.saddle_figure(saddle_runs()).axes[0]
     assert_allclose(np.array(_line(ax, "Newton").get_data())[:, -1], [0.0, 0.0], atol=1e-12)
     assert_allclose(np.array(_line(ax, "saddle-free Newton").get_data())[:, -1], [0.0, 1.0], atol=1e-12)
     assert ax.get_xlabel() == "$x$" and ax.get_ylabel() == "$y$"
@@ -57,7 +58,7 @@ def test_saddle_figure_end_points() -> None:
 
 def test_escape_figure_points_match_formula() -> None:
     """Right panel: run points are the exact escape steps; the line is ln(1000)/(0.5 eps)."""
-    fig = saddles.escape_figure()
+    fig = saddles.escape_figure(escape_times(), escape_paths())
     right = fig.axes[1]
     eps, steps = _line(right, "run").get_data()
     assert list(steps) == [18, 50, 142, 464, 1386, 4609, 13819]
@@ -65,6 +66,16 @@ def test_escape_figure_points_match_formula() -> None:
     assert_allclose(approx, math.log(1000) / (0.5 * np.asarray(eps)), rtol=1e-14)
     for line in fig.axes[0].get_lines()[:3]:
         assert len(line.get_xdata()) <= 300  # thinned for a light SVG
+
+
+def test_escape_paths_are_the_runs_of_the_escape_times() -> None:
+    """Each path starts at delta, grows by 1 + lr eps per step (by hand) and first reaches R at its end."""
+    for path, eps in zip(escape_paths(), (0.1, 0.01, 0.001), strict=True):
+        d = path.distances
+        assert path.eps == eps and d[0] == 1e-3
+        assert_allclose(d[1:] / d[:-1], 1 + 0.5 * eps, rtol=1e-12)
+        assert d[-1] >= 1.0 > d[-2]
+        assert len(d) - 1 == next(r.run for r in escape_times() if r.eps == eps)
 
 
 def _critical_points():
