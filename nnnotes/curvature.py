@@ -26,6 +26,7 @@ from nnnotes.optim import gradient_descent
 
 __all__ = [
     "double_well_saddle",
+    "escape_distances",
     "escape_time",
     "escape_time_formula",
     "finite_difference_hessian",
@@ -119,20 +120,20 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     return k
 
 
-def escape_time(
+def escape_distances(
     eps: float, lr: float = 0.5, delta: float = 1e-3, radius: float = 1.0, max_steps: int = 100_000
-) -> int:
-    r"""Return the first $k$ with $|y_k| \ge R$ for gradient descent near a saddle.
+) -> Array:
+    r"""Return $|y_0|, \dots, |y_k|$ for gradient descent near a saddle, until the first $|y_k| \ge R$.
 
     Gradient descent runs on $f(x, y) = \tfrac12(x^2 - \varepsilon y^2)$ from $(1, \delta)$.
-
-    The $y$ coordinate obeys $y_{k+1} = (1 + \eta\varepsilon) y_k$, so the answer is
+    The $y$ coordinate obeys $y_{k+1} = (1 + \eta\varepsilon) y_k$, so $k$ is
     `escape_time_formula`, about $\ln(R/\delta)/(\eta\varepsilon)$ for small $\varepsilon$.
 
     Examples
     --------
-    >>> escape_time(0.1), escape_time(0.01)
-    (142, 1386)
+    >>> d = escape_distances(0.1)
+    >>> len(d) - 1, float(d[0]), bool(d[-1] >= 1.0 > d[-2])
+    (142, 0.001, True)
     """
     guess = escape_time_formula(eps, lr, delta, radius)
     if guess > max_steps:
@@ -141,7 +142,20 @@ def escape_time(
     hit = np.flatnonzero(np.abs(traj[:, 1]) >= radius)
     if not hit.size:  # the rounded run lags the exact count (only for very small eps * lr)
         raise ValueError(f"the run did not escape within {guess + 1} steps, the formula's count plus one")
-    return int(hit[0])
+    return np.abs(traj[: hit[0] + 1, 1])
+
+
+def escape_time(
+    eps: float, lr: float = 0.5, delta: float = 1e-3, radius: float = 1.0, max_steps: int = 100_000
+) -> int:
+    r"""Return the first $k$ with $|y_k| \ge R$ for gradient descent near a saddle (`escape_distances`).
+
+    Examples
+    --------
+    >>> escape_time(0.1), escape_time(0.01)
+    (142, 1386)
+    """
+    return len(escape_distances(eps, lr, delta, radius, max_steps)) - 1
 
 
 def double_well_saddle() -> tuple[

@@ -180,16 +180,21 @@ class DescentLemmaRun:
     L = 1.0
     f_star = 0.0
 
+    @property
+    def decrease(self) -> float:
+        r"""$\eta(1 - L\eta/2)$, the lemma's factor of $\|\nabla f(x_k)\|^2$."""
+        return self.lr * (1.0 - self.L * self.lr / 2.0)
+
     def slack(self) -> NDArray[np.float64]:
         r"""Return $f(x_k) - \eta(1 - L\eta/2)\|\nabla f(x_k)\|^2 - f(x_{k+1})$, per step ($\ge 0$)."""
-        c = self.lr * (1.0 - self.L * self.lr / 2.0)
-        return self.values[:-1] - c * self.grad_sq[:-1] - self.values[1:]
+        return self.values[:-1] - self.decrease * self.grad_sq[:-1] - self.values[1:]
 
     def bound_ratio(self) -> NDArray[np.float64]:
         r"""Return, for $K = 1, 2, \dots$, $\min_{k<K}\|\nabla f(x_k)\|^2$ over its bound ($\le 1$)."""
-        c = self.lr * (1.0 - self.L * self.lr / 2.0)
         K = np.arange(1, len(self.values))
-        return np.minimum.accumulate(self.grad_sq[:-1]) / ((self.values[0] - self.f_star) / (c * K))
+        return np.minimum.accumulate(self.grad_sq[:-1]) / (
+            (self.values[0] - self.f_star) / (self.decrease * K)
+        )
 
 
 def descent_lemma_run(

@@ -24,7 +24,13 @@ from numpy.typing import NDArray
 
 from nnnotes import tanhnet
 from nnnotes.arrays import positive_int
-from nnnotes.curvature import double_well_saddle, escape_time, escape_time_formula, largest_hessian_n
+from nnnotes.curvature import (
+    double_well_saddle,
+    escape_distances,
+    escape_time,
+    escape_time_formula,
+    largest_hessian_n,
+)
 from nnnotes.optim import gradient_descent, newton, saddle_free_newton
 
 __all__ = [
@@ -254,7 +260,7 @@ class EscapePath:
     eps : float
         $\varepsilon$.
     distances : ndarray, shape (k + 1,)
-        $|y_0| = \delta, \dots, |y_k| \ge R$, $k$ the escape step (`nnnotes.curvature.escape_time`).
+        $|y_0| = \delta, \dots, |y_k| \ge R$, $k$ the escape step (`nnnotes.curvature.escape_distances`).
     """
 
     eps: float
@@ -274,12 +280,7 @@ def escape_paths(
     >>> [(p.eps, len(p.distances) - 1) for p in escape_paths((0.1,))]
     [(0.1, 142)]
     """
-    out = []
-    for eps in eps_values:
-        k = escape_time(eps, lr, delta, radius)
-        traj = gradient_descent(lambda v, e=eps: v * np.array([1.0, -e]), [1.0, delta], lr, k)
-        out.append(EscapePath(eps, np.abs(traj[:, 1])))
-    return out
+    return [EscapePath(eps, escape_distances(eps, lr, delta, radius)) for eps in eps_values]
 
 
 @dataclass(frozen=True)

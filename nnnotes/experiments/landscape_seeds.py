@@ -26,6 +26,7 @@ __all__ = [
     "SeedMeasures",
     "SeedStudy",
     "StartLosses",
+    "TRAINED_BELOW",
     "learning_rate_study",
     "seed_study",
     "unmatched_start_losses",
@@ -160,6 +161,9 @@ def seed_study(
 LR_GRID = (0.1, 0.14, 0.18, 0.22, 0.26, 0.3, 0.34)
 """The learning rates of `learning_rate_study`: steps of 0.04 up to where both networks diverge."""
 
+TRAINED_BELOW = 0.1
+"""A run has trained when its final loss is below this: a tenth of the matched starting loss, 1."""
+
 
 @dataclass(frozen=True)
 class LearningRateStudy:
@@ -199,11 +203,11 @@ class LearningRateStudy:
             raise ValueError(f"network must be 'plain' or 'bn', got {network!r}")
         return self.plain if network == "plain" else self.bn
 
-    def trains(self, network: str, below: float = 0.1) -> NDArray[np.bool_]:
+    def trains(self, network: str, below: float = TRAINED_BELOW) -> NDArray[np.bool_]:
         """Return, per learning rate, whether ``network`` ends below ``below`` in every seed."""
         return np.all(self._losses(network) < below, axis=1)
 
-    def largest_trained(self, network: str, below: float = 0.1) -> float | None:
+    def largest_trained(self, network: str, below: float = TRAINED_BELOW) -> float | None:
         """Return the largest rate up to which (included) ``network`` trains at every rate of the grid.
 
         "Trains" is `trains`; ``None`` if it does not train at the smallest rate.

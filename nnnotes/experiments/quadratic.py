@@ -8,6 +8,7 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
@@ -22,6 +23,7 @@ __all__ = [
     "ThresholdRun",
     "newton_vs_gradient_descent",
     "quadratic_paths",
+    "step_count_growth",
     "threshold_runs",
 ]
 
@@ -89,6 +91,30 @@ def newton_vs_gradient_descent(
         traj = newton(q.grad, q.hess, x0, 10, tol=tol)
         out.append(StepsToTolerance(kappa, "Newton", None, steps_to_tolerance(traj, q, tol), 10))
     return out
+
+
+def step_count_growth(runs: Sequence[StepsToTolerance]) -> list[float]:
+    r"""Return, for each rate of gradient descent, its step count at one $\kappa$ over that at the one before.
+
+    The rows of `newton_vs_gradient_descent` are grouped by rate: a fixed rate by its value, the
+    best fixed rate (which changes with $\kappa$) as one. A pair is skipped when a count is missing
+    (the budget ran out) or the first is a single step.
+
+    Examples
+    --------
+    >>> [round(g, 2) for g in step_count_growth(newton_vs_gradient_descent(kappas=(10.0, 100.0)))]
+    [10.04, 10.47, 9.99]
+    """
+    by_rate: dict[tuple[str, float | None], list[int | None]] = {}
+    for r in runs:
+        if r.method != "Newton":
+            by_rate.setdefault((r.method, r.lr if r.method == "GD" else None), []).append(r.steps)
+    return [
+        b / a
+        for counts in by_rate.values()
+        for a, b in zip(counts, counts[1:], strict=False)
+        if a is not None and b is not None and a > 1
+    ]
 
 
 @dataclass(frozen=True)

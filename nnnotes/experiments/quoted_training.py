@@ -117,12 +117,12 @@ def _lookahead_steps() -> str:
 
 @value(
     "lr_study_trained_below",
-    "nnnotes.experiments.landscape_seeds.LearningRateStudy.trains(below=...), the default the page uses",
+    "nnnotes.experiments.landscape_seeds.TRAINED_BELOW, the default of LearningRateStudy.trains",
 )
 def _lr_study_trained_below() -> float:
-    from nnnotes.experiments.landscape_seeds import LearningRateStudy
+    from nnnotes.experiments.landscape_seeds import TRAINED_BELOW
 
-    return float(_default(LearningRateStudy.trains, "below"))
+    return TRAINED_BELOW
 
 
 @value("bn_sqrt_eps", "sqrt of the default eps of nnnotes.batchnorm.batch_norm")

@@ -9,7 +9,12 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.experiments.quadratic import newton_vs_gradient_descent, quadratic_paths, threshold_runs
+from nnnotes.experiments.quadratic import (
+    newton_vs_gradient_descent,
+    quadratic_paths,
+    step_count_growth,
+    threshold_runs,
+)
 
 
 def _gd_steps_closed_form(kappa: float, lr: float, tol: float) -> int:
@@ -50,6 +55,18 @@ def test_newton_vs_gd_table_against_closed_form(table) -> None:
             assert r.steps is None and r.cells()[3] == "> 20000"
         else:
             assert r.steps == expected, r
+
+
+def test_step_count_growth_from_the_closed_form_counts(table) -> None:
+    """Each rate's count ratio per tenfold kappa, from the closed-form counts (1-step pairs skipped)."""
+    counts = {  # the closed form above at kappa = 1, 10, 100, 1000 (None: beyond 20000 steps)
+        "eta 0.1": [_gd_steps_closed_form(k, 0.1, 1e-8) for k in (1, 10, 100)] + [None],
+        "eta 1": [_gd_steps_closed_form(k, 1.0, 1e-8) for k in (1, 10, 100, 1000)],
+        "best": [_gd_steps_closed_form(k, 2 / (1 + 1 / k), 1e-8) for k in (1, 10, 100, 1000)],
+    }
+    expected = [b / a for c in counts.values() for a, b in zip(c, c[1:], strict=False) if a and b and a > 1]
+    assert len(expected) == 6
+    assert_allclose(step_count_growth(table), expected, rtol=1e-15)
 
 
 def test_table_pinned_values(table) -> None:
