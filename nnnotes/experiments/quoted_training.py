@@ -100,6 +100,34 @@ _DEFAULTS_6_4 = defaults(
 )
 
 
+@value("bn_batch", "nnnotes.experiments.batchnorm_example.BATCH, the batch of the worked example")
+def _bn_batch() -> str:
+    from nnnotes.experiments.batchnorm_example import BATCH
+
+    return "(" + ", ".join(str(v) for v in BATCH) + ")"
+
+
+@value("bn_batch_mean", "nnnotes.experiments.batchnorm_example.worked_step().mean, an exact fraction")
+def _bn_batch_mean() -> str:
+    from nnnotes.experiments.batchnorm_example import worked_step
+
+    return str(worked_step().mean)
+
+
+@value("bn_eval_input", "nnnotes.experiments.batchnorm_example.EVAL_INPUT")
+def _bn_eval_input() -> int:
+    from nnnotes.experiments.batchnorm_example import EVAL_INPUT
+
+    return EVAL_INPUT
+
+
+@value("bn_jacobian_gamma", "nnnotes.experiments.batchnorm_example.JACOBIAN_GAMMA, an exact fraction")
+def _bn_jacobian_gamma() -> str:
+    from nnnotes.experiments.batchnorm_example import JACOBIAN_GAMMA
+
+    return str(JACOBIAN_GAMMA)
+
+
 @value("lookahead_steps", "nnnotes.experiments.landscape.LOOKAHEAD, as multiples of the learning rate")
 def _lookahead_steps() -> str:
     from fractions import Fraction
