@@ -34,13 +34,14 @@ def test_another_batch_by_hand() -> None:
 def test_outputs_against_mpmath_by_hand() -> None:
     """(x - 3)/sqrt(7/2 + 1e-5) and (2 - 3/10)/sqrt(41/30 + 1e-5), written out at 40 digits."""
     s = worked_step()
+    before = mpmath.mp.dps
     with mpmath.workdps(40):
         scale = mpmath.sqrt(mpmath.mpf(7) / 2 + mpmath.mpf("1e-5"))
         for got, x in zip(s.training_outputs(dps=40), (1, 2, 3, 6), strict=True):
             assert abs(got - (x - 3) / scale) < mpmath.mpf(10) ** -38
         want = (2 - mpmath.mpf(3) / 10) / mpmath.sqrt(mpmath.mpf(41) / 30 + mpmath.mpf("1e-5"))
         assert abs(s.eval_output(dps=40) - want) < mpmath.mpf(10) ** -38
-    assert mpmath.mp.dps == 15  # the global precision is left alone
+    assert mpmath.mp.dps == before  # the global precision is left alone
 
 
 def test_the_layer_agrees_with_the_exact_step() -> None:
