@@ -18,13 +18,24 @@ Examples
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
 from nnnotes import activations as act
 from nnnotes.arrays import positive_int
 
-__all__ = ["ACTIVATIONS", "SETUPS", "backprop", "gradient_norms", "readout_loss"]
+__all__ = [
+    "ACTIVATIONS",
+    "SETUPS",
+    "InitialNetwork",
+    "backprop",
+    "gradient_norms",
+    "initial_network",
+    "readout_loss",
+]
 
 #: Activation name to (function, derivative).
 ACTIVATIONS = {
@@ -44,11 +55,39 @@ SETUPS = (
 )
 
 
-def _setup(
-    activation: str, depth: int, width: int, batch: int, init: str, seed: int
-) -> tuple[list[NDArray[np.float64]], NDArray[np.float64], NDArray[np.float64]]:
-    if activation not in ACTIVATIONS:
-        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+@dataclass(frozen=True)
+class InitialNetwork:
+    r"""The random network of `gradient_norms`: weights, a batch of inputs, and the read-out.
+
+    Attributes
+    ----------
+    weights : tuple of ndarray
+        $W_1, \dots, W_L$, each ``(width, width)``.
+    inputs : ndarray
+        $h_0 = x$, ``(batch, width)``, standard normal.
+    readout : ndarray
+        $v$, ``(batch, width)``, normal with variance $1/(\text{batch} \cdot \text{width})$.
+    """
+
+    weights: tuple[NDArray[np.float64], ...]
+    inputs: NDArray[np.float64]
+    readout: NDArray[np.float64]
+
+
+def initial_network(
+    depth: int = 30, width: int = 64, batch: int = 64, init: str = "glorot", seed: int = 0
+) -> InitialNetwork:
+    """Return the network, inputs and read-out that `backprop` and `gradient_norms` start from.
+
+    It takes no activation: the same arguments give the same network for every activation, so the
+    activations are compared on one network.
+
+    Examples
+    --------
+    >>> net = initial_network(depth=2, width=3, batch=4, seed=0)
+    >>> len(net.weights), net.weights[0].shape, net.inputs.shape, net.readout.shape
+    (2, (3, 3), (4, 3), (4, 3))
+    """
     if init not in ("glorot", "he"):
         raise ValueError(f"init must be 'glorot' or 'he', got {init!r}")
     depth, width, batch = (
@@ -58,14 +97,14 @@ def _setup(
     )
     rng = np.random.default_rng(seed)
     scale = np.sqrt((1.0 if init == "glorot" else 2.0) / width)
-    Ws = [rng.normal(scale=scale, size=(width, width)) for _ in range(depth)]
+    weights = tuple(rng.normal(scale=scale, size=(width, width)) for _ in range(depth))
     x = rng.normal(size=(batch, width))
     v = rng.normal(size=(batch, width)) / np.sqrt(batch * width)
-    return Ws, x, v
+    return InitialNetwork(weights, x, v)
 
 
 def readout_loss(
-    Ws: list[NDArray[np.float64]], x: NDArray[np.float64], v: NDArray[np.float64], activation: str
+    Ws: Sequence[NDArray[np.float64]], x: NDArray[np.float64], v: NDArray[np.float64], activation: str
 ) -> float:
     r"""Return $L = \sum v \odot h_L$ for $h_l = f(h_{l-1} W_l^\top)$, $h_0 = x$.
 
@@ -86,9 +125,12 @@ def backprop(
 ) -> tuple[list[NDArray[np.float64]], list[NDArray[np.float64]]]:
     r"""Return $(\partial L/\partial a_l)_l$ and $(\partial L/\partial W_l)_l$ of `readout_loss`.
 
-    The network, inputs and read-out are those of `gradient_norms` with the same arguments.
+    The network, inputs and read-out are `initial_network` with the same arguments.
     """
-    Ws, x, v = _setup(activation, depth, width, batch, init, seed)
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
+    net = initial_network(depth, width, batch, init, seed)
+    Ws, x, v = net.weights, net.inputs, net.readout
     f, df = ACTIVATIONS[activation]
     hs, As = [x], []
     for W in Ws:
@@ -124,7 +166,8 @@ def gradient_norms(
     init : {"glorot", "he"}
         Weights normal with variance $1/n$ (Glorot, for square layers) or $2/n$ (He).
     seed : int
-        The same seed gives the same inputs, weights and read-out for every activation.
+        The same seed gives the same inputs, weights and read-out (`initial_network`) for every
+        activation.
 
     Notes
     -----

@@ -16,7 +16,8 @@ def test_backprop_matches_central_differences(activation: str) -> None:
     """dL/dW_l from backprop equals a central difference of the read-out loss, entry by entry."""
     depth, width, batch, seed = 4, 5, 3, 1
     _, grads = deepnets.backprop(activation, depth, width, batch, seed=seed)
-    Ws, x, v = deepnets._setup(activation, depth, width, batch, "glorot", seed)
+    net = deepnets.initial_network(depth, width, batch, "glorot", seed)
+    Ws, x, v = net.weights, net.inputs, net.readout
     h = 1e-6
     for ell, (i, j) in [(0, (0, 1)), (2, (3, 2)), (3, (4, 4))]:
         plus = [W.copy() for W in Ws]
@@ -26,6 +27,24 @@ def test_backprop_matches_central_differences(activation: str) -> None:
         loss = deepnets.readout_loss
         fd = (loss(plus, x, v, activation) - loss(minus, x, v, activation)) / (2 * h)
         assert_allclose(grads[ell][i, j], fd, rtol=1e-6, atol=1e-9)
+
+
+def test_every_activation_starts_from_the_same_network() -> None:
+    """The promise of the seed: backprop's last-layer delta is v * f'(a_L) of one network for all f.
+
+    a_L is computed here from `initial_network` with the activation's own forward pass, so a
+    network that depended on the activation (or a seed drawn after it) would not match.
+    """
+    depth, width, batch, seed = 3, 4, 5, 7
+    net = deepnets.initial_network(depth, width, batch, seed=seed)
+    for name, (f, df) in deepnets.ACTIVATIONS.items():
+        h = net.inputs
+        for W in net.weights[:-1]:
+            h = f(h @ W.T)
+        deltas, _ = deepnets.backprop(name, depth, width, batch, seed=seed)
+        assert_allclose(deltas[-1], net.readout * df(h @ net.weights[-1].T), rtol=1e-15, atol=0)
+    other = deepnets.initial_network(depth, width, batch, seed=seed + 1)
+    assert not np.allclose(other.inputs, net.inputs)  # the seed matters
 
 
 def test_sigmoid_gradient_shrinks_towards_the_input() -> None:
