@@ -222,9 +222,9 @@ def tanh_derivative(x: ArrayLike) -> Array:
     exactly 0 for $|x| \gtrsim 19$, while the exact value rounds to a non-zero float64 up to
     $|x| \approx 373.26$, and so does this. Where $t$ falls below the smallest normal float64
     ($|x| > 354$) it has lost digits and reaches 0 at 372.57, so there the square
-    $(2u/(1+u^2))^2$ with $u = e^{-|x|}$ is used instead. (The square everywhere would double the
-    exponential's rounding error: it is more than 5 ulp off at some inputs, where this is within
-    4 ulp on a dense sample; both are tested.)
+    $(2u/(1+u^2))^2 = (2u)^2$ with $u = e^{-|x|}$ is used instead ($1 + u^2$ rounds to 1 there).
+    (The square everywhere would double the exponential's rounding error: it is more than 5 ulp
+    off at some inputs, where this is within 4 ulp on a dense sample; both are tested.)
 
     Examples
     --------
@@ -253,8 +253,8 @@ def _tanh_derivative_kernel(v: Array, out: Array, d: Array) -> None:
     np.multiply(d, d, out=d)
     out *= 4.0  # exact
     np.divide(out, d, out=out)
-    if far:
-        u = 2.0 * u / (1.0 + u * u)  # doubled before the square: one rounding where the square is subnormal
+    if far:  # 2u / (1 + u^2) with 1 + u^2 == 1 (u < e^-354): doubled first, so the square rounds once
+        u *= 2.0
         out[where] = u * u
 
 

@@ -101,9 +101,8 @@ def _blocks(rows: int, n: int) -> list[slice]:
 
 @dataclass(frozen=True)
 class _RowMax:
-    """The maximum ``m`` of each row of a block (first at ``idx``) and how to shift by it."""
+    """The maximum ``m`` of each row of a block, and how to shift by it."""
 
-    idx: Array
     m: Array
     good: Array  # rows whose maximum is finite
     shift: Array  # m where good, else 0
@@ -112,8 +111,7 @@ class _RowMax:
 
 def _row_max(x: Array, name: str, *, strict: bool) -> _RowMax:
     """Return the maximum of each row of ``x``; raise on NaN, and on a row with no finite one if strict."""
-    idx = np.argmax(x, axis=-1, keepdims=True)  # the first NaN, if any, counts as the maximum
-    m = np.take_along_axis(x, idx, axis=-1)
+    m = np.max(x, axis=-1, keepdims=True)  # NaN if the row holds one
     if np.isnan(m).any():
         raise ValueError(f"{name} contains NaN; its softmax and log-sum-exp are undefined")
     good = np.isfinite(m)
@@ -127,7 +125,7 @@ def _row_max(x: Array, name: str, *, strict: bool) -> _RowMax:
     lo = float(x.min())
     # x - m overflows only for a spread beyond the largest float64; -inf entries make TwoSum NaN
     fast = all_good and lo > -np.inf and float(m.max()) - lo < 1.7e308
-    return _RowMax(idx, m, good, m if all_good else np.where(good, m, 0.0), fast)
+    return _RowMax(m, good, m if all_good else np.where(good, m, 0.0), fast)
 
 
 def _shifted_exp(x: Array, rm: _RowMax) -> tuple[Array, Array]:
@@ -173,7 +171,7 @@ class _RowSums:
         np.subtract(e, q, out=q)  # exact: the low part
         self.low += q.sum(axis=-1, keepdims=True)
 
-    def total(self, less_one: bool = False) -> Array:
+    def total(self, less_one: bool) -> Array:
         """Return the sums, each rounded once; less 1 (subtracted exactly) with ``less_one``."""
         return (self.high - 1.0 if less_one else self.high) + self.low
 

@@ -347,3 +347,13 @@ def test_tanh_derivative_far_range() -> None:
     assert (got[:3] != 0).tolist() == nonzero
     assert np.isnan(got[3]) and got[4] == got[5] == got[6] == 0.0
     assert got[7] == pytest.approx(float(1 / mpmath.cosh(2) ** 2), rel=4e-16)
+
+
+@pytest.mark.parametrize(("x", "nonzero"), [(373.25, True), (-373.25, True), (1e308, False)])
+def test_tanh_derivative_far_single_entry(x: float, nonzero: bool) -> None:
+    """A single far entry takes the far formula too: non-zero up to 373.26, no overflow warning past it."""
+    with mpmath.workdps(40):
+        exact = 1 / mpmath.cosh(mpmath.mpf(x)) ** 2
+    got = float(act.tanh_derivative(x))
+    assert (got != 0) == nonzero == (float(exact) != 0)
+    assert abs(mpmath.mpf(got) - exact) <= 4 * 5e-324

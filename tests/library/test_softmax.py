@@ -247,3 +247,37 @@ def test_rows_longer_than_a_piece() -> None:
             assert max(ulps(float(lp[row, j]), lp_ref[j]) for j in picks) <= 3
             assert ulps(float(lse[row]), lse_ref) <= 3
         assert np.allclose(p.sum(axis=1), 1.0, rtol=0, atol=4e-16)
+
+
+def _sum_rows() -> list[np.ndarray]:
+    rng = np.random.default_rng(2)
+    rows = [rng.uniform(-3.0, 0.0, n) for n in (65, 100) for _ in range(40)]
+    rows += [rng.uniform(-0.01, 0.0, n) for n in (100, 1000) for _ in range(5)]  # sums near n
+    for z in rows:
+        z[0] = 0.0  # the maximum: its probability is exactly 1 / sum
+    return rows
+
+
+def test_the_sum_is_rounded_once() -> None:
+    """softmax(z)[k] = 1/S for the maximum k: within 2u (u = 2^-53) relative, S's rounding and 1/S's.
+
+    With e^{z_j} correctly rounded and summed by numpy (pairwise), 1/S is off by more than 2u on
+    some of these rows: the test would catch a sum that rounds at every addition.
+    """
+    u = 2.0**-53
+    plain_worst = 0.0
+    for z in _sum_rows():
+        with mpmath.workdps(40):
+            terms = [mpmath.exp(mpmath.mpf(v)) for v in z.tolist()]
+            exact = 1 / mpmath.fsum(terms)
+            assert abs(mpmath.mpf(float(softmax(z)[0])) - exact) <= 2 * u * exact
+            plain = 1.0 / np.sum([float(t) for t in terms])
+            plain_worst = max(plain_worst, float(abs(mpmath.mpf(plain) - exact) / exact) / u)
+    assert plain_worst > 2
+
+
+def test_logsumexp_of_finite_rows_beside_infinite_ones() -> None:
+    """Rows of +inf or only -inf do not change the value of the ordinary rows of the same block."""
+    z = np.array([[0.0, 0.0], [np.inf, 1.0], [-np.inf, -np.inf], [1.0, -np.inf], [2.0, 0.0]])
+    expected = [math.log(2), math.inf, -math.inf, 1.0, 2 + math.log1p(math.exp(-2))]
+    assert_allclose(logsumexp(z), expected, rtol=2.3e-16)
