@@ -27,7 +27,10 @@ from numpy.typing import NDArray
 from nnnotes.mlp import ForwardPass
 from nnnotes.proofs.exact_forward import latex_value
 
-__all__ = ["QUESTION_NETWORK", "LayerRow", "RoundingRow", "layer_rows", "rounding_rows"]
+__all__ = ["EXACT_DIGITS_SHOWN", "QUESTION_NETWORK", "LayerRow", "RoundingRow", "layer_rows", "rounding_rows"]
+
+#: Significant digits `rounding_rows` prints of each exact value.
+EXACT_DIGITS_SHOWN = 20
 
 #: The input and weights that the homework's forward-pass question sets (layout ``x @ W``, ReLU
 #: hidden units, softmax outputs): ``(x, [W1, W2])``.
@@ -138,7 +141,7 @@ def rounding_rows(
     passes : mapping of str to ForwardPass
         Column title to a floating-point pass of the same network.
     dps : int
-        Digits of the mpmath evaluation of the exact values (20 are printed).
+        Digits of the mpmath evaluation of the exact values (`EXACT_DIGITS_SHOWN` are printed).
 
     Examples
     --------
@@ -165,5 +168,5 @@ def rounding_rows(
                 err = abs(mpmath.mpf(float(v)) - r) / r
                 values.append(_cell(v, p.arithmetic))
                 errors.append(mpmath.nstr(err, 2))
-            rows.append(RoundingRow(name, mpmath.nstr(r, 20), tuple(values), tuple(errors)))
+            rows.append(RoundingRow(name, mpmath.nstr(r, EXACT_DIGITS_SHOWN), tuple(values), tuple(errors)))
     return tuple(rows)

@@ -38,6 +38,7 @@ from nnnotes.arrays import positive_int, real_number
 from nnnotes.relu_network import he_normal_init, loss_and_gradient
 
 __all__ = [
+    "BLOWUP",
     "LOOKAHEAD",
     "LandscapeRun",
     "compare",
@@ -51,7 +52,7 @@ __all__ = [
 LOOKAHEAD = (0.25, 0.5, 1.0, 2.0, 4.0)
 
 #: A run has diverged once its loss exceeds this multiple of its first loss (or overflows).
-_BLOWUP = 1e6
+BLOWUP = 1e6
 
 
 def synthetic_data(
@@ -165,7 +166,7 @@ def _descend(
         with np.errstate(over="raise", invalid="raise"):
             for t in range(steps + 1):
                 loss, grads = loss_and_gradient(params, X, y, bn)
-                if not np.isfinite(loss) or (losses and loss > _BLOWUP * losses[0]):
+                if not np.isfinite(loss) or (losses and loss > BLOWUP * losses[0]):
                     raise FloatingPointError("the loss is not finite, or has blown up")
                 losses.append(loss)
                 if t == steps:

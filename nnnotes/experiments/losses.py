@@ -32,6 +32,7 @@ __all__ = [
     "EXTREME_CASES",
     "MULTILABEL_LOGITS",
     "TASKS",
+    "UNIFORM_VOCABULARY",
     "ExtremeLogitRow",
     "OutputRow",
     "Task",
@@ -42,6 +43,9 @@ __all__ = [
 
 #: Logits of the multi-label example of the chapter: (cat, dog, car).
 MULTILABEL_LOGITS = (4.0, 3.0, -3.0)
+
+#: Size of the vocabulary of the chapter's uniform next-word model (a GPT-2-sized vocabulary).
+UNIFORM_VOCABULARY = 50_000
 
 
 @dataclass(frozen=True)

@@ -104,23 +104,37 @@ def _softmax_digits() -> int:
     return REFERENCE_DPS
 
 
-def _exact_p2_tex(z1: int, z2: int) -> str:
+@functools.cache
+def _underflows() -> tuple[tuple[str, str], ...]:
+    """(input, exact probability as TeX) of each entry of the 6.1 table that softmax rounds to 0."""
     import mpmath
 
-    with mpmath.workdps(50):
-        p = mpmath.exp(z2) / (mpmath.exp(z1) + mpmath.exp(z2))
-        mant, exp = mpmath.nstr(p, 2, min_fixed=0, max_fixed=0).split("e")
-    return f"{mant} \\times 10^{{{int(exp)}}}"
+    from nnnotes.experiments.softmax_stability import stability_rows
+
+    out = []
+    for row in stability_rows():
+        if row.stable == 0.0 and mpmath.mpf(row.exact) != 0:
+            mant, exp = row.exact.split("e")
+            out.append((row.label, f"{float(mant):.1f} \\times 10^{{{int(exp)}}}"))
+    return tuple(out)
 
 
-@value("p2_row_1000", "mpmath at 50 digits: e^1 / (e^1000 + e^1), the exact second probability")
-def _p2_1000() -> str:
-    return _exact_p2_tex(1000, 1)
+@value(
+    "underflow_rows",
+    "nnnotes.experiments.softmax_stability.stability_rows: the inputs with an entry that softmax "
+    "rounds to 0 while the exact probability is not 0",
+)
+def _underflow_rows() -> str:
+    return " and ".join(label for label, _ in _underflows())
 
 
-@value("p2_row_800", "mpmath at 50 digits: e^-800 / (1 + e^-800), the exact second probability")
-def _p2_800() -> str:
-    return _exact_p2_tex(0, -800)
+@value(
+    "underflow_probabilities",
+    "nnnotes.experiments.softmax_stability.stability_rows: the exact probabilities (mpmath, 50 "
+    "digits) of those entries",
+)
+def _underflow_probabilities() -> str:
+    return " and ".join(f"${tex}$" for _, tex in _underflows())
 
 
 # 6.3: the forward pass of the question's network, exactly and in floating point
@@ -134,6 +148,66 @@ def _passes() -> dict[str, Any]:
     return {"exact": exact_forward(x, weights)} | {
         f: forward(x, weights, arithmetic=f) for f in ("float64", "float32")
     }
+
+
+def _tuple_tex(values: Any) -> str:
+    return "(" + ", ".join(str(int(v)) for v in values) + ")"
+
+
+@value("question_x", "nnnotes.experiments.forward_pass.QUESTION_NETWORK: the input")
+def _question_x() -> str:
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+
+    return _tuple_tex(QUESTION_NETWORK[0])
+
+
+def _bmatrix(rows: Any) -> str:
+    body = r" \\ ".join(" & ".join(str(int(v)) for v in row) for row in rows)
+    return rf"\begin{{bmatrix}} {body} \end{{bmatrix}}"
+
+
+@value("question_w1", "nnnotes.experiments.forward_pass.QUESTION_NETWORK: W1 in TeX")
+def _question_w1() -> str:
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+
+    return _bmatrix(QUESTION_NETWORK[1][0])
+
+
+@value("question_w2", "nnnotes.experiments.forward_pass.QUESTION_NETWORK: W2 in TeX")
+def _question_w2() -> str:
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+
+    return _bmatrix(QUESTION_NETWORK[1][1])
+
+
+@value("question_w1_columns", "nnnotes.experiments.forward_pass.QUESTION_NETWORK: the columns of W1")
+def _question_w1_columns() -> str:
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+
+    w1 = QUESTION_NETWORK[1][0]
+    return " and ".join(f"${_tuple_tex(col)}$" for col in zip(*w1, strict=True))
+
+
+@value(
+    "question_dead_weights",
+    "nnnotes.experiments.forward_pass.QUESTION_NETWORK: the row of W2 of the hidden unit that is off",
+)
+def _question_dead_weights() -> str:
+    from nnnotes.experiments.forward_pass import QUESTION_NETWORK
+
+    h = _passes()["exact"].activations[0]
+    (off,) = [j for j, v in enumerate(h) if v == 0]
+    return " and ".join(f"${int(w)}$" for w in QUESTION_NETWORK[1][1][off])
+
+
+@value("mlp_a", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): the hidden pre-activations")
+def _mlp_a() -> str:
+    return _tuple_tex(_passes()["exact"].pre_activations[0])
+
+
+@value("mlp_h", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): the hidden activations")
+def _mlp_h() -> str:
+    return _tuple_tex(_passes()["exact"].activations[0])
 
 
 @value("mlp_o1", "nnnotes.proofs.exact_forward.exact_forward(QUESTION_NETWORK): the first logit")
@@ -243,6 +317,13 @@ def _sig_one() -> float:
 @value("sigmoid_one_example", "the first integer above 53 log 2 (claim 6-2-sigmoid-37-is-one checks it)")
 def _sig_one_example() -> int:
     return math.ceil(_sig_one())
+
+
+@value("uniform_vocabulary", "nnnotes.experiments.losses.UNIFORM_VOCABULARY, as TeX")
+def _uniform_vocabulary() -> str:
+    from nnnotes.experiments.losses import UNIFORM_VOCABULARY
+
+    return f"{UNIFORM_VOCABULARY:,}".replace(",", "\\,")
 
 
 @value("multilabel_logits", "nnnotes.experiments.losses.MULTILABEL_LOGITS, the (cat, dog, car) logits")

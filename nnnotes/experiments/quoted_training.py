@@ -30,6 +30,13 @@ _DEFAULTS_6_5 = defaults(
 )
 
 
+@value("symmetry_max_m", "the largest M of the default ms of nnnotes.experiments.symmetry.symmetry_checks")
+def _symmetry_max_m() -> int:
+    from nnnotes.experiments.symmetry import symmetry_checks
+
+    return max(_default(symmetry_checks, "ms"))
+
+
 @value("threshold_lr", "2 / lambda for the default lambda of nnnotes.experiments.quadratic.threshold_runs")
 def _threshold_lr() -> float:
     from nnnotes.experiments.quadratic import threshold_runs
@@ -144,6 +151,26 @@ def _lookahead_steps() -> str:
 
 
 @value(
+    "lr_study_blowup",
+    "nnnotes.experiments.landscape.BLOWUP: a run diverges past this multiple of its first loss",
+)
+def _lr_study_blowup() -> float:
+    from nnnotes.experiments.landscape import BLOWUP
+
+    return BLOWUP
+
+
+@value(
+    "plateau_rtol",
+    "the default rtol of nnnotes.experiments.symmetric_start.SymmetricStart.plateau_steps, as a percentage",
+)
+def _plateau_rtol() -> str:
+    from nnnotes.experiments.symmetric_start import SymmetricStart
+
+    return f"{_default(SymmetricStart.plateau_steps, 'rtol'):.0%}"
+
+
+@value(
     "lr_study_trained_below",
     "nnnotes.experiments.landscape_seeds.TRAINED_BELOW, the default of LearningRateStudy.trains",
 )
@@ -180,6 +207,7 @@ _DEFAULTS_6_7 = defaults(
         ("tanh_cp_starts", "nnnotes.experiments.critical_points.tanh_critical_points", "starts"),
         ("escape_lr", "nnnotes.experiments.curvature.escape_times", "lr"),
         ("escape_delta", "nnnotes.experiments.curvature.escape_times", "delta"),
+        ("escape_radius", "nnnotes.experiments.curvature.escape_times", "radius"),
         ("saddle_lr", "nnnotes.experiments.curvature.saddle_runs", "lr"),
     ]
 )

@@ -155,13 +155,15 @@ def render_placeholders(
     r"""Replace every ``{{ name[:format] }}`` outside code by its value, with its source as title.
 
     ``values`` maps a name to ``(value, source)`` or to a function of no arguments returning it.
-    Inside inline math the bare number is written. An unknown name, or a format that does not
-    apply, raises `PlaceholderError` naming the page and line.
+    Inside math (``$...$``, or ``$$...$$`` on one line) the bare value is written. An unknown
+    name, or a format that does not apply, raises `PlaceholderError` naming the page and line.
 
     Examples
     --------
     >>> render_placeholders("$x = {{ v:.2f }}$", {"v": (0.125, "demo")})
     '$x = 0.12$'
+    >>> render_placeholders("$$M = {{ m }}$$", {"m": ("I", "demo")})
+    '$$M = I$$'
     >>> render_placeholders("{{ nope }}", {}, page="p.md")
     Traceback (most recent call last):
     ...
@@ -182,8 +184,8 @@ def render_placeholders(
 
 
 def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int) -> str:
-    # inline math spans: $...$ not $$; a placeholder there becomes the bare number
-    math_spans = [(m.start(), m.end()) for m in re.finditer(r"(?<!\$)\$(?!\$)[^$]+\$", text)]
+    # math spans, $...$ and $$...$$ on one line: a placeholder there becomes the bare value
+    math_spans = [(m.start(), m.end()) for m in re.finditer(r"\$\$[^$]+\$\$|(?<!\$)\$(?!\$)[^$]+\$", text)]
 
     def repl(m: re.Match[str]) -> str:
         name, spec = m.group(1), m.group(2)

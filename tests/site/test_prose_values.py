@@ -55,5 +55,24 @@ def test_experiment_sizes_by_hand() -> None:
 
 def test_exact_p2_of_the_extreme_rows() -> None:
     """By mpmath: e / (e^1000 + e) = 1.4e-434 and e^-800 / (1 + e^-800) = 3.7e-348 (mpmath, independent)."""
-    assert v("p2_row_1000") == "1.4 \\times 10^{-434}"
-    assert v("p2_row_800") == "3.7 \\times 10^{-348}"
+    assert v("underflow_rows") == "$(1000, 1)$ and $(0, -800)$"
+    assert v("underflow_probabilities") == "$1.4 \\times 10^{-434}$ and $3.7 \\times 10^{-348}$"
+
+
+def test_question_network_quoted_from_the_code() -> None:
+    """The sheet's network by hand: x = (3, 1, -1); a = 3(2, -1) + (1, -3) - (-2, 5) = (9, -11), h = (9, 0).
+
+    The hidden unit that is off is the second, whose outgoing weights are the second row of W2, (-1, 8).
+    """
+    assert v("question_x") == "(3, 1, -1)"
+    assert v("question_w1") == r"\begin{bmatrix} 2 & -1 \\ 1 & -3 \\ -2 & 5 \end{bmatrix}"
+    assert v("question_w2") == r"\begin{bmatrix} 6 & 2 \\ -1 & 8 \end{bmatrix}"
+    assert v("question_w1_columns") == "$(2, 1, -2)$ and $(-1, -3, 5)$"
+    assert (v("mlp_a"), v("mlp_h"), v("question_dead_weights")) == ("(9, -11)", "(9, 0)", "$-1$ and $8$")
+
+
+def test_experiment_settings_quoted_from_the_code() -> None:
+    """The settings the prose quotes, as the chapters state them (a change of a default shows here)."""
+    assert v("uniform_vocabulary") == r"50\,000"
+    assert v("lr_study_blowup") == 1e6 and v("plateau_rtol") == "10%"
+    assert v("symmetry_max_m") == 4 and v("escape_radius") == 1.0
