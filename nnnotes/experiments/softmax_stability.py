@@ -24,6 +24,7 @@ from nnnotes.arrays import as_real_array
 from nnnotes.softmax import log_softmax, softmax
 
 __all__ = [
+    "ERROR_DPS",
     "REFERENCE_DPS",
     "StabilityRow",
     "naive_softmax",
@@ -37,6 +38,8 @@ Array = NDArray[np.float64]
 
 #: Working precision (decimal digits) of the mpmath references of `stability_rows`.
 REFERENCE_DPS = 50
+#: Working precision (decimal digits) of the exact values of `shifted_exp_error_ulp`.
+ERROR_DPS = 60
 
 
 @dataclass(frozen=True)
@@ -92,7 +95,7 @@ def shifted_exp_error_ulp(y: float, m: float) -> float:
     r"""Return the error of the naive shifted exponential ``exp(y - m)`` in ulp of the result.
 
     The float64 subtraction ``y - m`` is rounded; the exact $e^{y - m}$ is computed by mpmath at
-    60 digits from the exact values of the two floats.
+    `ERROR_DPS` digits from the exact values of the two floats.
 
     Examples
     --------
@@ -106,7 +109,7 @@ def shifted_exp_error_ulp(y: float, m: float) -> float:
     got = math.exp(y - m)
     if not (math.isfinite(got) and got > 0):
         raise ValueError(f"exp(y - m) must be a positive finite float64, got exp({y!r} - {m!r}) = {got!r}")
-    with mpmath.workdps(60):
+    with mpmath.workdps(ERROR_DPS):
         exact = mpmath.exp(mpmath.mpf(y) - mpmath.mpf(m))
         return float(abs(mpmath.mpf(got) - exact) / mpmath.mpf(math.ulp(got)))
 
