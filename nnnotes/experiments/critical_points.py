@@ -267,7 +267,7 @@ def tanh_critical_points(
 ) -> list[TanhCriticalPoint]:
     r"""Critical points of a tanh network's regularised loss, with their loss and index.
 
-    The network has 2 inputs and ``hidden`` tanh units, the data are 40 points with
+    The network has 2 inputs and ``hidden`` tanh units, the data are ``n_points`` points with
     $y = \sin(2x_1)\cos(x_2)$, and the loss is $L(\theta) + \tfrac{\lambda}{2}\|\theta\|^2$
     (the small weight decay $\lambda$ removes the flat directions of the symmetries; the rows
     report the smallest $|\text{eigenvalue}|$, so that non-degeneracy is checked). Gradient descent
