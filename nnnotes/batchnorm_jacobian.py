@@ -46,7 +46,11 @@ def batch_norm_jacobian(x: ArrayLike, gamma: ArrayLike = 1.0, eps: float = 1e-5)
     It is symmetric, and $J \mathbf 1 = 0$: adding a constant to the whole batch changes nothing.
     Where an entry is much smaller than $\gamma / \sqrt{\sigma_B^2 + \varepsilon}$ (a batch of two
     far apart, say), the formula gets it by cancellation, with a relative error of about
-    $u / |J_{ij}|$ at that scale ($u = 2^{-53}$); the absolute error stays at rounding level.
+    $u / |J_{ij}|$ at that scale ($u = 2^{-53}$). The normalised $\hat x$ is itself computed from
+    $x - \mu_B$, so a batch whose mean is large against its spread ($\kappa = \max|x| / \sigma_B$)
+    loses about $\log_{10}\kappa$ digits in every entry (an error of the order of $\kappa u$
+    relative to $\gamma / \sqrt{\sigma_B^2 + \varepsilon}$), as any float64 evaluation of the layer
+    does.
 
     Examples
     --------

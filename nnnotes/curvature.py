@@ -15,6 +15,7 @@ Examples
 
 from __future__ import annotations
 
+import decimal
 import math
 from collections.abc import Callable
 
@@ -85,15 +86,18 @@ def hessian_fits(n: int, memory_bytes: int) -> bool:
 def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> int:
     r"""Smallest $k$ with $\delta(1 + \eta\varepsilon)^k \ge R$: steps to leave the saddle.
 
-    The comparison is made in logarithms, $k \log(1 + \eta\varepsilon) \ge \log(R/\delta)$, with
-    `math.log1p`: powers of the rounded $1 + \eta\varepsilon$ would drift by many steps when
-    $\eta\varepsilon$ is small (and $1 + \eta\varepsilon$ rounds to 1 below about $10^{-16}$).
+    The comparison is made in logarithms, $k \log(1 + \eta\varepsilon) \ge \log(R/\delta)$, in
+    60-digit decimal arithmetic (the standard library's `decimal`) on the exact values of the
+    floats: powers of the rounded $1 + \eta\varepsilon$ would drift by many steps when
+    $\eta\varepsilon$ is small (it rounds to 1 below about $10^{-16}$), and a float64 quotient of
+    logarithms is off by one when it lies within about $k u$ of an integer, which happens for
+    $k$ above $10^{11}$.
 
     Raises
     ------
     ValueError
         If an argument is not a positive finite number, if ``delta`` is not below ``radius``, or
-        if the answer exceeds $2^{52}$ (then consecutive $k$ cannot be told apart in float64).
+        if the answer exceeds $2^{52}$ (step counts beyond it are not exact as float64 numbers).
 
     Examples
     --------
@@ -104,20 +108,17 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     delta, radius = real_number(delta, "delta", positive=True), real_number(radius, "radius", positive=True)
     if not delta < radius:
         raise ValueError(f"delta must be below radius, got delta={delta!r}, radius={radius!r}")
-    target, step = math.log(radius / delta), math.log1p(lr * eps)
-    estimate = target / step
-    if estimate > 2.0**52:
+    with decimal.localcontext() as ctx:
+        ctx.prec = 60
+        target = (decimal.Decimal(radius) / decimal.Decimal(delta)).ln()
+        step = (1 + decimal.Decimal(lr) * decimal.Decimal(eps)).ln()
+        quotient = target / step
+    if quotient > 2**52:
         raise ValueError(
-            f"eps * lr = {lr * eps!r} is too small: the escape needs about {estimate:.3g} steps, "
+            f"eps * lr = {lr * eps!r} is too small: the escape needs about {float(quotient):.3g} steps, "
             "beyond what float64 can count exactly"
         )
-    k = math.ceil(estimate)
-    # guard the rounding of the quotient: step back or forward to the first k that crosses
-    while k > 0 and (k - 1) * step >= target:
-        k -= 1
-    while k * step < target:
-        k += 1
-    return k
+    return int(quotient.to_integral_value(rounding=decimal.ROUND_CEILING))
 
 
 def escape_distances(

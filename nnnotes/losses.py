@@ -6,8 +6,9 @@ mpmath, not against PyTorch itself, which is not a dependency): the mean over ev
 (`binary_cross_entropy_with_logits`, `mean_squared_error`) or over the batch (`cross_entropy`).
 They take *logits* (pre-activations), not probabilities: the output function is folded into the
 loss, which is what keeps them finite and accurate for logits of any finite size. Applying the
-sigmoid first and taking the logarithm afterwards cannot be repaired: in float64 $\sigma(37) = 1$
-exactly, so $\log(1 - \sigma(37))$ is $-\infty$ although the loss is about 37.
+sigmoid first and taking the logarithm afterwards cannot be repaired: in float64 $\sigma(37)$ is
+within an ulp of 1, and the package's sigmoid gives exactly 1 (as does ``1 / (1 + exp(-37))``), so
+$\log(1 - \sigma(37))$ is $-\infty$ although the loss is about 37.
 
 numpy only. The derivations of the gradients are in `nnnotes.proofs.loss_gradients`; the
 registry of tasks and the table of extreme logits in `nnnotes.experiments.losses`.
@@ -55,7 +56,8 @@ def _half_mean(half: NDArray[np.float64]) -> float:
     """Return ``2 * mean(half)`` for non-negative finite ``half``, without spurious overflow.
 
     Scaling by a power of two is exact, so in the ordinary range the result is bit for bit the
-    plain ``np.mean``; only a mean that exceeds the float64 range becomes ``inf``.
+    plain ``np.mean``; only a mean that exceeds the float64 range, or lies within its rounding
+    error (a few ulp) of the largest float64, becomes ``inf``.
     """
     top = float(np.max(half))
     if top == 0.0:
@@ -85,7 +87,8 @@ def binary_cross_entropy_with_logits(logits: ArrayLike, targets: ArrayLike) -> f
     Returns
     -------
     float
-        The mean loss; ``inf`` only if the exact mean exceeds the float64 range.
+        The mean loss; ``inf`` only if the exact mean exceeds the float64 range or comes within a
+        few ulp of its top.
 
     Raises
     ------
@@ -167,7 +170,8 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> float:
     Returns
     -------
     float
-        The mean loss; ``inf`` only if the exact mean exceeds the float64 range.
+        The mean loss; ``inf`` only if the exact mean exceeds the float64 range or comes within a
+        few ulp of its top.
 
     Raises
     ------

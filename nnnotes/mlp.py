@@ -58,7 +58,7 @@ LAYOUTS: tuple[str, ...] = ("x @ W", "W @ x")
 
 
 def _in_dtype_of(f: Callable[[ArrayLike], NDArray[np.float64]]) -> Callable[[ArrayLike], NDArray[Any]]:
-    """Wrap a float64 function so that a float32 input gives its result rounded once to float32."""
+    """Wrap a float64 function so that a float32 input gives its float64 result rounded to float32."""
 
     def g(a: ArrayLike) -> NDArray[Any]:
         out = f(a)
@@ -75,7 +75,8 @@ def _identity(a: ArrayLike) -> NDArray[Any]:
 
 
 #: Hidden-layer activations by name (`nnnotes.activations`). A float32 input gives float32: the
-#: function is evaluated accurately and rounded once.
+#: function is evaluated in float64 and that result rounded to float32 (a double rounding, which
+#: can differ by one float32 ulp from the correctly rounded value, for a few inputs in a billion).
 ACTIVATIONS: dict[str, Callable[[ArrayLike], NDArray[Any]]] = {
     "relu": _in_dtype_of(relu),
     "sigmoid": _in_dtype_of(sigmoid),
@@ -279,7 +280,7 @@ def forward(
     arithmetic : {"float64", "float32"}
         Number format of the inputs, the weights and every product and sum. The activation and
         output functions are those of `nnnotes.activations` and `nnnotes.softmax`, evaluated
-        accurately and, in float32, rounded once to float32.
+        in float64 and, in float32, rounded to float32.
     layout : {"x @ W", "W @ x"}
         How a matrix is read: ``(n_in, n_out)``, unit $j$ reading column $j$
         (the default), or ``(n_out, n_in)``, unit $j$ reading row $j$.
@@ -310,7 +311,7 @@ def forward(
     Examples
     --------
     The same network in two arithmetics: float32 rounds $p_1 = 1/(1 + e^{-36})$ to
-    exactly 1, float64 to the float just below 1, and both keep $p_2$ to full precision.
+    exactly 1, float64 to $1 - 2^{-52}$, and both keep $p_2$ to full precision.
 
     >>> W = [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]]
     >>> p64 = forward([3, 1, -1], W).outputs

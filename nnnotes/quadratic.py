@@ -91,12 +91,14 @@ class Quadratic:
     def is_saddle(self) -> bool:
         r"""Whether $A$ has eigenvalues of both signs, beyond rounding.
 
-        An eigenvalue counts as zero when its size is at most $d\,u \max_i |\lambda_i|$
-        ($u = 2^{-53}$): a computed eigenvalue of a singular matrix is that far from 0, of either
-        sign, so a singular positive semi-definite $A$ is not a saddle.
+        An eigenvalue counts as zero when its size is at most $8d\,u \max_i |\lambda_i|$
+        ($u = 2^{-53}$): a computed eigenvalue of a singular matrix can be a small multiple of
+        $d\,u \max_i|\lambda_i|$ away from 0, of either sign (almost twice that for $vv^\top$ with
+        $v = (8, 2, 9)$, tested; how far depends on the LAPACK build), so a singular positive
+        semi-definite $A$ is not a saddle.
         """
         lam = self.eigenvalues()
-        tol = len(lam) * 2.0**-53 * float(np.abs(lam).max(initial=0.0))
+        tol = 8 * len(lam) * 2.0**-53 * float(np.abs(lam).max(initial=0.0))
         return bool(lam[0] < -tol and lam[-1] > tol)
 
     def _positive(self) -> NDArray[np.float64]:

@@ -19,14 +19,14 @@ def bce_reference(z: float, y: float) -> float:
 
 
 def _bce_reference(z: float, y: float) -> float:
-    zz = mpmath.mpf(z)
+    zz, yy = mpmath.mpf(z), mpmath.mpf(y)  # 1 - y is formed here, at 400 digits, not in float64
     p = 1 / (1 + mpmath.exp(-zz))
     q = mpmath.exp(-zz) / (1 + mpmath.exp(-zz))  # 1 - p without cancellation
     terms = []
     if y != 0:
-        terms.append(-y * mpmath.log(p))
+        terms.append(-yy * mpmath.log(p))
     if y != 1:
-        terms.append(-(1 - y) * mpmath.log(q))
+        terms.append(-(1 - yy) * mpmath.log(q))
     return mpmath.fsum(terms)
 
 

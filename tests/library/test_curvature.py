@@ -99,3 +99,21 @@ def test_escape_time_formula_refuses_counts_float64_cannot_tell_apart() -> None:
         curvature.escape_time_formula(1e-17, 0.5, 1e-3, 1.0)
     with pytest.raises(ValueError, match="is too small"):
         curvature.escape_time(1e-17)
+
+
+def test_escape_time_formula_for_large_counts() -> None:
+    """Near k = 4e11 a float64 quotient of logarithms was one step short; mpmath at 60 digits decides.
+
+    The first case is the one found by a search (quotient 407898703361.0000126); the others are
+    random rates whose counts reach 1e14.
+    """
+    rng = np.random.default_rng(11)
+    cases = [(3.386995458491125e-11, 0.5, 1e-3, 1.0)]
+    cases += [(float(10 ** rng.uniform(-14, -10)), 0.5, 1e-3, 1.0) for _ in range(30)]
+    for eps, lr, delta, radius in cases:
+        with mpmath.workdps(60):
+            q = mpmath.log(mpmath.mpf(radius) / mpmath.mpf(delta)) / mpmath.log1p(
+                mpmath.mpf(lr) * mpmath.mpf(eps)
+            )
+            want = int(mpmath.ceil(q))
+        assert curvature.escape_time_formula(eps, lr, delta, radius) == want

@@ -34,3 +34,11 @@ def test_quantities_that_need_a_positive_definite_matrix_refuse_others(method: s
     for A in (np.diag([1.0, -1.0]), np.diag([1.0, 0.0])):
         with pytest.raises(ValueError, match="A must be positive definite"):
             getattr(Quadratic(A, np.zeros(2)), method)()
+
+
+def test_a_singular_psd_rank_one_matrix_is_not_a_saddle() -> None:
+    """vv^T with v = (8, 2, 9) is exactly singular and PSD; eigvalsh gave -5.5e-14, 1.84 d u max|lambda|."""
+    v = np.array([8.0, 2.0, 9.0])
+    q = Quadratic(np.outer(v, v), np.zeros(3))
+    assert not q.is_saddle()
+    assert Quadratic(np.outer(v, v) - 1e-9 * np.eye(3), np.zeros(3)).is_saddle()  # a real negative one
