@@ -16,7 +16,7 @@ $[1, n]$. Shifting does *not* remove underflow of the small terms: a probability
 $2^{-1075}$ (half the smallest positive float64) rounds to 0, because no float64 can hold it; its
 logarithm, from `log_softmax`, stays accurate to a few ulp.
 
-Three further details give accuracy to a few ulp over the whole float64 range:
+Four further details give accuracy to a few ulp over the whole float64 range:
 
 * the subtraction $z_i - m$ is rounded, and $e^{z_i - m}$ turns an absolute error
   $\delta$ of its argument into a relative error $\delta$: up to about 277 ulp at
@@ -25,11 +25,14 @@ Three further details give accuracy to a few ulp over the whole float64 range:
   TwoSum) and put back;
 * $\log \sum_j e^{z_j - m} = \log(1 + S)$ with $S$ the sum of the other terms is computed
   with ``log1p``, so a tiny $S$ is not lost to $1 + S = 1$.
-* the terms $e^{z_j - m} \in [0, 1]$ are added after an exact split of each into a high part, a
-  multiple of one power of two that adds up without rounding, and a tiny low part (the extraction
-  of Rump, Ogita and Oishi, *Accurate floating-point summation*, 2008): the sum is within about
-  half an ulp however long the slice, where numpy's sum, pairwise, can be off by several ulp on a
-  hundred terms, and so could the probabilities.
+* the terms $e^{z_j - m} \in [0, 1]$ are split exactly into a high part, on a grid where they
+  add without rounding, and a tiny low part (the extraction of Rump, Ogita and Oishi, *Accurate
+  floating-point summation*, 2008): the sum is within about half an ulp however long the slice,
+  where numpy's pairwise sum can be off by several ulp on a hundred terms;
+* where the other terms add up to a small $S$ (a few times $n^2 2^{-53}$ at most), `log_softmax`
+  and `logsumexp` need $S$ itself to a few ulp (the log-probability of the largest entry is about
+  $-S$): it is recomputed relative to the second largest entry, scaled by $2^{64}$ so that terms
+  below the normal range keep their digits, and rounded once.
 
 Long slices are worked on in pieces that stay in the processor's cache, so the dozen passes of
 the algorithm cost about as much as the naive formula's few (``make bench`` shows both).
@@ -150,12 +153,9 @@ def _shifted_exp(x: Array, rm: _RowMax) -> tuple[Array, Array]:
 class _RowSums:
     r"""Sums of the rows of $e \in [0, 1]$, added piece by piece, with one rounding at the end.
 
-    Each entry is split exactly into a high part, a multiple of $2^{k-52}$ with $2^k \ge n + 2$,
-    and a low part below $2^{k-53}$ (Rump, Ogita and Oishi's extraction): the high parts add up
-    without any rounding error in any order, because every partial sum is a multiple of $2^{k-52}$
-    below $2^k$; the low parts add up to at most $n 2^{k-53}$, whose rounding is negligible. So the
-    sum is within about half an ulp of the exact one, however long the row, where a plain sum can
-    be off by several ulp.
+    Each entry splits exactly into a high part, a multiple of $2^{k-52}$ ($2^k \ge n + 2$), and a
+    low part below $2^{k-53}$: partial sums of high parts are multiples of $2^{k-52}$ below $2^k$,
+    hence exact, and the low parts add up to at most $n 2^{k-53}$ (negligible against a sum >= 1).
     """
 
     def __init__(self, rows: int, n: int) -> None:
@@ -179,11 +179,9 @@ class _RowSums:
 def _exp_pass(
     x: Array, rm: _RowMax, out: Array | None = None, *, keep: str = "e", less_one: bool = False
 ) -> Array:
-    r"""Return the sums of $e = e^{x - m}$ over the rows of ``x``, each within about half an ulp.
+    r"""Return the row sums of $e = e^{x - m}$ (less the maximum's 1 with ``less_one``), in pieces.
 
-    The rows are worked on in pieces of `_BLOCK` columns; each piece's ``e`` (``keep="e"``) or
-    ``d = x - m`` (``keep="d"``) is written into ``out`` (of the shape of ``x``) on the way. With
-    ``less_one``, the sums leave out the maximum's term, exactly 1: $S = \sum_{j \ne k} e_j$.
+    Each piece's ``e`` (``keep="e"``) or ``d = x - m`` (``keep="d"``) is written into ``out``.
     """
     sums = _RowSums(*x.shape)
     with nullcontext() if rm.fast else np.errstate(all="ignore"):
@@ -196,18 +194,65 @@ def _exp_pass(
         return sums.total(less_one)
 
 
+def _small_rest_below(n: int) -> float:
+    """Below this, S (a row of ``n``) is mostly low parts, added with roundings: `_small_rest` redoes it."""
+    return 4 * n * 2.0 ** (math.ceil(math.log2(n + 2)) - 53)
+
+
+#: 64 ln 2 = _C_HI + _C_LO: _C_HI is 64 times the float64 nearest ln 2, _C_LO the rest.
+_C_HI, _C_LO = 64 * math.log(2.0), 64 * 2.3190468138462996e-17
+
+
+def _small_rest(x: Array, m: Array) -> Array:
+    r"""Return $S = \sum_{j \ne k} e^{x_j - m}$ per row ($k$ the first maximum) to a few ulp, for small S.
+
+    Terms relative to the second largest entry $m_2$ lie in $(0, 1]$ and sum exactly to $T \ge 1$;
+    then $S = 2^{-64} e^{m_2 - m + 64 \ln 2}\, T$ (TwoSum keeps the exponent's roundings) is normal
+    until the final scaling, even where S is subnormal. Rows with one finite entry give 0.
+    """
+    idx = np.argmax(x, axis=-1, keepdims=True)
+    others = x.copy()
+    np.put_along_axis(others, idx, -np.inf, axis=-1)
+    m2 = others.max(axis=-1, keepdims=True)
+    alive = np.isfinite(m2)  # a second finite entry exists
+    shift = np.where(alive, m2, 0.0)
+    _, e = _shifted_exp(others, _RowMax(shift, alive, shift, False))
+    sums = _RowSums(*x.shape)
+    sums.add(e)
+    t = sums.total(False)
+    with np.errstate(all="ignore"):
+        d = shift - m  # TwoSum of m2 and -m: d + r == m2 - m exactly
+        b = d - shift
+        r = (shift - (d - b)) + (-m - b)
+        hi = d + _C_HI  # TwoSum of d and 64 ln 2's high part
+        b = hi - d
+        lo = (d - (hi - b)) + (_C_HI - b)
+        corr = lo + r + _C_LO
+        corr[~np.isfinite(corr)] = 0.0  # m2 - m overflowed to -inf: e^(m2 - m) is 0, so is S
+        p = np.exp(hi) * t
+        p += p * corr
+        out = np.ldexp(p, -64)
+    return np.where(alive, out, 0.0)
+
+
+def _refine_rest(x: Array, rm: _RowMax, rest: Array) -> Array:
+    """Return ``rest`` with its small sums (rows with a finite maximum) redone by `_small_rest`."""
+    small = ((rest < _small_rest_below(x.shape[1])) & rm.good).ravel()
+    if x.shape[1] < 2 or not small.any():
+        return rest
+    rest[small] = _small_rest(x[small], rm.m[small])  # rest is the caller's fresh array
+    return rest
+
+
 #: Vectors up to this length may take the short path of `_small_shifted_exp`.
 _SMALL = 64
 
 
 def _small_shifted_exp(z: Array, axis: Any) -> tuple[int, Array, Array] | None:
-    """For a short finite vector, return ``(k, d, e)`` as `_shifted_exp` would, else None.
+    """For a short finite vector, return ``(k, d, e)`` as `_shifted_exp` would (k: first maximum), else None.
 
-    ``k`` is the index of the first maximum ``m``, ``d = z - m`` rounded and ``e = exp(z - m)``
-    with the rounding error of ``d`` put back. Python's list operations replace the numpy
-    reductions, whose set-up dominates a call on a few entries; any input that is not a short
-    vector of finite numbers with a finite spread returns None and takes the general path (which
-    also raises the errors).
+    Python's list operations replace the numpy reductions, whose set-up dominates a call on a few
+    entries; any other input returns None and takes the general path (which also raises the errors).
     """
     if z.ndim != 1 or not 0 < z.size <= _SMALL or type(axis) is not int or axis not in (0, -1):
         return None
@@ -316,7 +361,10 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
     if small is not None:
         k, d, e = small
         e[k] = 0.0
-        d -= math.log1p(math.fsum(e.tolist()))
+        rest = math.fsum(e.tolist())
+        if rest < _small_rest_below(z.size) and z.size > 1:  # the same test as the blocks' (same bits)
+            rest = float(_small_rest(z[None, :], np.array([[z[k]]]))[0, 0])
+        d -= math.log1p(rest)
         return d
     x, shape, axis = _as_rows(z, axis, "z")
     out = np.empty_like(x)
@@ -324,7 +372,8 @@ def log_softmax(z: ArrayLike, axis: int = -1) -> Array:
         # the rounding error r of d = z_i - m is below half an ulp of d, so of d - log(1 + S):
         # adding it back never changed a result (it was tried), so it is not added
         xr, o = x[rows], out[rows]
-        o -= np.log1p(_exp_pass(xr, _row_max(xr, "z", strict=True), o, keep="d", less_one=True))
+        rm = _row_max(xr, "z", strict=True)
+        o -= np.log1p(_refine_rest(xr, rm, _exp_pass(xr, rm, o, keep="d", less_one=True)))
     return np.moveaxis(out.reshape(shape), -1, axis)
 
 
@@ -371,7 +420,7 @@ def logsumexp(z: ArrayLike, axis: int = -1, keepdims: bool = False) -> Array:
     for rows in _blocks(*x.shape):
         xr = x[rows]
         rm = _row_max(xr, "z", strict=False)
-        rest = _exp_pass(xr, rm, less_one=True)
+        rest = _refine_rest(xr, rm, _exp_pass(xr, rm, less_one=True))
         if rm.fast:
             out[rows] = rm.m + np.log1p(rest)
         else:  # rows of +inf or only -inf: LSE is m; their sums are inf, NaN or -1
