@@ -32,7 +32,7 @@ from numpy.typing import ArrayLike, NDArray
 
 from nnnotes.activations import sigmoid
 from nnnotes.arrays import as_real_array
-from nnnotes.softmax import softmax
+from nnnotes.softmax import log_softmax, softmax
 
 __all__ = [
     "binary_cross_entropy_with_logits",
@@ -220,16 +220,12 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> float:
     rows = np.arange(z2.shape[0])
     top = np.argmax(z2, axis=1)
     m = z2[rows, top]
-    with np.errstate(over="ignore", invalid="ignore"):  # z - m may overflow to -inf: exp is 0
-        d = z2 - m[:, None]
-        # the rounding error of z - m (Knuth's two-sum, exact): a tiny loss is about e^(z - m),
-        # whose relative error is the absolute error of z - m, up to 3e-14 when |z - m| ~ 300
-        back = d - z2
-        err = (z2 - (d - back)) + (-m[:, None] - back)
-        shifted = np.exp(d) * (1.0 + np.where(np.isfinite(d), err, 0.0))
-    shifted[rows, top] = 0.0
+    # log(1 + S), S the sum of e^(z_j - m) over the entries other than the largest: it is minus
+    # the log-softmax of the largest, which `nnnotes.softmax.log_softmax` keeps to a few ulp even
+    # for a tiny S (a tiny loss is about S)
+    log1p_rest = -log_softmax(z2, axis=1)[rows, top]
     # halves: m/2 - z_c/2 is exact where m - z_c would overflow
-    half = (m / 2.0 - z2[rows, lab] / 2.0) + np.log1p(shifted.sum(axis=1)) / 2.0
+    half = (m / 2.0 - z2[rows, lab] / 2.0) + log1p_rest / 2.0
     return _half_mean(half)
 
 
