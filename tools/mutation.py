@@ -58,7 +58,18 @@ ROOT = Path(__file__).resolve().parents[1]
 
 #: The library's numeric modules: numpy functions with tests of their own (``tests/library/test_<name>.py``,
 #: and ``test_<name>_*.py`` when a module's tests are split).
-MODULES = ("activations", "softmax", "losses", "batchnorm", "batchnorm_layer", "batchnorm_jacobian", "optim")
+MODULES = (
+    "activations",
+    "softmax",
+    "expsums",
+    "losses",
+    "batchnorm",
+    "batchnorm_layer",
+    "batchnorm_jacobian",
+    "optim",
+)
+#: Modules tested through another's tests as well as their own: `expsums` is the sum behind softmax.
+TESTED_WITH = {"expsums": ("softmax",)}
 EQUIVALENTS = ROOT / "tests" / "mutation-equivalents.toml"
 THRESHOLD = 95.0
 #: The sample `make test` runs: this many mutants per module, drawn with this seed.
@@ -106,16 +117,20 @@ def default_target(name: str, root: Path = ROOT) -> Target:
     """Return the `Target` of ``nnnotes/<name>.py``: its test files and its doctests.
 
     The test files are ``tests/library/test_<name>.py`` and, if the tests are split,
-    ``tests/library/test_<name>_*.py``.
+    ``tests/library/test_<name>_*.py``; then those of the modules `TESTED_WITH` names for it.
 
     Examples
     --------
     >>> default_target("optim").tests  # doctest: +NORMALIZE_WHITESPACE
     ('tests/library/test_optim.py', 'tests/library/test_optim_failures.py',
      'tests/library/test_optim_steps.py', 'nnnotes/optim.py')
+    >>> default_target("expsums").tests
+    ('tests/library/test_softmax.py', 'nnnotes/expsums.py')
     """
     library = root / "tests" / "library"
-    files = [library / f"test_{name}.py", *sorted(library.glob(f"test_{name}_*.py"))]
+    files = []
+    for owner in (name, *TESTED_WITH.get(name, ())):
+        files += [library / f"test_{owner}.py", *sorted(library.glob(f"test_{owner}_*.py"))]
     tests = tuple(f.relative_to(root).as_posix() for f in files if f.exists())
     return Target(f"nnnotes/{name}.py", f"nnnotes.{name}", (*tests, f"nnnotes/{name}.py"))
 
