@@ -1,14 +1,15 @@
-/* Student edition: the Answer, Why and Code boxes of a chapter are folded for a first try.
+/* Student edition: the Answer, Why, Code and Errata boxes of a chapter are folded for a first try.
  *
  * The build emits every box open (<details open>), so a reader without JavaScript, or a printout,
  * sees everything. On each page load (Material's instant navigation re-renders pages through the
  * `document$` observable) this script folds the boxes unless the reader chose "unfold all", a
- * choice remembered in localStorage. Printing, or print media, opens every box.
+ * choice remembered in localStorage, and opens the boxes around the target of the page's link.
+ * Printing, or print media, opens every box.
  */
 (function () {
   "use strict";
   var KEY = "nnnotes.unfold";
-  var BOXES = "details.answer, details.why, details.code";
+  var BOXES = "details.answer, details.why, details.code, details.errata";
 
   function unfolded() {
     try { return window.localStorage.getItem(KEY) === "1"; } catch (e) { return false; }
@@ -18,6 +19,21 @@
   }
   function setAll(open) {
     document.querySelectorAll(BOXES).forEach(function (d) { d.open = open; });
+  }
+  // A link to something inside a folded box (an erratum, a claim) opens the boxes around it and
+  // shows it: folding the page after the browser scrolled to it would leave the reader elsewhere.
+  function reveal() {
+    var target = null;
+    try { target = document.getElementById(decodeURIComponent(window.location.hash.slice(1))); } catch (e) { /* bad % */ }
+    if (!target) return;
+    for (var d = target.closest("details"); d; d = d.parentElement && d.parentElement.closest("details")) {
+      d.open = true;
+    }
+    // below the sticky header, as Material places a link's target (its :target margin is not
+    // applied after an instant navigation, which changes the address without a new document)
+    var header = document.querySelector(".md-header");
+    var offset = (header ? header.getBoundingClientRect().bottom : 0) + 24;
+    window.scrollTo(0, window.scrollY + target.getBoundingClientRect().top - offset);
   }
   function label(button, open) {
     button.setAttribute("aria-pressed", open ? "true" : "false");
@@ -30,6 +46,7 @@
     if (!button) return;
     var open = unfolded() || printing.matches;
     setAll(open);
+    reveal();
     label(button, unfolded());
     button.hidden = false;
     button.addEventListener("click", function () {
@@ -41,6 +58,7 @@
   }
 
   function forPrint(on) { setAll(on || unfolded()); }
+  window.addEventListener("hashchange", reveal);
   window.addEventListener("beforeprint", function () { forPrint(true); });
   window.addEventListener("afterprint", function () { forPrint(false); });
   printing.addEventListener("change", function (e) { forPrint(e.matches); });

@@ -3,6 +3,9 @@
 A chapter part reads: the question, a folded **Answer** (``/// details | Answer``), a folded
 **Why** (the reasoning and checks) and its errata. This module adds, at build time:
 
+- around each run of errata (``!!! erratum`` boxes), a folded **Errata** box: an erratum's title
+  states what is true, so shown at once it would give the answer away before a first try;
+
 - after every executed block (```` ```python exec="1" ````), a folded **Code** box with the block's
   source and links to the API reference of the package functions it imports (through autorefs, so
   a link to a function that is not documented fails the strict build);
@@ -28,7 +31,10 @@ from nnnotes.sitebuild.numbering import BLOCK_MARK
 CHAPTERS = ("exercise-",)
 
 #: Boxes that the switch folds and unfolds (the ``type:`` of a ``/// details`` block).
-BOXES = ("answer", "why", "code")
+BOXES = ("answer", "why", "code", "errata")
+
+#: A run of errata at the left margin: each a ``!!! erratum`` line, then its indented or blank lines.
+_ERRATA_RUN = re.compile(r"^!!! erratum\b.*\n(?:!!! erratum\b.*\n|[ \t]+\S.*\n|[ \t]*\n)*", re.M)
 
 _FENCE = re.compile(
     r'^(?P<indent>[ \t]*)(?P<fence>`{3,})python (?P<opts>[^\n]*\bexec="(?:1|true|on)"[^\n]*)\n'
@@ -120,6 +126,39 @@ def add_code_boxes(markdown: str, docs_dir: str) -> str:
     return _FENCE.sub(box, markdown)
 
 
+def fold_errata(markdown: str) -> str:
+    r"""Put each run of errata in a folded Errata box, titled with their number.
+
+    Examples
+    --------
+    >>> lines = ["Text.", "", '!!! erratum error "E1"', "    Body.", "", '!!! erratum imprecision "E2"']
+    >>> page = "\n".join([*lines, "    B.", "", "## Next", ""])
+    >>> print(fold_errata(page))
+    Text.
+    <BLANKLINE>
+    /// details | Errata on the source's answer (2)
+        type: errata
+    <BLANKLINE>
+    !!! erratum error "E1"
+        Body.
+    <BLANKLINE>
+    !!! erratum imprecision "E2"
+        B.
+    ///
+    <BLANKLINE>
+    ## Next
+    <BLANKLINE>
+    """
+
+    def box(m: re.Match[str]) -> str:
+        run = m.group(0).rstrip("\n")
+        n = len(re.findall(r"^!!! erratum\b", run, re.M))
+        title = "Erratum on the source's answer" if n == 1 else f"Errata on the source's answer ({n})"
+        return f"/// details | {title}\n    type: errata\n\n{run}\n///\n\n"
+
+    return _ERRATA_RUN.sub(box, markdown)
+
+
 _BOX_OPEN = re.compile(r'<details class="({})">'.format("|".join(BOXES)))
 
 
@@ -139,10 +178,10 @@ def add_switch(html_text: str) -> str:
 
 
 def on_page_markdown(markdown: str, page, config, files) -> str:
-    """Add the Code boxes on chapter pages."""
+    """Add the Code boxes and fold the errata on chapter pages."""
     if not page.file.src_uri.startswith(CHAPTERS):
         return markdown
-    return add_code_boxes(markdown, config["docs_dir"])
+    return fold_errata(add_code_boxes(markdown, config["docs_dir"]))
 
 
 def on_page_content(html_text: str, page, config, files) -> str:

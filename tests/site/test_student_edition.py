@@ -1,6 +1,6 @@
-"""The student edition: folded Answer, Why and Code boxes, the fold switch, print and no-JS views.
+"""The student edition: folded Answer, Why, Code and Errata boxes, the fold switch, print and no-JS views.
 
-Each chapter part shows the question, then a folded Answer, a folded Why and its errata. The build
+Each chapter part shows the question, then a folded Answer, a folded Why and its folded errata. The build
 emits every box open; ``docs/javascripts/fold.js`` folds them on load unless the reader unfolded
 everything with the switch (remembered in localStorage, across instant navigation). Print media and
 a browser without JavaScript show everything.
@@ -22,7 +22,7 @@ from nnnotes.sitebuild.minisite import project_config
 from nnnotes.sitebuild.student import add_code_boxes, api_links, called_names
 
 ARTIFACTS = ROOT / "test-artifacts" / "student-edition"
-BOXES = "details.answer, details.why, details.code"
+BOXES = "details.answer, details.why, details.code, details.errata"
 #: Chapters with parts (6.6 has no answer in the source).
 CHAPTERS = ["exercise-6-1", "exercise-6-2", "exercise-6-3", "exercise-6-4", "exercise-6-5", "exercise-6-7"]
 EXEC_FENCE = re.compile(r'^\s*`{3,}python [^\n]*exec="1"', re.M)
@@ -82,6 +82,30 @@ def test_every_part_has_answer_then_why(built_site: Path) -> None:
             assert 0 < a < w, name
 
 
+def test_every_erratum_is_in_a_folded_errata_box_after_the_why(built_site: Path) -> None:
+    """An erratum's title says what is true: each sits in an Errata box after its part's Why."""
+    for name in CHAPTERS:
+        html = (built_site / name / "index.html").read_text(encoding="utf-8")
+        errata = len(re.findall(r'<div class="admonition erratum\b', html))
+        boxed = 0
+        for part in html.split('<div class="admonition question">')[1:]:
+            for box in part.split('<details class="errata" open>')[1:]:
+                title = re.match(
+                    r"\s*<summary>(?:Erratum|Errata) on the source's answer(?: \((\d+)\))?</summary>", box
+                )
+                assert title, (name, box[:200])
+                inside = box[: box.index("</details>")]  # an erratum holds no details of its own
+                n = inside.count('<div class="admonition erratum')
+                assert n == int(title.group(1) or 1), (name, title.group(0))
+                boxed += n
+            first = part.find('<div class="admonition erratum')
+            if first != -1:
+                assert (
+                    0 < part.find('<details class="why" open>') < part.find('<details class="errata"') < first
+                )
+        assert errata and boxed == errata, (name, boxed, errata)
+
+
 # --- in the browser ---------------------------------------------------------------------------
 
 
@@ -112,6 +136,15 @@ def _open_states(page) -> list[bool]:
     return page.eval_on_selector_all(BOXES, "els => els.map(e => e.open)")
 
 
+def _settled_top(page, anchor: str) -> list[float]:
+    """The top of element ``anchor`` in the viewport, sampled every 100 ms until two samples agree."""
+    tops = [page.locator(f"[id='{anchor}']").evaluate("e => e.getBoundingClientRect().top")]
+    while len(tops) < 30 and (len(tops) < 2 or tops[-1] != tops[-2]):
+        page.wait_for_timeout(100)
+        tops.append(page.locator(f"[id='{anchor}']").evaluate("e => e.getBoundingClientRect().top"))
+    return tops
+
+
 def _ready(page) -> None:
     """Wait until the script has run on the current page (the switch is shown)."""
     page.wait_for_selector("button.nn-fold-switch:not([hidden])")
@@ -132,6 +165,41 @@ def test_folded_by_default_and_opened_by_a_click(site: str, chromium) -> None:
         assert answer.evaluate("e => e.open")
         assert answer.locator("p").first.is_visible()
     page.close()
+
+
+@pytest.mark.browser
+def test_errata_are_hidden_until_opened_and_a_link_to_one_shows_it(site: str, chromium) -> None:
+    """No erratum's title shows before a click; a link to an erratum opens its box and shows it.
+
+    Followed from the errata page (a click: instant navigation) and loaded directly, for the first
+    erratum of every chapter, at both viewports.
+    """
+    for viewport in ("desktop", "phone"):
+        page = chromium.new_page(viewport=VIEWPORTS[viewport])
+        page.goto(site + "errata/")
+        links = page.eval_on_selector_all("article a[href*='#erratum-']", "as => as.map(a => a.href)")
+        firsts = {h.split("#")[0]: h for h in reversed(links)}  # the first link of each chapter
+        assert len(firsts) == len(CHAPTERS), sorted(firsts)
+        for chapter, href in firsts.items():
+            anchor = href.split("#")[1]
+            page.goto(chapter)
+            _ready(page)
+            assert not page.locator(".admonition.erratum .admonition-title").first.is_visible(), href
+            for how in ("click", "load"):
+                page.goto(site + "errata/" if how == "click" else "about:blank")
+                if how == "click":
+                    page.locator(f"article a[href$='#{anchor}']").first.click()
+                    page.wait_for_url(f"**#{anchor}")
+                else:
+                    page.goto(href)
+                _ready(page)
+                target = page.locator(f"[id='{anchor}']")
+                target.wait_for(state="visible")
+                # below the header, in the upper half of the screen, once the page has stopped moving
+                header = page.locator(".md-header").evaluate("e => e.getBoundingClientRect().bottom")
+                tops = _settled_top(page, anchor)
+                assert header <= tops[-1] < VIEWPORTS[viewport]["height"] / 2, (viewport, how, href, tops)
+        page.close()
 
 
 @pytest.mark.browser
