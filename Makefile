@@ -99,7 +99,7 @@ mutate: install
 	$(BIN)/python -m tools.mutation
 
 mutate-sample: install
-	$(BIN)/python -m tools.mutation --sample 30
+	$(BIN)/python -m tools.mutation --sample 20
 
 clean:
 	rm -rf site site-offline .cache .pytest_cache .ruff_cache .hypothesis test-artifacts

@@ -18,6 +18,7 @@ from __future__ import annotations
 import decimal
 import math
 from collections.abc import Callable
+from fractions import Fraction
 
 import numpy as np
 from numpy.typing import ArrayLike, NDArray
@@ -87,17 +88,22 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     r"""Smallest $k$ with $\delta(1 + \eta\varepsilon)^k \ge R$: steps to leave the saddle.
 
     The comparison is made in logarithms, $k \log(1 + \eta\varepsilon) \ge \log(R/\delta)$, in
-    60-digit decimal arithmetic (the standard library's `decimal`) on the exact values of the
+    100-digit decimal arithmetic (the standard library's `decimal`) on the exact values of the
     floats: powers of the rounded $1 + \eta\varepsilon$ would drift by many steps when
     $\eta\varepsilon$ is small (it rounds to 1 below about $10^{-16}$), and a float64 quotient of
     logarithms is off by one when it lies within about $k u$ of an integer, which happens for
-    $k$ above $10^{11}$.
+    $k$ above $10^{11}$. A quotient within $10^{-60}$ (relative) of an integer $n$ is taken for
+    a possible tie and settled in exact rationals: $R/\delta = (1 + \eta\varepsilon)^n$ can
+    hold only for $n \le 2097$; beyond, such a quotient raises `ArithmeticError` (no input is
+    known to reach it).
 
     Raises
     ------
     ValueError
         If an argument is not a positive finite number, if ``delta`` is not below ``radius``, or
         if the answer exceeds $2^{52}$ (step counts beyond it are not exact as float64 numbers).
+    ArithmeticError
+        If the quotient is within $10^{-60}$ of an integer above 2097 (see above).
 
     Examples
     --------
@@ -109,16 +115,43 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     if not delta < radius:
         raise ValueError(f"delta must be below radius, got delta={delta!r}, radius={radius!r}")
     with decimal.localcontext() as ctx:
-        ctx.prec = 60
+        ctx.prec = 100
         target = (decimal.Decimal(radius) / decimal.Decimal(delta)).ln()
         step = (1 + decimal.Decimal(lr) * decimal.Decimal(eps)).ln()
         quotient = target / step
-    if quotient > 2**52:
-        raise ValueError(
-            f"eps * lr = {lr * eps!r} is too small: the escape needs about {float(quotient):.3g} steps, "
-            "beyond what float64 can count exactly"
-        )
-    return int(quotient.to_integral_value(rounding=decimal.ROUND_CEILING))
+        if quotient > 2**52:
+            raise ValueError(
+                f"eps * lr = {lr * eps!r} is too small: the escape needs about {float(quotient):.3g} "
+                "steps, beyond what float64 can count exactly"
+            )
+        nearest = int(quotient.to_integral_value(rounding=decimal.ROUND_HALF_EVEN))
+        # 1 + x rounded near 1 loses digits of x: log(R/delta) >= log(1 + 2^-53) at most 16, and
+        # log(1 + lr*eps) at most 32 (a count below 2^52 needs lr*eps >= 2^-53 / 2^52). The
+        # quotient is good to about 10^-67 relative: 10^-60 leaves a margin.
+        if abs(quotient - nearest) > quotient * decimal.Decimal("1e-60"):
+            return int(quotient.to_integral_value(rounding=decimal.ROUND_CEILING))
+    if nearest <= _EXACT_POWERS:
+        return _exact_escape(eps, lr, delta, radius, nearest)
+    raise ArithmeticError(  # no float inputs are known to come this close without a tie
+        f"log(R/delta) / log(1 + lr*eps) is within 1e-60 of {nearest} but cannot equal it"
+    )
+
+
+#: Above this count, $R/\delta = (1 + \eta\varepsilon)^n$ is impossible for floats (`_exact_escape`).
+_EXACT_POWERS = 2097
+
+
+def _exact_escape(eps: float, lr: float, delta: float, radius: float, n: int) -> int:
+    r"""Return $n$ if $\delta(1 + \eta\varepsilon)^n \ge R$ in exact rationals, else $n + 1$.
+
+    Called with $n$ an integer the quotient of logarithms cannot be told apart from. An exact
+    tie $(1 + \eta\varepsilon)^n = R/\delta$ needs $n \le 2097$. Write
+    $1 + \eta\varepsilon = N 2^j$ with $N$ odd: if $N \ge 3$, $N^n$ is the odd part of the
+    numerator of $R/\delta$, below $2^{53}$, so $n \le 33$; if $N = 1$, $R/\delta = 2^{jn}$ with
+    $j \ge 1$ and $jn \le 1023 + 1074$.
+    """
+    base = 1 + Fraction(lr) * Fraction(eps)
+    return n if Fraction(delta) * base**n >= Fraction(radius) else n + 1
 
 
 def escape_distances(

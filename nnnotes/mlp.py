@@ -142,13 +142,13 @@ class ForwardPass:
 
     @property
     def prediction(self) -> NDArray[np.int64]:
-        """The predicted class (0-based index of the largest output), per example.
+        """The predicted class (0-based index of the largest output, the first on a tie), per example.
 
-        For a sigmoid output with one unit, the class is 1 when the probability exceeds 1/2.
+        For a sigmoid output with one unit, the class is 1 when the probability exceeds 1/2. An
+        exact pass (`nnnotes.proofs.exact_forward`) compares its exact numbers: their float64
+        roundings may tie where they differ (1/2 and 1/2 + 10^-20).
         """
-        out = self.outputs
-        if out.dtype == object:  # an exact pass (nnnotes.proofs.exact_forward): sympy numbers
-            out = np.asarray([float(v) for v in out.reshape(-1)]).reshape(out.shape)
+        out = self.outputs  # numpy compares an exact pass's sympy numbers exactly, as Python does
         if self.output == "sigmoid" and out.shape[-1] == 1:
             return (out[..., 0] > 0.5).astype(np.int64)
         return np.asarray(np.argmax(out, axis=-1), dtype=np.int64)

@@ -93,3 +93,42 @@ def test_depth_figure() -> None:
     label = fig.get_label()
     g = deepnets.gradient_norms("sigmoid", depth=30)
     assert f"sigmoid with glorot weights {np.log10(g[-1] / g[0]):.1f}" in label
+
+
+def test_documented_defaults() -> None:
+    """The defaults are depth 30, width 64, batch 64, Glorot weights and seed 0, in all three functions."""
+    net = deepnets.initial_network()
+    explicit = deepnets.initial_network(30, 64, 64, "glorot", 0)
+    assert len(net.weights) == 30 and all(W.shape == (64, 64) for W in net.weights)
+    assert net.inputs.shape == (64, 64) and net.readout.shape == (64, 64)
+    assert np.array_equal(net.inputs, explicit.inputs) and np.array_equal(net.readout, explicit.readout)
+    deltas, grads = deepnets.backprop("tanh")
+    deltas2, _ = deepnets.backprop("tanh", 30, 64, 64, "glorot", 0)
+    assert len(deltas) == len(grads) == 30
+    assert all(d.shape == (64, 64) for d in deltas) and all(g.shape == (64, 64) for g in grads)
+    assert all(np.array_equal(a, b) for a, b in zip(deltas, deltas2, strict=True))
+    g = deepnets.gradient_norms("tanh")
+    assert g.shape == (30,)
+    assert np.array_equal(g, deepnets.gradient_norms("tanh", 30, 64, 64, "glorot", 0))
+
+
+@pytest.mark.parametrize(("init", "variance"), [("glorot", 1.0), ("he", 2.0)])
+def test_weight_variance(init: str, variance: float) -> None:
+    """Glorot weights have variance 1/n and He weights 2/n (n = width), within 2 %.
+
+    The sample variance of 204 800 draws has a relative standard error of sqrt(2/204800) = 0.3 %.
+    """
+    net = deepnets.initial_network(depth=50, width=64, batch=1, init=init, seed=3)
+    w = np.concatenate([W.ravel() for W in net.weights])
+    assert abs(np.mean(w)) < 3 * np.sqrt(variance / 64 / w.size)
+    assert_allclose(np.var(w) * 64, variance, rtol=0.02)
+
+
+def test_inputs_and_readout_variance() -> None:
+    """Inputs are standard normal; the read-out has variance 1/(batch width), batch and width unequal.
+
+    With batch 1024 and width 16 there are 16 384 draws of each: relative standard error 1.1 %.
+    """
+    net = deepnets.initial_network(depth=1, width=16, batch=1024, seed=4)
+    assert_allclose(np.var(net.inputs), 1.0, rtol=0.05)
+    assert_allclose(np.var(net.readout) * 1024 * 16, 1.0, rtol=0.05)

@@ -61,3 +61,28 @@ def test_theta_of_the_wrong_size_is_refused() -> None:
     """Theta must have 2 p d entries."""
     with pytest.raises(ValueError, match="theta must have 2 p d = 24 entries, got 5"):
         LA.loss(np.zeros(5), VARIANCES, 2)
+
+
+@pytest.mark.parametrize(
+    ("variances", "match"),
+    [([np.nan, 1.0], "^variances must hold finite numbers"), ([], "^variances must not be empty")],
+)
+def test_bad_variances_are_named(variances, match: str) -> None:
+    """NaN or no variances at all are a ValueError naming variances, in loss and gradient."""
+    with pytest.raises(ValueError, match=match):
+        LA.loss(np.zeros(4), variances, 1)
+    with pytest.raises(ValueError, match=match):
+        LA.gradient(np.zeros(4), variances, 1)
+
+
+@pytest.mark.parametrize("kept", [(-1,), (0, 7), (7, 0)])
+def test_kept_out_of_range_is_refused(kept) -> None:
+    """A negative index, or one index beyond d = 6 next to a valid one, is a ValueError naming kept."""
+    with pytest.raises(ValueError, match=r"^kept must be distinct indices in range\(6\)"):
+        LA.critical_point(kept, 6)
+
+
+def test_non_finite_c_is_refused() -> None:
+    """A C holding NaN is a ValueError naming C."""
+    with pytest.raises(ValueError, match="^C must hold finite numbers"):
+        LA.critical_point((0, 1), 3, [[np.nan, 0.0], [0.0, 1.0]])

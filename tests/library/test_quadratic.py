@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from nnnotes.quadratic import Quadratic
+from nnnotes.quadratic import Quadratic, steps_to_tolerance
 
 
 @pytest.mark.parametrize(
@@ -42,3 +42,86 @@ def test_a_singular_psd_rank_one_matrix_is_not_a_saddle() -> None:
     q = Quadratic(np.outer(v, v), np.zeros(3))
     assert not q.is_saddle()
     assert Quadratic(np.outer(v, v) - 1e-9 * np.eye(3), np.zeros(3)).is_saddle()  # a real negative one
+
+
+U = 2.0**-53  # the unit roundoff of float64
+
+
+def test_default_constant_is_zero() -> None:
+    """Without c, the constant is 0: f(0) = 0."""
+    q = Quadratic(np.eye(2), [1.0, 1.0])
+    assert q.c == 0.0
+    assert q.f([0.0, 0.0]) == 0.0
+
+
+def test_value_and_gradient_by_hand() -> None:
+    """Check f and its gradient at a point, by hand.
+
+    A = [[2, 1], [1, 3]], b = (1, -1), c = 0.5, x = (1, 2): x^T A x = 2 + 2*2 + 3*4 = 18, b^T x = -1, so
+    f = 18/2 + 1 + 0.5 = 10.5; the gradient A x - b = (4, 7) - (1, -1) = (3, 8).
+    """
+    q = Quadratic([[2.0, 1.0], [1.0, 3.0]], [1.0, -1.0], c=0.5)
+    assert q.c == 0.5
+    assert q.f([1.0, 2.0]) == 10.5
+    assert q.grad([1.0, 2.0]).tolist() == [3.0, 8.0]
+    assert q.hess([1.0, 2.0]).tolist() == [[2.0, 1.0], [1.0, 3.0]]
+
+
+@pytest.mark.parametrize(
+    ("A", "b", "match"),
+    [
+        ([[1.0, np.nan], [np.nan, 1.0]], [0.0, 0.0], "^A must hold finite numbers"),
+        (np.eye(2), [0.0, np.inf], "^b must hold finite numbers"),
+        (np.zeros((2, 3)), [0.0, 0.0], r"^A must be a square matrix, got shape \(2, 3\)"),
+        (np.zeros((3, 2)), [0.0, 0.0, 0.0], r"^A must be a square matrix, got shape \(3, 2\)"),
+        (np.eye(2), [0.0, 0.0, 0.0], r"^b must have shape \(2,\), got \(3,\)"),
+        ([[1.0, 2.0], [3.0, 4.0]], [0.0, 0.0], "^A must be symmetric$"),
+    ],
+)
+def test_bad_arguments_are_named(A, b, match: str) -> None:
+    """Non-finite, non-square, mismatched or non-symmetric arguments raise a ValueError naming them."""
+    with pytest.raises(ValueError, match=match):
+        Quadratic(A, b)
+
+
+@pytest.mark.parametrize(
+    ("diagonal", "saddle"),
+    [
+        ((1.0, -16 * U), False),  # exactly at the band 8 d u max|lambda| = 16 u: counted as zero
+        ((1.0, -15 * U), False),
+        ((1.0, -17 * U), True),
+        ((-1.0, 16 * U), False),  # the positive side's band is the same, also inclusive
+        ((-1.0, 17 * U), True),
+        ((2.0**-10, -17 * U * 2.0**-10), True),  # the band scales with max|lambda| below 1 too
+        ((2.0**-10, -15 * U * 2.0**-10), False),
+    ],
+)
+def test_saddle_band_is_eight_d_u_max_lambda(diagonal, saddle: bool) -> None:
+    """For d = 2 the zero band is 8 * 2 * 2^-53 max|lambda| = 16 u max|lambda|, inclusive, as documented.
+
+    A diagonal matrix's eigenvalues are its diagonal entries, computed exactly.
+    """
+    q = Quadratic(np.diag(diagonal), np.zeros(2))
+    assert sorted(q.eigenvalues().tolist()) == sorted(diagonal)
+    assert q.is_saddle() is saddle
+
+
+def test_positive_definite_quantities_by_hand() -> None:
+    """For A = diag(1, 2, 4): kappa = 4/1, 2/lambda_max = 1/2, 2/(lambda_min + lambda_max) = 2/5."""
+    q = Quadratic(np.diag([1.0, 2.0, 4.0]), np.zeros(3))
+    assert q.condition_number() == 4.0
+    assert q.lr_threshold() == 0.5
+    assert q.best_lr() == 0.4
+
+
+def test_steps_to_tolerance_by_hand() -> None:
+    """The first step whose gradient norm is at most tol, boundary included, or None.
+
+    q = (1/2)|x|^2 - b^T x with b = (1, 1): the gradient is x - b; the trajectory's gradients are (3, 4),
+    (0, 2), (0, 0) and (0, 2), of norms 5, 2, 0 and 2.
+    """
+    q = Quadratic(np.eye(2), [1.0, 1.0])
+    traj = np.array([[4.0, 5.0], [1.0, 3.0], [1.0, 1.0], [1.0, 3.0]])
+    assert steps_to_tolerance(traj, q, 2.0) == 1
+    assert steps_to_tolerance(traj, q, 1.0) == 2
+    assert steps_to_tolerance(traj[:2], q, 1.0) is None

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
 
@@ -46,3 +47,22 @@ def test_a_constant_sample_is_an_error_not_nan() -> None:
         spearman([1, 1, 1], [1, 2, 3])
     with pytest.raises(ValueError, match="b is constant"):
         spearman([1, 2, 3], [5.0, 5.0, 5.0])
+
+
+def test_two_points_are_enough() -> None:
+    """Two points are the fewest with a ranking: opposite orders give -1, the same order 1 (by hand).
+
+    numpy's corrcoef rounds these to within an ulp of 1 (1 - 2^-53 was seen), hence the tolerance.
+    """
+    assert abs(spearman([1.0, 2.0], [2.0, 1.0]) + 1.0) <= 2.0**-52
+    assert abs(spearman([1.0, 2.0], [3.0, 5.0]) - 1.0) <= 2.0**-52
+
+
+def test_non_finite_samples_are_named() -> None:
+    """NaN or infinity in a sample is a ValueError naming it (x, a or b)."""
+    with pytest.raises(ValueError, match="^x must hold finite numbers"):
+        ranks([np.nan, 1.0])
+    with pytest.raises(ValueError, match="^a must hold finite numbers"):
+        spearman([np.nan, 1.0, 2.0], [1.0, 2.0, 3.0])
+    with pytest.raises(ValueError, match="^b must hold finite numbers"):
+        spearman([1.0, 2.0, 3.0], [1.0, np.inf, 3.0])

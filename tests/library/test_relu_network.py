@@ -61,3 +61,61 @@ def test_an_overflowing_output_raises_floating_point_error() -> None:
         loss_and_gradient(params, np.array([[1e155], [2e155]]), np.zeros((2, 1)), False)
     with pytest.raises(ValueError, match="y must hold finite numbers"):
         loss_and_gradient(params, np.ones((2, 1)), np.array([[np.inf], [0.0]]), False)
+
+
+def _one_unit_network() -> list[np.ndarray]:
+    """Return one input, one hidden unit: W1 = 2, b1 = -1, W_out = 3, b_out = 0.5 (nonzero biases)."""
+    return [np.array([[2.0]]), np.array([-1.0]), np.array([[3.0]]), np.array([0.5])]
+
+
+def test_loss_and_gradient_by_hand() -> None:
+    """Biases enter the pre-activations and the output, and ReLU'(0) = 0 (as activations.relu_derivative).
+
+    X = (1, 1/2), y = (0, 0): z = 2x - 1 = (1, 0), h = relu(z) = (1, 0), out = 3h + 0.5 = (3.5, 0.5),
+    loss = (3.5^2 + 0.5^2)/2 = 6.25. Backward: g = 2r/N = (3.5, 0.5); dW_out = h.g = 3.5,
+    db_out = 4; g W_out = (10.5, 1.5), times relu'(z) = (1, 0) gives (10.5, 0); dW1 = x.g = 10.5,
+    db1 = 10.5.
+    """
+    X, y = np.array([[1.0], [0.5]]), np.zeros((2, 1))
+    loss, grads = loss_and_gradient(_one_unit_network(), X, y, False)
+    assert loss == 6.25
+    assert [g.tolist() for g in grads] == [[[10.5]], [10.5], [[3.5]], [4.0]]
+
+
+def test_second_layer_uses_its_own_bias() -> None:
+    """With two hidden layers each adds its own bias, by hand.
+
+    W1 = 1, b1 = 1, W2 = 1, b2 = -3, W_out = 1, b_out = 0, x = 1, y = 0: z1 = 2, h1 = 2, z2 = -1,
+    h2 = 0, out = 0, loss 0. Adding b1 in the second layer instead would give z2 = 3 and loss 9.
+    """
+    one = np.array([[1.0]])
+    params = [one, np.array([1.0]), one, np.array([-3.0]), one, np.array([0.0])]
+    loss, _ = loss_and_gradient(params, np.array([[1.0]]), np.zeros((1, 1)), False)
+    assert loss == 0.0
+
+
+def test_an_infinite_weight_is_caught_at_its_layer() -> None:
+    """A weight made infinite (by a diverging step) gives some infinite pre-activations: a FloatingPointError.
+
+    Only the first unit's column is infinite; the other unit's pre-activations stay finite.
+    """
+    params = [np.array([[np.inf, 1.0]]), np.zeros(2), np.array([[1.0], [1.0]]), np.zeros(1)]
+    with pytest.raises(FloatingPointError, match="^the pre-activations of hidden layer 1 overflow$"):
+        loss_and_gradient(params, np.array([[1.0], [2.0]]), np.zeros((2, 1)), False)
+
+
+def test_non_finite_inputs_are_named() -> None:
+    """NaN in X is a ValueError naming X."""
+    params = he_normal_init(1, 2, 1, seed=0)
+    with pytest.raises(ValueError, match="^X must hold finite numbers"):
+        loss_and_gradient(params, np.array([[np.nan], [0.0]]), np.zeros((2, 1)), False)
+
+
+def test_zero_output_zeroes_only_the_output_layer() -> None:
+    """With two hidden layers, zero_output zeroes W_out (shape (width, 1)) and keeps every other draw."""
+    plain = he_normal_init(2, 3, 2, seed=5)
+    zero = he_normal_init(2, 3, 2, seed=5, zero_output=True)
+    assert zero[-2].shape == (3, 1) and not zero[-2].any()
+    for p, q in zip(plain[:-2] + plain[-1:], zero[:-2] + zero[-1:], strict=True):
+        assert_array_equal(p, q)
+    assert zero[2].shape == (3, 3) and zero[2].all()

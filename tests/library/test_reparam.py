@@ -53,3 +53,52 @@ def test_bad_hidden() -> None:
     """Only sigmoid and tanh hidden units are defined."""
     with pytest.raises(ValueError, match="hidden must be"):
         reparam.two_layer_network([0.0], [[1.0]], [0.0], [[1.0]], [0.0], hidden="relu")
+
+
+def test_sheet_map_by_hand() -> None:
+    """The source's map halves every weight like the right one but subtracts the whole row sum from b2.
+
+    W1 = [[2, -4]], b1 = (6), W2 = [[1], [3]], b2 = (0, -1): (W1/2, b1/2, W2/2) = ([[1, -2]], (3),
+    [[0.5], [1.5]]) and b2 - W2 1 = (0 - 1, -1 - 3) = (-1, -4).
+    """
+    W1, b1, W2, b2 = reparam.sheet_map([[2.0, -4.0]], [6.0], [[1.0], [3.0]], [0.0, -1.0])
+    assert W1.tolist() == [[1.0, -2.0]]
+    assert b1.tolist() == [3.0]
+    assert W2.tolist() == [[0.5], [1.5]]
+    assert b2.tolist() == [-1.0, -4.0]
+
+
+GOOD = {"W1": [[1.0, 2.0]], "b1": [0.0], "W2": [[1.0]], "b2": [0.0]}  # D = 2, M = 1, K = 1
+
+
+@pytest.mark.parametrize(
+    ("name", "value"), [("W1", [1.0, 2.0]), ("b1", [[0.0]]), ("W2", [1.0]), ("b2", [[0.0]])]
+)
+def test_one_argument_of_the_wrong_rank(name: str, value) -> None:
+    """A single parameter with the wrong number of dimensions is a ValueError naming the expected shapes."""
+    args = {**GOOD, name: value}
+    with pytest.raises(ValueError, match=r"^expected W1 \(M, D\), b1 \(M,\), W2 \(K, M\), b2 \(K,\)"):
+        reparam.sigmoid_to_tanh(**args)
+
+
+@pytest.mark.parametrize(("name", "value"), [("b1", [0.0, 0.0]), ("W2", [[1.0, 1.0]]), ("b2", [0.0, 0.0])])
+def test_one_argument_of_the_wrong_size(name: str, value) -> None:
+    """A single parameter whose size does not fit the others is a ValueError naming all four shapes."""
+    args = {**GOOD, name: value}
+    with pytest.raises(ValueError, match="^inconsistent sizes: W1"):
+        reparam.sigmoid_to_tanh(**args)
+
+
+@pytest.mark.parametrize("shape", [(3,), (4, 3), (2, 2, 2)])
+def test_inputs_of_the_wrong_shape(shape) -> None:
+    """Inputs must be (D,) or (N, D): a wrong width, or three dimensions, is a ValueError naming x."""
+    with pytest.raises(ValueError, match=r"^x must have shape \(N, 2\) or \(2,\)"):
+        reparam.two_layer_network(np.zeros(shape), **GOOD)
+
+
+def test_random_network_defaults() -> None:
+    """The seed defaults to 0 and the scale to 2 (a sample standard deviation of 5 100 entries within 5 %)."""
+    p = reparam.random_network(50, 50, 50)
+    for a, b in zip(p, reparam.random_network(50, 50, 50, seed=0, scale=2.0), strict=True):
+        assert np.array_equal(a, b)
+    assert_allclose(np.std(np.concatenate([a.ravel() for a in p])), 2.0, rtol=0.05)

@@ -42,3 +42,15 @@ def test_bad_m() -> None:
         S.symmetry_count(2.0)
     with pytest.raises(ValueError, match="at most 6"):
         S.hidden_symmetries(7)
+
+
+def test_six_units_are_still_enumerated() -> None:
+    """M = 6 is the largest M enumerated: 2^6 6! = 64 * 720 = 46 080 transformations."""
+    assert len(S.hidden_symmetries(6)) == 46_080
+
+
+@pytest.mark.parametrize("signs", [(1,), (1, 1, 1), (1, 2)])
+def test_wrong_signs_are_refused(signs) -> None:
+    """Wrong signs (too few, too many, not +-1) with a valid permutation are a ValueError naming symmetry."""
+    with pytest.raises(ValueError, match=r"^symmetry must be \(a permutation of range\(2\), M signs"):
+        S.apply_symmetry(np.zeros(7), 1, 2, ((0, 1), signs))
