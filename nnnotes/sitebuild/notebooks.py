@@ -1,11 +1,13 @@
 """A Jupyter notebook per chapter, generated from the chapter's Markdown while the site builds.
 
-Prose becomes Markdown cells (admonitions become block quotes, links to other pages point at the
-published site); each executed block (```` ```python exec="1" ````) becomes a code cell, in order,
-holding the code markdown-exec ran and, as its output, the text that block printed on the page
-(`nnnotes.sitebuild.cache.block_outputs`). A chapter's blocks share one session on the page and one
-kernel in the notebook. The first cell says how to install the package. Cell ids are derived from
-the blocks' ``id=``, and the JSON is written with sorted keys, so two builds give identical files.
+Prose becomes Markdown cells: admonitions become block quotes, ``/// details`` boxes a bold title,
+and links to other pages and cross-references (``[text][identifier]``, placed by the build's
+mkdocs-autorefs) point at the published site. Each executed block (```` ```python exec="1" ````)
+becomes a code cell, in order, holding the code markdown-exec ran and, as its output, the text
+that block printed on the page (`nnnotes.sitebuild.cache.block_outputs`). A chapter's blocks share
+one session on the page and one kernel in the notebook. The first cell says how to install the
+package. Cell ids are derived from the blocks' ``id=``, and the JSON is written with sorted keys, so
+two builds give identical files.
 
 The notebooks are written to ``notebooks/<page>.ipynb`` in the built site; the tests run each one
 in a fresh kernel and compare its outputs with the page's.
@@ -15,6 +17,7 @@ from __future__ import annotations
 
 import posixpath
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -36,6 +39,14 @@ _ADMONITION = re.compile(
     r'^(?P<indent>[ \t]*)(?:!!!|\?\?\?\+?)[ \t]+(?P<kind>[\w-]+)(?:[^"\n]*"(?P<title>[^"]*)")?'
 )
 _LINK = re.compile(r"\]\((?![a-z][a-z0-9+.-]*:|#|/)(?P<path>[^)#\s]+\.md)(?P<anchor>#[^)\s]*)?\)")
+#: A cross-reference of mkdocs-autorefs: ``[text][identifier]`` (the text within one paragraph).
+_XREF = re.compile(r"\[(?P<text>(?:[^\[\]\n]|\n(?![ \t>]*\n))+)\]\[(?P<id>[^\[\]\s]+)\]")
+#: A ``/// details | Title`` box of pymdownx.blocks, its option lines, and its closing ``///``.
+_DETAILS = re.compile(r"^[ \t]*/// details \| (?P<title>.+)\n(?:[ \t]{4}\w+: .*\n)*", re.M)
+_CLOSE = re.compile(r"^[ \t]*///[ \t]*\n", re.M)
+
+#: Where an identifier's anchor lives, as a site-relative URL (``exercise-6-3/#check-6-3-a``).
+Resolver = Callable[[str], "str | None"]
 
 
 @dataclass(frozen=True)
@@ -67,8 +78,20 @@ def split_blocks(markdown: str) -> list[str | Block]:
     return [p for p in parts if not isinstance(p, str) or p.strip()]
 
 
-def _prose(text: str, page_url: str, site_url: str) -> str:
-    """Markdown of the site turned into Markdown that Jupyter renders."""
+def _prose(text: str, page_url: str, site_url: str, resolve: Resolver | None = None) -> str:
+    r"""Markdown of the site turned into Markdown that Jupyter renders.
+
+    A cross-reference becomes a link to the published page; one that ``resolve`` cannot place
+    (or something else written like one) is left as it is.
+
+    Examples
+    --------
+    >>> md = "/// details | Answer\n    type: answer\n\nSee [claim 1][check-1] and [B (2020)][ref-b].\n///\n"
+    >>> print(_prose(md, "p/", "https://s/", {"check-1": "p/#check-1"}.get))
+    **Answer**
+    <BLANKLINE>
+    See [claim 1](https://s/p/#check-1) and [B (2020)][ref-b].
+    """
 
     def link(m: re.Match[str]) -> str:
         path = posixpath.normpath(posixpath.join(posixpath.dirname(page_url), m.group("path")))
@@ -93,7 +116,14 @@ def _prose(text: str, page_url: str, site_url: str) -> str:
                 out.append(" " * quote + "> " + line[quote + 4 :])
                 continue
         out.append(line)
-    return _LINK.sub(link, "\n".join(out)).strip() + "\n"
+
+    def xref(m: re.Match[str]) -> str:
+        url = resolve(m.group("id")) if resolve else None
+        return f"[{m.group('text')}]({site_url}{url})" if url is not None else m.group(0)
+
+    text = _LINK.sub(link, "\n".join(out) + "\n")
+    text = _CLOSE.sub("", _DETAILS.sub(lambda m: f"\n**{m.group('title').strip()}**\n", text))
+    return _XREF.sub(xref, text).strip() + "\n"
 
 
 def _install_cell(title: str, page_url: str, site_url: str, repo_url: str) -> str:
@@ -132,6 +162,7 @@ def chapter_notebook(
     page_url: str,
     site_url: str = "",
     repo_url: str = "",
+    resolve: Resolver | None = None,
 ) -> nbformat.NotebookNode:
     """Return the notebook of one chapter.
 
@@ -148,6 +179,8 @@ def chapter_notebook(
         The page's URL relative to the site (``exercise-6-1/``).
     site_url, repo_url : str
         The published site and the package's repository (links in the cells).
+    resolve : callable, optional
+        Site-relative URL of a cross-reference's identifier, or None (then the text stays, unlinked).
 
     Raises
     ------
@@ -172,7 +205,7 @@ def chapter_notebook(
                 cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=output)]
             cells.append(cell)
         else:
-            cells.append(new_markdown_cell(_prose(part, page_url, site_url), id=f"prose-{n}"))
+            cells.append(new_markdown_cell(_prose(part, page_url, site_url, resolve), id=f"prose-{n}"))
     nb = new_notebook(cells=cells)
     nb.metadata = {
         "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},

@@ -111,6 +111,15 @@ class TakeAway:
         site = Path(config.site_dir)
         repo = config.repo_url or os.environ.get("NNNOTES_REPO_URL", "")
         site_url = config.site_url or ""
+        autorefs = config.plugins.get("autorefs")
+
+        def resolve(identifier: str) -> str | None:
+            """Where mkdocs-autorefs placed ``identifier`` (site-relative), as the pages link it."""
+            try:
+                return autorefs.get_item_url(identifier)[0] if autorefs is not None else None
+            except KeyError:
+                return None
+
         for src, markdown in sorted(self.markdown.items()):
             page_url = src.removesuffix(".md") + "/"
             nb = notebooks.chapter_notebook(
@@ -120,6 +129,7 @@ class TakeAway:
                 page_url=page_url,
                 site_url=site_url,
                 repo_url=repo,
+                resolve=resolve,
             )
             notebooks.write(nb, site, src)
         if offline.enabled():

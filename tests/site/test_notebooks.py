@@ -16,7 +16,7 @@ import pytest
 from conftest import ROOT
 from nbclient import NotebookClient
 
-from nnnotes.sitebuild import notebooks, pdf, takeaway
+from nnnotes.sitebuild import notebooks, numbering, pdf, takeaway
 from nnnotes.sitebuild.minisite import project_config
 
 CHAPTERS = [src for _, src in takeaway.chapters(project_config()["nav"])]
@@ -74,8 +74,52 @@ def test_the_notebook_file_is_reproducible(built_site: Path, src: str) -> None:
             r"\]\((.*?)" + re.escape(nb.metadata["nnnotes"]["page"]) + r"\)", nb.cells[0].source
         ).group(1),
         repo_url=(re.search(r"git\+(\S+?)\"", nb.cells[0].source) or [None, ""])[1],
+        resolve=_anchors_of(built_site).get,
     )
     assert nbformat.writes(again) + "\n" == path.read_text(encoding="utf-8")
+
+
+def _anchors_of(site: Path) -> dict[str, str]:
+    """Each id found on exactly one page of the built site, with that page's URL and the anchor.
+
+    An independent way to place a cross-reference: from the HTML the build wrote, not from the
+    build's mkdocs-autorefs; a chapter and its parts by `nnnotes.sitebuild.numbering.parts`.
+    """
+    pages: dict[str, list[str]] = {}
+    aliases: dict[str, str] = {}
+    for html in sorted(site.rglob("index.html")):
+        url = html.parent.relative_to(site).as_posix() + "/"
+        text = html.read_text(encoding="utf-8")
+        for anchor in set(re.findall(r'\bid="([^"]+)"', text)):
+            pages.setdefault(anchor, []).append(url)
+        # a chapter and its parts are also known by their names (exercise-6-5, exercise-6-5-b)
+        aliases |= {name: f"{url}#{a}" for name, a in numbering.parts(text, url.rstrip("/") + ".md").items()}
+    return {a: f"{urls[0]}#{a}" for a, urls in pages.items() if len(urls) == 1} | aliases
+
+
+@pytest.mark.parametrize("src", CHAPTERS)
+def test_the_prose_cells_render_in_jupyter(built_site: Path, src: str) -> None:
+    """No site-only syntax is left in the prose, and every link to the site reaches its target.
+
+    No ``/// details`` line, box option or closing ``///``; no cross-reference ``[text][id]`` left
+    unresolved; each link into the published site names a built page and, with an anchor, an
+    element of that page.
+    """
+    nb = _notebook(built_site, src)
+    site_url = re.search(
+        r"\]\((\S*?)" + re.escape(nb.metadata["nnnotes"]["page"]) + r"\)", nb.cells[0].source
+    )[1]
+    prose = "\n".join(c.source for c in nb.cells if c.cell_type == "markdown")
+    assert not re.findall(r"^[ \t>]*(?:///.*|    type: .*)$", prose, re.M)
+    assert not notebooks._XREF.findall(prose)
+    links = re.findall(r"\]\(" + re.escape(site_url) + r"([^)\s]*)\)", prose)
+    written = notebooks._XREF.findall((ROOT / "docs" / src).read_text(encoding="utf-8"))
+    assert len(links) >= len(written), links  # each cross-reference of the chapter, now a link
+    for link in links:
+        path, _, anchor = link.partition("#")
+        page = built_site / path / "index.html"
+        assert page.is_file(), link
+        assert not anchor or f'id="{anchor}"' in page.read_text(encoding="utf-8"), link
 
 
 @pytest.mark.parametrize("src", CHAPTERS)
