@@ -248,7 +248,9 @@ class ExtremeLogitRow:
     naive : str
         The loss through probabilities (``log(sigmoid(z))``, ``log(softmax(z)[c])``).
     package : str
-        The package's loss (``repr`` of the float).
+        The package's loss, its float to 17 significant digits (as ``exact``, so that the two read
+        digit by digit: ``repr`` would print the float 1e300 as ``1e+300``, its exact value as
+        ``1.0000000000000001e+300``).
     exact : str
         The exact loss, 17 digits by mpmath.
     relative_error : str
@@ -295,7 +297,7 @@ def extreme_logit_rows(dps: int = 40) -> tuple[ExtremeLogitRow, ...]:
                     logits=shown_z,
                     target=f"{y:g}",
                     naive=f"{naive:.17g}" if math.isfinite(naive) else str(naive),
-                    package=repr(ours),
+                    package=mpmath.nstr(mpmath.mpf(ours), 17),
                     exact=mpmath.nstr(exact, 17),
                     relative_error=mpmath.nstr(mpmath.mpf(rel), 2),
                 )

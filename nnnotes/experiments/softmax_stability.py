@@ -57,7 +57,8 @@ class StabilityRow:
     stable : float
         `nnnotes.softmax.softmax`'s $p_i$.
     exact : str
-        The exact $p_i$, 6 digits by mpmath (it may lie outside the float64 range).
+        The exact $p_i$, 8 digits by mpmath, as the table shows the floats (it may lie outside the
+        float64 range).
     log_stable : float
         `nnnotes.softmax.log_softmax`'s $\log p_i$.
     exact_log : str
@@ -184,7 +185,7 @@ def stability_rows() -> tuple[StabilityRow, ...]:
                         i=i + 1,
                         naive="NaN" if np.isnan(naive[i]) else float(naive[i]),
                         stable=float(stable[i]),
-                        exact=mpmath.nstr(mpmath.exp(log_p), 6),
+                        exact=mpmath.nstr(mpmath.exp(log_p), 8),  # the digits the table shows
                         log_stable=float(logs[i]),
                         exact_log=mpmath.nstr(log_p, 8),
                     )

@@ -17,6 +17,7 @@ __all__ = [
     "descent_lemma_tight",
     "gradient_descent_error",
     "learning_rate_above_threshold",
+    "learning_rate_not_positive",
     "learning_rate_threshold",
     "lu_flop_count",
     "newton_step_critical",
@@ -101,9 +102,21 @@ def learning_rate_above_threshold() -> Derivation:
     return Derivation(
         sympy.Abs(1 - t),
         name="6-5-lr-above-threshold",
-        domain={t: sympy.Interval(2, 50)},
+        domain={t: sympy.Interval(2, sympy.oo)},
         title=r"$|1 - t| \ge 1$ for $t = \eta\lambda \ge 2$, with equality at $t = 2$",
     ).step(sympy.Integer(1), r"$t = \eta\lambda \ge 2$", ">=")
+
+
+@published
+def learning_rate_not_positive() -> Derivation:
+    r"""For $t = \eta\lambda \le 0$ (no step, or a step uphill) the factor $|1 - t|$ is at least 1."""
+    t = sympy.Symbol("t", real=True)
+    return Derivation(
+        sympy.Abs(1 - t),
+        name="6-5-lr-not-positive",
+        domain={t: sympy.Interval(-sympy.oo, 0)},
+        title=r"$|1 - t| \ge 1$ for $t = \eta\lambda \le 0$, with equality at $t = 0$",
+    ).step(sympy.Integer(1), r"$t = \eta\lambda \le 0$", ">=")
 
 
 @published

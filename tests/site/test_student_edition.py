@@ -161,7 +161,7 @@ def test_folded_by_default_and_opened_by_a_click(site: str, chromium) -> None:
         assert states and not any(states), name
         answer = page.locator("details.answer").first
         assert not answer.locator("p").first.is_visible()
-        answer.locator("summary").click()
+        answer.locator(":scope > summary").click()
         assert answer.evaluate("e => e.open")
         assert answer.locator("p").first.is_visible()
     page.close()
