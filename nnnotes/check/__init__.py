@@ -11,9 +11,9 @@ The modules, in the order their imports run (each imports only those above it):
     `CheckRecord`, `BuildRecord`, `current_record`, `recording`: the record of a build.
 ``verification``
     `claim`, `claim_close`, `claim_exact` and the Markdown report of a record.
-``evaluation``, ``sampling``, ``counterexample``
+``evaluation``, ``sampling``, ``counterexample``, ``concrete``
     a step's sides evaluated at an explicit mpmath precision; the points of its domain to try;
-    the search for a counterexample over them.
+    the search for a counterexample over them; a step written for any size searched at sizes 1 to 4.
 ``strategies``, ``signs``
     certificates: a difference reduced to zero, the sign of an expression decided.
 ``render``, ``published``, ``derivation``

@@ -94,11 +94,27 @@ class SearchResult:
     counterexample: Counterexample | None = None
     #: In a deep search, the most digits a far point was evaluated at.
     max_dps: int | None = None
+    #: The sizes a step written for any size was searched at (`nnnotes.check.concrete`), or "".
+    sizes: str = ""
+
+    @property
+    def searched(self) -> bool:
+        """Whether the search evaluated the step anywhere: a search of 0 points checked nothing."""
+        return self.evaluated > 0
 
     def describe(self) -> str:
-        """One line for the report: how many points, at how many digits."""
+        """One line for the report: how many points, at how many digits (and at which sizes).
+
+        A search that could evaluate the step at none of its points says so, and never that it
+        found no counterexample.
+        """
+        if not self.searched:
+            return (
+                f"counterexample search: not possible, the step evaluates at none of its {self.tried} points"
+            )
         far = f"; far points again at up to {self.max_dps} digits" if self.max_dps else ""
-        return f"no counterexample at {self.evaluated} points ({self.dps} digits{far})"
+        at = f", at {self.sizes}" if self.sizes else ""
+        return f"no counterexample at {self.evaluated} points ({self.dps} digits{at}{far})"
 
 
 def _golden(g: Callable[[mpmath.mpf], Any], a: mpmath.mpf, b: mpmath.mpf, iters: int = 90) -> mpmath.mpf:

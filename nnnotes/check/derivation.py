@@ -7,8 +7,10 @@ checks every step in two stages:
 1. **A counterexample search over the whole domain** (`nnnotes.check.counterexample.search`): mpmath at
    50 digits at magnitudes from ``1e-12`` to ``1e50`` of both signs, the ends of each symbol's
    interval, and points next to every zero of a denominator, kink of ``Abs``/``Max``/``Min`` and
-   branch point; a suspect point is confirmed at two higher precisions. A counterexample fails the
-   step with a `DerivationError` that prints the point and both sides there.
+   branch point; a suspect point is confirmed at two higher precisions. A size written as a symbol
+   (a sum up to $n$) takes the values 1 to 4 (`nnnotes.check.concrete`). A counterexample fails the
+   step with a `DerivationError` that prints the point and both sides there, and so does a search
+   that can evaluate the step at no point (it would check nothing).
 2. **A proof by certificate**, and only then is the step labelled *proved* (``symbolic``):
    for an equality, the difference of the two sides reduced to exactly zero by a sympy strategy
    (``expand``, ``cancel``, rewriting to exponentials, ``trigsimp``, ``simplify``, ...); for an
@@ -54,11 +56,11 @@ from typing import Any
 import sympy
 
 from nnnotes.check import render
-from nnnotes.check.counterexample import SearchResult, search
+from nnnotes.check.concrete import search_sizes
+from nnnotes.check.counterexample import SearchResult
 from nnnotes.check.published import published, published_derivations
 from nnnotes.check.record import CheckRecord, current_record
 from nnnotes.check.render import RELATIONS
-from nnnotes.check.sampling import free_symbols
 from nnnotes.check.signs import prove_sign, solver_verdict
 from nnnotes.check.strategies import explicit, prove_zero, small_sizes
 from nnnotes.check.verification import VerificationError
@@ -108,9 +110,10 @@ class Step:
     relation: str
     method: str | None = None
     detail: str | None = None
-    #: Points where the numeric search evaluated the step, and at how many digits.
+    #: Points where the numeric search evaluated the step, at how many digits, and what it did in words.
     points: int | None = None
     dps: int | None = None
+    searched: str | None = None
 
 
 @dataclass
@@ -280,24 +283,23 @@ class Derivation:
     def _search(
         self, k: int, st: Step, prev: Any, lhs: list[Any], rhs: list[Any], deep: bool = False
     ) -> SearchResult:
-        """Look for a counterexample over the whole domain; fail the step if one is found.
+        """Search the whole domain for a counterexample; fail the step on one, or if no point evaluates.
 
         The first search runs before any proof; a deep one (far points at the digits their
         exponentials need) only for a step no certificate proves.
         """
-        syms = free_symbols(*lhs, *rhs)
-        res = search(lhs, rhs, st.relation, syms, self.domain or {}, seed=f"{self.name}/{k}", deep=deep)
+        res = search_sizes(lhs, rhs, st.relation, self.domain or {}, seed=f"{self.name}/{k}", deep=deep)
         if not deep:
-            st.points, st.dps = res.evaluated, res.dps
+            st.points, st.dps, st.searched = res.evaluated, res.dps, res.describe()
+            if not res.searched:
+                self._fail(k, st, prev, res.describe(), None)
         cx = res.counterexample
         if cx is not None:
             self._fail(k, st, prev, cx.describe(), {**cx.point, "lhs": cx.lhs, "rhs": cx.rhs})
         return res
 
     def _check_equal(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
-        if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
-            st.expr, sympy.MatrixBase | sympy.MatrixExpr
-        ):
+        if any(isinstance(e, sympy.MatrixBase | sympy.MatrixExpr) for e in (prev, st.expr)):
             if getattr(prev, "shape", None) != getattr(st.expr, "shape", None):
                 self._fail(k, st, prev, f"the shapes differ: {prev.shape} and {st.expr.shape}", None)
         try:
@@ -324,9 +326,7 @@ class Derivation:
         return render.search_text(res, far)
 
     def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
-        if isinstance(prev, sympy.MatrixBase | sympy.MatrixExpr) or isinstance(
-            st.expr, sympy.MatrixBase | sympy.MatrixExpr
-        ):
+        if any(isinstance(e, sympy.MatrixBase | sympy.MatrixExpr) for e in (prev, st.expr)):
             self._fail(k, st, prev, "an inequality between matrices is not defined", None)
         rel = st.relation
         strict = rel in ("<", ">")

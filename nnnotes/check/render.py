@@ -74,9 +74,8 @@ def reason_latex(reason: str) -> str:
 
 def step_how(st: Step) -> str:
     """Say how one step was checked, for the page and the report."""
-    searched = f"no counterexample at {st.points} points, {st.dps} digits" if st.points is not None else ""
     if st.method == "symbolic":
-        return f"proved: {st.detail}" + (f" ({searched})" if searched else "")
+        return f"proved: {st.detail}" + (f" ({st.searched})" if st.searched else "")
     return f"evaluated, not proved: {st.detail}"
 
 

@@ -1,0 +1,167 @@
+r"""Steps written for any size, made concrete at small sizes so that the search can evaluate them.
+
+A step written with a symbolic size (``Sum(z[j], (j, 1, n))``) and indexed entries
+(``IndexedBase("z")``) has no numeric value: mpmath cannot add up ``n`` terms for a symbolic ``n``,
+nor give ``z[j]`` a value. `instances` makes it concrete: every *size* (a symbol that bounds a sum
+or a product) takes the values 1 to 4 (0 to 3 if it may be zero), every *index* (an integer symbol
+inside the brackets of an indexed entry, such as the entry $i$ of a softmax) each value from its
+lowest up to the largest size, the sums are written out, and each entry ``z[2]`` becomes a scalar
+symbol ``z[2]`` with the assumptions of ``z`` (real, positive, ...). `search_sizes` then searches
+every instance (`nnnotes.check.counterexample.search`) and adds up what it did.
+
+A search at sizes 1 to 4 checks those sizes, not every size: the proof, where there is one, covers
+the rest.
+
+Examples
+--------
+>>> import sympy
+>>> j, n = sympy.symbols("j n", integer=True, positive=True)
+>>> z = sympy.IndexedBase("z", real=True)
+>>> [(sizes, rhs) for sizes, _, rhs in instances([0], [sympy.Sum(z[j], (j, 1, n))])][:2]
+[({'n': '1'}, [z[1]]), ({'n': '2'}, [z[1] + z[2]])]
+>>> twice = [sympy.Sum(2 * z[j], (j, 1, n))], [2 * sympy.Sum(z[j], (j, 1, n))]
+>>> good = search_sizes(*twice, "=", {}, seed="doc")
+>>> good.counterexample is None, good.evaluated > 400, good.sizes
+(True, True, 'n from 1 to 4')
+>>> bad = search_sizes([sympy.Sum(z[j], (j, 1, n))], [n * z[1]], "=", {}, seed="doc")
+>>> bad.counterexample.point["n"]
+'2'
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import itertools
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+import sympy
+
+from nnnotes.check.counterexample import SearchResult, search
+from nnnotes.check.sampling import free_symbols
+
+__all__ = ["SIZES", "instances", "search_sizes", "searched_sizes"]
+
+#: The values a size takes (a size that may be zero also takes 0, and then not 4).
+SIZES = (1, 2, 3, 4)
+_LOOPS = (sympy.Sum, sympy.Product)
+
+
+def _sizes_and_indices(exprs: Sequence[Any]) -> tuple[list[sympy.Symbol], list[sympy.Symbol]]:
+    """Return the free symbols that bound a sum or product, and the free integer symbols used as indices."""
+    sizes: set[sympy.Symbol] = set()
+    indices: set[sympy.Symbol] = set()
+    for e in exprs:
+        if not isinstance(e, sympy.Basic):
+            continue
+        free = e.free_symbols
+        for node in e.atoms(*_LOOPS):
+            for _, lo, hi in node.limits:
+                sizes |= {
+                    s for s in (lo.free_symbols | hi.free_symbols) & free if isinstance(s, sympy.Symbol)
+                }
+        for ix in e.atoms(sympy.Indexed):
+            indices |= {s for i in ix.indices for s in i.free_symbols & free if s.is_integer}
+    return sorted(sizes, key=str), sorted(indices - sizes, key=str)
+
+
+def _size_values(s: sympy.Symbol) -> tuple[int, ...]:
+    return SIZES if s.is_positive else (0, *SIZES[:-1])
+
+
+def _assignments(sizes: list[sympy.Symbol], indices: list[sympy.Symbol]) -> list[dict[sympy.Symbol, int]]:
+    """Every combination of the sizes, each index running from its lowest value up to the largest size."""
+    out = []
+    for combo in itertools.product(*(_size_values(s) for s in sizes)):
+        top = max(combo, default=2) or 1
+        ranges = [range(_lowest(i), _lowest(i) + top) for i in indices]
+        out += [
+            dict(zip(sizes + indices, combo + picks, strict=True)) for picks in itertools.product(*ranges)
+        ]
+    return out
+
+
+def _lowest(index: sympy.Symbol) -> int:
+    return 1 if index.is_positive else 0
+
+
+def _scalar_entries(e: Any) -> Any:
+    """Write out the sums of ``e`` and turn each indexed entry ``z[2]`` into a scalar symbol ``z[2]``."""
+    if not isinstance(e, sympy.Basic):
+        return e
+    e = e.doit()
+    repl = {}
+    for ix in e.atoms(sympy.Indexed):
+        if all(i.is_number for i in ix.indices):
+            facts = {k: v for k, v in ix.base.label.assumptions0.items() if v is not None}
+            repl[ix] = sympy.Symbol(sympy.sstr(ix), **facts)
+    return e.xreplace(repl)
+
+
+def instances(lhs: Sequence[Any], rhs: Sequence[Any]) -> list[tuple[dict[str, str], list[Any], list[Any]]]:
+    """Return the step at each combination of small sizes: (the sizes by name, lhs, rhs).
+
+    A step with no size, no index and no indexed entry is returned as it is, with no sizes.
+    """
+    exprs = [*lhs, *rhs]
+    sizes, indices = _sizes_and_indices(exprs)
+    if not (sizes or indices or any(isinstance(e, sympy.Basic) and e.has(sympy.Indexed) for e in exprs)):
+        return [({}, list(lhs), list(rhs))]
+    out = []
+    for a in _assignments(sizes, indices):
+        sub = lambda e, a=a: _scalar_entries(e.subs(a) if isinstance(e, sympy.Basic) else e)  # noqa: E731
+        out.append(({str(s): str(v) for s, v in a.items()}, [sub(e) for e in lhs], [sub(e) for e in rhs]))
+    return out
+
+
+def searched_sizes(lhs: Sequence[Any], rhs: Sequence[Any]) -> str:
+    """Say which sizes `instances` takes, e.g. ``"n from 1 to 4 and i from 1 to n"`` ("" for none).
+
+    Examples
+    --------
+    >>> import sympy
+    >>> i, j, n = sympy.symbols("i j n", integer=True, positive=True)
+    >>> z = sympy.IndexedBase("z", real=True)
+    >>> searched_sizes([z[i]], [sympy.Sum(z[j], (j, 1, n))])
+    'n from 1 to 4 and i from 1 to n'
+    """
+    sizes, indices = _sizes_and_indices([*lhs, *rhs])
+    # in words, not as an equation: the report shows these as text, and "n = 1, 2" reads as math
+    parts = [f"{s} from {_size_values(s)[0]} to {_size_values(s)[-1]}" for s in sizes]
+    top = str(sizes[0]) if len(sizes) == 1 else "the largest size" if sizes else "2"
+    parts += [f"{i} from {_lowest(i)} to {top}" for i in indices]
+    return " and ".join(parts)
+
+
+def search_sizes(
+    lhs: Sequence[Any],
+    rhs: Sequence[Any],
+    relation: str,
+    domain: Mapping[Any, sympy.Interval] | None,
+    *,
+    seed: str,
+    deep: bool = False,
+) -> SearchResult:
+    """Search the step for a counterexample at every instance of its sizes (see `instances`).
+
+    Returns the first counterexample found (its point names the sizes), or the points evaluated
+    over all instances, with ``sizes`` saying which sizes were searched.
+    """
+    total: SearchResult | None = None
+    for sizes, left, right in instances(lhs, rhs):
+        label = ", ".join(f"{k} = {v}" for k, v in sizes.items())
+        syms = free_symbols(*left, *right)
+        res = search(
+            left, right, relation, syms, domain, seed=f"{seed}/{label}" if label else seed, deep=deep
+        )
+        if res.counterexample is not None:
+            cx = dataclasses.replace(res.counterexample, point={**sizes, **res.counterexample.point})
+            return dataclasses.replace(res, counterexample=cx, sizes=label)
+        total = res if total is None else _add(total, res)
+    assert total is not None
+    return dataclasses.replace(total, sizes=searched_sizes(lhs, rhs))
+
+
+def _add(a: SearchResult, b: SearchResult) -> SearchResult:
+    most = max(a.max_dps or 0, b.max_dps or 0) or None
+    return SearchResult(a.evaluated + b.evaluated, a.tried + b.tried, a.dps, None, most)
