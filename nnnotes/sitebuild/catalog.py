@@ -5,8 +5,12 @@ and `Catalog.add_errata` with its HTML; the errata page, the verification report
 (rendered last) read it through the functions of this module (`title`, `errata`, ...), which ask
 the build that is running (`nnnotes.sitebuild.state`). An erratum is
 read from the HTML the chapter produced: its title (what is true), the first sentence of its body
-(what the source claimed, in the chapters' convention "The source says ...") and the names, in
-inline code, of the checks it cites.
+(what the source claimed, in the chapters' convention "The source says ...") and the checks it
+names, in every form the chapters use: a check's name in inline code, a link to a check
+(``[claim `6-3-p2-exact`][check-6-3-p2-exact]``, whatever the link's text) or a result's number
+("Derivation 6.2.4", resolved by the errata page once every chapter is numbered). An erratum that
+names no check keeps what it rests on instead: the phrases by which it points at results shown
+near it in the chapter ("the table above") and the works it cites.
 
 Examples
 --------
@@ -19,6 +23,11 @@ Examples
 >>> e, = c.add_errata("e.md", html)
 >>> e.title, e.claimed, e.cites
 ('$1 < 2$', 'The source says *the opposite*.', ('demo-claim',))
+>>> html = html.replace('<code>demo-claim</code>', '<autoref identifier="check-x">Claim 6.9.1</autoref>, '
+...                     'as the table above shows, and <autoref identifier="ref-a2000">A (2000)</autoref>')
+>>> e, = c.add_errata("e.md", html)
+>>> e.cites, e.pointers, e.works
+(('x', 'Claim 6.9.1'), ('table above',), ('A (2000)',))
 >>> c.title("e.md")
 '6.9 Demo'
 """
@@ -50,7 +59,24 @@ _HEAD = re.compile(
 )
 _MATH = re.compile(r'<span class="arithmatex">\\\((.+?)\\\)</span>', re.S)
 _KIND_LABEL = re.compile(r'<span class="erratum-kind">[^<]*</span>\s*')
-_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“$*])")
+_SENTENCE_END = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"“$*`\[])")
+#: Abbreviations after which a full stop does not end a sentence ("Santurkar et al. (2018)").
+ABBREVIATIONS = (
+    "et al.", "e.g.", "i.e.", "cf.", "vs.", "resp.", "approx.", "etc.", "Sec.", "Secs.", "Fig.", "Figs.",
+    "Eq.", "Eqs.", "Ref.", "Refs.", "Ch.", "Thm.", "No.", "p.", "pp.",
+)  # fmt: skip
+#: Inline math, inline code and links (inline or reference style) of Markdown, in which no sentence ends.
+_SPANS = re.compile(r"\$[^$]*\$|`[^`]*`|\[([^\]]*)\](?:\([^)\s]*\)|\[[^\]\s]*\])")
+_LINK = re.compile(r"<(a|autoref)\b([^>]*)>(.*?)</\1>", re.S)
+#: A result's number, as the chapters show it ("Derivation 6.2.4", "Claim 6.3.4").
+NUMBERED = re.compile(r"\b(?:Derivation|Claim) \d+\.\d+\.\d+\b")
+_RESULT = r"(?:checks?|derivations?|tables?|experiments?|runs?|figures?|proofs?|claims?)"
+#: How an erratum points at results shown near it without naming them: "the table above",
+#: "derivation and exact check above", "the experiment of part (d)", "part 5 shows", "(tested)".
+_POINTER = re.compile(
+    rf"\b{_RESULT}(?:(?:,| and| or) (?:\w+ ){{0,2}}?{_RESULT})* (?:above|below|of part \(?\w+\)?)"
+    r"|\bpart \(?\w+\)? shows\b|\(tested\)"
+)
 
 
 @dataclass(frozen=True)
@@ -62,17 +88,86 @@ class Erratum:
     kind: str
     title: str
     claimed: str
+    #: The checks it names: names (from inline code or a link's ``check-`` target) and numbers.
     cites: tuple[str, ...]
+    #: The phrases by which it points at results near it without naming them ("the table above").
+    pointers: tuple[str, ...] = ()
+    #: The works it cites (the text of its links to the references).
+    works: tuple[str, ...] = ()
 
 
-def to_markdown(fragment: str) -> str:
-    """Return an HTML fragment of prose as Markdown: math back to ``$...$``, links to their text."""
-    text = _MATH.sub(lambda m: "$" + html.unescape(m.group(1)).strip() + "$", fragment)
+def to_markdown(fragment: str, *, links: bool = False) -> str:
+    r"""Return an HTML fragment of prose as Markdown: math back to ``$...$``, links to their text.
+
+    With ``links``, a link stays a Markdown link, ``[text][identifier]`` for autorefs and
+    ``[text](href)`` otherwise, so that `first_sentence` can keep it whole. A ``<`` in a formula
+    is text, not the start of a tag.
+
+    Examples
+    --------
+    >>> to_markdown('then <span class="arithmatex">\\(0 &lt; t\\)</span>. The <a href="#c">check</a>.')
+    'then $0 < t$. The check.'
+    >>> to_markdown('<autoref identifier="ref-s">S et al. (2018)</autoref>', links=True)
+    '[S et al. (2018)][ref-s]'
+    """
+    kept: list[str] = []
+
+    def keep(markdown: str) -> str:
+        kept.append(markdown)
+        return f"\ue000{len(kept) - 1}\ue001"
+
+    def link(m: re.Match[str]) -> str:
+        target = re.search(r'\b(identifier|href)="([^"]*)"', m.group(2))
+        if not links or target is None:
+            return m.group(3)
+        ref = html.unescape(target.group(2))
+        return f"[{m.group(3)}][{ref}]" if target.group(1) == "identifier" else f"[{m.group(3)}]({ref})"
+
+    text = _MATH.sub(lambda m: keep("$" + " ".join(html.unescape(m.group(1)).split()) + "$"), fragment)
     text = re.sub(r"</?code>", "`", text)
     text = re.sub(r"</?em>", "*", text)
     text = re.sub(r"</?strong>", "**", text)
+    text = _LINK.sub(link, text)
     text = re.sub(r"<[^>]+>", "", text)
-    return re.sub(r"\s+", " ", html.unescape(text)).strip()
+    text = re.sub(r"\s+", " ", html.unescape(text)).strip()
+    return re.sub("\ue000(\\d+)\ue001", lambda m: kept[int(m.group(1))], text)
+
+
+def link_text(markdown: str) -> str:
+    """Return ``markdown`` with each link replaced by its text (math and code are left alone).
+
+    Examples
+    --------
+    >>> link_text("[Santurkar et al. (2018)][ref-s], $[0, 1)$ and [x](#y).")
+    'Santurkar et al. (2018), $[0, 1)$ and x.'
+    """
+    return _SPANS.sub(lambda m: m.group(0) if m.group(1) is None else m.group(1), markdown)
+
+
+def _grounds(body_md: str) -> tuple[tuple[str, ...], tuple[str, ...], tuple[str, ...]]:
+    """Return what an erratum's body (Markdown, links kept) rests on: checks, pointers, works.
+
+    The checks are the names in inline code and the targets of links to checks (``check-``
+    removed), and the results' numbers ("Claim 6.3.4") written in plain text; a name that is no
+    check is dropped by the errata page, which knows the checks. The pointers are the phrases that
+    point at unnamed results near the erratum; the works are the texts of the links to references.
+    """
+    cites: list[str] = []
+    works: list[str] = []
+    for m in re.finditer(r"\$[^$]*\$|\[((?:[^\]`]|`[^`]*`)*)\]\[([^\]\s]*)\]|`([^`]+)`", body_md):
+        text, target, code = m.groups()
+        if target is None and code is None:
+            continue  # math
+        if code is not None:
+            cites.append(code)
+        elif target.startswith("check-"):
+            cites.append(target.removeprefix("check-"))
+        elif target.startswith("ref-"):
+            works.append(link_text(text))
+    plain = link_text(re.sub(r"\$[^$]*\$|`[^`]*`", "x", body_md))
+    cites += NUMBERED.findall(plain)
+    pointers = [m.group(0) for m in _POINTER.finditer(plain)]
+    return tuple(dict.fromkeys(cites)), tuple(dict.fromkeys(pointers)), tuple(dict.fromkeys(works))
 
 
 def _body(text: str, tag: str, start: int) -> str:
@@ -88,10 +183,31 @@ def _body(text: str, tag: str, start: int) -> str:
 
 
 def first_sentence(paragraph_md: str) -> str:
-    """Return the first sentence of a Markdown paragraph (a full stop outside math and code)."""
-    masked = re.sub(r"\$[^$]*\$|`[^`]*`", lambda m: "x" * len(m.group(0)), paragraph_md)
-    m = _SENTENCE_END.search(masked)
-    return paragraph_md[: m.start()].strip() if m else paragraph_md.strip()
+    """Return the first sentence of a Markdown paragraph.
+
+    A sentence ends at a full stop (or ``!``, ``?``) followed by a space and what can start a
+    sentence; never inside inline math, inline code or a link, nor after an abbreviation
+    (`ABBREVIATIONS`).
+
+    Examples
+    --------
+    >>> first_sentence("Those of [Santurkar et al. (2018)][ref-s]. It also says so, e.g. Here.")
+    'Those of [Santurkar et al. (2018)][ref-s].'
+    >>> first_sentence("Then $0 < t. X = 1$. The middle.")
+    'Then $0 < t. X = 1$.'
+    """
+
+    def mask(m: re.Match[str]) -> str:
+        span = m.group(0)
+        return span[0] + "x" * (len(span) - 2) + span[-1]
+
+    masked = _SPANS.sub(mask, paragraph_md)
+    for m in _SENTENCE_END.finditer(masked):
+        before = masked[: m.start()]
+        abbreviation = next((a for a in ABBREVIATIONS if before.endswith(a)), None)
+        if abbreviation is None or before[: -len(abbreviation)][-1:].isalnum():
+            return paragraph_md[: m.start()].strip()
+    return paragraph_md.strip()
 
 
 def reference_page(module: str) -> str:
@@ -159,9 +275,9 @@ class Catalog:
             para = re.search(r"<p>(.*?)</p>", body, re.S)
             heading = to_markdown(_KIND_LABEL.sub("", head))
             heading = re.sub(r"^Erratum:\s*", "", heading, flags=re.I)
-            cites = tuple(dict.fromkeys(html.unescape(c) for c in re.findall(r"<code>([^<]+)</code>", body)))
-            para_md = first_sentence(to_markdown(para.group(1))) if para else ""
-            found.append(self.add_erratum(Erratum(src, anchor, kind, heading, para_md, cites)))
+            body_md = to_markdown(body, links=True)
+            para_md = link_text(first_sentence(to_markdown(para.group(1), links=True))) if para else ""
+            found.append(self.add_erratum(Erratum(src, anchor, kind, heading, para_md, *_grounds(body_md))))
         return found
 
     def add_erratum(self, e: Erratum) -> Erratum:
