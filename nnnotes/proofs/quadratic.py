@@ -83,40 +83,48 @@ def gradient_descent_error() -> Derivation:
     )
 
 
+def _step_factor(name: str, interval: sympy.Interval, title: str, reason: str, relation: str) -> Derivation:
+    r"""$|1 - t|$ against 1 for $t = \eta\lambda$ in ``interval``: one step's factor along an eigenvector."""
+    t = sympy.Symbol("t", real=True)
+    return Derivation(sympy.Abs(1 - t), name=name, domain={t: interval}, title=title).step(
+        sympy.Integer(1), reason, relation
+    )
+
+
 @published
 def learning_rate_threshold() -> Derivation:
     r"""Along an eigenvector with eigenvalue $\lambda$, $|1 - \eta\lambda| < 1$ iff $0 < \eta\lambda < 2$."""
-    t = sympy.Symbol("t", real=True)
-    return Derivation(
-        sympy.Abs(1 - t),
-        name="6-5-lr-threshold",
-        domain={t: sympy.Interval.open(0, 2)},
-        title=r"$|1 - t| < 1$ for $t = \eta\lambda \in (0, 2)$ (the supremum 1 is approached at both ends)",
-    ).step(sympy.Integer(1), r"$t = \eta\lambda$ strictly between 0 and 2", "<")
+    return _step_factor(
+        "6-5-lr-threshold",
+        sympy.Interval.open(0, 2),
+        r"$|1 - t| < 1$ for $t = \eta\lambda \in (0, 2)$ (the supremum 1 is approached at both ends)",
+        r"$t = \eta\lambda$ strictly between 0 and 2",
+        "<",
+    )
 
 
 @published
 def learning_rate_above_threshold() -> Derivation:
     r"""For $t = \eta\lambda \ge 2$ the factor $|1 - t|$ is at least 1: no contraction (equality at 2)."""
-    t = sympy.Symbol("t", real=True)
-    return Derivation(
-        sympy.Abs(1 - t),
-        name="6-5-lr-above-threshold",
-        domain={t: sympy.Interval(2, sympy.oo)},
-        title=r"$|1 - t| \ge 1$ for $t = \eta\lambda \ge 2$, with equality at $t = 2$",
-    ).step(sympy.Integer(1), r"$t = \eta\lambda \ge 2$", ">=")
+    return _step_factor(
+        "6-5-lr-above-threshold",
+        sympy.Interval(2, sympy.oo),
+        r"$|1 - t| \ge 1$ for $t = \eta\lambda \ge 2$, with equality at $t = 2$",
+        r"$t = \eta\lambda \ge 2$",
+        ">=",
+    )
 
 
 @published
 def learning_rate_not_positive() -> Derivation:
     r"""For $t = \eta\lambda \le 0$ (no step, or a step uphill) the factor $|1 - t|$ is at least 1."""
-    t = sympy.Symbol("t", real=True)
-    return Derivation(
-        sympy.Abs(1 - t),
-        name="6-5-lr-not-positive",
-        domain={t: sympy.Interval(-sympy.oo, 0)},
-        title=r"$|1 - t| \ge 1$ for $t = \eta\lambda \le 0$, with equality at $t = 0$",
-    ).step(sympy.Integer(1), r"$t = \eta\lambda \le 0$", ">=")
+    return _step_factor(
+        "6-5-lr-not-positive",
+        sympy.Interval(-sympy.oo, 0),
+        r"$|1 - t| \ge 1$ for $t = \eta\lambda \le 0$, with equality at $t = 0$",
+        r"$t = \eta\lambda \le 0$",
+        ">=",
+    )
 
 
 @published
