@@ -68,6 +68,8 @@ class FailureMode:
         $\lVert\nabla f\rVert$ there (``inf`` after an overflow).
     reading : str
         What the run shows.
+    start, end : tuple of float
+        The start and the last finite iterate as numbers (the table shows them as text).
     """
 
     function: str
@@ -78,10 +80,12 @@ class FailureMode:
     last: str
     last_grad_norm: float
     reading: str
+    start: tuple[float, ...]
+    end: tuple[float, ...]
 
     def cells(self) -> tuple[object, ...]:
-        """Return the table row: the fields in order."""
-        return astuple(self)
+        """Return the table row: the fields in order, up to ``reading``."""
+        return astuple(self)[:-2]
 
 
 def failure_modes() -> list[FailureMode]:
@@ -112,7 +116,16 @@ def failure_modes() -> list[FailureMode]:
         shown = [float(f"{v:.6g}") for v in last]
         rows.append(
             FailureMode(
-                name, why, str(x0), lr, outcome, str(shown[0] if len(shown) == 1 else shown), gnorm, means
+                name,
+                why,
+                str(x0),
+                lr,
+                outcome,
+                str(shown[0] if len(shown) == 1 else shown),
+                gnorm,
+                means,
+                tuple(x0),
+                tuple(float(v) for v in last),
             )
         )
 
