@@ -188,7 +188,8 @@ def name_errata(html_text: str, page: Any, found: list[tuple[str, str, str, str]
                 ", ".join(ERRATUM_KINDS),
                 m.group(2) or "",
             )
-        anchor = "erratum-" + verification.slug(title)
+        # "Erratum: x" is anchored as erratum-x, not erratum-erratum-x
+        anchor = "erratum-" + verification.slug(re.sub(r"^erratum\s*:\s*", "", title, flags=re.I))
         found.append((src, anchor, title, kind))
         if page.present_anchor_ids is not None:
             page.present_anchor_ids.add(anchor)

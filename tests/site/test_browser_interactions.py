@@ -2,8 +2,9 @@
 
 Moving between chapters in place keeps math typeset and plots shown; the offline search finds a
 chapter and shows formulas as text; a table or formula wider than the viewport scrolls, takes the
-keyboard focus and is named. Each check is also shown to fail (a broken target, a reload, a word
-the site lacks, a scroller without its tabindex).
+keyboard focus and is named, and casts a shadow on each edge where some of it is hidden. Each check
+is also shown to fail (a broken target, a reload, a word the site lacks, a scroller without its
+tabindex, a region that fits).
 """
 
 from __future__ import annotations
@@ -186,3 +187,72 @@ def test_search_check_fails_for_a_word_the_site_lacks(browser: Session) -> None:
     hrefs, visit = browser.run(browser.search("qqzzvvxx"))
     assert hrefs == []
     assert visit.blocked == []
+
+
+#: For each region of the article that scrolls sideways: its kind, the cue classes it carries
+#: (``nn-more-left``, ``nn-more-right``) and its computed box-shadow.
+REGIONS = "article div.arithmatex, article .md-typeset__scrollwrap"
+CUES = (
+    """() => Array.from(document.querySelectorAll("REGIONS"))
+    .map((el) => ({kind: el.classList.contains("arithmatex") ? "formula" : "table",
+                   wide: el.scrollWidth > el.clientWidth + 13,
+                   left: el.classList.contains("nn-more-left"),
+                   right: el.classList.contains("nn-more-right"),
+                   shadow: getComputedStyle(el).boxShadow}))"""
+).replace("REGIONS", REGIONS)
+
+SCROLL_TO = (
+    """(where) => document.querySelectorAll("REGIONS")
+    .forEach((el) => { el.scrollLeft = where === "end" ? el.scrollWidth : el.scrollWidth / 3; })"""
+).replace("REGIONS", REGIONS)
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("viewport", VIEWPORTS)
+def test_wide_regions_show_which_side_hides_more(browser: Session, wide_page: str, viewport: str) -> None:
+    """A wide formula and table cast a shadow on each edge where some of them is hidden.
+
+    At the start only the right edge hides something; scrolled a third of the way, both; at the
+    end, only the left. The shadow is drawn (a computed box-shadow), in both palettes.
+    """
+    seen: dict[str, list[dict]] = {}
+
+    async def look(page, visit) -> None:
+        await page.wait_for_function(
+            "document.querySelector('article .nn-more-right') !== null", timeout=5000
+        )
+        seen["start"] = await page.evaluate(CUES)
+        for where in ("middle", "end"):
+            await page.evaluate(SCROLL_TO, where)
+            await page.wait_for_timeout(50)
+            seen[where] = await page.evaluate(CUES)
+
+    expected = {"start": (False, True), "middle": (True, True), "end": (True, False)}
+    for scheme in ("light", "dark"):
+        seen.clear()
+        browser.run(browser.visit(wide_page, scheme, axe=False, viewport=viewport, then=look))
+        assert sorted(r["kind"] for r in seen["start"] if r["wide"]) == ["formula", "table"], seen
+        for where, (left, right) in expected.items():
+            for region in (r for r in seen[where] if r["wide"]):
+                assert (region["left"], region["right"]) == (left, right), (scheme, viewport, where, region)
+                assert "inset" in region["shadow"], (scheme, viewport, where, region)
+
+
+@pytest.mark.browser
+def test_a_region_that_fits_casts_no_shadow(browser: Session) -> None:
+    """A formula and a table narrower than the column are not marked (the cue cannot always be on)."""
+    page = browser.add_page(
+        "nn-narrow",
+        GOOD_MATH + '<div class="arithmatex">x = 1</div>'
+        '<div class="md-typeset__scrollwrap"><div class="md-typeset__table">'
+        "<table><tr><th>x</th></tr><tr><td>1</td></tr></table></div></div>",
+    )
+    found: list[dict] = []
+
+    async def look(page_, visit) -> None:
+        await page_.wait_for_timeout(300)
+        found.extend(await page_.evaluate(CUES))
+
+    browser.run(browser.visit(page, axe=False, then=look))
+    assert {r["kind"] for r in found} == {"formula", "table"}, found
+    assert all(not (r["left"] or r["right"]) and r["shadow"] == "none" for r in found), found

@@ -282,6 +282,6 @@ def test_errata_page_groups_by_chapter_and_counts_by_kind(mini_site, tmp_path: P
     assert re.search(r"<h2[^>]*>Demo chapter", article) and "2 errors, 1 omission." in text
     assert re.search(r"error First ?\. The source says A\.", text) and "It is B" not in text
     assert "Erratum:" not in text and "e.md" not in text
-    assert 'href="../e/#erratum-erratum-second"' in html
+    assert 'href="../e/#erratum-second"' in html
     chapter = (tmp_path / "site" / "e" / "index.html").read_text(encoding="utf-8")
-    assert 'id="erratum-erratum-first" data-kind="error"' in chapter
+    assert 'id="erratum-first" data-kind="error"' in chapter
