@@ -26,15 +26,34 @@ $\varepsilon$ of the normalization):
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import numpy as np
 from numpy.typing import NDArray
 
 from nnnotes.arrays import as_real_array, positive_int
 from nnnotes.batchnorm import batch_norm_input_gradient, batch_statistics
 
-__all__ = ["BN_EPS", "he_normal_init", "loss_and_gradient"]
+__all__ = ["BN_EPS", "HiddenLayer", "he_normal_init", "hidden_layers", "loss_and_gradient"]
 
 Params = list[NDArray[np.float64]]
+
+
+@dataclass(frozen=True)
+class HiddenLayer:
+    """What one hidden layer computes on a batch.
+
+    Attributes
+    ----------
+    relu_input : ndarray, shape (N, width)
+        The pre-activation, batch-normalized if the network is.
+    output : ndarray, shape (N, width)
+        ``max(relu_input, 0)``: the input of the next layer.
+    """
+
+    relu_input: NDArray[np.float64]
+    output: NDArray[np.float64]
+
 
 #: The epsilon of every batch-normalization layer (PyTorch's default).
 BN_EPS = 1e-5
@@ -103,9 +122,44 @@ def loss_and_gradient(
         return _loss_and_gradient(params, X, y, batch_norm)
 
 
-def _loss_and_gradient(
-    params: Params, X: NDArray[np.float64], y: NDArray[np.float64], batch_norm: bool
-) -> tuple[float, Params]:
+def hidden_layers(params: Params, X: NDArray[np.float64], batch_norm: bool) -> list[HiddenLayer]:
+    r"""Return what each hidden layer computes on ``X``: its ReLU's input and output.
+
+    The output of hidden layer $k$ is the input of layer $k + 1$.
+
+    Raises
+    ------
+    FloatingPointError
+        If a pre-activation overflows.
+    ValueError
+        If ``X`` is not a 2-d array of finite numbers.
+
+    Examples
+    --------
+    Batch normalization gives every unit's ReLU input a batch mean of 0 and a variance of
+    $\sigma^2/(\sigma^2 + \varepsilon)$, just below 1:
+
+    >>> rng = np.random.default_rng(0)
+    >>> layers = hidden_layers(he_normal_init(3, 4, 2, seed=0), rng.normal(size=(16, 3)), True)
+    >>> [layer.output.shape for layer in layers]
+    [(16, 4), (16, 4)]
+    >>> bool(np.all(abs(layers[1].relu_input.mean(axis=0)) < 1e-15))
+    True
+    >>> bool(np.all((1 - 1e-3 < layers[1].relu_input.var(axis=0)) & (layers[1].relu_input.var(axis=0) < 1)))
+    True
+    """
+    X = as_real_array(X, "X", ndim=2, finite=True)
+    with np.errstate(over="raise", invalid="raise"):
+        saved, last = _forward(params, X, batch_norm)
+    # the output of each layer is the input of the next; the last one's is returned apart
+    outputs = [layer_input for layer_input, _, _ in saved[1:]] + [last]
+    return [HiddenLayer(u, out) for (_, _, u), out in zip(saved, outputs, strict=True)]
+
+
+def _forward(
+    params: Params, X: NDArray[np.float64], batch_norm: bool
+) -> tuple[list[tuple], NDArray[np.float64]]:
+    """Run the hidden layers: ``(input, batch statistics or None, ReLU input)`` each, and the last output."""
     h = X
     saved = []
     n_hidden = len(params) // 2 - 1
@@ -121,6 +175,14 @@ def _loss_and_gradient(
         u = st.x_hat if st is not None else z
         saved.append((h, st, u))
         h = np.maximum(u, 0.0)
+    return saved, h
+
+
+def _loss_and_gradient(
+    params: Params, X: NDArray[np.float64], y: NDArray[np.float64], batch_norm: bool
+) -> tuple[float, Params]:
+    saved, h = _forward(params, X, batch_norm)
+    n_hidden = len(saved)
     out = h @ params[-2] + params[-1]
     r = out - y
     loss = float(np.mean(r * r))

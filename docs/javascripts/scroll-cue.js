@@ -1,5 +1,5 @@
-/* Scroll cue: a formula, table, code block or check card wider than the column scrolls sideways;
- * a soft shadow on its left or right edge says that more of it is hidden on that side.
+/* Scroll cue: a formula, table, figure, code block or check card wider than the column scrolls
+ * sideways; a soft shadow on its left or right edge says that more of it is hidden on that side.
  *
  * Each such region gets the class nn-more-left and/or nn-more-right (docs/stylesheets/extra.css
  * draws the shadows as an inset box-shadow, which leaves the text's background colour, and so the
@@ -9,7 +9,8 @@
  */
 (function () {
   "use strict";
-  var REGIONS = "article div.arithmatex, article .md-typeset__scrollwrap, article pre > code, article .nn-check";
+  var REGIONS = "article div.arithmatex, article .md-typeset__scrollwrap, article pre > code, " +
+    "article .nn-figure-frame, article .nn-check";
   var SLACK = 1; // px: sub-pixel widths round differently from one browser to another
 
   function mark(el) {

@@ -90,8 +90,8 @@ def covers(d: Derivation) -> str:
     """Say what a verified derivation covers: its ``scope``, or what its checks imply.
 
     Without an explicit scope: matrix steps proved entry by entry at chosen sizes cover those
-    sizes only; otherwise a symbolic proof covers every value of its symbols (in the domain),
-    and a numeric check covers the points it sampled.
+    sizes only; otherwise a symbolic proof covers every value of its symbols (in the domain, which
+    the symbols' sympy assumptions narrow too), and a numeric check covers the points it sampled.
     """
     if d.scope:
         return d.scope
@@ -103,7 +103,10 @@ def covers(d: Derivation) -> str:
         return "matrices of every conforming size (matrix algebra, the declared shapes unused)"
     if any(s.method == "numeric" for s in d.steps):
         return "checked numerically at sampled points of the domain"
-    return "every value of its symbols" + (" in the stated domain" if d.domain else "")
+    # a symbol restricted by its sympy assumptions (positive, nonnegative, ...) restricts it too
+    shown = [part.split(r" \in ", 1)[1] for part in domain_latex(d).split(r",\ ") if r" \in " in part]
+    restricted = bool(d.domain) or any(dom not in (r"\mathbb{R}", r"\mathbb{Z}") for dom in shown)
+    return "every value of its symbols" + (" in the stated domain" if restricted else "")
 
 
 def statement(d: Derivation) -> str:

@@ -296,7 +296,10 @@ def extreme_logit_rows(dps: int = 40) -> tuple[ExtremeLogitRow, ...]:
                     loss="BCE" if kind == "bce" else "CE",
                     logits=shown_z,
                     target=f"{y:g}",
-                    naive=f"{naive:.17g}" if math.isfinite(naive) else str(naive),
+                    # the same 17-digit format as the other columns; NaN spelled as in 6.1's table
+                    naive=mpmath.nstr(mpmath.mpf(naive), 17)
+                    if math.isfinite(naive)
+                    else ("NaN" if math.isnan(naive) else str(naive)),
                     package=mpmath.nstr(mpmath.mpf(ours), 17),
                     exact=mpmath.nstr(exact, 17),
                     relative_error=mpmath.nstr(mpmath.mpf(rel), 2),

@@ -130,7 +130,8 @@ def learning_rate_not_positive() -> Derivation:
 @published
 def descent_lemma_tight() -> Derivation:
     r"""On $f = Lx^2/2$ the descent lemma holds with equality: it cannot be improved."""
-    x, eta, L = sympy.symbols("x eta L", positive=True)
+    x = sympy.Symbol("x", real=True)
+    eta, L = sympy.symbols("eta L", positive=True)
     g = L * x
     return (
         Derivation(

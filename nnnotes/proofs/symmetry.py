@@ -18,13 +18,13 @@ __all__ = ["duplicate_unit_line", "identical_units_gradient"]
 @published
 def duplicate_unit_line() -> Derivation:
     r"""Two identical units: output weights moved in opposite directions leave the output unchanged."""
-    a, t, v1, v2 = sympy.symbols("a t v_1 v_2", real=True)
-    start = (v1 + t) * sympy.tanh(a) + (v2 - t) * sympy.tanh(a)
+    a, s, v1, v2 = sympy.symbols("a s v_1 v_2", real=True)
+    start = (v1 + s) * sympy.tanh(a) + (v2 - s) * sympy.tanh(a)
     return Derivation(
         start,
         name="6-5-duplicate-line",
-        title=r"With $a_1 = a_2 = a$, $(v_1 + t)\tanh a + (v_2 - t)\tanh a$ does not depend on $t$",
-    ).step((v1 + v2) * sympy.tanh(a), "collect $\\tanh a$: the $t$ terms cancel")
+        title=r"With $a_1 = a_2 = a$, $(v_1 + s)\tanh a + (v_2 - s)\tanh a$ does not depend on $s$",
+    ).step((v1 + v2) * sympy.tanh(a), "collect $\\tanh a$: the $s$ terms cancel")
 
 
 @published

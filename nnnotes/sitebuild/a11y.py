@@ -6,6 +6,11 @@
   Saturation", from the section it stands in); every display formula gets ``tabindex="0"``,
   ``role="group"`` and ``aria-label="Formula"``. This does not depend on whether the table happens
   to overflow on the reader's screen (that depends on fonts and width): every one is reachable.
+* **Figures on a narrow screen.** A figure is an inline SVG that scales with the column; on a phone
+  its 10-unit text would shrink to 6 px. `frame_figures` puts each figure in a frame that keeps it
+  at least `MIN_FIGURE_SCALE` of its natural size (so its text stays at 9 px or more) and scrolls
+  sideways when the column is narrower; the frame takes the focus and is named after the figure's
+  number, like a wide table.
 * **Search.** KaTeX writes each formula twice, as MathML (read by screen readers, hidden from the
   eye) and as HTML (shown, hidden from screen readers), and keeps the TeX source in the MathML's
   ``<annotation>``. Material's search would index all three (``x=(3,1,−1)x = (3, 1, -1)x=(3,1,−1)``).
@@ -27,7 +32,18 @@ import hashlib
 import html as htmllib
 import re
 
-__all__ = ["FORMULA_ATTRS", "VisualStore", "hide_visual", "label_tables", "restore_visual"]
+__all__ = [
+    "FORMULA_ATTRS",
+    "MIN_FIGURE_SCALE",
+    "VisualStore",
+    "frame_figures",
+    "hide_visual",
+    "label_tables",
+    "restore_visual",
+]
+
+#: The smallest scale a figure is drawn at (the theme's 10-unit text then reads at 9 px).
+MIN_FIGURE_SCALE = 0.9
 
 #: Attributes of the ``div`` that holds a display formula: focusable (it scrolls when wide) and named.
 FORMULA_ATTRS = 'tabindex="0" role="group" aria-label="Formula"'
@@ -141,3 +157,59 @@ def hide_visual(katex_html: str, store: VisualStore) -> str:
 def restore_visual(page_html: str, store: VisualStore) -> str:
     """Put back every formula's HTML copy held back by `hide_visual`."""
     return _MARK.sub(lambda m: store.get(m.group(1)), page_html)
+
+
+_FIGURE = re.compile(
+    r'(?:<p class="nn-label" id="[^"]*"><a href="[^"]*">(?P<label>[^<]*)</a></p>\s*)?'
+    r'(?P<svg><svg\b[^>]*\bclass="nn-figure"[^>]*>.*?</svg>)',
+    re.S,
+)
+
+
+def frame_figures(page_html: str) -> str:
+    r"""Frame every figure (``svg.nn-figure``): it scrolls rather than shrink below `MIN_FIGURE_SCALE`.
+
+    The frame is focusable and named after the figure's numbered label when one stands just before
+    it ("Figure 6.1.2"), else "Figure"; it carries the figure's smallest width in px, from its
+    ``viewBox``, as the CSS variable ``--nn-figure-min`` (docs/stylesheets/extra.css applies it).
+
+    Raises
+    ------
+    ValueError
+        If a figure has no ``viewBox`` of four numbers (its natural width is then unknown).
+
+    Examples
+    --------
+    >>> svg = '<svg class="nn-figure" viewBox="0 0 500 200"><text>x</text></svg>'
+    >>> label = '<p class="nn-label" id="f"><a href="#f">Figure 6.1.1</a></p>\n'
+    >>> framed = frame_figures(label + svg)
+    >>> framed == (label + '<div class="nn-figure-frame" tabindex="0" role="group" '
+    ...     'aria-label="Figure 6.1.1" style="--nn-figure-min: 450px">' + svg + "</div>")
+    True
+    >>> print(frame_figures(svg.replace("500", "100")))  # doctest: +NORMALIZE_WHITESPACE
+    <div class="nn-figure-frame" tabindex="0" role="group" aria-label="Figure"
+    style="--nn-figure-min: 90px"><svg class="nn-figure" viewBox="0 0 100 200"><text>x</text></svg></div>
+    >>> frame_figures('<svg class="nn-figure"></svg>')
+    Traceback (most recent call last):
+    ...
+    ValueError: figure '<svg class="nn-figure">' has no viewBox of four numbers
+    """
+
+    def repl(m: re.Match[str]) -> str:
+        svg = m.group("svg")
+        head = svg[: svg.index(">") + 1]
+        box = re.search(r'\bviewBox="([^"]*)"', head)
+        try:
+            width = float(box.group(1).split()[2]) if box and len(box.group(1).split()) == 4 else None
+        except ValueError:
+            width = None
+        if width is None:
+            raise ValueError(f"figure {head!r} has no viewBox of four numbers")
+        name = htmllib.escape(htmllib.unescape(m.group("label") or "Figure"))
+        frame = (
+            f'<div class="nn-figure-frame" tabindex="0" role="group" aria-label="{name}" '
+            f'style="--nn-figure-min: {width * MIN_FIGURE_SCALE:.0f}px">'
+        )
+        return m.group(0)[: m.start("svg") - m.start(0)] + frame + svg + "</div>"
+
+    return _FIGURE.sub(repl, page_html)

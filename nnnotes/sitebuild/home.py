@@ -28,6 +28,14 @@ def start_here(url_for: Callable[..., str]) -> str:
         "",
     ]
     if picks:
-        lines += ["Three errata worth reading first, the most severe kind first:", ""]
+        # folded: an erratum states what is true, so it gives away the answer of its part
+        lines += [
+            "/// details | Three errata worth reading first (they give answers away)",
+            "    type: errata",
+            "",
+            "The most severe kind first:",
+            "",
+        ]
         lines += [f"1. {errata.entry(e, url_for, base='')} *({catalog.title(e.page)})*" for e in picks]
+        lines += ["///"]
     return "\n".join(lines)

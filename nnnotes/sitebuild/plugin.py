@@ -207,7 +207,7 @@ class NnnotesPlugin(BasePlugin):
         html_text = hooks.typeset(a11y.label_tables(html_text), src, self.katex, self.formulas, self.visual)
         html_text = citations.on_page_content(html_text, page, config, files)
         html_text = student.on_page_content(html_text, page, config, files)
-        html_text = numbering.on_page_content(html_text, page, config, self.labels)
+        html_text = a11y.frame_figures(numbering.on_page_content(html_text, page, config, self.labels))
         return provenance.on_page_content(html_text, page, config, files)
 
     def on_post_page(self, output: str, page: Any, config: MkDocsConfig) -> str:

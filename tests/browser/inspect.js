@@ -36,6 +36,14 @@ async () => {
   const figures = Array.from(document.querySelectorAll("svg.nn-figure")).map((svg) => {
     const box = svg.getBoundingClientRect();
     const title = svg.querySelector(":scope > title");
+    // the size on screen of the figure's body text (its most common font size, times the scale)
+    const natural = svg.viewBox && svg.viewBox.baseVal ? svg.viewBox.baseVal.width : 0;
+    const counts = new Map();
+    svg.querySelectorAll("text").forEach((t) => {
+      const size = parseFloat(getComputedStyle(t).fontSize);
+      counts.set(size, (counts.get(size) || 0) + 1);
+    });
+    const body = Array.from(counts).sort((a, b) => b[1] - a[1] || b[0] - a[0])[0];
     return {
       label: (svg.getAttribute("aria-label") || "").trim(),
       title: title ? title.textContent.trim() : "",
@@ -44,6 +52,7 @@ async () => {
       height: box.height,
       visible: svg.checkVisibility({ visibilityProperty: true, opacityProperty: true }),
       texts: svg.querySelectorAll("text").length,
+      textPx: body && natural > 0 ? body[0] * (box.width / natural) : null,
     };
   });
 

@@ -18,6 +18,7 @@ from browser import contrast
 
 __all__ = [
     "CHECKS",
+    "MIN_FIGURE_TEXT_PX",
     "NOT_LOCAL",
     "Visit",
     "contrast_problems",
@@ -29,6 +30,10 @@ __all__ = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 #: URLs that `is_local` refuses: what the browser contexts route (and block).
 NOT_LOCAL = re.compile(r"^(?!(?:data|blob|about):|https?://(?:127\.0\.0\.1|localhost)(?:[:/]|$))")
+
+#: The smallest size on screen, in CSS px, of a figure's body text (nnnotes.sitebuild.a11y keeps
+#: figures at 0.9 of their natural size, where the theme's 10-unit text is 9 px).
+MIN_FIGURE_TEXT_PX = 9
 
 #: The checks made on every page, by name (the keys of `Visit.problems`).
 CHECKS = ("offsite", "errors", "math", "figures", "contrast", "axe")
@@ -93,7 +98,7 @@ def math_problems(data: dict[str, Any], static_katex: int | None = None) -> list
 
 
 def figure_problems(data: dict[str, Any], static_figures: int | None = None) -> list[str]:
-    """Figures missing, invisible, or without an accessible name."""
+    """Figures missing, invisible, without an accessible name, or with text too small to read."""
     figures = data["figures"]
     out = []
     if static_figures is not None and len(figures) != static_figures:
@@ -107,6 +112,8 @@ def figure_problems(data: dict[str, Any], static_figures: int | None = None) -> 
             out.append(f"{where}: role is {f['role']!r}, not 'img'")
         if not (f["width"] > 0 and f["height"] > 0 and f["visible"]):
             out.append(f"{where}: not visible ({f['width']:.0f} x {f['height']:.0f} px)")
+        elif f.get("textPx") is not None and f["textPx"] < MIN_FIGURE_TEXT_PX - 0.01:
+            out.append(f"{where}: text drawn at {f['textPx']:.1f} px, below {MIN_FIGURE_TEXT_PX} px")
     return out
 
 

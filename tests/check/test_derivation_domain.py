@@ -30,6 +30,12 @@ def test_default_scope_follows_the_checks() -> None:
     """Without a scope: matrices checked at chosen sizes say so; a symbolic proof covers all values."""
     d = Derivation((x + 1) ** 2, name="general").step(x**2 + 2 * x + 1, "expand").verify()
     assert d.covers() == "every value of its symbols"
+    # a symbol that its assumptions restrict (p > 0) restricts what the proof covers
+    d = Derivation((p + 1) ** 2, name="restricted").step(p**2 + 2 * p + 1, "expand").verify()
+    assert d.covers() == "every value of its symbols in the stated domain"
+    d = Derivation((t + 1) ** 2, name="by-domain", domain={t: sympy.Interval(0, 1)})
+    d = d.step(t**2 + 2 * t + 1, "expand").verify()
+    assert d.covers() == "every value of its symbols in the stated domain"
     n = sympy.Symbol("n", integer=True, positive=True)
     A = sympy.MatrixSymbol("A", n, n)
     B = sympy.MatrixSymbol("B", n, n)

@@ -119,3 +119,42 @@ def test_zero_output_zeroes_only_the_output_layer() -> None:
     for p, q in zip(plain[:-2] + plain[-1:], zero[:-2] + zero[-1:], strict=True):
         assert_array_equal(p, q)
     assert zero[2].shape == (3, 3) and zero[2].all()
+
+
+def test_hidden_layers_by_hand() -> None:
+    """A 1-2-2-1 network's two hidden layers, computed by hand, with and without batch norm."""
+    from nnnotes.relu_network import BN_EPS, hidden_layers
+
+    W1, b1 = np.array([[1.0, -1.0]]), np.array([0.0, 1.0])
+    W2, b2 = np.array([[2.0, 0.0], [1.0, -3.0]]), np.array([-1.0, 0.5])
+    params = [W1, b1, W2, b2, np.ones((2, 1)), np.zeros(1)]
+    X = np.array([[1.0], [3.0]])
+    # plain: z1 = (1, 0), (3, -2); h1 = (1, 0), (3, 0); z2 = h1 W2 + b2 = (1, 0.5), (5, 0.5)
+    plain = hidden_layers(params, X, batch_norm=False)
+    assert_array_equal(plain[0].relu_input, [[1.0, 0.0], [3.0, -2.0]])
+    assert_array_equal(plain[0].output, [[1.0, 0.0], [3.0, 0.0]])
+    assert_array_equal(plain[1].relu_input, [[1.0, 0.5], [5.0, 0.5]])
+    assert_array_equal(plain[1].output, [[1.0, 0.5], [5.0, 0.5]])
+    # batch norm of two values a < b: (-d, d)/sqrt(d^2 + eps), d = (b - a)/2; here d = 1 per unit
+    bn = hidden_layers(params, X, batch_norm=True)
+    s = 1 / np.sqrt(1 + BN_EPS)
+    assert_allclose(bn[0].relu_input, [[-s, s], [s, -s]], rtol=1e-15)
+    assert_allclose(bn[0].output, [[0.0, s], [s, 0.0]], rtol=1e-15)
+    # layer 2 sees (0, s), (s, 0): z2 = (s - 1, 0.5 - 3s), (2s - 1, 0.5); in each unit the first
+    # value is the smaller, by s and by 3s, so d = s/2 and 3s/2
+    d = np.array([s / 2, 3 * s / 2])
+    expected = np.array([[-1.0, -1.0], [1.0, 1.0]]) * d / np.sqrt(d**2 + BN_EPS)
+    assert_allclose(bn[1].relu_input, expected, rtol=1e-14)
+    assert_allclose(bn[1].output, [[0.0, 0.0], expected[1]], rtol=1e-14)
+
+
+def test_hidden_layers_checks_its_input() -> None:
+    """Non-finite inputs are named; an overflowing layer raises FloatingPointError."""
+    from nnnotes.relu_network import hidden_layers
+
+    params = he_normal_init(2, 3, 2, seed=0)
+    with pytest.raises(ValueError, match="X"):
+        hidden_layers(params, np.array([[np.nan, 1.0]]), batch_norm=False)
+    params[2] = np.full_like(params[2], 1e300)
+    with np.errstate(over="ignore"), pytest.raises(FloatingPointError, match="hidden layer 2 overflow"):
+        hidden_layers(params, np.ones((4, 2)) * 1e10, batch_norm=False)

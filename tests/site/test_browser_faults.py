@@ -92,12 +92,15 @@ def test_math_without_its_fonts_is_caught(browser: Session) -> None:
 
 @pytest.mark.browser
 def test_unnamed_and_invisible_figures_are_caught(browser: Session) -> None:
-    """A plot without a name, one hidden and one of zero size are reported; the good one is not."""
+    """A plot without a name, one hidden, one of zero size and one too small to read are reported."""
     unnamed = '<svg class="nn-figure" viewBox="0 0 10 10"><text x="1" y="5">t</text></svg>'
     hidden = GOOD_FIGURE.replace('class="nn-figure"', 'class="nn-figure" style="display: none"')
     flat = GOOD_FIGURE.replace('class="nn-figure"', 'class="nn-figure" style="height: 0"')
-    body = GOOD_FIGURE + unnamed + hidden + flat
+    tiny = GOOD_FIGURE.replace('class="nn-figure"', 'class="nn-figure" style="width: 100px"')
+    body = GOOD_FIGURE + unnamed + hidden + flat + tiny
     problems = _visit(browser, "nn-figures", body).problems()["figures"]
+    # 12-unit text in a 200-unit figure drawn 100 px wide: 6 px on screen
+    assert problems.pop() == "figure 5 ('a rising line'): text drawn at 6.0 px, below 9 px"
     assert problems[:3] == [
         "figure 2 (''): no accessible name (aria-label or <title>)",
         "figure 2 (''): role is None, not 'img'",
