@@ -90,8 +90,9 @@ class LayerInputShift:
     first_loss, last_loss : float
         Training loss before the first step and after the last.
     pinned_mean, pinned_var : float
-        At the end, the largest $|\text{batch mean}|$ and $|\text{batch variance} - 1|$ of a
-        unit's ReLU input, over all units (what batch normalization fixes).
+        The largest $|\text{batch mean}|$ and $|\text{batch variance} - 1|$ of a unit's ReLU
+        input, over all units and every step from the start to the end (what batch normalization
+        fixes).
     """
 
     batch_norm: bool
@@ -120,6 +121,9 @@ def layer_input_shift(
 ) -> LayerInputShift:
     """Train the network of `nnnotes.experiments.landscape` and measure how far its layers' outputs move.
 
+    The output layer starts at zero (``zero_output``), as in the matched start of part (d), so that
+    both networks start from the same loss.
+
     Parameters
     ----------
     batch_norm : bool
@@ -145,15 +149,17 @@ def layer_input_shift(
     real_number(lr, "lr", positive=True)
     positive_int(steps, "steps")
     X, y = synthetic_data(n=EXAMPLES, seed=seed)
-    params = he_normal_init(X.shape[1], WIDTH, DEPTH, seed)
-    before, _, _ = _outputs_and_moments(params, X, batch_norm)
+    # the matched start of part (d): the output layer at zero, so both networks start at one loss
+    params = he_normal_init(X.shape[1], WIDTH, DEPTH, seed, zero_output=True)
+    before, mean, var = _outputs_and_moments(params, X, batch_norm)
     losses = []
     for _ in range(steps):
         loss, grads = loss_and_gradient(params, X, y, batch_norm)
         losses.append(loss)
         params = [p - lr * g for p, g in zip(params, grads, strict=True)]
+        after, step_mean, step_var = _outputs_and_moments(params, X, batch_norm)
+        mean, var = max(mean, step_mean), max(var, step_var)
     last = loss_and_gradient(params, X, y, batch_norm)[0]
-    after, mean, var = _outputs_and_moments(params, X, batch_norm)
     ks = [
         max(ks_distance(h0[:, j], h1[:, j]) for j in range(h0.shape[1]))
         for h0, h1 in zip(before, after, strict=True)

@@ -30,6 +30,7 @@ from __future__ import annotations
 
 import hashlib
 import html as htmllib
+import math
 import re
 
 __all__ = [
@@ -170,8 +171,9 @@ def frame_figures(page_html: str) -> str:
     r"""Frame every figure (``svg.nn-figure``): it scrolls rather than shrink below `MIN_FIGURE_SCALE`.
 
     The frame is focusable and named after the figure's numbered label when one stands just before
-    it ("Figure 6.1.2"), else "Figure"; it carries the figure's smallest width in px, from its
-    ``viewBox``, as the CSS variable ``--nn-figure-min`` (docs/stylesheets/extra.css applies it).
+    it ("Figure 6.1.2"), else "Figure"; it carries the figure's smallest width, from its ``viewBox``,
+    in whole px rounded up, as the CSS variable ``--nn-figure-min`` (docs/stylesheets/extra.css
+    applies it).
 
     Raises
     ------
@@ -208,7 +210,7 @@ def frame_figures(page_html: str) -> str:
         name = htmllib.escape(htmllib.unescape(m.group("label") or "Figure"))
         frame = (
             f'<div class="nn-figure-frame" tabindex="0" role="group" aria-label="{name}" '
-            f'style="--nn-figure-min: {width * MIN_FIGURE_SCALE:.0f}px">'
+            f'style="--nn-figure-min: {math.ceil(width * MIN_FIGURE_SCALE)}px">'
         )
         return m.group(0)[: m.start("svg") - m.start(0)] + frame + svg + "</div>"
 
