@@ -17,6 +17,10 @@ export SOURCE_DATE_EPOCH
 # `make test` (unless NNNOTES_CACHE=off is asked for), so the cache can never hide a failure.
 NNNOTES_CACHE ?= $(if $(CI),verify,on)
 export NNNOTES_CACHE
+# The pages link to the PDF and to the offline zip only when this run makes them (`make pdf`,
+# `make offline`; nnnotes/sitebuild/takeaway.py), so that `make serve` shows no link to a missing file.
+NNNOTES_DOWNLOADS ?= $(strip $(if $(filter pdf,$(MAKECMDGOALS)),pdf) $(if $(filter offline,$(MAKECMDGOALS)),zip))
+export NNNOTES_DOWNLOADS
 
 .PHONY: help install serve build pdf offline test doctest lint lint-workflows bench clean mutate mutate-sample
 

@@ -23,9 +23,14 @@ SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
 
 
 def build_env() -> dict[str, str]:
-    """Environment for a build: fixed date, no MkDocs 2 banner."""
+    """Environment for a build: fixed date, no MkDocs 2 banner, no links to the PDF and the zip.
+
+    The suite's site is a plain build, as ``make build`` and ``make serve`` make it: the PDF and the
+    zip are made after it, so its pages must not link to them (`nnnotes.sitebuild.takeaway`).
+    """
     env = dict(os.environ)
     env["NO_MKDOCS_2_WARNING"] = "1"
+    env["NNNOTES_DOWNLOADS"] = ""
     env.setdefault("SOURCE_DATE_EPOCH", "1700000000")
     env.setdefault("NNNOTES_CACHE", "verify")  # the cache can never hide a failure in a test build
     return env

@@ -4,13 +4,16 @@ Called from `nnnotes.sitebuild.hooks`. The home page and each chapter get a line
 PDF of the whole site (`nnnotes.sitebuild.pdf`, ``make pdf``), the chapter's notebook
 (`nnnotes.sitebuild.notebooks`, written by this build) and the offline copy
 (`nnnotes.sitebuild.offline`, ``make offline``). The PDF and the zip are made from a built site, so
-they are written after it: `LATER` names them. The offline copy itself links only to the notebooks.
+they are written after it: `LATER` names them. A page links to them only when the same ``make`` run
+makes them (`downloads`: ``make build pdf offline`` links both, ``make serve`` neither), so no
+build shows a link to a missing file. The offline copy itself links only to the notebooks.
 """
 
 from __future__ import annotations
 
 import html
 import os
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
@@ -24,6 +27,7 @@ __all__ = [
     "ZIP",
     "TakeAway",
     "chapters",
+    "downloads",
 ]
 
 #: The whole site as one PDF, and the offline copy as a zip (paths in the published site).
@@ -33,6 +37,42 @@ ZIP = "downloads/nnnotes-offline.zip"
 LATER = (PDF, ZIP)
 #: The nav section whose pages are chapters (one notebook each).
 CHAPTERS = "Chapters"
+#: The words of ``NNNOTES_DOWNLOADS`` and the files they stand for.
+DOWNLOADS = {"pdf": PDF, "zip": ZIP}
+
+
+def downloads(environ: Mapping[str, str] | None = None) -> tuple[str, ...]:
+    """Return the files of `LATER` that the pages link to, from ``NNNOTES_DOWNLOADS``.
+
+    The variable (of ``environ``, by default the process's environment) lists ``pdf`` and/or
+    ``zip``: the Makefile sets it to what the run makes, ``make pdf`` the PDF and ``make offline``
+    the zip. Unset or empty, none. An offline build (`nnnotes.sitebuild.offline.enabled`) links
+    neither.
+
+    Raises
+    ------
+    ValueError
+        If the variable holds another word, naming it.
+
+    Examples
+    --------
+    >>> downloads({"NNNOTES_DOWNLOADS": "zip pdf"})
+    ('downloads/nnnotes.pdf', 'downloads/nnnotes-offline.zip')
+    >>> downloads({"NNNOTES_DOWNLOADS": "pdf"}), downloads({})
+    (('downloads/nnnotes.pdf',), ())
+    >>> downloads({"NNNOTES_DOWNLOADS": "pdf, html"})
+    Traceback (most recent call last):
+    ...
+    ValueError: NNNOTES_DOWNLOADS: expected 'pdf' and/or 'zip', got 'html'
+    """
+    environ = os.environ if environ is None else environ
+    words = environ.get("NNNOTES_DOWNLOADS", "").replace(",", " ").split()
+    unknown = [w for w in words if w not in DOWNLOADS]
+    if unknown:
+        raise ValueError(f"NNNOTES_DOWNLOADS: expected 'pdf' and/or 'zip', got {' '.join(unknown)!r}")
+    if offline.enabled():
+        return ()
+    return tuple(path for word, path in DOWNLOADS.items() if word in words)
 
 
 def chapters(nav: list[Any]) -> list[tuple[str, str]]:
@@ -86,11 +126,12 @@ class TakeAway:
         def rel(path: str) -> str:
             return get_relative_url(path, page.url or "index.html")
 
+        made = downloads()
         links = []
-        if not offline.enabled():
+        if PDF in made:
             links.append(_link(rel(PDF), "the whole site as one PDF"))
         if src == "index.md":
-            if not offline.enabled():
+            if ZIP in made:
                 links.append(_link(rel(ZIP), "an offline copy (zip) that opens from disk"))
             books = [
                 _link(rel(notebooks.notebook_path(c)), html.escape(t or c), True)
@@ -99,7 +140,7 @@ class TakeAway:
             links.append("a Jupyter notebook per chapter (" + ", ".join(books) + ")")
         else:
             links.append(_link(rel(notebooks.notebook_path(src)), "this chapter as a Jupyter notebook", True))
-            if not offline.enabled():
+            if ZIP in made:
                 links.append(_link(rel(ZIP), "an offline copy (zip)"))
         # left out of the search index: it would match every chapter
         box = f'<p class="nn-takeaway" data-search-exclude>Take it with you: {" · ".join(links)}.</p>'

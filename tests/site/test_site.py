@@ -170,6 +170,21 @@ def test_good_mini_site_builds(mini_site) -> None:
     assert proc.returncode == 0, proc.stderr
 
 
+def test_downloads_are_linked_only_when_the_run_makes_them(mini_site, tmp_path, monkeypatch) -> None:
+    """``NNNOTES_DOWNLOADS=pdf`` (``make pdf``) links the PDF, not the zip; a plain build links neither."""
+    monkeypatch.setenv("NNNOTES_DOWNLOADS", "pdf")
+    proc = mini_site({"index.md": GOOD})
+    assert proc.returncode == 0, proc.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    box = re.search(r'<p class="nn-takeaway"[^>]*>(.*?)</p>', home, re.S).group(1)
+    assert 'href="downloads/nnnotes.pdf"' in box and "nnnotes-offline.zip" not in box
+    monkeypatch.setenv("NNNOTES_DOWNLOADS", "")
+    proc = mini_site({"index.md": GOOD})
+    assert proc.returncode == 0, proc.stderr
+    home = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    assert "downloads/" not in home
+
+
 TEX_COMMAND = re.compile(r"\\[A-Za-z]+")
 #: A formula's text is looked for in the index only when it cannot be ordinary prose or a number.
 MATH_SIGN = re.compile(r"[=≤≥<>∑∂∈→]")
