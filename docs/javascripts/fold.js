@@ -1,4 +1,5 @@
-/* Student edition: the Answer, Why, Code and Errata boxes of a chapter are folded for a first try.
+/* Student edition: the Answer, Why, Code and Errata boxes of a chapter (and the home page's boxes,
+ * which give answers away) are folded for a first try.
  *
  * The build emits every box open (<details open>), so a reader without JavaScript, or a printout,
  * sees everything. On each page load (Material's instant navigation re-renders pages through the
@@ -43,8 +44,12 @@
 
   function setup() {
     var button = document.querySelector("button.nn-fold-switch");
-    if (!button) return;
     var open = unfolded() || printing.matches;
+    if (!button) {
+      // a page without the switch (the home page): its boxes follow the choice made on a chapter
+      if (document.querySelector(BOXES)) { setAll(open); reveal(); }
+      return;
+    }
     setAll(open);
     reveal();
     label(button, unfolded());

@@ -173,7 +173,8 @@ def frame_figures(page_html: str) -> str:
     The frame is focusable and named after the figure's numbered label when one stands just before
     it ("Figure 6.1.2"), else "Figure"; it carries the figure's smallest width, from its ``viewBox``,
     in whole px rounded up, as the CSS variable ``--nn-figure-min`` (docs/stylesheets/extra.css
-    applies it).
+    applies it). Below the frame, the figure's text alternative (its ``aria-label``) is shown as a
+    caption, hidden from screen readers (which read it from the figure) and from the search index.
 
     Raises
     ------
@@ -187,6 +188,10 @@ def frame_figures(page_html: str) -> str:
     >>> framed = frame_figures(label + svg)
     >>> framed == (label + '<div class="nn-figure-frame" tabindex="0" role="group" '
     ...     'aria-label="Figure 6.1.1" style="--nn-figure-min: 450px">' + svg + "</div>")
+    True
+    >>> named = svg.replace("<svg ", '<svg aria-label="a rising line" ')
+    >>> frame_figures(named).endswith('</div><p class="nn-figure-caption" aria-hidden="true" '
+    ...     'data-search-exclude>a rising line</p>')
     True
     >>> print(frame_figures(svg.replace("500", "100")))  # doctest: +NORMALIZE_WHITESPACE
     <div class="nn-figure-frame" tabindex="0" role="group" aria-label="Figure"
@@ -212,6 +217,12 @@ def frame_figures(page_html: str) -> str:
             f'<div class="nn-figure-frame" tabindex="0" role="group" aria-label="{name}" '
             f'style="--nn-figure-min: {math.ceil(width * MIN_FIGURE_SCALE)}px">'
         )
-        return m.group(0)[: m.start("svg") - m.start(0)] + frame + svg + "</div>"
+        alt = re.search(r'\baria-label="([^"]*)"', head)
+        caption = (
+            f'<p class="nn-figure-caption" aria-hidden="true" data-search-exclude>{alt.group(1)}</p>'
+            if alt and alt.group(1).strip()
+            else ""
+        )
+        return m.group(0)[: m.start("svg") - m.start(0)] + frame + svg + "</div>" + caption
 
     return _FIGURE.sub(repl, page_html)

@@ -185,7 +185,13 @@ def on_page_markdown(markdown: str, page, config, files) -> str:
 
 
 def on_page_content(html_text: str, page, config, files) -> str:
-    """Open every box in the HTML and add the switch on chapter pages."""
+    """Open every box in the HTML and add the switch on chapter pages; open the home page's boxes.
+
+    The home page has no switch: its boxes (errata and a figure that give answers away) are folded
+    by the script as a chapter's are, and follow the reader's choice made on a chapter.
+    """
+    if page.file.src_uri == "index.md":
+        return open_boxes(html_text)
     if not page.file.src_uri.startswith(CHAPTERS):
         return html_text
     return add_switch(open_boxes(html_text))

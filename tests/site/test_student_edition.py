@@ -152,8 +152,14 @@ def _ready(page) -> None:
 
 @pytest.mark.browser
 def test_folded_by_default_and_opened_by_a_click(site: str, chromium) -> None:
-    """On every chapter every box starts folded; a click on an Answer's summary opens it."""
+    """On every chapter every box starts folded; a click on an Answer's summary opens it.
+
+    The home page's two boxes (three errata, and a figure of 6.1) start folded too.
+    """
     page = chromium.new_page(viewport=VIEWPORTS["desktop"])
+    page.goto(site)
+    page.wait_for_function(f"[...document.querySelectorAll({json.dumps(BOXES)})].every(e => !e.open)")
+    assert len(_open_states(page)) == 2
     for name in CHAPTERS:
         page.goto(site + name + "/")
         _ready(page)
