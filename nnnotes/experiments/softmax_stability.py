@@ -25,16 +25,35 @@ from nnnotes.softmax import log_softmax, softmax
 
 __all__ = [
     "ERROR_DPS",
+    "INPUTS",
     "REFERENCE_DPS",
     "StabilityRow",
     "naive_softmax",
     "shifted_exp_bound_ulp",
     "shifted_exp_error_ulp",
     "shifted_exp_worst",
+    "smaller_exponent_shift",
     "stability_rows",
 ]
 
 Array = NDArray[np.float64]
+
+#: The inputs of the table of `stability_rows`: overflow, all-underflow, a tiny probability, a
+#: subnormal one.
+INPUTS = ((1000.0, 1.0), (-1000.0, -1000.5), (0.0, -800.0), (710.0, 0.0))
+
+
+def smaller_exponent_shift(y: tuple[float, float]) -> tuple[float, float]:
+    """Return the smaller entry of a pair and its exponent once the maximum is subtracted.
+
+    Examples
+    --------
+    >>> smaller_exponent_shift((1000.0, 1.0)), smaller_exponent_shift((-1000.0, -1000.5))
+    ((1.0, -999.0), (-1000.5, -0.5))
+    """
+    small, big = min(y), max(y)
+    return small, small - big
+
 
 #: Working precision (decimal digits) of the mpmath references of `stability_rows`.
 REFERENCE_DPS = 50
@@ -167,10 +186,9 @@ def stability_rows() -> tuple[StabilityRow, ...]:
     tuple of StabilityRow
         One per entry of each of four inputs; exact values are strings printed by mpmath.
     """
-    inputs = [[1000.0, 1.0], [-1000.0, -1000.5], [0.0, -800.0], [710.0, 0.0]]
     rows: list[StabilityRow] = []
     with mpmath.workdps(REFERENCE_DPS):
-        for z in inputs:
+        for z in map(list, INPUTS):
             naive, stable, logs = naive_softmax(z), softmax(z), log_softmax(z)
             # the inputs are integers or halves: z_i - m is exact at 50 digits
             zs = [mpmath.mpf(v) for v in z]

@@ -121,3 +121,12 @@ def test_shifted_exp_bound_needs_a_normal_exponential() -> None:
         shifted_exp_bound_ulp(-708.8)
     with pytest.raises(ValueError, match="normal float64"):
         shifted_exp_bound_ulp(-800.0)
+
+
+def test_smaller_exponent_shift_by_hand() -> None:
+    """The smaller entry and its shifted exponent, in either order of the pair."""
+    from nnnotes.experiments.softmax_stability import INPUTS, smaller_exponent_shift
+
+    assert smaller_exponent_shift((3.0, -2.0)) == smaller_exponent_shift((-2.0, 3.0)) == (-2.0, -5.0)
+    assert smaller_exponent_shift(INPUTS[0]) == (1.0, -999.0)
+    assert smaller_exponent_shift(INPUTS[1]) == (-1000.5, -0.5)
