@@ -19,6 +19,8 @@ The modules, in the order their imports run (each imports only those above it):
 ``render``, ``published``, ``derivation``
     a derivation written as LaTeX and Markdown; which derivations a package publishes;
     `Derivation` itself.
+``texread``, ``texmath``
+    a formula written in TeX in a page's prose, read into sympy and checked like a derivation's step.
 
 Examples
 --------

@@ -35,6 +35,7 @@ __all__ = [
     "LAST_PAGES",
     "build_epoch",
     "check_typed_numbers",
+    "front_matter_lines",
     "copy_katex_assets",
     "katex_salt",
     "name_errata",
@@ -105,7 +106,7 @@ def check_typed_numbers(markdown: str, page: Any) -> None:
         log.error("docs/%s: `literals:` must map each literal to its reason, got %r", src, literals)
         return
     allowed = {str(k) for k in literals}
-    offset = _front_matter_lines(page.file.abs_src_path)
+    offset = front_matter_lines(page.file.abs_src_path)
     seen = set()
     for n in prose.typed_numbers(markdown):
         seen.add(n.text)
@@ -122,7 +123,7 @@ def check_typed_numbers(markdown: str, page: Any) -> None:
         log.error("docs/%s: literal %r is listed in `literals:` but not used on the page", src, lit)
 
 
-def _front_matter_lines(path: str | None) -> int:
+def front_matter_lines(path: str | None) -> int:
     """Return how many lines the YAML front matter of the source file takes (MkDocs strips it)."""
     if not path:
         return 0

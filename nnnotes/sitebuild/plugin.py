@@ -41,6 +41,7 @@ from nnnotes.check import BuildRecord, recording
 from nnnotes.sitebuild import (
     a11y,
     citations,
+    formulas,
     hooks,
     meta,
     numbering,
@@ -169,6 +170,9 @@ class NnnotesPlugin(BasePlugin):
         self.catalog.add_links(src, markdown)
         if src.startswith(hooks.CHECKED_PAGES):
             hooks.check_typed_numbers(markdown, page)
+        summary = ""
+        if src.startswith(hooks.CHECKED_PAGES) or src == "notation.md":
+            summary = self.check_formulas(markdown, page)
         if "{{" in markdown:
             from nnnotes.experiments.prose_values import prose_values
 
@@ -178,8 +182,36 @@ class NnnotesPlugin(BasePlugin):
                 raise PluginError(str(exc)) from exc
         # the notebook gets the prose as the reader sees it: numbers filled in
         self.takeaway.on_page_markdown(markdown, page)
+        if summary:  # after the notebook's copy: the summary describes the page's build
+            markdown = markdown.rstrip("\n") + "\n\n" + summary + "\n"
         markdown = citations.on_page_markdown(markdown, page, config, files)
         return student.on_page_markdown(markdown, page, config, files)
+
+    def check_formulas(self, markdown: str, page: Any) -> str:
+        """Check the formulas of the page's prose (`nnnotes.sitebuild.formulas`); return the summary."""
+        from nnnotes.experiments.prose_values import prose_values
+
+        src = page.file.src_uri
+        listed = page.meta.get("formulas") or {}
+
+        def entry(v: Any) -> bool:
+            return (isinstance(v, str) and bool(v.strip())) or (isinstance(v, list) and all(map(entry, v)))
+
+        if not isinstance(listed, dict) or not all(map(entry, listed.values())):
+            log.error("docs/%s: `formulas:` must map each formula to what checks it, got %r", src, listed)
+            return ""
+        found = formulas.check_page(
+            markdown,
+            listed,
+            prose_values(),
+            page=f"docs/{src}",
+            first_line=hooks.front_matter_lines(page.file.abs_src_path),
+        )
+        for error in found.errors:
+            log.error("%s", error)
+        if not (found.read or found.listed or found.refuted or found.definitions):
+            return ""
+        return formulas.summary_markdown(found)
 
     def on_page_content(self, html_text: str, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Fail on the page's failed checks; name errata; typeset math; number results."""

@@ -1,0 +1,263 @@
+r"""Formulas written in prose, read from their TeX and checked like a derivation.
+
+A page's prose states formulas in TeX: ``$\sigma(-x) = 1 - \sigma(x)$``. `read_chain` reads one
+into sympy expressions joined by relations, for a small, explicit part of TeX (numbers, letters
+with subscripts and decorations, the operators, ``\frac``, ``\sqrt``, powers, ``e^{...}``, and the
+functions it is given, with primes for derivatives); anything else raises `TexReadError`, so a
+formula is read exactly or not at all. `check_chain` checks each relation of a chain with
+`nnnotes.check.Derivation` (a counterexample search over the whole domain, then a symbolic proof),
+so a formula of the prose is held to the same standard as a published derivation.
+
+Not every relation in prose is a claim. `Chain.links` tells a claim from a *definition* (a name
+not used elsewhere in the formula, set equal to something: ``$s = \sigma(x)$``) and from a
+*condition* (a single symbol against numbers: ``$x > 0$``, ``$0 < \alpha < 1$``), which the prose
+assumes rather than states; only claims are checked.
+
+Examples
+--------
+>>> import sympy
+>>> c = read_chain(r"\tanh'(x) = 1 - \tanh^2(x) \le 1", {"tanh": sympy.tanh})
+>>> [(link.relation, link.kind) for link in c.links]
+[('=', 'claim'), ('<=', 'claim')]
+>>> [v.method for v in check_chain(c, name="doc-tanh")]
+['symbolic', 'symbolic']
+>>> [link.kind for link in read_chain(r"0 < \alpha < 1", {}).links]
+['condition', 'condition']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import mpmath
+import sympy
+
+from nnnotes.check.derivation import Derivation, DerivationError
+from nnnotes.check.record import BuildRecord, recording
+from nnnotes.check.texread import TexReadError, read_expression, read_side, split_relations, tokens
+
+__all__ = [
+    "Chain",
+    "Link",
+    "TexReadError",
+    "Verdict",
+    "check_chain",
+    "domain_of",
+    "read_chain",
+    "read_expression",
+]
+
+#: A relation in a chain: ``=``, ``<``, ``<=``, ``>``, ``>=``, ``~`` (approximately) or ``in``.
+Relation = str
+
+
+@dataclass(frozen=True)
+class Link:
+    """One relation of a chain: ``left relation right``, and whether it is a claim.
+
+    ``kind`` is ``"claim"`` (to be checked), ``"definition"`` (a fresh name set equal to an
+    expression) or ``"condition"`` (a single symbol compared with numbers: an assumption). For
+    ``in``, ``right`` is a sympy ``Interval``.
+    """
+
+    left: Any
+    relation: Relation
+    right: Any
+    kind: str
+    #: For ``~``: the significant digits printed on the right; the sides may differ by half a
+    #: unit in the last of them.
+    tolerance: Any = None
+
+
+@dataclass(frozen=True)
+class Chain:
+    """A formula read from TeX: its expressions and the links between neighbours."""
+
+    tex: str
+    links: tuple[Link, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """How one claim of a chain was checked: ``symbolic``, ``numeric`` or ``exact``, and in words."""
+
+    link: Link
+    method: str
+    detail: str
+
+
+def _interval(
+    toks: list[str], functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str]
+) -> sympy.Interval:
+    if len(toks) < 5 or toks[0] not in ("(", "[") or toks[-1] not in (")", "]") or "," not in toks:
+        raise TexReadError("`\\in` must be followed by an interval such as (0, 1]")
+    comma = toks.index(",")
+    lo, hi = (
+        read_side(toks[1:comma], functions, matrices),
+        read_side(toks[comma + 1 : -1], functions, matrices),
+    )
+    return sympy.Interval(lo, hi, left_open=toks[0] == "(", right_open=toks[-1] == ")")
+
+
+def _printed_digits(toks: list[str]) -> int:
+    """Return the significant digits of the side's longest printed number (1 if it prints none)."""
+    # the 10 of a power of ten (2.32 \times 10^{-16}) is no printed digit
+    digits, depth = [], 0
+    for k, t in enumerate(toks):
+        depth += {"{": 1, "}": -1}.get(t, 0)
+        exponent = depth > 0 or toks[k - 1 : k] == ["^"] or (t == "10" and toks[k + 1 : k + 2] == ["^"])
+        if t[0].isdigit() and not exponent:
+            digits.append(len(t.replace(".", "").lstrip("0")))
+    return max(digits, default=1)
+
+
+def _is_lone(e: Any, others: list[Any]) -> bool:
+    """Return whether ``e`` is a single symbol that occurs in none of ``others``."""
+    return isinstance(e, sympy.Symbol) and not any(e in getattr(o, "free_symbols", ()) for o in others)
+
+
+def read_chain(
+    tex: str, functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str] = frozenset()
+) -> Chain:
+    r"""Read ``tex`` (the inside of ``$...$``) into a `Chain`; raise `TexReadError` if it cannot.
+
+    ``functions`` maps a name (``"sigma"`` for ``\sigma``, ``"ReLU"`` for
+    ``\operatorname{ReLU}``, ``"f"``) to a callable building its sympy expression; ``matrices``
+    names the letters that stand for matrices (refused: the reader reads numbers only).
+    A name that a link defines is replaced by its value in the neighbouring links, so that
+    ``o_1 = 36 > o_2 = 0`` claims ``36 > 0``.
+    """
+    if not isinstance(tex, str):
+        raise TypeError(f"tex must be a string, got {type(tex).__name__}")
+    parts, rels = split_relations(tokens(tex))
+    sides: list[Any] = []
+    for k, part in enumerate(parts):
+        if k and rels[k - 1] == "in":
+            sides.append(_interval(part, functions, matrices))
+        else:
+            sides.append(read_side(part, functions, matrices))
+    defined: dict[Any, Any] = {}
+    for k, rel in enumerate(rels):
+        left, right = sides[k], sides[k + 1]
+        others = [s for j, s in enumerate(sides) if j not in (k, k + 1) and not isinstance(s, sympy.Set)]
+        if rel == "=" and _is_lone(left, [right, *others]):
+            defined[left] = right
+        elif rel == "=" and _is_lone(right, [left, *others]):
+            defined[right] = left
+    links = []
+    for k, rel in enumerate(rels):
+        left, right = sides[k], sides[k + 1]
+        tol = _printed_digits(parts[k + 1]) if rel == "~" else None
+        if rel == "=" and (defined.get(left) is right or defined.get(right) is left):
+            links.append(Link(left, rel, right, "definition", tol))
+            continue
+        left = defined.get(left, left)
+        right = right if isinstance(right, sympy.Set) else defined.get(right, right)
+        links.append(Link(left, rel, right, _kind(left, rel, right), tol))
+    return Chain(tex, tuple(links))
+
+
+def _kind(left: Any, rel: str, right: Any) -> str:
+    """Return ``"condition"`` for a single symbol compared with a constant, else ``"claim"``."""
+    if isinstance(right, sympy.Set):
+        return "condition" if isinstance(left, sympy.Symbol) and not right.free_symbols else "claim"
+    for a, b in ((left, right), (right, left)):
+        if isinstance(a, sympy.Symbol) and not sympy.sympify(b).free_symbols:
+            return "condition"
+    return "claim"
+
+
+def _numeric(link: Link, name: str) -> Verdict:
+    """``~``: both sides are numbers, within half a unit of the right side's last printed digit."""
+    if link.left.free_symbols or link.right.free_symbols:
+        raise TexReadError("`\\approx` between expressions with symbols is not checked")
+    with mpmath.workdps(50):
+        gap = abs(sympy.N(link.left - link.right, 50))
+        size = abs(sympy.N(link.right, 50))
+        place = -link.tolerance
+        if size:
+            # the decade of the right side, decided exactly (a float logarithm of 10^-10 may miss it)
+            exact, e = abs(link.right), int(mpmath.floor(mpmath.log10(mpmath.mpf(str(size)))))
+            e += int(bool(sympy.Integer(10) ** (e + 1) <= exact)) - int(bool(sympy.Integer(10) ** e > exact))
+            place = e - link.tolerance + 1
+        tol = sympy.N(sympy.Rational(1, 2) * sympy.Integer(10) ** place, 50)
+    if not gap <= tol:
+        raise DerivationError(
+            f"{link.left} is not within {tol:.3g} of {link.right} (off by {gap:.3g})",
+            derivation=name,
+            step=1,
+            reason="approximately equal",
+        )
+    return Verdict(link, "numeric", f"within {sympy.N(tol, 3)} (the printed digits), at 50 digits")
+
+
+def domain_of(tex: str, functions: Mapping[str, Callable[..., Any]] | None = None) -> dict[Any, Any]:
+    r"""Read conditions such as ``0 < t < 1; x > 0`` into an interval per symbol.
+
+    Examples
+    --------
+    >>> domain_of(r"0 < t \le 1; x > 0")
+    {t: Interval.Lopen(0, 1), x: Interval.open(0, oo)}
+    """
+    out: dict[Any, Any] = {}
+    for part in tex.split(";"):
+        for link in read_chain(part, functions or {}).links:
+            if link.kind != "condition" or link.relation not in ("<", "<=", ">", ">=", "in"):
+                raise TexReadError(f"{part.strip()!r} is not a condition on one symbol")
+            if link.relation == "in":
+                s, iv = link.left, link.right
+            else:
+                lo_hi = link.relation.startswith("<")
+                s = link.left if isinstance(link.left, sympy.Symbol) else link.right
+                bound = link.right if s is link.left else link.left
+                upper = lo_hi == (s is link.left)
+                strict = len(link.relation) == 1
+                iv = (
+                    sympy.Interval(-sympy.oo, bound, right_open=strict)
+                    if upper
+                    else sympy.Interval(bound, sympy.oo, left_open=strict)
+                )
+            out[s] = out.get(s, sympy.Interval(-sympy.oo, sympy.oo)).intersect(iv)
+    return out
+
+
+def check_chain(
+    chain: Chain,
+    *,
+    name: str,
+    domain: Mapping[Any, Any] | None = None,
+    record: BuildRecord | None = None,
+) -> list[Verdict]:
+    """Check every claim of ``chain``; raise `DerivationError` at a false one.
+
+    Each claim is verified as a one-step `Derivation` named ``name`` (with ``/k`` for the k-th
+    link) on ``domain`` (an interval per symbol, see `domain_of`), recorded in ``record`` (a
+    fresh one if None) rather than in the build's record.
+    """
+    out: list[Verdict] = []
+    with recording(record or BuildRecord()):
+        for k, link in enumerate(chain.links, start=1):
+            if link.kind != "claim":
+                continue
+            if link.relation == "~":
+                out.append(_numeric(link, f"{name}/{k}"))
+                continue
+            pairs: list[tuple[Any, str, Any]] = [(link.left, link.relation, link.right)]
+            if link.relation == "in":
+                iv = link.right
+                pairs = [(iv.start, "<" if iv.left_open else "<=", link.left)]
+                pairs.append((link.left, "<" if iv.right_open else "<=", iv.end))
+            for left, rel, right in pairs:
+                if (
+                    sympy.simplify(left - right) == 0
+                    and rel == "="
+                    and sympy.latex(left) == sympy.latex(right)
+                ):
+                    out.append(Verdict(link, "symbolic", "the same expression once read"))
+                    continue
+                d = Derivation(left, name=f"{name}/{k}", domain=domain)
+                d = d.step(right, "as the prose states", rel).verify()
+                out.append(Verdict(link, d.steps[0].method or "numeric", d.steps[0].detail or ""))
+    return out

@@ -1,0 +1,308 @@
+r"""The reader of `nnnotes.check.texmath`: a small, explicit part of TeX read into sympy.
+
+Numbers, letters and Greek letters with subscripts, layer superscripts (``w^{(2)}``), primes and
+decorations (``\\hat x``); ``+ - \\cdot \\times /`` and juxtaposition; powers, ``e^{...}``,
+``\\frac``, ``\\tfrac12``, ``\\sqrt``; and the functions it is given (``\\sigma(x)``,
+``\\tanh x``, ``\\tanh^2(x)``, ``\\operatorname{ReLU}(x)``), with primes for derivatives.
+Anything else raises `TexReadError`: a formula is read exactly or not at all.
+
+Examples
+--------
+>>> import sympy
+>>> read_expression(r"\tfrac12 + \tfrac12\tanh(a/2)", {"tanh": sympy.tanh})
+tanh(a/2)/2 + 1/2
+>>> split_relations(tokens(r"0 < x \le 1"))
+([['0'], ['x'], ['1']], ['<', '<='])
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import Any
+
+import sympy
+
+__all__ = ["RELATIONS", "TexReadError", "read_expression", "read_side", "split_relations", "tokens"]
+
+_GREEK = frozenset(
+    (
+        "alpha beta gamma delta epsilon varepsilon zeta eta theta kappa lambda mu nu xi rho sigma tau "
+        "phi varphi chi psi omega Delta Gamma Lambda Sigma Phi"
+    ).split()
+)
+_SPACING = frozenset(
+    (
+        r"\, \; \: \! \quad \qquad \left \right \big \Big \bigl \bigr \Bigl \Bigr \bigg \biggl \biggr "
+        r"\displaystyle"
+    ).split()
+) | {"\\ "}
+#: The relations read, by their TeX, with the name used in a `nnnotes.check.texmath.Link`.
+RELATIONS = MappingProxyType(
+    {"=": "=", "<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\ge": ">=", r"\geq": ">="}
+    | {r"\approx": "~", r"\in": "in"}
+)
+_FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
+_DECORATIONS = frozenset({r"\hat", r"\bar", r"\tilde"})
+_TOKEN = re.compile(
+    r"\\[td]?frac(?=\d\d)|\\[a-zA-Z]+|\\[,;:! ]|\d+(?:\.\d+)?|'+|[a-zA-Z]|[-+*/()\[\]{}^_=<>,|]|\S"
+)
+
+
+class TexReadError(ValueError):
+    """The formula uses TeX that the reader does not read (it is then not checked at all)."""
+
+
+def tokens(tex: str) -> list[str]:
+    """Return the tokens of ``tex``: commands, numbers, letters, primes and single characters."""
+    out: list[str] = []
+    for m in _TOKEN.finditer(tex):
+        t = m.group(0)
+        if t in _SPACING or t in {r"\!", r"\,"}:
+            continue
+        if re.fullmatch(r"\\[td]?frac", t) and tex[m.end() : m.end() + 2].isdigit():
+            out.append(r"\frac")
+            continue
+        out.append(t)
+    # \tfrac12: the two digits are two arguments
+    fixed: list[str] = []
+    for k, t in enumerate(out):
+        if k and out[k - 1] == r"\frac" and re.fullmatch(r"\d\d", t):
+            fixed += ["{", t[0], "}", "{", t[1], "}"]
+        else:
+            fixed.append(t)
+    return fixed
+
+
+class _Reader:
+    """A recursive-descent reader of one side of a relation (see the module)."""
+
+    def __init__(
+        self, toks: list[str], functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str]
+    ) -> None:
+        self.toks, self.k, self.functions, self.matrices = toks, 0, functions, matrices
+
+    def peek(self, ahead: int = 0) -> str | None:
+        j = self.k + ahead
+        return self.toks[j] if j < len(self.toks) else None
+
+    def take(self, expected: str | None = None) -> str:
+        t = self.peek()
+        if t is None or (expected is not None and t != expected):
+            raise TexReadError(f"expected {expected or 'more'}, found {t!r}")
+        self.k += 1
+        return t
+
+    def done(self) -> bool:
+        return self.k >= len(self.toks)
+
+    # expr := term (('+'|'-') term)*
+    def expr(self) -> Any:
+        e = self.term()
+        while self.peek() in ("+", "-"):
+            e = e + self.term() if self.take() == "+" else e - self.term()
+        return e
+
+    def term(self) -> Any:
+        e = self.unary()
+        while True:
+            t = self.peek()
+            if t in (r"\cdot", r"\times", "*"):
+                self.take()
+                e = e * self.unary()
+            elif t == "/":
+                self.take()
+                e = e / self.unary()
+            elif t is not None and self.starts_atom(t):
+                e = e * self.power()
+            else:
+                return e
+
+    def unary(self) -> Any:
+        if self.peek() == "-":
+            self.take()
+            return -self.unary()
+        if self.peek() == "+":
+            self.take()
+        return self.power()
+
+    def starts_atom(self, t: str) -> bool:
+        if t in ("(", "{") or t[0].isdigit() or re.fullmatch(r"[a-zA-Z]", t):
+            return True
+        return t.startswith("\\") and t not in RELATIONS and t not in (r"\cdot", r"\times")
+
+    def power(self) -> Any:
+        base = self.atom()
+        if self.peek() == "^":
+            self.take()
+            base = base ** self.group()
+        return base
+
+    def group(self) -> Any:
+        """Read a braced group, or a single token (a digit of ``x^2``, a letter)."""
+        if self.peek() == "{":
+            self.take("{")
+            e = self.expr()
+            self.take("}")
+            return e
+        t = self.take()
+        if t.isdigit():
+            return sympy.Integer(t[0]) if len(t) > 1 else sympy.Integer(t)
+        if re.fullmatch(r"[a-zA-Z]", t):
+            return sympy.Symbol(t, real=True)
+        self.k -= 1
+        return self.atom()
+
+    def raw_group(self) -> str:
+        """Return the text of a subscript or a braced group, read as part of a name."""
+        if self.peek() != "{":
+            return self.take()
+        depth, parts = 0, []
+        while True:
+            t = self.take()
+            depth += {"{": 1, "}": -1}.get(t, 0)
+            if depth == 0:
+                return "".join(parts[1:])
+            parts.append(t)
+
+    def name(self, base: str) -> Any:
+        """Read a symbol: a letter or a Greek letter with subscripts, layer superscripts and primes."""
+        name = base
+        while True:
+            if self.peek() == "_":
+                self.take()
+                name += "_" + self.raw_group()
+            elif self.peek() == "^" and self.peek(1) == "{" and self.peek(2) == "(":
+                self.take()
+                name += "^" + self.raw_group()
+            elif self.peek() is not None and self.peek().startswith("'"):  # type: ignore[union-attr]
+                name += self.take()
+            else:
+                if name in self.matrices:
+                    # a product of matrices does not commute: refuse rather than read it as numbers
+                    raise TexReadError(f"{name} is a matrix")
+                return sympy.Symbol(name, real=True)
+
+    def call(self, f: Callable[..., Any], primes: int = 0, exponent: Any = None) -> Any:
+        """``f(args)``, or ``f x`` for an argument without parentheses; primes differentiate."""
+        if isinstance(f, sympy.Lambda) and self.peek() not in ("(", "["):
+            # f'' on its own: the derivative at the function's own variable
+            args = list(f.variables)
+        elif self.peek() in ("(", "["):
+            close = ")" if self.take() == "(" else "]"
+            args = [self.expr()]
+            while self.peek() == ",":
+                self.take()
+                args.append(self.expr())
+            self.take(close)
+        else:
+            args = [self.power()]
+        if isinstance(f, sympy.Lambda) and len(args) != len(f.variables):
+            raise TexReadError(f"{f} takes {len(f.variables)} argument(s), given {len(args)}")
+        if primes:
+            if len(args) != 1:
+                raise TexReadError("a derivative of a function of several arguments")
+            t = sympy.Dummy("t", real=True)
+            value = sympy.diff(f(t), t, primes).subs(t, args[0])
+        else:
+            value = f(*args)
+        return value if exponent is None else value**exponent
+
+    def function(self, key: str) -> Any:
+        f = self.functions[key]
+        primes = 0
+        if self.peek() is not None and self.peek().startswith("'"):  # type: ignore[union-attr]
+            primes = len(self.take())
+        exponent = None
+        if self.peek() == "^":
+            self.take()
+            exponent = self.group()
+        return self.call(f, primes, exponent)
+
+    def atom(self) -> Any:
+        t = self.take()
+        if t in ("(", "["):
+            e = self.expr()
+            self.take(")" if t == "(" else "]")
+            return e
+        if t == "{":
+            e = self.expr()
+            self.take("}")
+            return e
+        if t[0].isdigit():
+            return sympy.Rational(t)
+        if t in _FRACS or t == r"\frac":
+            return self.group() / self.group()
+        if t == r"\sqrt":
+            return sympy.sqrt(self.group())
+        if t == r"\infty":
+            return sympy.oo
+        if t == r"\pi":
+            return sympy.pi
+        if t == "e" and self.peek() == "^":
+            self.take()
+            return sympy.exp(self.group())
+        if t == r"\operatorname":
+            key = self.raw_group()
+            if key not in self.functions:
+                raise TexReadError(f"unknown function \\operatorname{{{key}}}")
+            return self.function(key)
+        if t in (r"\mathbf", r"\boldsymbol"):
+            raise TexReadError("a vector")
+        if t in _DECORATIONS:
+            inner = self.raw_group()
+            return self.name(f"{t[1:]}({inner})")
+        key = t[1:] if t.startswith("\\") else t
+        following = self.peek()
+        if following == "_" and (key in _GREEK or key in self.functions):
+            return self.name(key)
+        if key in self.functions and (following in ("(", "[", "^") or (following or "").startswith("'")):
+            return self.function(key)
+        if t.startswith("\\") and key in self.functions:
+            return self.function(key)
+        if re.fullmatch(r"[a-zA-Z]", t) or (t.startswith("\\") and key in _GREEK):
+            return self.name(key)
+        raise TexReadError(f"the reader does not read {t!r}")
+
+
+def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
+    """Split the tokens at the relations outside any bracket."""
+    parts: list[list[str]] = [[]]
+    rels: list[str] = []
+    depth = 0
+    for t in toks:
+        if t in ("(", "[", "{"):
+            depth += 1
+        elif t in (")", "]", "}"):
+            depth -= 1
+        if depth == 0 and t in RELATIONS:
+            rels.append(RELATIONS[t])
+            parts.append([])
+        else:
+            parts[-1].append(t)
+    if not rels or any(not p for p in parts):
+        raise TexReadError("not a relation between expressions")
+    return parts, rels
+
+
+def read_side(
+    toks: list[str], functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str] = frozenset()
+) -> Any:
+    """Read the tokens of one side of a relation; raise `TexReadError` unless all are read."""
+    r = _Reader(toks, functions, matrices)
+    e = r.expr()
+    if not r.done():
+        raise TexReadError(f"the reader stopped at {r.peek()!r}")
+    return e
+
+
+def read_expression(
+    tex: str, functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str] = frozenset()
+) -> Any:
+    """Read ``tex``, an expression without relations, into sympy; raise `TexReadError` if it cannot.
+
+    ``functions`` maps a name to a callable building its sympy expression; ``matrices`` names the
+    letters that stand for matrices, which the reader refuses (it reads numbers only).
+    """
+    return read_side(tokens(tex), functions, matrices)

@@ -1,0 +1,190 @@
+"""Formulas of the prose read from TeX and checked: what is read, how, and that false ones fail."""
+
+from __future__ import annotations
+
+import pytest
+import sympy
+
+from nnnotes.check.derivation import DerivationError
+from nnnotes.check.texmath import TexReadError, check_chain, domain_of, read_chain, read_expression
+from nnnotes.proofs.symbolic import sigma
+from nnnotes.sitebuild.formulas import FUNCTIONS, check_page, prose_formulas
+
+x, t = sympy.symbols("x t", real=True)
+
+
+@pytest.mark.parametrize(
+    ("tex", "expected"),
+    [
+        (
+            r"\tfrac12 + \tfrac12\tanh(a/2)",
+            sympy.Rational(1, 2) + sympy.tanh(sympy.Symbol("a", real=True) / 2) / 2,
+        ),
+        (r"1/(1+e^{-x})", 1 / (1 + sympy.exp(-x))),
+        (r"\sigma(x)(1 - \sigma(x))", sigma(x) * (1 - sigma(x))),
+        (r"\tanh^2(x)", sympy.tanh(x) ** 2),
+        (r"\tanh x", sympy.tanh(x)),
+        (r"\frac{x}{\sqrt{t}}", x / sympy.sqrt(t)),
+        (r"2^{-53}", sympy.Rational(1, 2**53)),
+        (r"\sigma_B^2", sympy.Symbol("sigma_B", real=True) ** 2),
+        (r"\operatorname{ReLU}(x)", sympy.Max(0, x)),
+        (r"\max(0, x)", sympy.Max(0, x)),
+    ],
+)
+def test_reads_expressions_by_hand(tex, expected) -> None:
+    """Each TeX expression reads into the sympy expression written by hand."""
+    assert sympy.simplify(read_expression(tex, FUNCTIONS) - expected) == 0
+
+
+def test_primes_differentiate() -> None:
+    """A prime differentiates: the sigmoid's derivative at x, tanh's first and second at 0."""
+    assert sympy.simplify(read_expression(r"\sigma'(x)", FUNCTIONS) - sigma(x) * (1 - sigma(x))) == 0
+    assert read_expression(r"\tanh''(0)", FUNCTIONS) == 0
+    assert read_expression(r"\tanh'(0)", FUNCTIONS) == 1
+
+
+@pytest.mark.parametrize(
+    "tex", [r"\sum_j w_j", r"\|x\|", r"x^\top A x", r"\text{NaN}", r"\nabla f", r"\operatorname{softmax}(y)"]
+)
+def test_what_is_not_read_raises(tex) -> None:
+    """Sums, norms, transposes, words, gradients and unknown functions are refused, not misread."""
+    with pytest.raises(TexReadError):
+        read_expression(tex, FUNCTIONS)
+
+
+def test_kinds_of_links() -> None:
+    """A fresh name set equal is a definition, a symbol against numbers a condition, the rest claims."""
+    kinds = [link.kind for link in read_chain(r"s = \sigma(x) \in (0, 1)", FUNCTIONS).links]
+    assert kinds == ["definition", "claim"]
+    assert [link.kind for link in read_chain(r"0 < \alpha \le 1", FUNCTIONS).links] == ["condition"] * 2
+    assert [link.kind for link in read_chain(r"t \in (0, 1)", FUNCTIONS).links] == ["condition"]
+    assert [link.kind for link in read_chain(r"\sigma'(x) > 0", FUNCTIONS).links] == ["claim"]
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\sigma(-x) = 1 - \sigma(x)",
+        r"\tanh(x) = 2\sigma(2x) - 1",
+        r"\sigma'(x) = \sigma(x)\sigma(-x)",
+        r"\tanh'(x) = 1 - \tanh^2(x) \in (0, 1]",
+        r"s(1-s) = \tfrac14 - (s - \tfrac12)^2 \le \tfrac14",
+        r"0 < \sigma'(x) \le \tfrac14",
+        r"((1-1)^2 + (2-0)^2 + (3-4)^2)/3 = 5/3",
+        r"53 \ln 2 \approx 36.74",
+        r"53 \ln 2 \approx 37",
+        r"e^{-36} \approx 2.32 \times 10^{-16}",
+    ],
+)
+def test_true_formulas_pass(tex) -> None:
+    """Identities, bounds and rounded numbers that hold pass, each with a method."""
+    verdicts = check_chain(read_chain(tex, FUNCTIONS), name="t")
+    assert verdicts and all(v.method in ("symbolic", "numeric", "exact") for v in verdicts)
+
+
+@pytest.mark.parametrize(
+    "tex",
+    [
+        r"\sigma(-x) = 1 + \sigma(x)",
+        r"\tanh(x) = 2\sigma(x) - 1",
+        r"\tanh^2(x) \in (0, 1)",
+        r"\sigma'(x) \le \tfrac15",
+        r"((1-1)^2 + (2-0)^2 + (3-4)^2)/3 = 4/3",
+        r"53 \ln 2 \approx 36.72",
+        r"53 \ln 2 \approx 36",
+        r"e^{-36} \approx 2.31 \times 10^{-16}",
+    ],
+)
+def test_false_formulas_fail(tex) -> None:
+    """A false identity, bound, interval or rounding fails.
+
+    53 ln 2 = 36.7368...: 36.72 and 36 are more than half a unit of their last digit off;
+    e^{-36} = 2.3195e-16 rounds to 2.32, not 2.31.
+    """
+    with pytest.raises(DerivationError):
+        check_chain(read_chain(tex, FUNCTIONS), name="t")
+
+
+def test_matrices_and_vectors_are_refused() -> None:
+    """A letter named as a matrix, and a bold vector, are not read as numbers (AB = BA would pass)."""
+    with pytest.raises(TexReadError, match="A is a matrix"):
+        read_chain("AB = BA", FUNCTIONS, frozenset({"A", "B"}))
+    with pytest.raises(TexReadError, match="vector"):
+        read_expression(r"\mathbf{y} + 1", FUNCTIONS)
+    assert read_expression("A_{12} + 1", FUNCTIONS, frozenset({"A"})) == sympy.Symbol("A_12", real=True) + 1
+
+
+def test_defined_names_reach_their_neighbours() -> None:
+    """``o_1 = 36 > o_2 = 0`` claims 36 > 0; with the values swapped the claim fails."""
+    chain = read_chain("o_1 = 36 > o_2 = 0", FUNCTIONS)
+    assert [link.kind for link in chain.links] == ["definition", "claim", "definition"]
+    assert [v.method for v in check_chain(chain, name="t")] == ["symbolic"]
+    with pytest.raises(DerivationError):
+        check_chain(read_chain("o_1 = 0 > o_2 = 36", FUNCTIONS), name="t")
+
+
+def test_domain_of_conditions() -> None:
+    """Conditions become intervals, intersected per symbol."""
+    assert domain_of(r"0 < t < 1; t \le \tfrac12") == {t: sympy.Interval.Lopen(0, sympy.Rational(1, 2))}
+    with pytest.raises(TexReadError):
+        domain_of(r"x < t")
+
+
+PAGE = r"""# A page
+
+Let $f(t) = t(1-t)$; then $f(\tfrac12) = \tfrac14$ and $f(t) > 0$ on $(0, 1)$.
+The sum $\sum_j w_j = 1$ and `$a = b$` in code.
+
+```python
+$g = 1$
+```
+
+## Next section
+
+$f(0, 1) = 2$ here means something else.
+"""
+
+
+def test_page_lists_reads_and_scopes() -> None:
+    """A page's list gives a domain or a reason; a function holds until the next section."""
+    listed = {"f(t) > 0": "where 0 < t < 1", r"\sum_j w_j = 1": "condition: weights that sum to one"}
+    listed |= {"f(0, 1) = 2": "a function of two arguments defined elsewhere"}
+    found = check_page(PAGE, listed, {}, page="p.md")
+    assert found.errors == []
+    assert [f.tex for f, _, _ in found.read] == ["f(t) = t(1-t)", r"f(\tfrac12) = \tfrac14", "f(t) > 0"]
+    assert [f.tex for f, _ in found.listed] == [r"\sum_j w_j = 1", "f(0, 1) = 2"]
+
+
+def test_page_errors_name_line_and_formula() -> None:
+    """Unlisted unread formulas, false claims, stale and needless entries all fail, with the line."""
+    found = check_page(PAGE, {"f(\\tfrac12) = \\tfrac14": "not needed", "x = y = z": "gone"}, {}, page="p.md")
+    text = "\n".join(found.errors)
+    assert "p.md:3: formula $f(t) > 0$ does not hold" in text
+    assert "p.md:4: formula $\\sum_j w_j = 1$ is not read" in text
+    assert "p.md:3: formula $f(\\tfrac12) = \\tfrac14$ is listed under `formulas:` but holds" in text
+    assert "p.md: formula $x = y = z$ is listed under `formulas:` but is not on the page" in text
+
+
+def test_with_makes_a_condition_a_claim() -> None:
+    """A condition on p is checked once the list gives p a value (0 allows half a unit: 0.5)."""
+    page = r"Here $p \approx 0$."
+    ok = check_page(page, {r"p \approx 0": r"with p = e^{-36}"}, {}, page="p.md")
+    assert ok.errors == [] and [v.method for _, _, vs in ok.read for v in vs] == ["numeric"]
+    assert not check_page(page, {r"p \approx 0": r"with p = 0.49"}, {}, page="p.md").errors
+    bad = check_page(page, {r"p \approx 0": r"with p = 0.51"}, {}, page="p.md")
+    assert len(bad.errors) == 1 and "does not hold with p = 0.51" in bad.errors[0]
+
+
+def test_listed_false_must_be_false() -> None:
+    """A quoted claim listed as false must fail its check; one that holds is an error."""
+    page = r"The source says $\tanh^2(x) \in (0, 1)$ and $\sigma(0) = \tfrac12$."
+    listed = {r"\tanh^2(x) \in (0, 1)": "false: quoted", r"\sigma(0) = \tfrac12": "false: quoted"}
+    found = check_page(page, listed, {}, page="p.md")
+    assert [f.tex for f, _ in found.refuted] == [r"\tanh^2(x) \in (0, 1)"]
+    assert len(found.errors) == 1 and "listed as false but holds" in found.errors[0]
+
+
+def test_scan_skips_code_and_bracketed_relations() -> None:
+    """Fenced code, code spans and a relation inside brackets (P(y = 1 | x)) are not formulas."""
+    md = "$P(y = 1 \\mid x)$ and `$u = v$`\n\n```\n$a = b$\n```\n$$c \\le d$$\n"
+    assert [(f.line, f.tex) for f in prose_formulas(md)] == [(6, r"c \le d")]
