@@ -24,7 +24,15 @@ from typing import Any
 
 import sympy
 
-__all__ = ["RELATIONS", "TexReadError", "read_expression", "read_side", "split_relations", "tokens"]
+__all__ = [
+    "RELATIONS",
+    "TexReadError",
+    "has_relation",
+    "read_expression",
+    "read_side",
+    "split_relations",
+    "tokens",
+]
 
 _GREEK = frozenset(
     (
@@ -264,6 +272,16 @@ class _Reader:
         if re.fullmatch(r"[a-zA-Z]", t) or (t.startswith("\\") and key in _GREEK):
             return self.name(key)
         raise TexReadError(f"the reader does not read {t!r}")
+
+
+def has_relation(toks: list[str]) -> bool:
+    """Return whether a relation stands outside every bracket (``P(y = 1 | x)`` holds none)."""
+    depth = 0
+    for t in toks:
+        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(t, 0)
+        if depth == 0 and t in RELATIONS:
+            return True
+    return False
 
 
 def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:

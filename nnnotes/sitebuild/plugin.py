@@ -24,6 +24,7 @@ What it does, in the order of MkDocs' events:
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import re
@@ -41,11 +42,11 @@ from nnnotes.check import BuildRecord, recording
 from nnnotes.sitebuild import (
     a11y,
     citations,
-    formulas,
     hooks,
     meta,
     numbering,
     prose,
+    prosemath,
     provenance,
     state,
     student,
@@ -83,11 +84,14 @@ class NnnotesPlugin(BasePlugin):
         self.runner: CachedRunner | None = None
         self.katex: KatexRenderer | None = None
         self.formulas: StringStore | None = None
+        #: Checked prose formulas of unchanged pages (the page, its list, the package and its versions).
+        self.prose_store: StringStore | None = None
         self.visual = a11y.VisualStore()
         self.catalog = Catalog()
         self.errata: list[tuple[str, str, str, str]] = []
         self.urls: dict[str, str] = {}
         self.labels: dict[str, str] = {}
+        self.formula_counts: dict[str, dict[str, int]] = {}
         self.page_start = 0
         #: The checks made during the build (current for the checking engine while it runs).
         self.record = BuildRecord()
@@ -125,6 +129,7 @@ class NnnotesPlugin(BasePlugin):
         self._active.callback(state.deactivate, state.activate(self))
         self.sessions.reset()
         self.catalog, self.errata, self.labels, self.urls = Catalog(), [], {}, {}
+        self.formula_counts = {}
         # ids markdown-exec gives to the headings in block output count from here
         MarkdownConverter.counter = 0
         runner = self.runner
@@ -141,9 +146,13 @@ class NnnotesPlugin(BasePlugin):
         runner.start_build(environment_fingerprint(), index)
         if self.katex is None:
             self.katex = KatexRenderer()
-        self.formulas = None
+        self.formulas = self.prose_store = None
         if runner.mode in ("on", "skip"):
             self.formulas = StringStore(runner.cache.folder.parent / "katex.json", hooks.katex_salt())
+            # a page whose Markdown, list and placeholders' code are unchanged is not read again;
+            # `make test` and CI build in verify mode, where every page's formulas are checked
+            salt = StringStore.key(package_fingerprint(), environment_fingerprint())
+            self.prose_store = StringStore(runner.cache.folder.parent / "prose-formulas.json", salt)
         self.visual = a11y.VisualStore()
 
     def on_files(self, files: Any, config: MkDocsConfig) -> Any:
@@ -173,6 +182,13 @@ class NnnotesPlugin(BasePlugin):
         summary = ""
         if src.startswith(hooks.CHECKED_PAGES) or src == "notation.md":
             summary = self.check_formulas(markdown, page)
+        elif src == "verification.md" and self.formula_counts:  # built after every chapter
+            summary = (
+                "## Formulas in the chapters' prose\n\nEach chapter also reads the formulas of its prose "
+                "and questions and checks their claims (`nnnotes.check.texmath`); each ends with its "
+                "counts and the formulas it lists with their reasons.\n\n"
+                + prosemath.counts_table(dict(sorted(self.formula_counts.items())))
+            )
         if "{{" in markdown:
             from nnnotes.experiments.prose_values import prose_values
 
@@ -188,7 +204,7 @@ class NnnotesPlugin(BasePlugin):
         return student.on_page_markdown(markdown, page, config, files)
 
     def check_formulas(self, markdown: str, page: Any) -> str:
-        """Check the formulas of the page's prose (`nnnotes.sitebuild.formulas`); return the summary."""
+        """Check the formulas of the page's prose (`nnnotes.sitebuild.prosemath`); return the summary."""
         from nnnotes.experiments.prose_values import prose_values
 
         src = page.file.src_uri
@@ -200,7 +216,13 @@ class NnnotesPlugin(BasePlugin):
         if not isinstance(listed, dict) or not all(map(entry, listed.values())):
             log.error("docs/%s: `formulas:` must map each formula to what checks it, got %r", src, listed)
             return ""
-        found = formulas.check_page(
+        key = StringStore.key(src, markdown, json.dumps(listed, sort_keys=True))
+        stored = self.prose_store.get(key) if self.prose_store is not None else None
+        if stored is not None:
+            counts, summary = json.loads(stored)
+            self.formula_counts[src] = counts
+            return str(summary)
+        found = prosemath.check_page(
             markdown,
             listed,
             prose_values(),
@@ -211,7 +233,11 @@ class NnnotesPlugin(BasePlugin):
             log.error("%s", error)
         if not (found.read or found.listed or found.refuted or found.definitions):
             return ""
-        return formulas.summary_markdown(found)
+        self.formula_counts[src] = found.counts()
+        summary = prosemath.summary_markdown(found)
+        if self.prose_store is not None and not found.errors:  # a failure is never stored
+            self.prose_store.put(key, json.dumps([found.counts(), summary]))
+        return summary
 
     def on_page_content(self, html_text: str, page: Any, config: MkDocsConfig, files: Any) -> str:
         """Fail on the page's failed checks; name errata; typeset math; number results."""
@@ -256,8 +282,9 @@ class NnnotesPlugin(BasePlugin):
             if self.katex is not None:
                 self.katex.close()
                 self.katex = None
-            if self.formulas is not None:
-                self.formulas.save()
+            for store in (self.formulas, self.prose_store):
+                if store is not None:
+                    store.save()
             assert self.runner is not None
             try:
                 self.runner.finish_build()

@@ -41,7 +41,7 @@ from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PlaceholderError", "TypedNumber", "render_placeholders", "typed_numbers"]
+__all__ = ["PlaceholderError", "TypedNumber", "prose_lines", "render_placeholders", "typed_numbers"]
 
 _FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*?))?\s*\}\}")
@@ -75,8 +75,8 @@ class TypedNumber:
     text: str
 
 
-def _prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) for the lines outside fenced code blocks."""
+def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
+    """Yield (line number, text) for the lines outside fenced code blocks (1-based numbers)."""
     fence: str | None = None
     for k, line in enumerate(markdown.splitlines(), start=1):
         m = _FENCE.match(line)
@@ -112,7 +112,7 @@ def typed_numbers(markdown: str) -> list[TypedNumber]:
     """
     skip = _front_matter_end(markdown)
     out: list[TypedNumber] = []
-    for k, line in _prose_lines(markdown):
+    for k, line in prose_lines(markdown):
         if k <= skip:
             continue
         text = _PLACEHOLDER.sub(" ", line)
@@ -170,7 +170,7 @@ def render_placeholders(
     nnnotes.sitebuild.prose.PlaceholderError: p.md, line 1: no computed value named 'nope' ...
     """
     lines = markdown.splitlines(keepends=True)
-    code_lines = {k for k in range(1, len(lines) + 1)} - {k for k, _ in _prose_lines(markdown)}
+    code_lines = {k for k in range(1, len(lines) + 1)} - {k for k, _ in prose_lines(markdown)}
     out = []
     for k, line in enumerate(lines, start=1):
         if k in code_lines or "{{" not in line:

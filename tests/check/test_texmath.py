@@ -8,7 +8,7 @@ import sympy
 from nnnotes.check.derivation import DerivationError
 from nnnotes.check.texmath import TexReadError, check_chain, domain_of, read_chain, read_expression
 from nnnotes.proofs.symbolic import sigma
-from nnnotes.sitebuild.formulas import FUNCTIONS, check_page, prose_formulas
+from nnnotes.sitebuild.prosemath import FUNCTIONS, check_page, prose_formulas
 
 x, t = sympy.symbols("x t", real=True)
 

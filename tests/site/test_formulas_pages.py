@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 
@@ -83,3 +84,21 @@ def test_a_false_formula_fails_the_strict_build(tmp_path: Path) -> None:
     assert status == 0 and "ERROR" not in out, out
     html = (tmp_path / "fixed" / "site" / "exercise-6-9" / "index.html").read_text(encoding="utf-8")
     assert "hold 3 formulas with a relation" in html and "3 relations proved by sympy" in html
+
+
+def test_the_store_keeps_checked_pages_and_never_a_failure(tmp_path: Path, monkeypatch) -> None:
+    """With the cache on, a page's checked formulas are stored; an edit that breaks one still fails."""
+    monkeypatch.setenv("NNNOTES_CACHE", "on")
+    good = FALSE_PAGE.replace(r"2\sigma(x) - 1", r"2\sigma(2x) - 1")
+    status, out = _build(tmp_path, good)
+    assert status == 0, out
+    store = json.loads((tmp_path / ".cache" / "prose-formulas.json").read_text(encoding="utf-8"))
+    assert len(store["items"]) == 1
+    status, out = _build(tmp_path, good)  # served from the store: same page, same summary
+    assert status == 0, out
+    html = (tmp_path / "site" / "exercise-6-9" / "index.html").read_text(encoding="utf-8")
+    assert "3 relations proved by sympy" in html
+    status, out = _build(tmp_path, FALSE_PAGE)
+    assert status != 0 and r"formula $\tanh(x) = 2\sigma(x) - 1$ does not hold" in out
+    store = json.loads((tmp_path / ".cache" / "prose-formulas.json").read_text(encoding="utf-8"))
+    assert len(store["items"]) == 1  # the failing page was not stored

@@ -36,8 +36,9 @@ from nnnotes.check.texmath import (
     read_chain,
     read_expression,
 )
+from nnnotes.check.texread import has_relation, tokens
 from nnnotes.proofs.symbolic import relu, sigma
-from nnnotes.sitebuild.prose import render_placeholders
+from nnnotes.sitebuild.prose import prose_lines, render_placeholders
 
 __all__ = [
     "FUNCTIONS",
@@ -65,11 +66,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 #: The letters that stand for matrices on every page (the reader refuses them: it reads numbers).
 MATRICES = frozenset({"A", "I", "H", "J", "W"})
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
 _MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$", re.S)
-_BRACKETED = re.compile(r"\([^()]*\)|\{[^{}]*\}|\[[^\[\]]*\]")
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
-_RELATION = re.compile(r"(?<![\\a-zA-Z])[=<>]|\\(?:le|leq|ge|geq|approx|in)(?![a-zA-Z])")
 _DEFINES = re.compile(r"^\s*(\\?[a-zA-Z]+)\(([a-z](?:,\s*[a-z])*)\)\s*=(?!.*=)\s*(.+?)\s*$", re.S)
 
 
@@ -124,28 +122,14 @@ def prose_formulas(markdown: str) -> list[ProseFormula]:
     >>> [(f.line, f.tex) for f in prose_formulas("Let $x > 0$ and $y$.\n\n```\n$a = b$\n```\n$$u = 2$$")]
     [(1, 'x > 0'), (6, 'u = 2')]
     """
-    lines = markdown.splitlines(keepends=True)
-    fence: str | None = None
-    for k, line in enumerate(lines):
-        m = _FENCE.match(line)
-        if fence is None and m:
-            fence = m.group(2)[0] * len(m.group(2))
-            lines[k] = "\n"
-        elif fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            lines[k] = "\n"
+    lines = ["\n"] * (markdown.count("\n") + 1)
+    for k, line in prose_lines(markdown):  # fenced code is blanked, line numbers kept
+        lines[k - 1] = line + "\n"
     text = _CODE_SPAN.sub(_blank, "".join(lines))
     out = []
     for m in _MATH.finditer(text):
         tex = (m.group(1) or m.group(2)).strip()
-        outer = tex
-        while True:  # a relation inside brackets, as in P(y = 1 \mid x), is not the formula's
-            inner = _BRACKETED.sub(" ", outer)
-            if inner == outer:
-                break
-            outer = inner
-        if _RELATION.search(outer):
+        if has_relation(tokens(tex)):
             line = text.count("\n", 0, m.start()) + 1
             section = sum(1 for h in text.splitlines()[: line - 1] if h.startswith("## "))
             out.append(ProseFormula(line, " ".join(tex.split()), section))
@@ -324,20 +308,57 @@ def check_page(
     return out
 
 
+_CHECK_NAME = re.compile(r"`(\d+-\d+-[a-z0-9-]+)`")
+
+
+def _link_check(m: re.Match[str]) -> str:
+    """Link a check named in a list entry to where its page shows it (a broken link fails the build)."""
+    return f"[`{m.group(1)}`][check-{m.group(1)}]"
+
+
+def _n(count: int, one: str, many: str) -> str:
+    return f"{count} {one if count == 1 else many}"
+
+
+def counts_table(counts: Mapping[str, Mapping[str, int]]) -> str:
+    """Return a Markdown table of each page's formula counts (`PageFormulas.counts`), pages linked."""
+    head = "| page | proved | evaluated | definitions | conditions | refuted | listed |"
+    rows = [head, "|---|---:|---:|---:|---:|---:|---:|"]
+    for src, c in counts.items():
+        cells = " | ".join(
+            str(c[k]) for k in ("proved", "evaluated", "definitions", "conditions", "refuted", "listed")
+        )
+        m = re.fullmatch(r"exercise-(\d+)-(\d+)\.md", src)
+        name = f"{m.group(1)}.{m.group(2)}" if m else src.removesuffix(".md").capitalize()
+        rows.append(f"| [{name}]({src}#formulas-in-the-prose) | {cells} |")
+    total = {k: sum(c[k] for c in counts.values()) for k in next(iter(counts.values()), {})}
+    if total:
+        cells = " | ".join(
+            str(total[k]) for k in ("proved", "evaluated", "definitions", "conditions", "refuted", "listed")
+        )
+        rows.append(f"| all | {cells} |")
+    return "\n".join(rows)
+
+
 def summary_markdown(found: PageFormulas) -> str:
     """Return the section that ends a page: what stands behind the formulas of its prose."""
     c = found.counts()
     read = len(found.read) + len(found.refuted)
     total = read + len(found.listed) + len(found.definitions)
     parts = [
-        f"{c['proved']} relations proved by sympy",
+        _n(c["proved"], "relation", "relations") + " proved by sympy",
         f"{c['evaluated']} evaluated (a counterexample search at high precision, or a number within its "
         "printed digits: checked, not proved)",
-        f"{c['definitions']} definitions (a name set equal to an expression: read, nothing to check) and "
-        f"{c['conditions']} conditions (a symbol compared with numbers: assumed, not claimed)",
+        _n(c["definitions"], "definition", "definitions")
+        + " (a name set equal to an expression: read, nothing to check) and "
+        + _n(c["conditions"], "condition", "conditions")
+        + " (a symbol compared with numbers: assumed, not claimed)",
     ]
     if c["refuted"]:
-        parts.append(f"{c['refuted']} claims of the source, quoted by an erratum and checked to be false")
+        parts.append(
+            _n(c["refuted"], "claim", "claims")
+            + " of the source, quoted by an erratum and checked to be false"
+        )
     text = (
         "## Formulas in the prose\n\n"
         f"This page's prose and questions hold {total} formulas with a relation ($=$, $<$, $\\le$, "
@@ -351,7 +372,16 @@ def summary_markdown(found: PageFormulas) -> str:
             "matrices, words) or state a condition; each is listed with what checks it or why it needs "
             "no check."
         )
-        rows = "\n".join(f"- ${f.tex}$: {why}" for f, why in found.listed)
+        seen: dict[tuple[str, str], int] = {}
+        for f, why in found.listed:  # a formula written several times for one reason is listed once
+            seen[(f.tex, why)] = seen.get((f.tex, why), 0) + 1
+        rows = "\n".join(
+            f"- ${tex}$"
+            + (f" (written {k} times)" if k > 1 else "")
+            + ": "
+            + _CHECK_NAME.sub(_link_check, why)
+            for (tex, why), k in seen.items()
+        )
         text += (
             f"\n\n/// details | The {len(found.listed)} formulas not read\n    type: note\n\n{rows}\n///\n"
         )
