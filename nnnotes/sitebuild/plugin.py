@@ -149,9 +149,10 @@ class NnnotesPlugin(BasePlugin):
         self.formulas = self.prose_store = None
         if runner.mode in ("on", "skip"):
             self.formulas = StringStore(runner.cache.folder.parent / "katex.json", hooks.katex_salt())
-            # a page whose Markdown, list and placeholders' code are unchanged is not read again;
-            # `make test` and CI build in verify mode, where every page's formulas are checked
-            salt = StringStore.key(package_fingerprint(), environment_fingerprint())
+            # a page whose Markdown, list and placeholders' values are unchanged is not read again
+            # while the checker's code is unchanged; `make test` and CI build in verify mode, where
+            # every page's formulas are checked
+            salt = StringStore.key(prosemath.checker_fingerprint(), environment_fingerprint())
             self.prose_store = StringStore(runner.cache.folder.parent / "prose-formulas.json", salt)
         self.visual = a11y.VisualStore()
 
@@ -216,7 +217,14 @@ class NnnotesPlugin(BasePlugin):
         if not isinstance(listed, dict) or not all(map(entry, listed.values())):
             log.error("docs/%s: `formulas:` must map each formula to what checks it, got %r", src, listed)
             return ""
-        key = StringStore.key(src, markdown, json.dumps(listed, sort_keys=True))
+        # the key holds the page with its placeholders' values filled in (they are cached), so an
+        # edit of a module that no value of the page comes from keeps the page's entry
+        values = prose_values()
+        key = StringStore.key(
+            src,
+            prose.render_placeholders(markdown, values, page=f"docs/{src}"),
+            prose.render_placeholders(json.dumps(listed, sort_keys=True), values, page=f"docs/{src}"),
+        )
         stored = self.prose_store.get(key) if self.prose_store is not None else None
         if stored is not None:
             counts, summary = json.loads(stored)
@@ -225,7 +233,7 @@ class NnnotesPlugin(BasePlugin):
         found = prosemath.check_page(
             markdown,
             listed,
-            prose_values(),
+            values,
             page=f"docs/{src}",
             first_line=hooks.front_matter_lines(page.file.abs_src_path),
         )

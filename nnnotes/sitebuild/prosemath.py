@@ -18,9 +18,11 @@ formula that is not on the page or that the reader reads (the list holds only wh
 
 from __future__ import annotations
 
+import hashlib
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import sympy
@@ -108,6 +110,28 @@ class PageFormulas:
             "conditions": kinds.count("condition"),
             "listed": len(self.listed),
         }
+
+
+def checker_fingerprint() -> str:
+    """Return a hash of the code that reads and checks the formulas of a page.
+
+    The checking engine (`nnnotes.check`), the symbolic functions the pages may write
+    (`nnnotes.proofs.symbolic`), this module and the placeholders' renderer (`nnnotes.sitebuild.prose`):
+    a stored outcome is valid while none of them changes (the placeholders' values are in the key).
+    """
+    package = Path(__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    files = [
+        *sorted((package / "check").glob("*.py")),
+        package / "proofs" / "symbolic.py",
+        Path(__file__).resolve(),
+        package / "sitebuild" / "prose.py",
+    ]
+    for path in files:
+        data = path.read_bytes()
+        h.update(f"{path.relative_to(package).as_posix()}\0{len(data)}\0".encode())
+        h.update(data)
+    return h.hexdigest()
 
 
 def _blank(m: re.Match[str]) -> str:
