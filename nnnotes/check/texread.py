@@ -270,6 +270,10 @@ class _Reader:
         if t.startswith("\\") and key in self.functions:
             return self.function(key)
         if re.fullmatch(r"[a-zA-Z]", t) or (t.startswith("\\") and key in _GREEK):
+            if self.peek() == "(" and self.toks.count(t) == 1:
+                # f(0) with no f on the page reads as f times 0, which would prove f(0) = 0: a name
+                # before a bracket multiplies only when it also stands elsewhere, as in s(1-s)
+                raise TexReadError(f"{t}(...) reads as a function the page does not define")
             return self.name(key)
         raise TexReadError(f"the reader does not read {t!r}")
 

@@ -44,10 +44,22 @@ def test_primes_differentiate() -> None:
 
 
 @pytest.mark.parametrize(
-    "tex", [r"\sum_j w_j", r"\|x\|", r"x^\top A x", r"\text{NaN}", r"\nabla f", r"\operatorname{softmax}(y)"]
+    "tex",
+    [
+        r"\sum_j w_j",
+        r"\|x\|",
+        r"x^\top A x",
+        r"\text{NaN}",
+        r"\nabla f",
+        r"\operatorname{softmax}(y)",
+        "f(0)",
+    ],
 )
 def test_what_is_not_read_raises(tex) -> None:
-    """Sums, norms, transposes, words, gradients and unknown functions are refused, not misread."""
+    """Sums, norms, transposes, words, gradients and unknown functions are refused, not misread.
+
+    ``f(0)`` with no f defined would read as f times 0 and prove ``f(0) = 0``; ``s(1-s)`` multiplies.
+    """
     with pytest.raises(TexReadError):
         read_expression(tex, FUNCTIONS)
 
