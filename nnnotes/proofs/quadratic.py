@@ -14,17 +14,20 @@ import sympy
 from nnnotes.check import Derivation, published
 
 __all__ = [
+    "best_rate_contraction",
     "descent_lemma_tight",
     "gradient_descent_error",
     "learning_rate_above_threshold",
     "learning_rate_not_positive",
     "learning_rate_threshold",
+    "larger_rate_contracts_less",
     "lu_flop_count",
     "newton_step_critical",
     "newton_step_quadratic",
     "newton_step_saddle",
     "quadratic_gradient",
     "saddle_free_step",
+    "smaller_rate_contracts_less",
 ]
 
 
@@ -112,6 +115,70 @@ def learning_rate_above_threshold() -> Derivation:
         r"$|1 - t| \ge 1$ for $t = \eta\lambda \ge 2$, with equality at $t = 2$",
         r"$t = \eta\lambda \ge 2$",
         ">=",
+    )
+
+
+def _best_rate_symbols() -> tuple[sympy.Symbol, sympy.Symbol, sympy.Expr]:
+    """Return delta >= 0 (kappa = 1 + delta), u > 0, and eta* = 2 / (1 + 1/kappa) = 2 kappa / (kappa + 1)."""
+    delta, u = sympy.Symbol("delta", nonnegative=True), sympy.Symbol("u", positive=True)
+    return delta, u, 2 * (1 + delta) / (delta + 2)
+
+
+@published
+def best_rate_contraction() -> Derivation:
+    r"""Prove that $\eta^* = 2/(\lambda_{\min} + \lambda_{\max})$ contracts both directions alike.
+
+    On $A = \mathrm{diag}(1, 1/\kappa)$ the factors $|1 - \eta^*|$ and $|1 - \eta^*/\kappa|$ are both
+    $(\kappa - 1)/(\kappa + 1)$ for every $\kappa = 1 + \delta \ge 1$ (written with $\delta \ge 0$,
+    so that sympy knows the sign of $\kappa - 1$). `smaller_rate_contracts_less` and
+    `larger_rate_contracts_less` show that any other rate makes one of the factors larger.
+    """
+    delta, _, rate = _best_rate_symbols()
+    kappa = 1 + delta
+    return Derivation(
+        sympy.Matrix([sympy.Abs(1 - rate), sympy.Abs(1 - rate / kappa)]),
+        name="6-5-best-rate-contraction",
+        title=r"at $\eta^* = 2\kappa/(\kappa + 1)$ both factors $|1 - \eta^*\lambda|$ of "
+        r"$A = \mathrm{diag}(1, 1/\kappa)$, $\kappa = 1 + \delta$, are $(\kappa - 1)/(\kappa + 1)$",
+    ).step(
+        sympy.Matrix([delta / (delta + 2)] * 2),
+        r"over $\delta + 2$ the factors are $|{-\delta}|/(\delta + 2)$ and $|\delta|/(\delta + 2)$, "
+        r"both $\delta/(\delta + 2) = (\kappa - 1)/(\kappa + 1)$ as $\delta \ge 0$",
+    )
+
+
+@published
+def smaller_rate_contracts_less() -> Derivation:
+    r"""Prove that a rate $\eta^*(1 - u)$ below $\eta^*$ contracts the flat direction ($1/\kappa$) less."""
+    delta, u, rate = _best_rate_symbols()
+    return (
+        Derivation(
+            sympy.Abs(1 - rate * (1 - u) / (1 + delta)),
+            name="6-5-smaller-rate-contracts-less",
+            title=r"below $\eta^*$, at $\eta = \eta^*(1 - u)$ with $u > 0$, the flat direction's factor "
+            r"$|1 - \eta/\kappa|$ exceeds $(\kappa - 1)/(\kappa + 1)$",
+        )
+        .step((delta + 2 * u) / (delta + 2), r"$\eta^*/\kappa = 2/(\delta + 2)$; the factor is positive")
+        .step(delta / (delta + 2), r"$u > 0$", ">")
+    )
+
+
+@published
+def larger_rate_contracts_less() -> Derivation:
+    r"""Prove that a rate $\eta^*(1 + u)$ above $\eta^*$ contracts the steep direction less."""
+    delta, u, rate = _best_rate_symbols()
+    return (
+        Derivation(
+            sympy.Abs(1 - rate * (1 + u)),
+            name="6-5-larger-rate-contracts-less",
+            title=r"above $\eta^*$, at $\eta = \eta^*(1 + u)$ with $u > 0$, the steep direction's factor "
+            r"$|1 - \eta|$ exceeds $(\kappa - 1)/(\kappa + 1)$",
+        )
+        .step(
+            (delta + 2 * u * (delta + 1)) / (delta + 2),
+            r"$\eta^* = 2(\delta + 1)/(\delta + 2) \ge 1$, so $1 - \eta < 0$",
+        )
+        .step(delta / (delta + 2), r"$u > 0$", ">")
     )
 
 
