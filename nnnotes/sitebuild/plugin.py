@@ -47,6 +47,7 @@ from nnnotes.sitebuild import (
     numbering,
     prose,
     prosemath,
+    prosemath_report,
     provenance,
     state,
     student,
@@ -188,7 +189,7 @@ class NnnotesPlugin(BasePlugin):
                 "## Formulas in the chapters' prose\n\nEach chapter also reads the formulas of its prose "
                 "and questions and checks their claims (`nnnotes.check.texmath`); each ends with its "
                 "counts and the formulas it lists with their reasons.\n\n"
-                + prosemath.counts_table(dict(sorted(self.formula_counts.items())))
+                + prosemath_report.counts_table(dict(sorted(self.formula_counts.items())))
             )
         if "{{" in markdown:
             from nnnotes.experiments.prose_values import prose_values
@@ -242,7 +243,7 @@ class NnnotesPlugin(BasePlugin):
         if not (found.read or found.listed or found.refuted or found.definitions):
             return ""
         self.formula_counts[src] = found.counts()
-        summary = prosemath.summary_markdown(found)
+        summary = prosemath_report.summary_markdown(found)
         if self.prose_store is not None and not found.errors:  # a failure is never stored
             self.prose_store.put(key, json.dumps([found.counts(), summary]))
         return summary

@@ -48,8 +48,8 @@ __all__ = [
     "PageFormulas",
     "ProseFormula",
     "check_page",
+    "checker_fingerprint",
     "prose_formulas",
-    "summary_markdown",
 ]
 
 #: The functions every page may write, by their TeX name.
@@ -203,27 +203,47 @@ def _substitutions(spec: str, functions: Mapping[str, Callable[..., Any]]) -> di
 
 
 def _substituted(link: Link, subs: Mapping[Any, Any]) -> Link:
-    """Return ``link`` with ``subs`` made; a condition on a name given a value becomes a claim."""
-    left = sympy.sympify(link.left).subs(subs)
-    right = link.right if isinstance(link.right, sympy.Set) else sympy.sympify(link.right).subs(subs)
+    """Return ``link`` with ``subs`` made (until nothing changes: a value may name another entry).
+
+    A definition whose name is given a meaning becomes a claim (``p_1 = 1/(1 + e^{-36})`` with
+    ``p_1 = e^{o_1}/(e^{o_1} + e^{o_2})`` states a result), and so does a condition left with no symbol.
+    """
+
+    def subst(e: Any) -> Any:
+        e = sympy.sympify(e)
+        for _ in range(len(subs) + 1):
+            e, before = e.subs(subs), e
+            if e == before:
+                break
+        return e
+
+    left = subst(link.left)
+    right = link.right if isinstance(link.right, sympy.Set) else subst(link.right)
     kind = link.kind
-    if kind == "condition" and not left.free_symbols and not getattr(right, "free_symbols", set()):
+    named = {side for side in (link.left, link.right) if isinstance(side, sympy.Symbol)}
+    if kind == "definition" and named & set(subs):
+        kind = "claim"  # the defined name has its meaning now
+    elif kind == "condition" and not left.free_symbols and not getattr(right, "free_symbols", set()):
         kind = "claim"
     return Link(left, link.relation, right, kind, link.tolerance)
 
 
 def _check_listed(
     chain: Chain, spec: str, functions: Mapping[str, Callable[..., Any]], name: str
-) -> tuple[list[Verdict] | None, str | None]:
-    """Check a listed formula as its list entry says; return (verdicts, None) or (None, an error)."""
+) -> tuple[list[Verdict] | None, str | None, Chain]:
+    """Check a listed formula as its list entry says.
+
+    Return (verdicts, None, the chain checked) or (None, an error, the chain); verdicts are None
+    for an entry that gives a reason instead of a check.
+    """
     head, _, rest = spec.partition(":")
     words = head.split(maxsplit=1)
     if words and words[0] == "false":
         try:
             check_chain(chain, name=name)
         except DerivationError:
-            return [], None
-        return None, "is listed as false but holds: unlist it, or correct the page"
+            return [], None, chain
+        return None, "is listed as false but holds: unlist it, or correct the page", chain
     if words and words[0] in ("where", "with"):
         domains: list[dict[Any, Any]] = []
         subs: dict[Any, Any] = {}
@@ -235,16 +255,16 @@ def _check_listed(
                 subs.update(_substitutions(body, functions))
             else:
                 raise TexReadError(f"a list entry's clause starts with `where` or `with`, got {clause!r}")
-        links = tuple(_substituted(x, subs) for x in chain.links)
+        checked = Chain(chain.tex, tuple(_substituted(x, subs) for x in chain.links))
         try:
             verdicts: list[Verdict] = []
             for domain in domains or [{}]:
-                verdicts += check_chain(Chain(chain.tex, links), name=name, domain=domain)
-            return verdicts, None
+                verdicts += check_chain(checked, name=name, domain=domain)
+            return verdicts, None, checked
         except DerivationError as exc:
-            return None, f"does not hold {spec}: {exc}"
+            return None, f"does not hold {spec}: {exc}", checked
     del rest
-    return None, None
+    return None, None, chain
 
 
 def check_page(
@@ -300,9 +320,9 @@ def check_page(
             )
         if spec is not None:
             try:
-                verdicts, error = _check_listed(chain, spec, functions, name)
+                verdicts, error, checked = _check_listed(chain, spec, functions, name)
             except (TexReadError, TypeError, ValueError) as exc:
-                verdicts, error = None, f"has a list entry that is not read ({exc})"
+                verdicts, error, checked = None, f"has a list entry that is not read ({exc})", chain
             if error is not None:
                 out.errors.append(f"{where}: formula ${f.tex}$ {error}")
             elif verdicts is None:
@@ -316,7 +336,7 @@ def check_page(
             elif spec.startswith("false"):
                 out.refuted.append((f, spec))
             else:
-                out.read.append((f, chain, verdicts))
+                out.read.append((f, checked, verdicts))
             continue
         try:
             verdicts = check_chain(chain, name=name)
@@ -330,83 +350,3 @@ def check_page(
     for tex in sorted(set(listed) - seen):
         out.errors.append(f"{page}: formula ${tex}$ is listed under `formulas:` but is not on the page")
     return out
-
-
-_CHECK_NAME = re.compile(r"`(\d+-\d+-[a-z0-9-]+)`")
-
-
-def _link_check(m: re.Match[str]) -> str:
-    """Link a check named in a list entry to where its page shows it (a broken link fails the build)."""
-    return f"[`{m.group(1)}`][check-{m.group(1)}]"
-
-
-def _n(count: int, one: str, many: str) -> str:
-    return f"{count} {one if count == 1 else many}"
-
-
-def counts_table(counts: Mapping[str, Mapping[str, int]]) -> str:
-    """Return a Markdown table of each page's formula counts (`PageFormulas.counts`), pages linked."""
-    head = "| page | proved | evaluated | definitions | conditions | refuted | listed |"
-    rows = [head, "|---|---:|---:|---:|---:|---:|---:|"]
-    for src, c in counts.items():
-        cells = " | ".join(
-            str(c[k]) for k in ("proved", "evaluated", "definitions", "conditions", "refuted", "listed")
-        )
-        m = re.fullmatch(r"exercise-(\d+)-(\d+)\.md", src)
-        name = f"{m.group(1)}.{m.group(2)}" if m else src.removesuffix(".md").capitalize()
-        rows.append(f"| [{name}]({src}#formulas-in-the-prose) | {cells} |")
-    total = {k: sum(c[k] for c in counts.values()) for k in next(iter(counts.values()), {})}
-    if total:
-        cells = " | ".join(
-            str(total[k]) for k in ("proved", "evaluated", "definitions", "conditions", "refuted", "listed")
-        )
-        rows.append(f"| all | {cells} |")
-    return "\n".join(rows)
-
-
-def summary_markdown(found: PageFormulas) -> str:
-    """Return the section that ends a page: what stands behind the formulas of its prose."""
-    c = found.counts()
-    read = len(found.read) + len(found.refuted)
-    total = read + len(found.listed) + len(found.definitions)
-    parts = [
-        _n(c["proved"], "relation", "relations") + " proved by sympy",
-        f"{c['evaluated']} evaluated (a counterexample search at high precision, or a number within its "
-        "printed digits: checked, not proved)",
-        _n(c["definitions"], "definition", "definitions")
-        + " (a name set equal to an expression: read, nothing to check) and "
-        + _n(c["conditions"], "condition", "conditions")
-        + " (a symbol compared with numbers: assumed, not claimed)",
-    ]
-    if c["refuted"]:
-        parts.append(
-            _n(c["refuted"], "claim", "claims")
-            + " of the source, quoted by an erratum and checked to be false"
-        )
-    text = (
-        "## Formulas in the prose\n\n"
-        f"This page's prose and questions hold {total} formulas with a relation ($=$, $<$, $\\le$, "
-        f"$\\approx$, $\\in$). The build read {read + len(found.definitions)} of them with "
-        "[`nnnotes.check.texmath`](reference/texmath.md) and checked each claim like a step of a "
-        "derivation: " + "; ".join(parts) + "."
-    )
-    if found.listed:
-        text += (
-            f" The other {len(found.listed)} use notation the reader does not read (sums, vectors, "
-            "matrices, words) or state a condition; each is listed with what checks it or why it needs "
-            "no check."
-        )
-        seen: dict[tuple[str, str], int] = {}
-        for f, why in found.listed:  # a formula written several times for one reason is listed once
-            seen[(f.tex, why)] = seen.get((f.tex, why), 0) + 1
-        rows = "\n".join(
-            f"- ${tex}$"
-            + (f" (written {k} times)" if k > 1 else "")
-            + ": "
-            + _CHECK_NAME.sub(_link_check, why)
-            for (tex, why), k in seen.items()
-        )
-        text += (
-            f"\n\n/// details | The {len(found.listed)} formulas not read\n    type: note\n\n{rows}\n///\n"
-        )
-    return text

@@ -9,6 +9,7 @@ from nnnotes.check.derivation import DerivationError
 from nnnotes.check.texmath import TexReadError, check_chain, domain_of, read_chain, read_expression
 from nnnotes.proofs.symbolic import sigma
 from nnnotes.sitebuild.prosemath import FUNCTIONS, check_page, prose_formulas
+from nnnotes.sitebuild.prosemath_report import counts_table
 
 x, t = sympy.symbols("x t", real=True)
 
@@ -200,3 +201,22 @@ def test_scan_skips_code_and_bracketed_relations() -> None:
     """Fenced code, code spans and a relation inside brackets (P(y = 1 | x)) are not formulas."""
     md = "$P(y = 1 \\mid x)$ and `$u = v$`\n\n```\n$a = b$\n```\n$$c \\le d$$\n"
     assert [(f.line, f.tex) for f in prose_formulas(md)] == [(6, r"c \le d")]
+
+
+def test_with_gives_a_defined_name_its_meaning() -> None:
+    """``p = 1/(1 + e^{-36})`` is a definition until the list says what p is; then a checked result."""
+    page = r"So $p = 1/(1 + e^{-36})$."
+    spec = r"with p = e^{a}/(e^{a} + e^{b}); a = 54; b = 18"
+    ok = check_page(page, {r"p = 1/(1 + e^{-36})": spec}, {}, page="p.md")
+    assert ok.errors == [] and ok.counts()["proved"] == 1 and ok.counts()["definitions"] == 0
+    bad = check_page(page, {r"p = 1/(1 + e^{-36})": spec.replace("b = 18", "b = 19")}, {}, page="p.md")
+    assert len(bad.errors) == 1 and "does not hold" in bad.errors[0]
+
+
+def test_counts_table_names_pages_and_adds_them_up() -> None:
+    """One row per page (a chapter by its number), linked to its section, and a row of totals."""
+    c = {"proved": 2, "evaluated": 1, "definitions": 0, "conditions": 3, "refuted": 0, "listed": 1}
+    table = counts_table({"exercise-6-3.md": c, "notation.md": c}).splitlines()
+    assert table[2] == "| [6.3](exercise-6-3.md#formulas-in-the-prose) | 2 | 1 | 0 | 3 | 0 | 1 |"
+    assert table[3].startswith("| [Notation](notation.md#formulas-in-the-prose) |")
+    assert table[4] == "| all | 4 | 2 | 0 | 6 | 0 | 2 |"
