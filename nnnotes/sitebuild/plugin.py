@@ -13,6 +13,8 @@ What it does, in the order of MkDocs' events:
 * ``on_pre_build``: a fresh record of checks, sessions, errata and catalog;
 * ``on_files``: the report pages (and the home page) are rendered after every other page;
 * ``on_page_markdown``: checks are attributed to the page; prose numbers are checked and filled in;
+  the formulas of the prose are read and checked (`nnnotes.sitebuild.prosemath`), and the page
+  ends with what stands behind them (the verification page with a table of every page's counts);
   mpmath's precision starts at its default on every page (a page that sets it cannot leak into the
   next); the References and Code boxes of the student edition;
 * ``on_page_content``: failed checks are errors naming the page; errata are named; formulas are
@@ -221,11 +223,14 @@ class NnnotesPlugin(BasePlugin):
         # the key holds the page with its placeholders' values filled in (they are cached), so an
         # edit of a module that no value of the page comes from keeps the page's entry
         values = prose_values()
-        key = StringStore.key(
-            src,
-            prose.render_placeholders(markdown, values, page=f"docs/{src}"),
-            prose.render_placeholders(json.dumps(listed, sort_keys=True), values, page=f"docs/{src}"),
-        )
+        try:
+            key = StringStore.key(
+                src,
+                prose.render_placeholders(markdown, values, page=f"docs/{src}"),
+                prose.render_placeholders(json.dumps(listed, sort_keys=True), values, page=f"docs/{src}"),
+            )
+        except prose.PlaceholderError as exc:  # the same error as the page's own placeholders'
+            raise PluginError(str(exc)) from exc
         stored = self.prose_store.get(key) if self.prose_store is not None else None
         if stored is not None:
             counts, summary = json.loads(stored)
