@@ -17,7 +17,16 @@ from typing import Any
 
 from nnnotes.sitebuild.bench_project import ROOT, build_env, copy_project, timed_build
 
-__all__ = ["derivation_times", "report_derivations", "report_speed", "report_takeaway", "timings_markdown"]
+__all__ = [
+    "REUSED_MEMORY",
+    "derivation_times",
+    "kernel_rows",
+    "report_derivations",
+    "report_kernels",
+    "report_speed",
+    "report_takeaway",
+    "timings_markdown",
+]
 
 
 def derivation_times() -> tuple[list[tuple[str, float, str]], float, float]:
@@ -98,6 +107,59 @@ def report_takeaway() -> None:
             f"Offline copy: built (cache warm) and zipped in {time.perf_counter() - t0:.1f} s, "
             f"{out.stat().st_size / 1e6:.1f} MB"
         )
+
+
+#: glibc's tunables that keep freed memory for reuse: a large temporary then comes from the heap,
+#: as in a long-running process, instead of fresh pages that fault on first touch.
+REUSED_MEMORY = {"MALLOC_MMAP_THRESHOLD_": str(2**30), "MALLOC_TRIM_THRESHOLD_": str(2**30)}
+
+
+def kernel_rows(env: dict[str, str] | None = None) -> list[Any]:
+    """Run `kernel_timings` in a fresh process (with ``env`` added); return its rows."""
+    from nnnotes.experiments.speed import Timing
+
+    proc = subprocess.run(
+        [sys.executable, "-m", "nnnotes.sitebuild.bench", "--kernels-driver"],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        env={**os.environ, **(env or {})},
+    )
+    if proc.returncode != 0:
+        raise RuntimeError(f"kernel benchmark failed:\n{proc.stdout}\n{proc.stderr}")
+    return [Timing(*row) for row in json.loads(proc.stdout.strip().splitlines()[-1])]
+
+
+def report_kernels() -> None:
+    """Print the kernels against the numpy formulas and scipy in two memory regimes (fresh processes).
+
+    In a fresh process each large temporary of a numpy formula is new memory whose pages fault on
+    first touch, which can cost more than the arithmetic; a long-running process (a training loop)
+    reuses freed memory. The two regimes give different ratios, so both are shown.
+    """
+    fresh, reused = kernel_rows(), kernel_rows(REUSED_MEMORY)
+    print("\nKernels against the numpy formula (1e6 elements) and scipy.special (10 elements), each")
+    print("in a fresh process: memory fresh (every large temporary faults its pages in) and reused")
+    print(f"(glibc keeps freed memory: {', '.join(f'{k}={v}' for k, v in REUSED_MEMORY.items())})\n")
+    from nnnotes.render import rows_to_markdown
+
+    header = ["function", "elements", "against", "ours, fresh (µs)", "theirs, fresh (µs)", "ratio, fresh"]
+    header += ["ours, reused (µs)", "theirs, reused (µs)", "ratio, reused"]
+    rows = [
+        [
+            a.function,
+            a.size,
+            a.reference,
+            a.ours_us,
+            a.reference_us,
+            a.ratio,
+            b.ours_us,
+            b.reference_us,
+            b.ratio,
+        ]
+        for a, b in zip(fresh, reused, strict=True)
+    ]
+    print(rows_to_markdown(header, rows, digits=3))
 
 
 def timings_markdown(rows: tuple[Any, ...] | None = None) -> str:
