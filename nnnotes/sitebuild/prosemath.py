@@ -89,7 +89,7 @@ class PageFormulas:
 
     #: (formula, verdicts) for each formula read; a definition or condition has no verdict.
     read: list[tuple[ProseFormula, Chain, list[Verdict]]] = field(default_factory=list)
-    #: Formulas listed in the front matter (not read), with the reason given there.
+    #: Formulas listed in the front matter (not read, numbers filled in), with the reason given there.
     listed: list[tuple[ProseFormula, str]] = field(default_factory=list)
     #: Quoted claims listed as false, and found false.
     refuted: list[tuple[ProseFormula, str]] = field(default_factory=list)
@@ -291,6 +291,7 @@ def check_page(
         where = f"{page}:{f.line + first_line}"
         name = f"{page}/formula-{n}"
         tex = render_placeholders(f"${f.tex}$", values, page=page)[1:-1] if "{{" in f.tex else f.tex
+        shown = ProseFormula(f.line, tex, f.section)  # as the reader sees it, numbers filled in
         spec = listed.get(f.tex)
         if isinstance(spec, list):  # a formula written more than once: one entry per occurrence, in order
             k = occurrences[f.tex] = occurrences.get(f.tex, -1) + 1
@@ -304,7 +305,7 @@ def check_page(
             chain = read_chain(tex, functions, MATRICES)
         except (TexReadError, TypeError, ValueError, SyntaxError) as exc:
             if spec is not None:
-                out.listed.append((f, spec))
+                out.listed.append((shown, spec))
             elif _lone_definition(tex):
                 out.definitions.append(f)
             else:
@@ -332,7 +333,7 @@ def check_page(
                         f"{where}: formula ${f.tex}$ is listed under `formulas:` but holds: unlist it"
                     )
                 except (DerivationError, TexReadError):
-                    out.listed.append((f, spec))
+                    out.listed.append((shown, spec))
             elif spec.startswith("false"):
                 out.refuted.append((f, spec))
             else:

@@ -220,3 +220,11 @@ def test_counts_table_names_pages_and_adds_them_up() -> None:
     assert table[2] == "| [6.3](exercise-6-3.md#formulas-in-the-prose) | 2 | 1 | 0 | 3 | 0 | 1 |"
     assert table[3].startswith("| [Notation](notation.md#formulas-in-the-prose) |")
     assert table[4] == "| all | 4 | 2 | 0 | 6 | 0 | 2 |"
+
+
+def test_listed_formulas_are_shown_with_their_numbers() -> None:
+    """A listed formula is shown as the reader sees it: its placeholders filled in."""
+    values = {"n": lambda: (54, "the first logit")}
+    page = "So $o = (a, {{ n }})$ here."
+    found = check_page(page, {"o = (a, {{ n }})": "a vector"}, values, page="p.md")
+    assert [(f.tex, why) for f, why in found.listed] == [("o = (a, 54)", "a vector")]

@@ -41,7 +41,7 @@ def test_cited_checks_exist_on_the_page(path: Path, built_site: Path) -> None:
 
 @pytest.mark.parametrize("chapter", ["6-1", "6-2", "6-3", "6-4", "6-5", "6-7"])
 def test_each_chapter_reports_its_formulas(chapter: str, built_site: Path) -> None:
-    """Every chapter ends with its count of formulas, and shows a folded list when it lists any."""
+    """Every chapter ends with its counts, and a folded list (numbers filled in) if it lists any."""
     html = (built_site / f"exercise-{chapter}" / "index.html").read_text(encoding="utf-8")
     assert 'id="formulas-in-the-prose"' in html
     m = re.search(r"hold (\d+) formulas with a relation.*?The build read (\d+) of them", html, re.S)
@@ -49,6 +49,8 @@ def test_each_chapter_reports_its_formulas(chapter: str, built_site: Path) -> No
     listed = _listed(ROOT / "docs" / f"exercise-{chapter}.md")
     if listed:
         assert "formulas not read" in html
+    section = html[html.index('id="formulas-in-the-prose"') :]
+    assert "{{" not in section, "a listed formula is shown with a raw placeholder"
 
 
 FALSE_PAGE = r"""---
