@@ -205,7 +205,11 @@ class _Reader:
                 args.append(self.expr())
             self.take(close)
         else:
-            args = [self.power()]
+            braced = self.peek() == "{"
+            args = [self.atom()]
+            if self.peek() == "^" and not braced:
+                # \tanh x^2: tanh(x^2) or tanh(x)^2? (\log{(u)}^{2} is (log u)^2, as sympy prints it)
+                raise TexReadError("a power after a function's argument written without brackets")
         if isinstance(f, sympy.Lambda) and len(args) != len(f.variables):
             raise TexReadError(f"{f} takes {len(f.variables)} argument(s), given {len(args)}")
         if primes:
@@ -251,6 +255,8 @@ class _Reader:
         if t == "e" and self.peek() == "^":
             self.take()
             return sympy.exp(self.group())
+        if t == "e" and self.peek() != "_":  # Euler's number; e_i is a name
+            return sympy.E
         if t == r"\operatorname":
             key = self.raw_group()
             if key not in self.functions:

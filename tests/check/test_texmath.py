@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pytest
 import sympy
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
 from nnnotes.check.derivation import DerivationError
 from nnnotes.check.texmath import TexReadError, check_chain, domain_of, read_chain, read_expression
@@ -228,3 +230,49 @@ def test_listed_formulas_are_shown_with_their_numbers() -> None:
     page = "So $o = (a, {{ n }})$ here."
     found = check_page(page, {"o = (a, {{ n }})": "a vector"}, values, page="p.md")
     assert [(f.tex, why) for f, why in found.listed] == [("o = (a, 54)", "a vector")]
+
+
+_X, _Y, _A = sympy.symbols("x y alpha", real=True)
+_LEAVES = st.sampled_from([_X, _Y, _A, sympy.Integer(2), sympy.Integer(-1), sympy.Rational(5, 3)])
+
+
+def _grow(children: st.SearchStrategy) -> st.SearchStrategy:
+    pair = st.tuples(children, children)
+    return st.one_of(
+        pair.map(lambda t: t[0] + t[1]),
+        pair.map(lambda t: t[0] - t[1]),
+        pair.map(lambda t: t[0] * t[1]),
+        pair.map(lambda t: t[0] / t[1] if t[1] != 0 else t[0]),
+        st.tuples(children, st.sampled_from([2, 3, -1])).map(lambda t: t[0] ** t[1]),
+        children.map(sympy.exp),
+        children.map(sympy.tanh),
+        children.map(sympy.cosh),
+        children.map(sigma),
+        children.map(lambda c: sympy.log(c**2 + 1)),
+        children.map(lambda c: sympy.sqrt(sympy.exp(c) + 2)),
+    )
+
+
+#: What the reader may refuse in sympy's own LaTeX (a refusal is safe; a misreading is not).
+_SAFE_REFUSALS = ("reads as a function the page does not define", "power after a function's argument")
+
+
+@settings(max_examples=200, deadline=None, derandomize=True, suppress_health_check=list(HealthCheck))
+@given(st.recursive(_LEAVES, _grow, max_leaves=8))
+def test_sympy_latex_reads_back_to_the_same_expression(e) -> None:
+    r"""Whatever sympy prints, the reader reads back to the same value, or refuses it safely.
+
+    sympy's LaTeX printer is the independent reference: ``\log{\left(u \right)}^{2}`` is
+    (log u)^2, ``e`` alone is Euler's number, ``z \left(a + 2\right)`` is a product.
+    """
+    assume(not e.has(sympy.zoo, sympy.nan, sympy.oo, -sympy.oo))
+    tex = sympy.latex(e)
+    try:
+        back = read_expression(tex, FUNCTIONS)
+    except TexReadError as exc:
+        assert any(s in str(exc) for s in _SAFE_REFUSALS), (tex, str(exc))
+        return
+    if back != e:
+        for point in ({_X: sympy.Rational(3, 7), _Y: sympy.Rational(-5, 4), _A: sympy.Rational(2, 9)},):
+            gap = sympy.N((back - e).subs(point), 30)
+            assert gap.is_number and abs(complex(gap)) < 1e-25, (tex, back, e)
