@@ -174,8 +174,12 @@ class _Reader:
                 return "".join(parts[1:])
             parts.append(t)
 
-    def name(self, base: str) -> Any:
-        """Read a symbol: a letter or a Greek letter with subscripts, layer superscripts and primes."""
+    def name(self, base: str, token: str | None = None) -> Any:
+        """Read a symbol: a letter or a Greek letter with subscripts, layer superscripts and primes.
+
+        ``token`` is the name's letter as written; a name followed by a bracket is refused when it
+        reads as an unknown function (see below).
+        """
         name = base
         while True:
             if self.peek() == "_":
@@ -190,6 +194,10 @@ class _Reader:
                 if name in self.matrices:
                     # a product of matrices does not commute: refuse rather than read it as numbers
                     raise TexReadError(f"{name} is a matrix")
+                if token is not None and self.peek() == "(" and ("'" in name or self.toks.count(token) == 1):
+                    # f(0) or f'(0) with no f defined reads as f times 0, which would prove f(0) = 0:
+                    # a name before a bracket multiplies only when it also stands elsewhere, as in s(1-s)
+                    raise TexReadError(f"{name}(...) reads as a function the page does not define")
                 return sympy.Symbol(name, real=True)
 
     def call(self, f: Callable[..., Any], primes: int = 0, exponent: Any = None) -> Any:
@@ -276,11 +284,7 @@ class _Reader:
         if t.startswith("\\") and key in self.functions:
             return self.function(key)
         if re.fullmatch(r"[a-zA-Z]", t) or (t.startswith("\\") and key in _GREEK):
-            if self.peek() == "(" and self.toks.count(t) == 1:
-                # f(0) with no f on the page reads as f times 0, which would prove f(0) = 0: a name
-                # before a bracket multiplies only when it also stands elsewhere, as in s(1-s)
-                raise TexReadError(f"{t}(...) reads as a function the page does not define")
-            return self.name(key)
+            return self.name(key, token=t)
         raise TexReadError(f"the reader does not read {t!r}")
 
 

@@ -56,6 +56,8 @@ def test_primes_differentiate() -> None:
         r"\nabla f",
         r"\operatorname{softmax}(y)",
         "f(0)",
+        "f'(0)",
+        "f_1(0)",
     ],
 )
 def test_what_is_not_read_raises(tex) -> None:
