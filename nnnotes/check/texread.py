@@ -252,7 +252,7 @@ class _Reader:
             return e
         if t[0].isdigit():
             return sympy.Rational(t)
-        if t in _FRACS or t == r"\frac":
+        if t in _FRACS:
             return self.group() / self.group()
         if t == r"\sqrt":
             return sympy.sqrt(self.group())

@@ -236,7 +236,7 @@ def _check_listed(
     Return (verdicts, None, the chain checked) or (None, an error, the chain); verdicts are None
     for an entry that gives a reason instead of a check.
     """
-    head, _, rest = spec.partition(":")
+    head = spec.partition(":")[0]
     words = head.split(maxsplit=1)
     if words and words[0] == "false":
         try:
@@ -263,7 +263,6 @@ def _check_listed(
             return verdicts, None, checked
         except DerivationError as exc:
             return None, f"does not hold {spec}: {exc}", checked
-    del rest
     return None, None, chain
 
 
@@ -316,9 +315,7 @@ def check_page(
             continue
         if defined:
             first = chain.links[0]
-            chain = Chain(
-                chain.tex, (type(first)(first.left, "=", first.right, "definition"), *chain.links[1:])
-            )
+            chain = Chain(chain.tex, (Link(first.left, "=", first.right, "definition"), *chain.links[1:]))
         if spec is not None:
             try:
                 verdicts, error, checked = _check_listed(chain, spec, functions, name)
