@@ -229,7 +229,8 @@ def critical_line(lams: ArrayLike = (-1.0, 0.0, 0.25, 0.5, 1.0, 2.0)) -> list[Cr
     Examples
     --------
     >>> pts = critical_line((0.0, 0.5))
-    >>> pts[0].loss == pts[1].loss, max(p.grad_norm for p in pts) < 1e-12
+    >>> spread = abs(pts[0].loss - pts[1].loss)  # 0 in exact arithmetic; rounding differs by machine
+    >>> bool(spread <= 4 * np.spacing(pts[0].loss)), max(p.grad_norm for p in pts) < 1e-12
     (True, True)
     """
     X, y = regression_task()
