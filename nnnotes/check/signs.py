@@ -71,10 +71,20 @@ _FORMS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
 )
 
 
+#: Bits above which a number makes `sympy.factor` and `sympy.simplify` search for minutes: with
+#: $10^{-307} - e^{-u - 709}$, factoring ran over 6 minutes without an answer. An expression holding
+#: such a number gets only the cheap forms (its claim can still be evaluated numerically).
+_HUGE_BITS = 200
+
+
+def _has_huge_number(e: Any) -> bool:
+    return any(max(abs(r.p), r.q).bit_length() > _HUGE_BITS for r in e.atoms(sympy.Rational))
+
+
 def _by_assumptions(h: Any, strict: bool) -> str | None:
     if not h.free_symbols and not h.is_Rational:
         return None  # the sign of a constant such as pi - 22/7 comes from evalf: evaluated, not proved
-    for label, form in _FORMS:
+    for label, form in _FORMS[:2] if _has_huge_number(h) else _FORMS:
         try:
             g = form(h)
         except Exception:

@@ -11,6 +11,7 @@ import sympy
 
 from nnnotes.check import Derivation, DerivationError
 from nnnotes.check.record import current_record
+from nnnotes.check.signs import prove_sign
 
 x = sympy.Symbol("x", real=True)
 t = sympy.Symbol("t", real=True)
@@ -129,3 +130,19 @@ def test_counterexample_just_off_a_pole_is_caught() -> None:
         Derivation(1 / (x - 1), name="pole").step(-(10**6), "wrong", ">").verify()
     at = sympy.Float(err.value.counterexample["x"], 50)
     assert 1 - sympy.Rational(1, 10**6) < at < 1
+
+
+def test_a_huge_constant_does_not_stall_the_sign_prover() -> None:
+    r"""$10^{-307} - e^x$ on $x < -709$: factoring it ran for minutes; the cheap forms answer at once.
+
+    Found by checking the formulas of the docstrings (`sigmoid`'s $e^x < 10^{-307}$). Nothing here
+    decides the sign of a difference of two positive terms, so the prover returns None and the claim
+    is evaluated numerically; what matters is that it returns. A huge number does not stop the cheap
+    forms from proving what they can.
+    """
+    x = sympy.Symbol("x", real=True)
+    below = {x: sympy.Interval.open(-sympy.oo, -709)}
+    tiny = sympy.Rational(1, 10**307)
+    assert prove_sign(tiny - sympy.exp(x), strict=True, domain=below) is None
+    assert prove_sign(tiny + sympy.exp(x), strict=True, domain=None) == "sign from the assumptions"
+    assert prove_sign(tiny + sympy.exp(x) - tiny, strict=True, domain=None) is not None
