@@ -55,9 +55,13 @@ def docstrings() -> list[tuple[str, str]]:
     return out
 
 
-def check_docstring(name: str, doc: str, listed: dict[str, str]) -> list[str]:
-    """Check one docstring's formulas; return its problems (formulas not read are not problems)."""
-    found: PageFormulas = check_page(_PLACEHOLDER_FORMULA.sub("", doc), listed, {}, page=name)
+def read_docstring(name: str, doc: str, listed: dict[str, str]) -> PageFormulas:
+    """Find, read and check the formulas of one docstring (``listed``: its table of the list)."""
+    return check_page(_PLACEHOLDER_FORMULA.sub("", doc), listed, {}, page=name)
+
+
+def problems(name: str, found: PageFormulas) -> list[str]:
+    """The errors of a checked docstring, in the list's terms; a formula not read is not one."""
     where = f"{LIST.name} under ['{name}']"
     return [
         e.replace("under `formulas:` in the page's front matter", where)
@@ -66,6 +70,11 @@ def check_docstring(name: str, doc: str, listed: dict[str, str]) -> list[str]:
         for e in found.errors
         if " is not read (" not in e
     ]
+
+
+def check_docstring(name: str, doc: str, listed: dict[str, str]) -> list[str]:
+    """Check one docstring's formulas; return its problems."""
+    return problems(name, read_docstring(name, doc, listed))
 
 
 @pytest.fixture(scope="module")
@@ -79,9 +88,8 @@ def checked(listed: dict[str, dict[str, str]]) -> dict[str, tuple[PageFormulas, 
     """Every docstring checked: (what was found, its problems), by qualified name."""
     out = {}
     for name, doc in docstrings():
-        entries = listed.get(name, {})
-        found = check_page(_PLACEHOLDER_FORMULA.sub("", doc), entries, {}, page=name)
-        out[name] = (found, check_docstring(name, doc, entries))
+        found = read_docstring(name, doc, listed.get(name, {}))
+        out[name] = (found, problems(name, found))
     return out
 
 
