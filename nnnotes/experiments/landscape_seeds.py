@@ -13,6 +13,7 @@ True
 
 from __future__ import annotations
 
+import numbers
 from dataclasses import dataclass
 
 import numpy as np
@@ -215,6 +216,28 @@ class LearningRateStudy:
         ok = self.trains(network, below)
         k = len(ok) if ok.all() else int(np.argmin(ok))
         return self.lrs[k - 1] if k else None
+
+    def bn_lower_where_plain_trains(self, factor: float = 10.0) -> bool:
+        """Return whether batch norm ends ``factor`` times lower wherever the plain network trains.
+
+        True when the plain network trains (`trains`) at one rate at least, and at every rate where
+        it does, the batch-normalized network trains too and its final loss times ``factor`` is
+        below the plain network's in every seed.
+
+        Examples
+        --------
+        >>> st = LearningRateStudy((0.1, 0.2), (0,), np.array([[0.05], [0.5]]), np.array([[0.004], [0.3]]))
+        >>> st.bn_lower_where_plain_trains(), st.bn_lower_where_plain_trains(factor=20)
+        (True, False)
+        """
+        if isinstance(factor, bool) or not isinstance(factor, numbers.Real):
+            raise TypeError(f"factor must be a real number, got {type(factor).__name__}")
+        if not (np.isfinite(factor) and factor > 0):
+            raise ValueError(f"factor must be a positive finite number, got {factor!r}")
+        both = self.trains("plain")
+        return bool(
+            both.any() and self.trains("bn")[both].all() and (self.bn[both] * factor < self.plain[both]).all()
+        )
 
     def first_diverged(self, network: str) -> float | None:
         """Return the smallest rate at which ``network`` diverges in at least one seed (``None``: never)."""

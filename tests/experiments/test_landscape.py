@@ -173,8 +173,7 @@ print(json.dumps({
     "bn": np.where(np.isinf(st.bn), -1.0, st.bn).tolist(),
     "readings": [st.largest_trained("plain"), st.largest_trained("bn"),
                  st.first_diverged("plain"), st.first_diverged("bn")],
-    "lower": bool(np.all(st.trains("bn")[st.trains("plain")])
-                  and np.all(st.bn[st.trains("plain")] * 10 < st.plain[st.trains("plain")])),
+    "lower": st.bn_lower_where_plain_trains(factor=10),
 }))
 """
 
@@ -228,6 +227,17 @@ def test_learning_rate_study_readings_on_made_up_losses() -> None:
     assert LearningRateStudy((0.1,), (0,), plain[:1], bn[:1]).first_diverged("bn") is None
     assert st.rows()[3] == [0.4, "1 (1 of 2 diverged)", "0.5 (1 of 2 diverged)"]
     assert st.rows()[2][2] == "diverged in every seed"
+    # plain trains at 0.1 and 0.3 only; bn is 5 to 10 times lower at 0.1 and diverges at 0.3
+    assert not st.bn_lower_where_plain_trains()
+    fine = LearningRateStudy((0.1, 0.2), (7, 8), plain[:2], bn[:2])
+    assert fine.bn_lower_where_plain_trains(factor=9.9)  # 0.01 / 0.001 = 10, 0.02 / 0.002 = 10
+    assert not fine.bn_lower_where_plain_trains(factor=10)  # strictly lower: 0.001 * 10 is not < 0.01
+    assert not LearningRateStudy((0.2,), (7, 8), plain[1:2], bn[1:2]).bn_lower_where_plain_trains(1.0)
+    for bad in (0, -1.0, np.inf, np.nan):
+        with pytest.raises(ValueError, match="factor must be a positive finite number"):
+            st.bn_lower_where_plain_trains(bad)
+    with pytest.raises(TypeError, match="factor must be a real number, got str"):
+        st.bn_lower_where_plain_trains("10")
     with pytest.raises(ValueError, match="network must be 'plain' or 'bn'"):
         st.trains("batch norm")
     with pytest.raises(ValueError, match="lrs must be strictly increasing"):
