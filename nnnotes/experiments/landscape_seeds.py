@@ -106,6 +106,18 @@ class SeedStudy:
             raise ValueError(f"measure must be one of {list(SeedMeasures.TITLES)}, got {measure!r}")
         return getattr(self.plain, measure) / getattr(self.bn, measure)
 
+    def edge_ratio(self, network: str) -> NDArray[np.float64]:
+        r"""Per seed, one network's effective smoothness over $2/\eta$, the edge of stability.
+
+        Gradient descent at rate $\eta$ on a quadratic is stable only while its curvature stays
+        below $2/\eta$; a ratio near 1 means training runs at that edge, one above 1 that the
+        landscape is sharper along the step than the step can follow.
+        """
+        if network not in ("plain", "bn"):
+            raise ValueError(f"network must be 'plain' or 'bn', got {network!r}")
+        measures: SeedMeasures = getattr(self, network)
+        return measures.smoothness * self.lr / 2
+
     def rows(self) -> list[list[object]]:
         """Table rows, one per measure: for each network, the median over seeds and [min, max].
 

@@ -120,6 +120,33 @@ class SymmetricStart:
         near = np.abs(self.loss_perturbed / self.one_unit_loss - 1) <= rtol
         return near.sum(axis=1) * int(self.steps[1] - self.steps[0])
 
+    def _column(self, step: int) -> int:
+        if isinstance(step, bool) or not isinstance(step, (int, np.integer)):
+            raise TypeError(f"step must be an int, got {type(step).__name__}")
+        steps = self.steps.tolist()
+        if step not in steps:
+            raise ValueError(
+                f"step must be one of the recorded steps {steps[0]}, {steps[1]}, ..., got {step!r}"
+            )
+        return steps.index(step)
+
+    def symmetry_cost(self, step: int) -> float:
+        """Median loss over the seeds of the identical start over that of the perturbed start, at ``step``.
+
+        ``step`` must be a recorded step (one of `steps`).
+        """
+        i = self._column(step)
+        return float(np.median(self.loss_identical[:, i]) / np.median(self.loss_perturbed[:, i]))
+
+    def excess_over_one_unit(self, step: int) -> NDArray[np.float64]:
+        """Per seed, the identical start's loss at ``step`` over the one-unit loss, minus 1."""
+        return self.loss_identical[:, self._column(step)] / self.one_unit_loss - 1
+
+    def twin_gap(self, step: int) -> float:
+        """Largest relative gap, over the seeds, between a perturbed run's loss and its identical twin's."""
+        i = self._column(step)
+        return float(np.max(np.abs(self.loss_perturbed[:, i] / self.loss_identical[:, i] - 1)))
+
     def rows(self) -> list[list[object]]:
         """Table rows: step, then median (over seeds) loss and largest spread of each start."""
         return [

@@ -137,8 +137,7 @@ def test_page_seed_study_numbers(study) -> None:
     )
     assert study.ratio("final_loss").min() > 10
     assert study.ratio("relative_range").min() > 1.5 and study.ratio("relative_grad_change").min() > 1.5
-    assert np.all(np.abs(study.bn.smoothness * study.lr / 2 - 1) < 0.25)
-    assert np.all(study.plain.smoothness * study.lr / 2 > 1.25)
+    assert np.all(np.abs(study.edge_ratio("bn") - 1) < 0.25) and np.all(study.edge_ratio("plain") > 1.25)
 
 
 def test_page_learning_rate_study() -> None:
@@ -263,3 +262,13 @@ def test_seed_study_ratio_names_its_measure(study) -> None:
     with pytest.raises(ValueError, match="measure must be one of"):
         study.ratio("final loss")
     assert [row[0] for row in study.rows()][:2] == ["loss at step 0", "final loss"]
+
+
+def test_edge_ratio_is_smoothness_over_two_over_the_rate(study) -> None:
+    """edge_ratio(network) is the smoothness divided by 2/lr, per seed; a typo is refused."""
+    for network in ("plain", "bn"):
+        assert_allclose(
+            study.edge_ratio(network), getattr(study, network).smoothness / (2 / study.lr), rtol=1e-15
+        )
+    with pytest.raises(ValueError, match="network must be 'plain' or 'bn', got 'batch norm'"):
+        study.edge_ratio("batch norm")

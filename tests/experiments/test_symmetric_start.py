@@ -39,9 +39,26 @@ def test_symmetric_start_costs_at_5000_steps(long_run) -> None:
 
 def test_old_500_step_experiment_shows_no_cost(long_run) -> None:
     """The old statement's run (stopped at 500 steps) cannot show the cost: the medians differ by < 10%."""
-    k = long_run.steps.tolist().index(500)
-    ratio = np.median(long_run.loss_identical[:, k]) / np.median(long_run.loss_perturbed[:, k])
-    assert ratio < 1.1
+    assert long_run.symmetry_cost(500) < 1.1
+
+
+def test_readings_of_a_made_up_run() -> None:
+    """symmetry_cost, excess_over_one_unit and twin_gap on a hand-made table of two seeds, three steps."""
+    ident = np.array([[4.0, 2.0, 1.1], [4.0, 3.0, 1.3]])
+    pert = np.array([[4.0, 2.2, 0.1], [4.0, 2.7, 0.3]])
+    zero = np.zeros((2, 3))
+    r = SymmetricStart(np.array([0, 10, 20]), ident, pert, zero, zero, 1.0, 1e-4, 0.1)
+    assert r.symmetry_cost(20) == pytest.approx(1.2 / 0.2)  # medians 1.2 and 0.2
+    assert r.symmetry_cost(0) == 1.0
+    assert_allclose(r.excess_over_one_unit(20), [0.1, 0.3], rtol=1e-14)
+    assert r.twin_gap(10) == pytest.approx(0.1)  # 2.2/2 and 2.7/3: both seeds 10% apart
+    assert r.twin_gap(0) == 0.0
+    for bad in (5, 30, -10):
+        with pytest.raises(ValueError, match="step must be one of the recorded steps 0, 10, ..., got"):
+            r.symmetry_cost(bad)
+    for bad, name in ((10.0, "float"), (True, "bool"), ("10", "str")):
+        with pytest.raises(TypeError, match=f"step must be an int, got {name}"):
+            r.twin_gap(bad)
 
 
 def test_one_unit_minimum_against_independent_fit() -> None:
