@@ -54,17 +54,26 @@ def _is_type_checking(test: ast.expr) -> bool:
     )
 
 
+_BODIES = ("body", "orelse", "finalbody", "handlers", "cases")
+"""The fields that hold statements; an import is a statement, so only these are walked."""
+
+
 def _runtime_nodes(tree: ast.AST) -> Iterable[ast.AST]:
-    """Every node of ``tree`` except the bodies of ``if TYPE_CHECKING:`` (never run; their ``else`` is)."""
+    """Every statement of ``tree`` except the bodies of ``if TYPE_CHECKING:`` (never run; their ``else`` is).
+
+    Expressions are not entered: no import statement can sit inside one.
+    """
     todo = [tree]
     while todo:
         node = todo.pop()
         yield node
         if isinstance(node, ast.If) and _is_type_checking(node.test):
             todo.extend(node.orelse)
-            todo.append(node.test)
             continue
-        todo.extend(ast.iter_child_nodes(node))
+        for field in _BODIES:
+            value = getattr(node, field, None)
+            if isinstance(value, list):
+                todo.extend(value)
 
 
 def imports_of(source: str, package: str, module: str = "", is_package: bool = False) -> set[str]:

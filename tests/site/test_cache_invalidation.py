@@ -14,7 +14,7 @@ import pytest
 
 from nnnotes.check.record import current_record
 from nnnotes.sitebuild import cache
-from nnnotes.sitebuild.imports import ModuleIndex
+from nnnotes.sitebuild.imports import ModuleIndex, imports_of
 from tests import cache_site
 from tests.cache_site import PAGE, VERSIONS, Site, entry_files
 
@@ -197,3 +197,43 @@ def test_url_dependency_invalidates_when_pages_move(tmp_path: Path) -> None:
     s.runner.context["urls"] = "layout-2"
     s.build([("u", "", code)])
     assert s.executed == ["u"]
+
+
+def test_imports_are_found_in_every_kind_of_statement_body() -> None:
+    """An import nested in a function, class, try/except/else/finally, with, loop or match arm counts.
+
+    The reader walks statement bodies only (an import is a statement); expressions, such as a
+    lambda or a call to ``__import__``, hold none. ``if TYPE_CHECKING:`` bodies never run.
+    """
+    code = """
+def f():
+    import pkg.a
+class K:
+    from pkg import b
+try:
+    import pkg.c
+except ImportError:
+    import pkg.d
+else:
+    import pkg.e
+finally:
+    import pkg.f
+with open("x") as h:
+    import pkg.g
+for i in range(2):
+    pass
+else:
+    import pkg.h
+while False:
+    import pkg.i
+match 1:
+    case 1:
+        import pkg.j
+if TYPE_CHECKING:
+    import pkg.k
+else:
+    import pkg.l
+g = lambda: __import__("pkg.m")
+"""
+    found = imports_of(code, "pkg")
+    assert found == {f"pkg.{m}" for m in "acdefghijl"} | {"pkg", "pkg.b"}
