@@ -34,6 +34,13 @@ __all__ = [
 ]
 
 
+def _network(network: str) -> str:
+    """Return ``network`` if it names one of the two networks compared ('plain' or 'bn')."""
+    if network not in ("plain", "bn"):
+        raise ValueError(f"network must be 'plain' or 'bn', got {network!r}")
+    return network
+
+
 @dataclass(frozen=True)
 class SeedMeasures:
     r"""One network's measures over several seeds: one entry per seed in every field.
@@ -113,9 +120,7 @@ class SeedStudy:
         below $2/\eta$; a ratio near 1 means training runs at that edge, one above 1 that the
         landscape is sharper along the step than the step can follow.
         """
-        if network not in ("plain", "bn"):
-            raise ValueError(f"network must be 'plain' or 'bn', got {network!r}")
-        measures: SeedMeasures = getattr(self, network)
+        measures: SeedMeasures = getattr(self, _network(network))
         return measures.smoothness * self.lr / 2
 
     def rows(self) -> list[list[object]]:
@@ -212,9 +217,7 @@ class LearningRateStudy:
         return [[lr, cell(self.plain[i]), cell(self.bn[i])] for i, lr in enumerate(self.lrs)]
 
     def _losses(self, network: str) -> NDArray[np.float64]:
-        if network not in ("plain", "bn"):
-            raise ValueError(f"network must be 'plain' or 'bn', got {network!r}")
-        return self.plain if network == "plain" else self.bn
+        return self.plain if _network(network) == "plain" else self.bn
 
     def trains(self, network: str, below: float = TRAINED_BELOW) -> NDArray[np.bool_]:
         """Return, per learning rate, whether ``network`` ends below ``below`` in every seed."""
