@@ -126,7 +126,7 @@ class SymmetricStart:
         steps = self.steps.tolist()
         if step not in steps:
             raise ValueError(
-                f"step must be one of the recorded steps {steps[0]}, {steps[1]}, ..., got {step!r}"
+                f"step must be one of the recorded steps {', '.join(map(str, steps[:2]))}, ..., got {step!r}"
             )
         return steps.index(step)
 

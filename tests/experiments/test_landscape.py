@@ -15,6 +15,8 @@ from numpy.testing import assert_allclose, assert_array_equal
 from nnnotes.experiments.landscape import LOOKAHEAD, compare, gradient_check, synthetic_data, train
 from nnnotes.experiments.landscape_seeds import (
     LearningRateStudy,
+    SeedMeasures,
+    SeedStudy,
     learning_rate_study,
     seed_study,
     unmatched_start_losses,
@@ -226,7 +228,7 @@ def test_learning_rate_study_readings_on_made_up_losses() -> None:
     assert LearningRateStudy((0.1,), (0,), plain[:1], bn[:1]).first_diverged("bn") is None
     assert st.rows()[3] == [0.4, "1 (1 of 2 diverged)", "0.5 (1 of 2 diverged)"]
     assert st.rows()[2][2] == "diverged in every seed"
-    # plain trains at 0.1 and 0.3 only; bn is 5 to 10 times lower at 0.1 and diverges at 0.3
+    # plain trains at 0.1 and 0.3 only; bn is exactly 10 times lower at 0.1 and diverges at 0.3
     assert not st.bn_lower_where_plain_trains()
     fine = LearningRateStudy((0.1, 0.2), (7, 8), plain[:2], bn[:2])
     assert fine.bn_lower_where_plain_trains(factor=9.9)  # 0.01 / 0.001 = 10, 0.02 / 0.002 = 10
@@ -264,11 +266,16 @@ def test_seed_study_ratio_names_its_measure(study) -> None:
     assert [row[0] for row in study.rows()][:2] == ["loss at step 0", "final loss"]
 
 
-def test_edge_ratio_is_smoothness_over_two_over_the_rate(study) -> None:
-    """edge_ratio(network) is the smoothness divided by 2/lr, per seed; a typo is refused."""
-    for network in ("plain", "bn"):
-        assert_allclose(
-            study.edge_ratio(network), getattr(study, network).smoothness / (2 / study.lr), rtol=1e-15
-        )
+def test_edge_ratio_is_smoothness_over_two_over_the_rate() -> None:
+    """edge_ratio(network) is the smoothness over 2/lr, per seed, on made-up medians; a typo is refused."""
+    one = np.ones(2)
+
+    def measures(smoothness: list[float]) -> SeedMeasures:
+        return SeedMeasures(one, one, one, one, np.array(smoothness))
+
+    # at lr 0.05 the edge is 2/0.05 = 40: smoothness 40 and 50 are 1 and 1.25 times it, 100 is 2.5 times
+    st = SeedStudy((0, 1), 0.05, measures([100.0, 50.0]), measures([40.0, 30.0]), (None, None))
+    assert_allclose(st.edge_ratio("plain"), [2.5, 1.25], rtol=1e-15)
+    assert_allclose(st.edge_ratio("bn"), [1.0, 0.75], rtol=1e-15)
     with pytest.raises(ValueError, match="network must be 'plain' or 'bn', got 'batch norm'"):
-        study.edge_ratio("batch norm")
+        st.edge_ratio("batch norm")
