@@ -204,11 +204,13 @@ def _paired(
     runs: int, before: Callable[[int], None], measure: Callable[[], Times], floor: Callable[[], Times]
 ) -> tuple[list[Times], list[Times]]:
     """Time ``runs`` builds, each right after a floor build; return both lists of times."""
-    times, floors = [], []
-    for n in range(runs):
+    floors: list[Times] = []
+
+    def floor_then(n: int) -> None:
         floors.append(floor())
         before(n)
-        times.append(measure())
+
+    times = _repeat(runs, floor_then, measure)
     print("    floors just before: " + ", ".join(f"{w:.2f} s ({c:.2f} s CPU)" for w, c in floors), flush=True)
     return times, floors
 

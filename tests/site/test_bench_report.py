@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pytest
 
+from nnnotes.sitebuild import bench
 from nnnotes.sitebuild.bench import GOALS, median_ratio, report_builds
 
 
@@ -66,3 +67,22 @@ def test_median_ratio_pairs_each_run_with_its_own_floor() -> None:
     assert median_ratio(times, floors) == pytest.approx((1.4, 1.5), rel=1e-15)
     with pytest.raises(ValueError):
         median_ratio(times, floors[:2])
+
+
+def test_each_measured_build_follows_a_floor_build_of_its_own() -> None:
+    """floor, edit, build; floor, edit, build: the floors paired with the builds in that order."""
+    calls: list[str] = []
+    clock = iter([(10.0, 9.0), (15.0, 14.0), (12.0, 11.0), (18.0, 17.0)])
+
+    def floor() -> tuple[float, float]:
+        calls.append("floor")
+        return next(clock)
+
+    def measure() -> tuple[float, float]:
+        calls.append("build")
+        return next(clock)
+
+    times, floors = bench._paired(2, lambda n: calls.append(f"edit {n}"), measure, floor)
+    assert calls == ["floor", "edit 0", "build", "floor", "edit 1", "build"]
+    assert times == [(15.0, 14.0), (18.0, 17.0)]
+    assert floors == [(10.0, 9.0), (12.0, 11.0)]
