@@ -226,6 +226,13 @@ def median_ratio(times: list[Times], floors: list[Times]) -> Times:
     >>> median_ratio([(15.0, 14.0), (18.0, 18.0), (13.0, 12.0)], [(10.0, 10.0), (15.0, 12.0), (13.0, 12.0)])
     (1.2, 1.4)
     """
+    if not times or len(times) != len(floors):
+        raise ValueError(
+            f"times and floors must pair up one to one and not be empty, got {len(times)} times"
+            f" and {len(floors)} floors"
+        )
+    if not all(w > 0 and c > 0 for w, c in floors):
+        raise ValueError(f"floors must be positive (wall, CPU) times, got {floors}")
     ratios = [(t[0] / f[0], t[1] / f[1]) for t, f in zip(times, floors, strict=True)]
     return statistics.median(r[0] for r in ratios), statistics.median(r[1] for r in ratios)
 

@@ -65,8 +65,12 @@ def test_median_ratio_pairs_each_run_with_its_own_floor() -> None:
     # wall ratios 1.5, 1.2, 1.4 (median 1.4); CPU 1.5, 1.2, 1.75 (median 1.5, where the median time
     # over the median floor, 14/10, would be 1.4)
     assert median_ratio(times, floors) == pytest.approx((1.4, 1.5), rel=1e-15)
-    with pytest.raises(ValueError):
+    with pytest.raises(ValueError, match="times and floors must pair up one to one .* 3 times and 2 floors"):
         median_ratio(times, floors[:2])
+    with pytest.raises(ValueError, match="got 0 times and 0 floors"):
+        median_ratio([], [])
+    with pytest.raises(ValueError, match=r"floors must be positive \(wall, CPU\) times"):
+        median_ratio(times[:1], [(0.0, 1.0)])
 
 
 def test_each_measured_build_follows_a_floor_build_of_its_own() -> None:
