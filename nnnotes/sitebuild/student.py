@@ -11,7 +11,8 @@ A chapter part reads: the question, a folded **Answer** (``/// details | Answer`
   a link to a function that is not documented fails the strict build);
 - on each chapter, the switch that unfolds or folds every box (``docs/javascripts/fold.js``);
 - ``open`` on every box in the HTML, so that without JavaScript, and in print, everything shows:
-  the script folds them on load.
+  ``docs/javascripts/fold-early.js``, loaded in the head (``theme/main.html``), folds each box as
+  the page is parsed, before the first paint, and ``fold.js`` takes over once the page has loaded.
 
 The chapter's Markdown keeps its executed fences as they are; only the built page changes.
 """
