@@ -117,6 +117,30 @@ def site_prefix() -> str:
     return urlsplit(minisite.project_config().get("site_url") or "/").path or "/"
 
 
+@pytest.fixture(scope="module")
+def site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """The built site served on 127.0.0.1, for one module; yields its base URL."""
+    from browser.server import StaticServer
+    from browser.visit import CHROMIUM
+
+    if not Path(CHROMIUM).exists():
+        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (.ci/install-browser)")
+    with StaticServer(built_site, tmp_path_factory.mktemp("overlay"), site_prefix()) as server:
+        yield server.base
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator[Any]:
+    """One Chromium for one module, driven by playwright's sync API."""
+    from browser.visit import CHROMIUM, CHROMIUM_ARGS
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
 @pytest.fixture(scope="session")
 def browser(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[Any]:
     """The built site served on 127.0.0.1 and one Chromium (a `browser.visit.Session`), for the session."""

@@ -5,8 +5,11 @@ turns off directory URLs, so links lead to ``.html`` files, and inlines the sear
 script). The plugin would load the ``iframe-worker`` shim, which lets the search worker run from
 disk, from a CDN; `configure` names a copy inside the site instead, which `copy_shim` takes from
 the npm package (``node_modules/iframe-worker``, pinned in ``package.json``). The copy then makes
-no request outside itself. `zip_folder` packs it with sorted entries dated ``SOURCE_DATE_EPOCH``,
-so two builds give the same bytes::
+no request outside itself. `configure` also turns off Material's instant navigation, as Material's
+guide to offline builds asks: opened from ``file://``, its bundle ends the ``document$`` observable
+without a value, so the scripts that wait for it (the student edition's ``fold.js``, the filter
+of the checks) never ran, and every answer stayed open with no switch. `zip_folder` packs the
+copy with sorted entries dated ``SOURCE_DATE_EPOCH``, so two builds give the same bytes::
 
     python -m nnnotes.sitebuild.offline site-offline site/downloads/nnnotes-offline.zip
 """
@@ -37,9 +40,11 @@ def enabled() -> bool:
 
 
 def configure(config: Any) -> None:
-    """Make the theme load the worker shim from `SHIM` in place of any outside copy."""
+    """Load the worker shim from `SHIM` in place of any outside copy; turn instant navigation off."""
     polyfills = [p for p in config.extra.get("polyfills", []) if "iframe-worker" not in str(p)]
     config.extra["polyfills"] = [*polyfills, SHIM]
+    features = config.theme["features"]
+    features[:] = [f for f in features if not str(f).startswith("navigation.instant")]
 
 
 def find_shim(root: Path = ROOT) -> Path:

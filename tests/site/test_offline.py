@@ -2,8 +2,8 @@
 
 The copy is built with Material's ``offline`` plugin (``NNNOTES_OFFLINE=true``), zipped twice
 (same bytes), unpacked, and opened from ``file://`` in Chromium: the home page, a chapter reached
-by its link, a search, typeset math in KaTeX's fonts, the figures. Every request that is not for
-a local file is blocked and counted.
+by its link, a search, typeset math in KaTeX's fonts, the figures, the student edition's folded
+boxes and switch. Every request that is not for a local file is blocked and counted.
 """
 
 from __future__ import annotations
@@ -105,7 +105,8 @@ async def _browse(root: Path) -> dict[str, Any]:
         page = await context.new_page()
         page.on("pageerror", lambda e: seen["errors"].append(str(e)))
         await page.goto((root / "index.html").as_uri(), wait_until="load")
-        await page.locator(f'article a[href="{CHAPTER}.html"]').first.click()
+        # the chapters' table (a link in a folded box of the home page is not shown)
+        await page.locator(f'article table a[href="{CHAPTER}.html"]').first.click()
         await page.wait_for_url(re.compile(rf"{CHAPTER}\.html$"))
         await page.wait_for_load_state("load")
         seen["chapter"] = page.url
@@ -120,6 +121,13 @@ async def _browse(root: Path) -> dict[str, Any]:
                     loaded, figures: Array.from(document.querySelectorAll("svg.nn-figure"))
                         .map((s) => s.getBoundingClientRect().width)};
         }""")
+        boxes = "details.answer, details.why, details.code, details.errata"
+        switch = page.locator("button.nn-fold-switch")
+        await switch.wait_for(state="visible", timeout=10000)
+        seen["folded"] = await page.eval_on_selector_all(boxes, "els => els.map(e => e.open)")
+        await switch.click()
+        seen["unfolded"] = await page.eval_on_selector_all(boxes, "els => els.map(e => e.open)")
+        await switch.click()
         box = page.locator("input.md-search__input")
         await box.click()
         await box.fill(WORD)
@@ -156,6 +164,21 @@ def test_math_is_typeset_in_katex_fonts_and_figures_show(browsed: dict[str, Any]
     assert math["formulas"] > 10 and math["shown"] > 0
     assert "KaTeX_Main" in math["loaded"] and "KaTeX" in math["family"]
     assert math["figures"] and all(w > 100 for w in math["figures"])
+
+
+def test_answers_are_folded_and_the_switch_works_from_disk(
+    copy: dict[str, Path], browsed: dict[str, Any]
+) -> None:
+    """The chapter's boxes start folded and its switch unfolds them all, as on the hosted site.
+
+    That needs Material's instant navigation off in the copy (its guide to offline builds says
+    so): from ``file://`` it ends the ``document$`` observable that fold.js waits for.
+    """
+    assert browsed["folded"] and not any(browsed["folded"])
+    assert all(browsed["unfolded"]) and len(browsed["unfolded"]) == len(browsed["folded"])
+    home = (copy["root"] / "index.html").read_text(encoding="utf-8")
+    features = re.search(r'"features":\s*\[([^\]]*)\]', home)
+    assert features and "navigation.tabs" in features[1] and "navigation.instant" not in features[1]
 
 
 def test_search_works_from_disk(browsed: dict[str, Any]) -> None:

@@ -2,24 +2,23 @@
 
 Each chapter part shows the question, then a folded Answer, a folded Why and its folded errata. The build
 emits every box open; ``docs/javascripts/fold-early.js`` folds them as the page is parsed, before the
-first paint, and ``docs/javascripts/fold.js`` keeps them folded unless the reader unfolded everything
-with the switch (remembered in localStorage, across instant navigation). Print media and a browser
-without JavaScript show everything.
+first paint (``test_student_edition_frames.py``), and ``docs/javascripts/fold.js`` keeps them folded
+unless the reader unfolded everything with the switch (remembered in localStorage, across instant
+navigation). Print media and a browser without JavaScript show everything. The fixtures ``site``
+and ``chromium`` are in ``tests/conftest.py``.
 """
 
 from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
-from browser.visit import CHROMIUM, CHROMIUM_ARGS, VIEWPORTS
+from browser.visit import VIEWPORTS
 from conftest import ROOT
 
-from nnnotes.sitebuild.minisite import project_config
 from nnnotes.sitebuild.student import add_code_boxes, api_links, called_names
 
 ARTIFACTS = ROOT / "test-artifacts" / "student-edition"
@@ -108,29 +107,6 @@ def test_every_erratum_is_in_a_folded_errata_box_after_the_why(built_site: Path)
 
 
 # --- in the browser ---------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def site(built_site: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    """The built site served on 127.0.0.1; yields its base URL."""
-    from browser.server import StaticServer
-
-    if not Path(CHROMIUM).exists():
-        pytest.fail(f"{CHROMIUM} is missing: `make test` installs it (.ci/install-browser)")
-    prefix = urlsplit(project_config().get("site_url") or "/").path or "/"
-    with StaticServer(built_site, tmp_path_factory.mktemp("overlay"), prefix) as server:
-        yield server.base
-
-
-@pytest.fixture(scope="module")
-def chromium() -> Iterator[object]:
-    """One Chromium for the module (playwright's sync API)."""
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as pw:
-        browser = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
-        browser.close()
 
 
 def _open_states(page) -> list[bool]:
@@ -403,87 +379,3 @@ def test_notation_page_links_every_symbol_to_a_chapter(built_site: Path) -> None
     assert len(rows) >= 30
     for row in rows:
         assert re.search(r'href="\.\./exercise-6-\d/#[^"]+"|href="\.\./exercise-6-\d/"', row), row[:200]
-
-
-#: True once fold.js has run on the page: its switch is shown (a page without a switch: at once).
-SWITCH_READY_JS = (
-    "(() => { const s = document.querySelector('button.nn-fold-switch'); return !s || !s.hidden; })()"
-)
-
-
-def frames_js(until: str) -> str:
-    """Script counting, in ``window.__frames``, the frames drawn until ``until`` holds.
-
-    For every frame with boxes: whether any is open, and whether any is folded.
-    ``requestAnimationFrame`` runs right before each frame is painted, so a frame counted ``open``
-    is one a reader saw with a box open. The frame in which ``until`` first holds is counted too.
-    """
-    return f"""
-window.__frames = {{total: 0, open: 0, closed: 0}};
-(function tick() {{
-  requestAnimationFrame(function () {{
-    var boxes = Array.from(document.querySelectorAll({json.dumps(BOXES)}));
-    if (boxes.length) {{
-      window.__frames.total++;
-      if (boxes.some(function (b) {{ return b.open; }})) window.__frames.open++;
-      if (boxes.some(function (b) {{ return !b.open; }})) window.__frames.closed++;
-    }}
-    if (!({until})) tick();
-  }});
-}})();
-"""
-
-
-#: Frames from the start of a page load until it has loaded and fold.js has run.
-FRAMES_JS = frames_js(f'document.readyState === "complete" && {SWITCH_READY_JS}')
-
-
-def _frames(chromium, url: str, viewport: str, *, unfolded: bool = False) -> dict[str, int]:
-    """Load ``url`` in a fresh context and return the frame counts of `FRAMES_JS`."""
-    context = chromium.new_context(viewport=VIEWPORTS[viewport])
-    if unfolded:
-        context.add_init_script("localStorage.setItem('nnnotes.unfold', '1')")
-    context.add_init_script(FRAMES_JS)
-    page = context.new_page()
-    try:
-        page.goto(url, wait_until="load")
-        page.wait_for_function(SWITCH_READY_JS)
-        page.wait_for_function("window.__frames.total >= 1")
-        return page.evaluate("window.__frames")
-    finally:
-        context.close()
-
-
-@pytest.mark.browser
-def test_no_frame_shows_an_answer_before_it_is_folded(site: str, chromium) -> None:
-    """From the first frame the browser paints, every box is folded (no answer flashes at load).
-
-    fold.js runs once Material has started, a second or more after a long chapter is first
-    painted; ``fold-early.js``, loaded in the page's head, folds each box as the parser adds it.
-    Checked on every chapter and the home page at the phone's width, on one chapter at the
-    desktop's, and across an instant navigation; a reader who unfolded everything sees every box
-    open from the first frame.
-    """
-    pages = [(site + name + "/", "phone") for name in CHAPTERS]
-    pages += [(site, "phone"), (site + "exercise-6-2/", "desktop")]
-    for url, viewport in pages:
-        frames = _frames(chromium, url, viewport)
-        assert frames["total"] >= 1 and frames["open"] == 0, (url, viewport, frames)
-    frames = _frames(chromium, site + "exercise-6-2/", "phone", unfolded=True)
-    assert frames["total"] >= 1 and frames["closed"] == 0, ("unfolded", frames)
-    # instant navigation: Material swaps the content and fold.js folds it before the next frame
-    page = chromium.new_page(viewport=VIEWPORTS["desktop"])
-    page.goto(site + "exercise-6-1/")
-    _ready(page)
-    page.evaluate("window.__same_document = true")
-    page.evaluate(frames_js(f"window.__arrived && {SWITCH_READY_JS}"))
-    page.locator('.md-nav a[href$="exercise-6-5/"]').first.click()
-    page.wait_for_url("**/exercise-6-5/")
-    page.wait_for_function("document.querySelector('h1').textContent.includes('6.5')")
-    _ready(page)
-    page.evaluate("window.__arrived = true")
-    page.wait_for_function("window.__frames.total >= 1")
-    assert page.evaluate("window.__same_document === true"), "not an instant navigation"
-    frames = page.evaluate("window.__frames")
-    page.close()
-    assert frames["open"] == 0, ("instant navigation", frames)
