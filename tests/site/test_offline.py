@@ -22,7 +22,7 @@ from browser.visit import CHROMIUM, CHROMIUM_ARGS
 from conftest import MKDOCS, ROOT, build_env
 from playwright.async_api import async_playwright
 
-from nnnotes.sitebuild import notebooks, offline, takeaway
+from nnnotes.sitebuild import notebooks, offline, student, takeaway
 
 EPOCH = 1700000000
 #: A chapter and a word its text contains (searched for in the copy).
@@ -121,7 +121,7 @@ async def _browse(root: Path) -> dict[str, Any]:
                     loaded, figures: Array.from(document.querySelectorAll("svg.nn-figure"))
                         .map((s) => s.getBoundingClientRect().width)};
         }""")
-        boxes = "details.answer, details.why, details.code, details.errata"
+        boxes = ", ".join(f"details.{kind}" for kind in student.BOXES)
         switch = page.locator("button.nn-fold-switch")
         await switch.wait_for(state="visible", timeout=10000)
         seen["folded"] = await page.eval_on_selector_all(boxes, "els => els.map(e => e.open)")
