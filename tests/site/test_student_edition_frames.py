@@ -3,8 +3,8 @@
 The build emits every box open (for print and for a browser without JavaScript). fold.js, at the
 end of the body, folds them once Material has started, a second or more after the browser first
 paints a long chapter: until then the answers showed. ``docs/javascripts/fold-early.js``, loaded in
-the page's head, folds each box as the parser adds it. These tests count, frame by frame, what a
-reader saw.
+the page's head, folds each box as the parser adds it, and keeps the place of the fold switch that
+fold.js shows, so the text does not move down. These tests count, frame by frame, what a reader saw.
 """
 
 from __future__ import annotations
@@ -28,12 +28,14 @@ SWITCH_READY_JS = (
 def frames_js(until: str) -> str:
     """Script counting, in ``window.__frames``, the frames drawn until ``until`` holds.
 
-    For every frame with boxes: whether any is open, and whether any is folded.
-    ``requestAnimationFrame`` runs right before each frame is painted, so a frame counted ``open``
-    is one a reader saw with a box open. The frame in which ``until`` first holds is counted too.
+    For every frame with boxes: whether any is open, whether any is folded, and whether the page's
+    switch (if it has one) takes no room yet, so that the text would move down when it shows
+    (``unplaced``). ``requestAnimationFrame`` runs right before each frame is painted, so a frame
+    counted ``open`` is one a reader saw with a box open. The frame in which ``until`` first holds
+    is counted too.
     """
     return f"""
-window.__frames = {{total: 0, open: 0, closed: 0}};
+window.__frames = {{total: 0, open: 0, closed: 0, unplaced: 0}};
 (function tick() {{
   requestAnimationFrame(function () {{
     var boxes = Array.from(document.querySelectorAll({json.dumps(BOXES)}));
@@ -41,6 +43,8 @@ window.__frames = {{total: 0, open: 0, closed: 0}};
       window.__frames.total++;
       if (boxes.some(function (b) {{ return b.open; }})) window.__frames.open++;
       if (boxes.some(function (b) {{ return !b.open; }})) window.__frames.closed++;
+      var sw = document.querySelector("button.nn-fold-switch");
+      if (sw && sw.getBoundingClientRect().height === 0) window.__frames.unplaced++;
     }}
     if (!({until})) tick();
   }});
@@ -79,7 +83,7 @@ def _chapters(built_site: Path) -> list[str]:
 
 @pytest.mark.browser
 def test_no_frame_shows_an_answer_while_a_page_loads(built_site: Path, site: str, chromium) -> None:
-    """From the first frame the browser paints, every box is folded.
+    """From the first frame the browser paints, every box is folded and the switch has its place.
 
     Every chapter and the home page at the phone's width, and one chapter at the desktop's.
     """
@@ -89,14 +93,14 @@ def test_no_frame_shows_an_answer_while_a_page_loads(built_site: Path, site: str
     pages += [(site, "phone"), (site + chapters[1] + "/", "desktop")]
     for url, viewport in pages:
         frames = _frames(chromium, url, viewport)
-        assert frames["total"] >= 1 and frames["open"] == 0, (url, viewport, frames)
+        assert frames["total"] >= 1 and frames["open"] == 0 == frames["unplaced"], (url, viewport, frames)
 
 
 @pytest.mark.browser
 def test_a_reader_who_unfolded_everything_sees_it_open_from_the_first_frame(site: str, chromium) -> None:
     """The choice "unfold all" (remembered) holds from the first frame: no box is folded, then opened."""
     frames = _frames(chromium, site + "exercise-6-2/", "phone", unfolded=True)
-    assert frames["total"] >= 1 and frames["closed"] == 0, frames
+    assert frames["total"] >= 1 and frames["closed"] == 0 == frames["unplaced"], frames
 
 
 @pytest.mark.browser
