@@ -141,6 +141,10 @@ async def _browse(root: Path) -> dict[str, Any]:
         await links.first.click()
         await page.wait_for_load_state("load")
         seen["after_search"] = page.url
+        # the filter of the checks, shown by check-filter.js (which waits for `document$` too)
+        await page.goto((root / "verification.html").as_uri(), wait_until="load")
+        await page.locator(".nn-filter").wait_for(state="visible", timeout=10000)
+        seen["filter_status"] = await page.locator(".nn-filter__status").text_content()
         await browser.close()
     return seen
 
@@ -171,10 +175,16 @@ def test_answers_are_folded_and_the_switch_works_from_disk(
 ) -> None:
     """The chapter's boxes start folded and its switch unfolds them all, as on the hosted site.
 
+    The filter of the checks page shows too.
+
     That needs Material's instant navigation off in the copy (its guide to offline builds says
     so): from ``file://`` it ends the ``document$`` observable that fold.js waits for.
     """
     assert browsed["folded"] and not any(browsed["folded"])
+    # the checks' filter is shown and has counted the checks (its script ran)
+    assert re.fullmatch(r"Showing (\d+) of \1 checks\.", browsed["filter_status"] or ""), browsed[
+        "filter_status"
+    ]
     assert all(browsed["unfolded"]) and len(browsed["unfolded"]) == len(browsed["folded"])
     home = (copy["root"] / "index.html").read_text(encoding="utf-8")
     features = re.search(r'"features":\s*\[([^\]]*)\]', home)
