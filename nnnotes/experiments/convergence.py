@@ -8,7 +8,8 @@ $$\min_{k < K} \|\nabla f(x_k)\|^2 \le \frac{f(x_0) - f^*}{\eta(1 - L\eta/2)\,K}
 
 That is all it promises: the *gradient* goes to zero. The iterates need not converge, and if they
 do, the limit may be a saddle point. Convergence to a minimiser needs more, e.g. convexity and the
-existence of a minimiser. Each row of `failure_modes` breaks one hypothesis.
+existence of a minimiser. Each row of `failure_modes` breaks a hypothesis; two still converge
+(a degenerate minimum, slowly; the double well, from off the saddle's attracting line).
 
 Examples
 --------
