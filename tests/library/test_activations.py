@@ -12,7 +12,8 @@ from numpy.testing import assert_allclose
 from nnnotes import activations as act
 from nnnotes.arrays import as_real_array
 
-mpmath.mp.dps = 60
+#: Working precision of the mpmath references, set locally (``mpmath.workdps``), never globally.
+DIGITS = 60
 
 _MAGNITUDES = [
     0.0,
@@ -84,10 +85,11 @@ def ulp_errors(name: str) -> np.ndarray:
     """Errors of the float64 function in units of the last place of the exact value."""
     got = getattr(act, name)(X)
     out = []
-    for x, g in zip(X, got, strict=True):
-        e = EXACT[name](mpmath.mpf(float(x)))
-        ulp = math.ulp(abs(float(e))) if float(e) != 0 else 5e-324
-        out.append(float(abs(mpmath.mpf(float(g)) - e) / ulp))
+    with mpmath.workdps(DIGITS):
+        for x, g in zip(X, got, strict=True):
+            e = EXACT[name](mpmath.mpf(float(x)))
+            ulp = math.ulp(abs(float(e))) if float(e) != 0 else 5e-324
+            out.append(float(abs(mpmath.mpf(float(g)) - e) / ulp))
     return np.array(out)
 
 
@@ -121,7 +123,9 @@ def test_accuracy_in_ulp(name: str, max_ulp: float) -> None:
 )
 def test_sigmoid_extremes(x: float, expected: float) -> None:
     """Values at the edge of the float64 range, against 1/(1+e^-x) in mpmath."""
-    assert_allclose(float(act.sigmoid(x)), float(_sig(mpmath.mpf(x))), rtol=3e-16, atol=0)
+    with mpmath.workdps(DIGITS):
+        exact = float(_sig(mpmath.mpf(x)))
+    assert_allclose(float(act.sigmoid(x)), exact, rtol=3e-16, atol=0)
     assert_allclose(float(act.sigmoid(x)), expected, rtol=1e-13, atol=0)
 
 
@@ -208,8 +212,9 @@ def test_textbook_formulas_fail_where_ours_do_not() -> None:
     """At x = 40 the textbook sigma(1 - sigma) is 0; ours matches e^-40/(1+e^-40)^2 (mpmath)."""
     s = float(act.sigmoid(40.0))
     assert s * (1 - s) == 0.0
-    exact = mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2
-    assert_allclose(float(act.sigmoid_derivative(40.0)), float(exact), rtol=5e-16)
+    with mpmath.workdps(DIGITS):
+        exact = float(mpmath.exp(-40) / (1 + mpmath.exp(-40)) ** 2)
+    assert_allclose(float(act.sigmoid_derivative(40.0)), exact, rtol=5e-16)
 
 
 @pytest.mark.parametrize("alpha", [0.0, 1.0])
@@ -346,14 +351,17 @@ def test_tanh_derivative_far_range() -> None:
     assert nonzero == [True, True, False]
     assert (got[:3] != 0).tolist() == nonzero
     assert np.isnan(got[3]) and got[4] == got[5] == got[6] == 0.0
-    assert got[7] == pytest.approx(float(1 / mpmath.cosh(2) ** 2), rel=4e-16)
+    with mpmath.workdps(DIGITS):
+        at_two = float(1 / mpmath.cosh(2) ** 2)
+    assert got[7] == pytest.approx(at_two, rel=4e-16)
 
 
 @pytest.mark.parametrize(("x", "nonzero"), [(373.25, True), (-373.25, True), (1e308, False)])
 def test_tanh_derivative_far_single_entry(x: float, nonzero: bool) -> None:
     """A single far entry takes the far formula too: non-zero up to 373.26, no overflow warning past it."""
+    got = float(act.tanh_derivative(x))
     with mpmath.workdps(40):
         exact = 1 / mpmath.cosh(mpmath.mpf(x)) ** 2
-    got = float(act.tanh_derivative(x))
+        error = abs(mpmath.mpf(got) - exact)
     assert (got != 0) == nonzero == (float(exact) != 0)
-    assert abs(mpmath.mpf(got) - exact) <= 4 * 5e-324
+    assert error <= 4 * 5e-324
