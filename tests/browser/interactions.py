@@ -12,6 +12,19 @@ from playwright.async_api import Page
 
 from browser.verdicts import Visit
 
+#: Resolves once Material's instant navigation can take over a click. It intercepts only links to
+#: pages listed in ``sitemap.xml``, which it fetches once the page has started; until that fetch
+#: has ended a click reloads the whole page (on a busy machine the served sitemap can come
+#: seconds after ``load``). The fetch's resource-timing entry appears when the response is in;
+#: Material parses it in the tasks that follow, done 50 ms and a frame later.
+INSTANT_READY_JS = """() => new Promise((resolve) => {
+    const seen = () => performance.getEntriesByType("resource")
+        .some((e) => new URL(e.name).pathname.endsWith("/sitemap.xml"));
+    const poll = () => (seen() ? setTimeout(() => requestAnimationFrame(() => resolve(true)), 50)
+                               : setTimeout(poll, 20));
+    poll();
+})"""
+
 
 class Interactions:
     """Instant navigation (`navigate`) and search (`search`), as methods of `browser.visit.Session`."""
@@ -25,6 +38,7 @@ class Interactions:
         result: dict[str, Any] = {}
 
         async def move(page: Page, visit: Visit) -> None:
+            await page.evaluate(INSTANT_READY_JS)
             await page.evaluate("window.__nnKept = 'kept'")
             title = await page.title()
             name = target.rstrip("/").rsplit("/", 1)[-1]

@@ -9,15 +9,18 @@ tabindex, a region that fits).
 
 from __future__ import annotations
 
+import asyncio
 import re
 import shutil
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser.interactions import INSTANT_READY_JS
 from browser.synthetic import GOOD_MATH
 from browser.verdicts import contrast_problems, figure_problems, math_problems
 from browser.visit import VIEWPORTS, Session
+from playwright.async_api import Error as PlaywrightError
 
 from nnnotes.sitebuild import minisite
 
@@ -174,12 +177,61 @@ def test_instant_navigation_check_catches_a_broken_target_and_a_reload(browser: 
         '<p><a href="../nn-nav-a/">to a</a></p>',
     )
     moved = browser.run(browser.navigate(a, b))
-    assert moved["kept_after"] and moved["kept_back"]
+    assert (moved["kept_after"], moved["kept_back"]) == (True, True), "a move reloaded (there, back)"
     assert math_problems(moved["after"]) != []
     assert math_problems(moved["back"]) == []
     c = browser.add_page("nn-nav-c", GOOD_MATH + '<p><a href="../nn-nav-a/" target="_self">to a</a></p>')
     reloaded = browser.run(browser.navigate(c, a))
     assert not reloaded["kept_after"]
+
+
+async def _click_before_the_sitemap(session: Session, start: str, target: str, *, wait: bool) -> bool:
+    """Hold ``sitemap.xml`` back; click ``start``'s link to ``target``; return whether no reload happened.
+
+    With ``wait`` the sitemap is let through a second after ``load`` and the click waits for
+    `INSTANT_READY_JS`; without, the click comes while the sitemap is still held.
+    """
+    assert session.browser is not None
+    release = asyncio.Event()
+
+    async def held(route) -> None:
+        await release.wait()
+        try:
+            await route.continue_()
+        except PlaywrightError:  # the request was cancelled by the reload, or the context closed
+            pass
+
+    context = await session.browser.new_context(service_workers="block")
+    try:
+        page = await context.new_page()
+        await page.route("**/sitemap.xml", held)
+        await page.goto(session.base + start, wait_until="load")
+        if wait:
+            asyncio.get_running_loop().call_later(1.0, release.set)
+            await page.evaluate(INSTANT_READY_JS)
+        await page.evaluate("window.__nnKept = 'kept'")
+        await page.locator(f'a[href$="{target.rstrip("/").rsplit("/", 1)[-1]}/"]').first.click()
+        await page.wait_for_url(session.base + target)
+        await page.wait_for_load_state("load")
+        kept = await page.evaluate("window.__nnKept === 'kept'")
+        release.set()
+        return kept
+    finally:
+        await context.close()
+
+
+@pytest.mark.browser
+def test_navigation_checks_wait_for_the_sitemap(browser: Session) -> None:
+    """A click before Material has read ``sitemap.xml`` reloads; after `INSTANT_READY_JS` it does not.
+
+    On a busy machine the test server can serve the sitemap seconds after ``load``; every check of
+    instant navigation waits for it (`browser.interactions.INSTANT_READY_JS`), so none depends on
+    the machine's speed.
+    """
+    a = browser.add_page("nn-late-a", GOOD_MATH + '<p><a href="../nn-late-b/">to b</a></p>')
+    b = browser.add_page("nn-late-b", GOOD_MATH)
+    assert browser.run(_click_before_the_sitemap(browser, a, b, wait=False)) is False
+    assert browser.run(_click_before_the_sitemap(browser, a, b, wait=True)) is True
 
 
 @pytest.mark.browser

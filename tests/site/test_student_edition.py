@@ -16,6 +16,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
+from browser.interactions import INSTANT_READY_JS
 from browser.visit import VIEWPORTS
 from conftest import ROOT
 
@@ -175,6 +176,7 @@ def test_a_link_to_an_erratum_opens_its_box_and_shows_it(site: str, chromium) ->
         assert len(firsts) == len(CHAPTERS), sorted(firsts)
         for href in firsts.values():
             page.goto(site + "errata/")
+            page.evaluate(INSTANT_READY_JS)
             page.locator(f"article a[href$='#{href.split('#')[1]}']").first.click()
             page.wait_for_url(href)
             shown(href, viewport, "click")
@@ -196,6 +198,7 @@ def test_switch_unfolds_all_and_survives_instant_navigation(site: str, chromium)
     assert all(_open_states(page))
     assert switch.get_attribute("aria-pressed") == "true"
     # instant navigation: a click on a nav link swaps the content without a page load
+    page.evaluate(INSTANT_READY_JS)
     page.evaluate("window.__same_document = true")
     page.locator('.md-nav a[href$="exercise-6-4/"]').first.click()
     page.wait_for_url("**/exercise-6-4/")

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 import pytest
+from browser.interactions import INSTANT_READY_JS
 from browser.visit import VIEWPORTS
 
 from nnnotes.sitebuild.student import BOXES as BOX_TYPES
@@ -109,6 +110,7 @@ def test_no_frame_shows_an_answer_after_an_instant_navigation(site: str, chromiu
     page = chromium.new_page(viewport=VIEWPORTS["desktop"])
     page.goto(site + "exercise-6-1/")
     page.wait_for_function(SWITCH_READY_JS)
+    page.evaluate(INSTANT_READY_JS)
     page.evaluate("window.__same_document = true")
     page.evaluate(frames_js(f"window.__arrived && {SWITCH_READY_JS}"))
     page.locator('.md-nav a[href$="exercise-6-5/"]').first.click()
