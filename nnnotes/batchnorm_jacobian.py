@@ -49,8 +49,8 @@ def batch_norm_jacobian(x: ArrayLike, gamma: ArrayLike = 1.0, eps: float = 1e-5)
     $u / |J_{ij}|$ at that scale ($u = 2^{-53}$). The normalised $\hat x$ is itself computed from
     $x - \mu_B$, so a batch whose mean is large against its spread ($\kappa = \max|x| / \sigma_B$)
     loses about $\log_{10}\kappa$ digits in every entry (an error of the order of $\kappa u$
-    relative to $\gamma / \sqrt{\sigma_B^2 + \varepsilon}$), as any float64 evaluation of the layer
-    does.
+    relative to $\gamma / \sqrt{\sigma_B^2 + \varepsilon}$), as the layer's own evaluation
+    (`nnnotes.batchnorm.batch_norm`, which also centres by the computed mean) does.
 
     Examples
     --------
@@ -59,8 +59,8 @@ def batch_norm_jacobian(x: ArrayLike, gamma: ArrayLike = 1.0, eps: float = 1e-5)
 
     >>> J = batch_norm_jacobian([[0.0], [2.0]], eps=1e-4)
     >>> print(np.round(J[0] * 1e4, 4))
-    [[ 0.5 -0.5]
-     [-0.5  0.5]]
+    [[ 0.4999 -0.4999]
+     [-0.4999  0.4999]]
     """
     st = batch_statistics(x, eps)
     n, c = st.x_hat.shape

@@ -84,7 +84,7 @@ class BatchNorm:
 
     >>> bn = BatchNorm(1)
     >>> _ = bn.forward([[1.0], [2.0], [3.0], [6.0]])
-    >>> print(float(bn.running_mean[0]), round(float(bn.running_var[0]), 12))
+    >>> print(round(float(bn.running_mean[0]), 12), round(float(bn.running_var[0]), 12))
     0.3 1.366666666667
 
     Evaluation mode uses those running statistics and accepts a single example; training mode

@@ -160,8 +160,11 @@ def escape_distances(
     r"""Return $|y_0|, \dots, |y_k|$ for gradient descent near a saddle, until the first $|y_k| \ge R$.
 
     Gradient descent runs on $f(x, y) = \tfrac12(x^2 - \varepsilon y^2)$ from $(1, \delta)$.
-    The $y$ coordinate obeys $y_{k+1} = (1 + \eta\varepsilon) y_k$, so $k$ is
-    `escape_time_formula`, about $\ln(R/\delta)/(\eta\varepsilon)$ for small $\varepsilon$.
+    The $y$ coordinate obeys $y_{k+1} = (1 + \eta\varepsilon) y_k$, so in exact arithmetic $k$
+    is `escape_time_formula`, about $\ln(R/\delta)/(\eta\varepsilon)$ for small $\varepsilon$.
+    The run rounds every step, and where the exact count is close to an integer it can take
+    one step more (the function runs one step beyond the formula's count, and raises
+    `ValueError` if even that does not escape).
 
     Examples
     --------

@@ -5,8 +5,8 @@ weights; a fixed random linear read-out of the last layer is back-propagated, an
 gradient with respect to each layer's pre-activation is recorded. Back-propagation multiplies by
 $\operatorname{diag} f'(a_l)\, W_l$ once per layer, so with $f' \le 1/4$ (sigmoid) the
 gradient of the first layers shrinks geometrically; with tanh ($f'(0) = 1$) and Glorot weights
-it stays nearly level; with ReLU and Glorot weights, half the units pass nothing back and it shrinks
-like $2^{-l/2}$, which the He initialisation (variance $2/n$) exactly compensates. The table and
+it shrinks far more slowly; with ReLU and Glorot weights, half the units pass nothing back and it
+shrinks like $2^{-l/2}$, which the He initialisation (variance $2/n$) exactly compensates. The table and
 the float64 zeros of the derivatives are in `nnnotes.experiments.vanishing_gradients`.
 
 Examples

@@ -259,8 +259,8 @@ def mean_squared_error(pred: ArrayLike, target: ArrayLike) -> float:
 
     The square $(1.5 \times 10^{154})^2$ alone overflows float64, the mean does not:
 
-    >>> mean_squared_error([1.5e154, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0])
-    5.625e+307
+    >>> print(f"{mean_squared_error([1.5e154, 0.0, 0.0, 0.0], [0.0, 0.0, 0.0, 0.0]):.6e}")
+    5.625000e+307
     """
     p = as_real_array(pred, "pred", finite=True, nonempty=True)
     t = as_real_array(target, "target", finite=True, nonempty=True)

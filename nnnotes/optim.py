@@ -247,9 +247,10 @@ def newton(
     DivergenceError
         If an iterate, gradient or Hessian is not finite.
     ValueError
-        If the linear solve meets an exactly singular Hessian (numpy's `LinAlgError`). A Hessian
-        that is singular only up to rounding is not detected: the step is then very large, and
-        the next iterate is checked like any other.
+        If the LU factorisation of the Hessian meets a pivot that is exactly 0 (numpy's
+        `LinAlgError`). A singular Hessian whose pivots round to non-zero values is not
+        detected, even one that is exactly singular: the step is then very large, and the next
+        iterate is checked like any other.
 
     Notes
     -----
@@ -353,8 +354,9 @@ def saddle_free_newton(
     DivergenceError
         If an iterate, gradient or Hessian is not finite.
     ValueError
-        If the linear solve meets an exactly singular $|H| + \delta I$ (numpy's `LinAlgError`);
-        as for `newton`, a matrix singular only up to rounding is not detected.
+        If the LU factorisation of $|H| + \delta I$ meets a pivot that is exactly 0 (numpy's
+        `LinAlgError`); as for `newton`, a singular matrix whose pivots round to non-zero values
+        is not detected.
 
     Notes
     -----

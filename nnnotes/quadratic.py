@@ -113,7 +113,11 @@ class Quadratic:
         return float(lam[-1] / lam[0])
 
     def lr_threshold(self) -> float:
-        r"""Return $2/\lambda_{\max}$: gradient descent converges from every start iff $\eta$ is below."""
+        r"""Return $2/\lambda_{\max}$.
+
+        Gradient descent with a fixed rate $\eta$ converges from every start iff
+        $0 < \eta < 2/\lambda_{\max}$.
+        """
         return float(2.0 / self._positive()[-1])
 
     def best_lr(self) -> float:

@@ -41,7 +41,7 @@ def spearman(a: ArrayLike, b: ArrayLike) -> float:
 
     Examples
     --------
-    >>> spearman([1, 2, 3, 4], [10, 20, 30, 25]), spearman([1, 2, 3], [3, 2, 1])
+    >>> round(spearman([1, 2, 3, 4], [10, 20, 30, 25]), 12), spearman([1, 2, 3], [3, 2, 1])
     (0.8, -1.0)
     """
     a = as_real_array(a, "a", ndim=1, finite=True)

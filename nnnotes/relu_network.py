@@ -194,7 +194,12 @@ def _loss_and_gradient(
         h_in, st, u = saved[k]
         g = g * (u > 0)
         if st is not None:  # the tested backward of nnnotes.batchnorm, gamma = 1
-            g = batch_norm_input_gradient(g, st.x_hat, st.inv_std)
+            try:
+                g = batch_norm_input_gradient(g, st.x_hat, st.inv_std)
+            except OverflowError as exc:  # one kind of error for every overflow of this network
+                raise FloatingPointError(
+                    f"the gradient through the batch normalization of hidden layer {k + 1} overflows"
+                ) from exc
         grads[2 * k], grads[2 * k + 1] = h_in.T @ g, g.sum(axis=0)
         g = g @ params[2 * k].T
     return loss, grads

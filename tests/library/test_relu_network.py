@@ -158,3 +158,15 @@ def test_hidden_layers_checks_its_input() -> None:
     params[2] = np.full_like(params[2], 1e300)
     with np.errstate(over="ignore"), pytest.raises(FloatingPointError, match="hidden layer 2 overflow"):
         hidden_layers(params, np.ones((4, 2)) * 1e10, batch_norm=False)
+
+
+def test_an_overflowing_gradient_through_batch_norm_raises_floating_point_error() -> None:
+    """The batch-norm backward overflows (output weights near 2^1018): FloatingPointError, as documented.
+
+    Found by an audit: `nnnotes.batchnorm.batch_norm_input_gradient` raises OverflowError, which
+    the network passed on although its docstring promises FloatingPointError for every overflow.
+    """
+    params = [np.array([[1.0, 1.0]]), np.zeros(2), np.array([[2.0**1018], [-(2.0**1018)]]), np.zeros(1)]
+    X = np.array([[0.0], [0.0], [1e-3]])
+    with pytest.raises(FloatingPointError, match="batch normalization of hidden layer 1 overflows"):
+        loss_and_gradient(params, X, np.ones((3, 1)), True)
