@@ -7,7 +7,8 @@ or a product) takes the values 1 to 4 (0 to 3 if it may be zero), every *index* 
 inside the brackets of an indexed entry, such as the entry $i$ of a softmax) each value from its
 lowest up to the largest size, the sums are written out, and each entry ``z[2]`` becomes a scalar
 symbol ``z[2]`` with the assumptions of ``z`` (real, positive, ...). `search_sizes` then searches
-every instance (`nnnotes.check.counterexample.search`) and adds up what it did.
+every instance (`nnnotes.check.counterexample.search`) and adds up what it did. A size whose domain
+the derivation declares takes the four smallest values of that domain instead.
 
 A search at sizes 1 to 4 checks those sizes, not every size: the proof, where there is one, covers
 the rest.
@@ -65,14 +66,29 @@ def _sizes_and_indices(exprs: Sequence[Any]) -> tuple[list[sympy.Symbol], list[s
     return sorted(sizes, key=str), sorted(indices - sizes, key=str)
 
 
-def _size_values(s: sympy.Symbol) -> tuple[int, ...]:
-    return SIZES if s.is_positive else (0, *SIZES[:-1])
+def _size_values(s: sympy.Symbol, domain: Mapping[Any, sympy.Set] | None = None) -> tuple[int, ...]:
+    """Return the values of size ``s``: `SIZES` (from 0 if it may be 0), or its domain's smallest."""
+    base = SIZES if s.is_positive else (0, *SIZES[:-1])
+    declared = (domain or {}).get(s)
+    if declared is None:
+        return base
+    k = base[0] if not declared.inf.is_finite else max(base[0], int(sympy.ceiling(declared.inf)))
+    values: list[int] = []
+    while len(values) < len(SIZES) and (not declared.sup.is_finite or k <= declared.sup):
+        if declared.contains(k) == sympy.true:
+            values.append(k)
+        k += 1
+    if not values:
+        raise ValueError(f"the domain {declared} of the size {s} holds no integer from {base[0]} on")
+    return tuple(values)
 
 
-def _assignments(sizes: list[sympy.Symbol], indices: list[sympy.Symbol]) -> list[dict[sympy.Symbol, int]]:
+def _assignments(
+    sizes: list[sympy.Symbol], indices: list[sympy.Symbol], domain: Mapping[Any, sympy.Set] | None = None
+) -> list[dict[sympy.Symbol, int]]:
     """Every combination of the sizes, each index running from its lowest value up to the largest size."""
     out = []
-    for combo in itertools.product(*(_size_values(s) for s in sizes)):
+    for combo in itertools.product(*(_size_values(s, domain) for s in sizes)):
         top = max(combo, default=2) or 1
         ranges = [range(_lowest(i), _lowest(i) + top) for i in indices]
         out += [
@@ -98,23 +114,28 @@ def _scalar_entries(e: Any) -> Any:
     return e.xreplace(repl)
 
 
-def instances(lhs: Sequence[Any], rhs: Sequence[Any]) -> list[tuple[dict[str, str], list[Any], list[Any]]]:
+def instances(
+    lhs: Sequence[Any], rhs: Sequence[Any], domain: Mapping[Any, sympy.Set] | None = None
+) -> list[tuple[dict[str, str], list[Any], list[Any]]]:
     """Return the step at each combination of small sizes: (the sizes by name, lhs, rhs).
 
-    A step with no size, no index and no indexed entry is returned as it is, with no sizes.
+    A size with a declared ``domain`` takes the smallest values of that domain instead. A step
+    with no size, no index and no indexed entry is returned as it is, with no sizes.
     """
     exprs = [*lhs, *rhs]
     sizes, indices = _sizes_and_indices(exprs)
     if not (sizes or indices or any(isinstance(e, sympy.Basic) and e.has(sympy.Indexed) for e in exprs)):
         return [({}, list(lhs), list(rhs))]
     out = []
-    for a in _assignments(sizes, indices):
+    for a in _assignments(sizes, indices, domain):
         sub = lambda e, a=a: _scalar_entries(e.subs(a) if isinstance(e, sympy.Basic) else e)  # noqa: E731
         out.append(({str(s): str(v) for s, v in a.items()}, [sub(e) for e in lhs], [sub(e) for e in rhs]))
     return out
 
 
-def searched_sizes(lhs: Sequence[Any], rhs: Sequence[Any]) -> str:
+def searched_sizes(
+    lhs: Sequence[Any], rhs: Sequence[Any], domain: Mapping[Any, sympy.Set] | None = None
+) -> str:
     """Say which sizes `instances` takes, e.g. ``"n from 1 to 4 and i from 1 to n"`` ("" for none).
 
     Examples
@@ -127,7 +148,7 @@ def searched_sizes(lhs: Sequence[Any], rhs: Sequence[Any]) -> str:
     """
     sizes, indices = _sizes_and_indices([*lhs, *rhs])
     # in words, not as an equation: the report shows these as text, and "n = 1, 2" reads as math
-    parts = [f"{s} from {_size_values(s)[0]} to {_size_values(s)[-1]}" for s in sizes]
+    parts = [f"{s} from {_size_values(s, domain)[0]} to {_size_values(s, domain)[-1]}" for s in sizes]
     top = str(sizes[0]) if len(sizes) == 1 else "the largest size" if sizes else "2"
     parts += [f"{i} from {_lowest(i)} to {top}" for i in indices]
     return " and ".join(parts)
@@ -148,7 +169,7 @@ def search_sizes(
     over all instances, with ``sizes`` saying which sizes were searched.
     """
     total: SearchResult | None = None
-    for sizes, left, right in instances(lhs, rhs):
+    for sizes, left, right in instances(lhs, rhs, domain):
         label = ", ".join(f"{k} = {v}" for k, v in sizes.items())
         syms = free_symbols(*left, *right)
         res = search(
@@ -159,7 +180,7 @@ def search_sizes(
             return dataclasses.replace(res, counterexample=cx, sizes=label)
         total = res if total is None else _add(total, res)
     assert total is not None
-    return dataclasses.replace(total, sizes=searched_sizes(lhs, rhs))
+    return dataclasses.replace(total, sizes=searched_sizes(lhs, rhs, domain))
 
 
 def _add(a: SearchResult, b: SearchResult) -> SearchResult:

@@ -129,8 +129,10 @@ class Derivation:
     domain : mapping, optional
         An interval per symbol, as a ``sympy.Interval`` or a ``(lo, hi)`` pair meaning the closed
         interval, intersected with what the symbol's sympy assumptions allow. Inequalities are
-        proved on it and the counterexample search samples it; symbols not listed range over all
-        that their assumptions allow (the whole real line for a real symbol).
+        proved on it and the counterexample search samples it (a size, the bound of a sum, takes
+        the smallest values of its domain); symbols not listed range over the real numbers that
+        their assumptions allow (the whole real line for a symbol with no assumptions: complex
+        values are never tried, and the page shows each symbol's domain).
     title : str, optional
         What the derivation shows, in Markdown, for the report (default: ``start R end``).
     scope : str, optional
@@ -347,8 +349,8 @@ class Derivation:
     def domain_text(self) -> str:
         r"""Return the domain of each symbol as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
 
-        A symbol ranges over what its sympy assumptions allow, narrowed by ``domain``; the sizes of
-        matrix symbols are not listed (`nnnotes.check.render.domain_latex`).
+        A symbol ranges over the real numbers its sympy assumptions allow, narrowed by ``domain``;
+        the sizes of matrix symbols are not listed (`nnnotes.check.render.domain_latex`).
         """
         return render.domain_latex(self)
 

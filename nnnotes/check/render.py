@@ -120,8 +120,8 @@ def statement(d: Derivation) -> str:
 def domain_latex(d: Derivation) -> str:
     r"""Return the domain of each symbol of ``d`` as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
 
-    A symbol ranges over what its sympy assumptions allow, narrowed by the derivation's domain; the
-    sizes of matrix symbols are not listed.
+    A symbol ranges over the real numbers its sympy assumptions allow, narrowed by the derivation's
+    domain; the sizes of matrix symbols are not listed.
     """
     exprs = [d.start] + [st.expr for st in d.steps]
     has_matrices = any(getattr(e, "atoms", lambda *_: set())(sympy.MatrixSymbol) for e in exprs)

@@ -200,7 +200,8 @@ def _values_uncached(integer: bool, dom: sympy.Set, roots: Sequence[Any]) -> lis
             raw.append(r)
             raw += [r + sgn * mpmath.mpf(d) * max(1, abs(r)) for d in _NEAR for sgn in (1, -1)]
         if integer:
-            raw = [mpmath.mpf(int(mpmath.nint(v))) for v in raw if abs(v) < 1e6]
+            # every magnitude, up to 1e50 as for a real symbol (a step false only beyond 10^6 fails)
+            raw = [mpmath.mpf(int(mpmath.nint(v))) for v in raw]
         return sorted({v for v in raw if inside(v, dom)})
 
 

@@ -193,6 +193,8 @@ def claim_close(
 def claim_exact(name: str, statement: str, actual: Any, expected: Any) -> Check:
     """Check exact equality (integers, rationals, sympy numbers, arrays compared entry by entry).
 
+    A sympy ``Float`` stands for its exact binary value: ``Float(0.3)`` is not ``3/10``.
+
     Examples
     --------
     >>> import sympy
@@ -204,8 +206,12 @@ def claim_exact(name: str, statement: str, actual: Any, expected: Any) -> Check:
     _check_name(name)
     import sympy
 
+    def exact(x: Any) -> Any:  # sympy would subtract Floats in 53-bit arithmetic: make them rationals
+        x = sympy.sympify(x)
+        return x.xreplace({f: sympy.Rational(f) for f in x.atoms(sympy.Float)})
+
     if isinstance(actual, sympy.Basic) or isinstance(expected, sympy.Basic):
-        ok = sympy.simplify(sympy.sympify(actual) - sympy.sympify(expected)) == 0
+        ok = sympy.simplify(exact(actual) - exact(expected)) == 0
     else:
         a, e = np.asarray(actual), np.asarray(expected)
         ok = a.shape == e.shape and bool(np.all(a == e))

@@ -8,8 +8,8 @@ $$\min_{k < K} \|\nabla f(x_k)\|^2 \le \frac{f(x_0) - f^*}{\eta(1 - L\eta/2)\,K}
 
 That is all it promises: the *gradient* goes to zero. The iterates need not converge, and if they
 do, the limit may be a saddle point. Convergence to a minimiser needs more, e.g. convexity and the
-existence of a minimiser. Each row of `failure_modes` breaks a hypothesis; two still converge
-(a degenerate minimum, slowly; the double well, from off the saddle's attracting line).
+existence of a minimiser. Each row of `failure_modes` breaks a hypothesis; two still converge to
+a minimiser (a degenerate minimum, slowly; the double well, from off the saddle's attracting line).
 
 Examples
 --------
@@ -98,7 +98,9 @@ def failure_modes() -> list[FailureMode]:
     * $x^4/4$: gradient not Lipschitz; no fixed rate suits every start: from $|x_0| >
       \sqrt{2/\eta}$ the iterates blow up (overflow is caught), from a small start they converge,
       but only sublinearly, because the minimum is degenerate ($f''(0) = 0$).
-    * $|x|$: not differentiable at the minimiser; a fixed step ends in a 2-cycle around 0.
+    * $|x|$: not differentiable at the minimiser; a fixed step $\eta$ reaches 0 only by landing on
+      it (a start that is a multiple of $\eta$, in exact arithmetic), and otherwise ends in a
+      2-cycle around 0, as from the start of the table.
     * $x^2/2 - y^2/2 + y^4/4$: non-convex; from a start on the stable line $y = 0$ gradient descent
       converges to the saddle $(0, 0)$; a perturbation of $10^{-10}$ reaches the minimum $(0, 1)$.
     """

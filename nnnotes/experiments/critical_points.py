@@ -207,7 +207,8 @@ def random_hessian_positive_fraction(
 
     Samples $A = (G + G^\top)/2$ with $G$ an $n\times n$ matrix of independent $N(0, 1)$ entries.
     If the Hessian at a critical point were such a matrix, the critical point would be a minimum
-    with this probability; it decays like $e^{-cn^2}$ (Dean and Majumdar, 2006). For $n = 2$ the
+    with this probability; it decays like $e^{-cn^2}$ (Dean and Majumdar, 2006: cited, not checked
+    here; the 6.7 page checks only that the estimate falls as $n$ grows). For $n = 2$ the
     exact value is $(2 - \sqrt2)/4 \approx 0.146$.
 
     Examples
@@ -273,7 +274,7 @@ def tanh_critical_points(
     report the smallest $|\text{eigenvalue}|$, so that non-degeneracy is checked). Gradient descent
     runs from ``starts`` random initialisations; at each checkpoint, Newton's method (which is
     attracted by critical points of every index, see 6.7 (c)) is started from the current point
-    and kept if it reaches $\|\nabla\| \le 10^{-12}$ within 30 steps.
+    and kept if it reaches $\|\nabla\| \le 10^{-12}$ within ``newton_steps`` steps.
 
     Returns
     -------

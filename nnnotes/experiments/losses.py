@@ -248,11 +248,11 @@ class ExtremeLogitRow:
     naive : str
         The loss through probabilities (``log(sigmoid(z))``, ``log(softmax(z)[c])``).
     package : str
-        The package's loss, its float to 17 significant digits (as ``exact``, so that the two read
-        digit by digit: ``repr`` would print the float 1e300 as ``1e+300``, its exact value as
-        ``1.0000000000000001e+300``).
+        The package's loss, its float to 17 significant digits with trailing zeros dropped
+        (`mpmath.nstr`, as ``exact``, so that the two read digit by digit: ``repr`` would print
+        the float 1e300 as ``1e+300``, its exact value as ``1.0000000000000001e+300``).
     exact : str
-        The exact loss, 17 digits by mpmath.
+        The exact loss, 17 significant digits by mpmath, trailing zeros dropped.
     relative_error : str
         The package's relative error, 2 digits.
     """

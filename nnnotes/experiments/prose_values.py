@@ -3,10 +3,11 @@
 A chapter writes ``{{ name }}`` (or ``{{ name:format }}``) where it quotes one of these numbers; the
 site build (`nnnotes.sitebuild.prose`) replaces the placeholder by the value, with its source as a
 tooltip. Each entry is a function of no arguments returning the value, marked with `value` and the
-source that names the package function (or claim) the value comes from: the functions are tested,
-so every number in the prose is. The entries live in the modules of `ENTRY_MODULES` (by topic);
-`prose_values` collects them. Nothing is registered at import: the collection is read from the
-modules' top-level names, so it depends only on the code.
+source that names the package function (or claim) the value comes from. The package functions are
+tested; an entry that computes more than it reads (a ratio, a logarithm) is tested only to evaluate,
+and its page shows the check behind the number where there is one. The entries live in the modules
+of `ENTRY_MODULES` (by topic); `prose_values` collects them. Nothing is registered at import: the
+collection is read from the modules' top-level names, so it depends only on the code.
 
 Examples
 --------

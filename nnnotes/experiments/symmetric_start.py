@@ -67,8 +67,8 @@ def one_unit_minimum(
     Gradient descent from ``starts`` random starts of moderate size (all at once), then Newton's
     method on the gradient from the best few, so that the returned parameters are a critical
     point to rounding (gradient norm below $10^{-12}$). It is the minimum that gradient descent
-    reaches from moderate weights; it is not the infimum over all one-unit networks, which a
-    unit with weights growing without bound (a step function in the limit) slightly undercuts.
+    reaches from moderate weights; it need not be the infimum over all one-unit networks, since a
+    unit with weights growing without bound (a step function in the limit) is not searched.
 
     Examples
     --------

@@ -147,8 +147,9 @@ class FlipMidpoint:
 def flip_midpoint(M: int = 3, D: int = 2, unit: int = 0, n_inputs: int = 50, seed: int = 0) -> FlipMidpoint:
     r"""Halfway between $\theta$ and its copy with unit ``unit`` sign-flipped: that unit is switched off.
 
-    A convex function's minimisers form a convex set, so if the loss were convex this midpoint of
-    two equally good networks would be a minimum too; it is the network without that unit.
+    A convex function's minimisers form a convex set, so if the loss were convex and $\theta$ a
+    minimum, this midpoint of two equally good networks would be a minimum too; it is the
+    network without that unit.
 
     Examples
     --------

@@ -13,7 +13,7 @@ import pytest
 import sympy
 
 from nnnotes.check import Derivation, DerivationError
-from nnnotes.check.concrete import instances, search_sizes
+from nnnotes.check.concrete import instances, search_sizes, searched_sizes
 from nnnotes.check.counterexample import search
 from nnnotes.check.sampling import free_symbols
 from nnnotes.proofs import batchnorm, loss_gradients, sigmoid_as_tanh, softmax
@@ -108,3 +108,29 @@ def test_a_search_of_no_point_says_so_and_never_passes() -> None:
     d = Derivation(sympy.Add(z[x], z[x], evaluate=False), name="test-unsearchable").step(2 * z[x], "collect")
     with pytest.raises(DerivationError, match="counterexample search: not possible"):
         d.verify()
+
+
+def test_a_size_with_a_declared_domain_takes_that_domain_s_smallest_values() -> None:
+    """A size narrowed to [5, 10] is searched at 5 to 8, not at 1 to 4 (found by an audit).
+
+    Each term sin(z_j)^2 is at most 1, so the sum of n terms is at most 4 exactly when n <= 4: the
+    step is true at every size the default search tries and false at every size of its domain.
+    """
+    n = sympy.Symbol("n", integer=True, positive=True)
+    j = sympy.Symbol("j", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    total = sympy.Sum(sympy.sin(z[j]) ** 2, (j, 1, n))
+    narrowed = {n: sympy.Interval(5, 10)}
+    four, two = sympy.Integer(4), sympy.Integer(2)
+    assert searched_sizes([total], [four], narrowed) == "n from 5 to 8"
+    assert search_sizes([total], [four], "<=", {}, seed="t").counterexample is None
+    bad = search_sizes([total], [four], "<=", narrowed, seed="t")
+    assert bad.counterexample is not None and int(bad.counterexample.point["n"]) >= 5
+    # and a step true on its domain only is not refuted outside it: n >= 2 terms of at least 1
+    pairs = sympy.Sum(1 + z[j] ** 2, (j, 1, n))
+    assert (
+        search_sizes([pairs], [two], ">=", {n: sympy.Interval(2, sympy.oo)}, seed="t").counterexample is None
+    )
+    assert search_sizes([pairs], [two], ">=", {}, seed="t").counterexample is not None
+    with pytest.raises(ValueError, match="holds no integer"):
+        searched_sizes([total], [four], {n: sympy.Interval.open(5, 6)})

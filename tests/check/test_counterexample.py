@@ -113,3 +113,20 @@ def test_sampled_values_stay_in_the_domain_and_reach_its_ends() -> None:
 def test_violates_relations(rel: str, lhs: int, rhs: int, broken: bool) -> None:
     """Each relation, at its boundary: equality breaks a strict inequality and no other."""
     assert violates(rel, lhs, rhs, dps=30) is broken
+
+
+@pytest.mark.parametrize(
+    ("expr", "bound"),
+    [
+        (sympy.Symbol("n", integer=True, positive=True), 10**7),
+        (sympy.Symbol("k", integer=True) ** 2, 10**13),
+    ],
+    ids=["positive-integer-below-1e7", "integer-square-below-1e13"],
+)
+def test_an_integer_symbol_is_searched_far_out_too(expr, bound) -> None:
+    """A step false only for integers beyond 10^6 fails (they were once sampled only below 10^6)."""
+    syms = free_symbols(expr)
+    found = search([expr], [bound], "<", syms, {}, seed="t").counterexample
+    assert found is not None
+    (value,) = found.point.values()
+    assert abs(float(value)) > 1e6 and float(value) == int(float(value))

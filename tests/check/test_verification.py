@@ -76,6 +76,21 @@ def test_claim_bool() -> None:
         claim("", "x", True, detail="d")
 
 
+def test_claim_exact_takes_a_sympy_float_at_its_exact_value() -> None:
+    """``Float(0.3)`` is 0.29999999999999998889...: not 3/10 (sympy alone would call the difference 0)."""
+    assert sympy.simplify(sympy.Float(0.3) - sympy.Rational(3, 10)) == 0  # the trap
+    with pytest.raises(ClaimError):
+        claim_exact("float-vs-rational", "$0.3 = 3/10$", sympy.Float(0.3), sympy.Rational(3, 10))
+    with pytest.raises(ClaimError):
+        claim_exact(
+            "float-in-expr",
+            "$x + 0.1 = x + 1/10$",
+            sympy.Symbol("x") + 0.1,
+            sympy.Symbol("x") + sympy.Rational(1, 10),
+        )
+    claim_exact("float-exact-half", "$0.5 = 1/2$", sympy.Float(0.5), sympy.Rational(1, 2))
+
+
 def test_report_lists_every_check_with_totals_and_links(record: BuildRecord) -> None:
     """The report counts checks by method and links each to its page and anchor."""
     with record.on_page("a.md"):
