@@ -128,11 +128,9 @@ class Derivation:
         A name unique on its page; failures and the verification report use it.
     domain : mapping, optional
         An interval per symbol, as a ``sympy.Interval`` or a ``(lo, hi)`` pair meaning the closed
-        interval, intersected with what the symbol's sympy assumptions allow. Inequalities are
-        proved on it and the counterexample search samples it (a size, the bound of a sum, takes
-        the smallest values of its domain); symbols not listed range over the real numbers that
-        their assumptions allow (the whole real line for a symbol with no assumptions: complex
-        values are never tried, and the page shows each symbol's domain).
+        interval, within the reals its sympy assumptions allow (complex values are never tried).
+        Inequalities are proved on it and the search samples it (a size takes its domain's
+        smallest values); symbols not listed range over all the reals their assumptions allow.
     title : str, optional
         What the derivation shows, in Markdown, for the report (default: ``start R end``).
     scope : str, optional

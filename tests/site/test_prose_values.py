@@ -8,7 +8,7 @@ import sys
 import mpmath
 import pytest
 
-from nnnotes.experiments.prose_values import prose_values
+from nnnotes.experiments.prose_values import entries, prose_values, value
 
 VALUES = prose_values()
 
@@ -76,3 +76,19 @@ def test_experiment_settings_quoted_from_the_code() -> None:
     assert v("uniform_vocabulary") == r"50\,000"
     assert v("lr_study_blowup") == 1e6 and v("plateau_rtol") == "10%"
     assert v("symmetry_max_m") == 4 and v("escape_radius") == 1.0
+
+
+def test_two_values_of_one_name_are_refused() -> None:
+    """Two different functions marked with one name raise ValueError; the same function twice does not."""
+
+    @value("demo_twice", "a test")
+    def first() -> int:
+        return 1
+
+    @value("demo_twice", "a test")
+    def second() -> int:
+        return 2
+
+    with pytest.raises(ValueError, match="'demo_twice' is defined twice"):
+        entries([first, second])
+    assert entries([first, (first,)])["demo_twice"]() == (1, "a test")
