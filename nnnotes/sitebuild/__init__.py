@@ -1,5 +1,5 @@
-"""Build machinery of the nnnotes site: MkDocs hooks, build-time KaTeX, the verification report.
+"""Build machinery of the nnnotes site: a MkDocs plugin, build-time KaTeX, the verification report.
 
 Nothing here is mathematics; the chapters never import it. It is part of the package so that it is
-linted, typed and unit-tested like the rest.
+linted, annotated and unit-tested like the rest.
 """

@@ -18,16 +18,20 @@ busy loops; each page compared after `canonical.rename_page_resources`):
   gives 460);
 - the API reference of batch norm: ``287.75`` in every print but one, ``288`` (its line) in that one;
 - earlier pairs: ``23.328125``/``23`` (6.2, seen again in a later print), ``14.15625``/``14``,
-  ``4925.875``/``4926``.
+  ``4925.875``/``4926``;
+- 6.4, a line of prose with no run on a whole pixel: every run at ``8553.5`` in one print; in the
+  other, printed beside it, its link's run (same size, another font) at ``8554``.
 
 So the snapped value is the line's, which can lie on either side of the fractional one: no rule
-on ``y`` alone (such as ``floor(y + 1/4)``, used before, which fails on the 6.1 pair and the home
+on ``y`` alone (such as ``floor(y + 1/4)``, used first, which fails on the 6.1 pair and the home
 page's) can send both to one pixel. `snap_baselines` writes a fractional baseline as the
 whole-pixel baseline of the nearest run in drawing order of the same font size that lies less
-than a pixel from it (its line), and, where no such run is within `REACH` runs, as
-``floor(y + 1/4)`` (which agrees with every snapped twin seen without a neighbour). A run moves
-by less than one CSS pixel (0.27 mm on paper), onto the baseline its neighbours stand on; x and
-every other operator are kept.
+than a pixel from it (its line), and, where no such run is within `REACH` runs, as the nearest
+whole pixel, half up: ``floor(y + 1/2)``, which agrees with every snapped twin seen without a
+whole-pixel neighbour (``floor(y + 1/4)``, used before, split the 6.4 pair; the run at
+``29.640625`` written ``29`` stood on the 6.2 line at ``29``, which the neighbour rule reads). A
+run moves by at most half a CSS pixel where it has no such neighbour, and less than one (0.27 mm on
+paper) onto the baseline its neighbours stand on; x and every other operator are kept.
 """
 
 from __future__ import annotations
@@ -41,8 +45,8 @@ from pypdf import PageObject
 __all__ = ["FONT", "LIFT", "REACH", "TEXT_MATRIX", "snap_baselines", "snap_page_baselines"]
 
 #: Where a run has no neighbour on a whole pixel: how far above a pixel (CSS px) it may lie and
-#: still be written on it (``floor(y + LIFT)``).
-LIFT = 0.25
+#: still be written on it (``floor(y + LIFT)``: the nearest pixel, half up).
+LIFT = 0.5
 #: How many runs before and after a run (in drawing order) are searched for its line.
 REACH = 8
 #: A glyph run's text matrix as Chromium writes it (upright, y down): ``1 0 0 -1 x y Tm``.
@@ -78,7 +82,7 @@ def snap_baselines(content: bytes) -> bytes:
         The same stream with each ``1 0 0 -1 x y Tm`` whose ``y`` is fractional written with the
         ``y`` of the nearest run in drawing order (at most `REACH` runs away) drawn at the same
         font size that stands on a whole pixel less than 1 px from it, or else with
-        ``floor(y + 1/4)``.
+        ``floor(y + 1/2)``.
 
     Examples
     --------
@@ -88,10 +92,10 @@ def snap_baselines(content: bytes) -> bytes:
     >>> snap_baselines(one)
     b'1 0 0 -1 114.28125 62 Tm 1 0 0 -1 130.640625 62 Tm'
 
-    With no neighbour on a whole pixel within 1 px, ``floor(y + 1/4)``:
+    With no neighbour on a whole pixel within 1 px, ``floor(y + 1/2)``:
 
-    >>> snap_baselines(b"1 0 0 -1 3.5 19.875 Tm 1 0 0 -1 3.5 -0.5 Tm 0 1 -1 0 3.5 2.5 Tm")
-    b'1 0 0 -1 3.5 20 Tm 1 0 0 -1 3.5 -1 Tm 0 1 -1 0 3.5 2.5 Tm'
+    >>> snap_baselines(b"1 0 0 -1 3.5 19.375 Tm 1 0 0 -1 3.5 -0.5 Tm 0 1 -1 0 3.5 2.5 Tm")
+    b'1 0 0 -1 3.5 19 Tm 1 0 0 -1 3.5 0 Tm 0 1 -1 0 3.5 2.5 Tm'
     """
     if not isinstance(content, bytes):
         raise TypeError(f"content: expected bytes, got {type(content).__name__}")

@@ -36,8 +36,9 @@ ROOT = Path(__file__).resolve().parents[2]
 #: It must still qualify (`one_module_to_edit` fails loudly otherwise: a silent substitute would
 #: measure another edit under the same name, as happened once after the move of #16).
 ONE_MODULE = ("nnnotes/experiments/critical_points.py", "linear_autoencoder_critical_points")
-#: A second, costlier edit reported beside it: batch normalization, whose users are the seven
-#: blocks of chapter 6.4 that train networks with and without it.
+#: A second, costlier edit reported beside it: batch normalization, which only blocks of chapter 6.4
+#: depend on (as the block cache counts: its worked examples and its networks trained with and
+#: without it; the README gives how many ran again).
 COSTLY_MODULE = ("nnnotes/batchnorm.py", "batch_statistics")
 
 

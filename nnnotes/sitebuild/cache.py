@@ -8,7 +8,11 @@ printed and the checks it recorded (`nnnotes.check.verification`), in files unde
 
 The key of a block covers everything its printed text can depend on:
 
-* its code and its options (``id``, ``session``, ``returncode``, any other fence option);
+* its code and the fence options markdown-exec hands to the run function: ``id``, ``session``,
+  ``returncode``, and each option it does not read itself (such as ``cache``). The options it
+  applies itself are not in the key: ``html``, ``source``, ``result``, ``tabs``, ``idprefix`` and
+  ``updatetoc`` only shape the HTML made from the printed text, and ``workdir`` and ``width``,
+  which could change that text, are used by no page;
 * the page it is on, and the code of the blocks that ran before it in the same ``session=``
   during this build (their variables are its inputs);
 * the *environment*: the versions of Python and of the libraries that compute or print
@@ -20,12 +24,13 @@ when it ran: those it imports, those behind the session variables it reads, and 
 (`nnnotes.sitebuild.imports.flow`). Editing one module re-runs only the blocks that use it.
 
 A hit returns exactly the text the block printed when it ran, and re-records its checks on the page
-being built, so the verification report stays complete. A block whose session has cached blocks
-before it that were not executed in this build first replays them (their output is discarded), so
-its session variables exist. Blocks that read what other pages recorded (the errata list, the
-verification report: pages in ``never``, or blocks that call `volatile`) always run, and so does a
-block given the fence option ``cache="off"`` (for output that may differ between runs, such as a
-measured time). A block that raises is never cached.
+being built, so the verification report stays complete. A block that runs while its session has
+blocks before it that were served and not executed in this build first replays those of them it
+needs (`nnnotes.sitebuild.replay.needed`; their output is discarded), so the session variables it
+uses exist. Blocks that read what other pages recorded (the errata list, the verification report:
+pages in ``never``, or blocks that call `volatile`) always run, and so does a block given the fence
+option ``cache="off"`` (for output that may differ between runs, such as a measured time). A block
+that raises is never cached.
 
 The mode comes from the environment variable ``NNNOTES_CACHE``:
 

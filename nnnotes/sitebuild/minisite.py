@@ -5,10 +5,12 @@ without the others::
 
     .venv/bin/python -m nnnotes.sitebuild.minisite docs/exercise-6-1.md
 
-builds that page (and a stub home page) into ``/tmp/nnnotes-preview/site`` (or the folder in
-``NNNOTES_PREVIEW``) and prints MkDocs' messages. Links to pages not built (the References page,
-the API reference, other chapters) are only reported; any other warning or error fails, as in the
-strict build of the whole site: the exit status is 1 then.
+builds that page (and a stub home page) into the folder ``site`` of ``$NNNOTES_PREVIEW`` (by
+default ``nnnotes-preview`` in the temporary folder: ``/tmp/nnnotes-preview/site`` unless
+``TMPDIR`` names another), its sources into the folder ``src`` beside it, and prints MkDocs'
+messages. Links to pages not built (the References page, the API reference, other chapters) are
+only reported; any other warning or error fails, as in the strict build of the whole site: the exit
+status is 1 then.
 """
 
 from __future__ import annotations

@@ -4,8 +4,9 @@ Prose becomes Markdown cells: admonitions become block quotes, ``/// details`` b
 and links to other pages and cross-references (``[text][identifier]``, placed by the build's
 mkdocs-autorefs) point at the published site. Each executed block (```` ```python exec="1" ````)
 becomes a code cell, in order, holding the code markdown-exec ran and, as its output, the text
-that block printed on the page (`nnnotes.sitebuild.cache.block_outputs`). A chapter's blocks share
-one session on the page and one kernel in the notebook. The first cell says how to install the
+that block printed on the page (`nnnotes.sitebuild.cache.block_outputs`). In the notebook a
+chapter's blocks share one kernel; on the page only the blocks of one ``session=`` share their
+variables, and a block without one runs in fresh globals. The first cell says how to install the
 package. Cell ids are derived from the blocks' ``id=``, and the JSON is written with sorted keys, so
 two builds give identical files.
 

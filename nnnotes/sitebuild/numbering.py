@@ -1,4 +1,4 @@
-"""Numbered, linkable results: "Derivation 6.3.1", "Claim 6.3.4", "Table 6.4.2", "Figure 6.5.1".
+"""Numbered, linkable results: the k-th claim of chapter 6.3 is "Claim 6.3.k", and so on.
 
 On each chapter page, every derivation, claim, table and figure gets a number shown on the page and
 a stable anchor: a derivation or claim keeps its check's anchor (``check-<name>``), a table or a
@@ -6,7 +6,8 @@ figure is named after the executed block that prints it (``table-<block id>``). 
 registered with mkdocs-autorefs, so prose refers to a result by its anchor,
 ``[claim `6-3-p2-exact`][check-6-3-p2-exact]``, and a reference to an anchor that does not exist
 fails the strict build. The link's text is then replaced by the result's number (`relabel`), so the
-reader sees "Claim 6.3.4" wherever it is cited, on any page.
+reader sees "Claim 6.3.k" (that claim's place among the claims of chapter 6.3) wherever it is
+cited, on any page. Derivations, claims, tables and figures are counted apart, in page order.
 
 Chapters and their parts are registered too: ``[6.7][exercise-6-7]``, ``[6.7 (c)][exercise-6-7-c]``,
 ``[6.1, part 4][exercise-6-1-4]``.
@@ -37,7 +38,14 @@ def chapter_of(src: str) -> str | None:
 
 
 def number(html_text: str, chapter: str) -> tuple[str, dict[str, str]]:
-    """Return the page with a numbered label on every result, and its anchors with their labels."""
+    """Return the page with a numbered label on every result, and its anchors with their labels.
+
+    Examples
+    --------
+    >>> page = '<span id="check-6-3-a"></span>✓ A. <table></table> <span id="check-6-3-p2-exact"></span>✓ B.'
+    >>> number(page, "6.3")[1]
+    {'check-6-3-a': 'Claim 6.3.1', 'table-6-3-unnamed': 'Table 6.3.1', 'check-6-3-p2-exact': 'Claim 6.3.2'}
+    """
     counts = {"Derivation": 0, "Claim": 0, "Table": 0, "Figure": 0}
     labels: dict[str, str] = {}
     block = {"id": "", "tables": 0, "figures": 0}

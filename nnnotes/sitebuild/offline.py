@@ -1,6 +1,6 @@
 """An offline copy of the site, which works when opened from disk (``file://``), and its zip.
 
-``make offline`` builds the site with Material's ``offline`` plugin (``NNNOTES_OFFLINE=1``; it
+``make offline`` builds the site with Material's ``offline`` plugin (``NNNOTES_OFFLINE=true``; it
 turns off directory URLs, so links lead to ``.html`` files, and inlines the search index in a
 script). The plugin would load the ``iframe-worker`` shim, which lets the search worker run from
 disk, from a CDN; `configure` names a copy inside the site instead, which `copy_shim` takes from
@@ -21,22 +21,56 @@ import shutil
 import sys
 import time
 import zipfile
+from collections.abc import Mapping
 from pathlib import Path
 from typing import Any
 
 __all__ = ["SHIM", "configure", "copy_shim", "enabled", "find_shim", "zip_folder"]
 
 ROOT = Path(__file__).resolve().parents[2]
-#: Where the shim is served in the offline copy (its name must contain "iframe-worker": the
-#: offline plugin then adds no CDN copy).
+#: Where the shim is served in the offline copy (`configure` puts it in place of the CDN copy
+#: that the offline plugin, before ours in ``mkdocs.yml``, adds to ``extra.polyfills``).
 SHIM = "assets/javascripts/iframe-worker-shim.js"
 #: The folder the zip's entries are in.
 TOP = "nnnotes"
 
 
-def enabled() -> bool:
-    """Whether this build is the offline copy (``NNNOTES_OFFLINE`` set to a true value)."""
-    return os.environ.get("NNNOTES_OFFLINE", "").lower() in {"1", "true", "yes", "on"}
+#: The spellings of ``NNNOTES_OFFLINE`` that ``!ENV`` in ``mkdocs.yml`` reads as a YAML boolean
+#: (YAML 1.1, as PyYAML resolves them): the offline plugin's ``enabled`` takes only a boolean.
+TRUE = frozenset(f(w) for w in ("true", "yes", "on") for f in (str.lower, str.title, str.upper))
+FALSE = frozenset(f(w) for w in ("false", "no", "off") for f in (str.lower, str.title, str.upper))
+
+
+def enabled(environ: Mapping[str, str] | None = None) -> bool:
+    """Whether this build is the offline copy (``NNNOTES_OFFLINE`` is a YAML true).
+
+    The variable is read from ``environ`` (by default the process's environment) as ``!ENV`` in
+    ``mkdocs.yml`` reads it; unset, it is false.
+
+    Raises
+    ------
+    ValueError
+        If the variable is set to anything but a YAML boolean (``1`` or an empty value, say):
+        mkdocs would then refuse it, or turn the offline plugin on by its default.
+
+    Examples
+    --------
+    >>> enabled({"NNNOTES_OFFLINE": "true"}), enabled({"NNNOTES_OFFLINE": "off"}), enabled({})
+    (True, False, False)
+    >>> enabled({"NNNOTES_OFFLINE": "1"})
+    Traceback (most recent call last):
+    ...
+    ValueError: NNNOTES_OFFLINE: expected true or false (YAML's true/yes/on, false/no/off), got '1'
+    """
+    environ = os.environ if environ is None else environ
+    value = environ.get("NNNOTES_OFFLINE")
+    if value is None or value in FALSE:
+        return False
+    if value in TRUE:
+        return True
+    raise ValueError(
+        f"NNNOTES_OFFLINE: expected true or false (YAML's true/yes/on, false/no/off), got {value!r}"
+    )
 
 
 def configure(config: Any) -> None:

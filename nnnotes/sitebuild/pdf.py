@@ -6,14 +6,14 @@ Every page of the nav, in the nav's order, is opened from a local server in Debi
 ``<details>`` opened, and every formula, table or code block wider than the column scaled down to
 fit it, so nothing is cut at the right edge. ``page.pdf`` prints it; figures are inline SVG and
 stay vectors. Transitions and animations are turned off first, so no state half-way through one
-is printed. pypdf then puts a title page and a table of contents in front, stamps page numbers
-in the footers, adds one bookmark per part and per page, turns links to the local server into
-links to the published site, and writes what Chromium wrote either way one way (`baselines`:
-every glyph run's baseline written on its line's whole pixel; `canonical`: a link's rectangles
-that lie side by side joined, each page's resources named in order of first use, with unused ones
-dropped, instead of after Skia's object numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two
-builds from the same site give the same bytes; ``tests/site/test_pdf.py`` prints twice under load
-and asserts it.
+is printed. pypdf then puts a title page and a table of contents in front, stamps page numbers in
+the footers, adds one bookmark per part and per page, turns links to the local server into links to
+the published site when ``NNNOTES_SITE_URL`` is set (and drops them when it is not), and writes
+what Chromium wrote either way one way (`baselines`: every glyph run's baseline written on its
+line's whole pixel; `canonical`: a link's rectangles that lie side by side joined, each page's
+resources named in order of first use, with unused ones dropped, instead of after Skia's object
+numbers), and dates the file ``SOURCE_DATE_EPOCH``. Two builds from the same site give the same
+bytes; ``tests/site/test_pdf.py`` prints twice under load and asserts it.
 Requests outside the machine are blocked and counted::
 
     python -m nnnotes.sitebuild.pdf site site/downloads/nnnotes.pdf
@@ -39,7 +39,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from pypdf import PdfReader, PdfWriter
-from pypdf.generic import NameObject, TextStringObject
+from pypdf.generic import ArrayObject, NameObject, TextStringObject
 
 from nnnotes.sitebuild import minisite
 from nnnotes.sitebuild.baselines import snap_page_baselines
@@ -320,16 +320,24 @@ async def _print_site(
 
 def _relink(writer: PdfWriter, local: str, published: str) -> None:
     """Point links to the local server at the published site (or drop them when it is unknown)."""
+    dropped = False
     for p in writer.pages:
-        for ref in p.get("/Annots", []) or []:
-            annot = ref.get_object()
-            action = annot.get("/A")
-            if action is None:
-                continue
-            action = action.get_object()
+        refs = list(p.get("/Annots") or [])
+        kept = []
+        for ref in refs:
+            action = ref.get_object().get("/A")
+            action = action.get_object() if action is not None else {}
             uri = str(action.get("/URI", ""))
             if uri.startswith(local):
+                if not published:
+                    continue
                 action[NameObject("/URI")] = TextStringObject(published + uri[len(local) :])
+            kept.append(ref)
+        if len(kept) < len(refs):
+            p[NameObject("/Annots")] = ArrayObject(kept)
+            dropped = True
+    if dropped:  # a dropped link would still be written, with the port of this print's server
+        writer.compress_identical_objects(remove_duplicates=False, remove_unreferenced=True)
 
 
 def _outline(writer: PdfWriter, book: Book) -> None:

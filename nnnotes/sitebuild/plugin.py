@@ -1,16 +1,18 @@
 """The site build as a MkDocs plugin: ``plugins: [..., nnnotes]`` in ``mkdocs.yml``.
 
-Registered through the entry point ``mkdocs.plugins`` (``pyproject.toml``). All the state of a
-build is on the plugin object: the block runner and its cache (`nnnotes.sitebuild.cache`), the
-page URLs, the errata found, the catalog of pages (`nnnotes.sitebuild.catalog`), the numbers of
-results (`nnnotes.sitebuild.numbering`), KaTeX and its store of typeset formulas. The pages'
-blocks reach it through `nnnotes.sitebuild.state` while the build runs.
+Registered through the entry point ``mkdocs.plugins`` (``pyproject.toml``). The state of a build
+is on the plugin object: the block runner and its cache (`nnnotes.sitebuild.cache`), the page
+URLs, the errata found, the catalog of pages (`nnnotes.sitebuild.catalog`), the numbers of results
+(`nnnotes.sitebuild.numbering`), KaTeX and its store of typeset formulas. The pages' blocks reach
+it through `nnnotes.sitebuild.state` while the build runs. Only three read-only caches are
+module-level (`FILE_CACHES`: the entries of the bibliography, each page's date of last commit, the
+modules that the API reference documents), and every build starts by emptying them.
 
 What it does, in the order of MkDocs' events:
 
 * ``on_config``: fixes the build date (``SOURCE_DATE_EPOCH``), registers the custom fence that
   runs ``python exec="1"`` blocks (`nnnotes.sitebuild.execute`) with the block cache around it;
-* ``on_pre_build``: a fresh record of checks, sessions, errata and catalog;
+* ``on_pre_build``: a fresh record of checks, sessions, errata and catalog; `FILE_CACHES` emptied;
 * ``on_files``: the report pages (and the home page) are rendered after every other page;
 * ``on_page_markdown``: checks are attributed to the page; prose numbers are checked and filled in;
   the formulas of the prose are read and checked (`nnnotes.sitebuild.prosemath`), and the page
@@ -70,13 +72,16 @@ from nnnotes.sitebuild.imports import ModuleIndex
 from nnnotes.sitebuild.katex import KatexRenderer
 from nnnotes.sitebuild.store import StringStore
 
-__all__ = ["LOADED_PACKAGE", "NnnotesPlugin"]
+__all__ = ["FILE_CACHES", "LOADED_PACKAGE", "NnnotesPlugin"]
 
 log = logging.getLogger("mkdocs.plugins.nnnotes")
 
 #: The package's source as this process loaded it (``mkdocs serve`` keeps the modules it imported:
 #: if the source changes under it, blocks would run old code, so such a build does not use the cache).
 LOADED_PACKAGE = package_fingerprint()
+#: The module-level caches (``functools.cache``) of what a build reads from files and from git,
+#: emptied as every build starts (``mkdocs serve`` builds again after an edit, in one process).
+FILE_CACHES = (citations.entries, provenance.last_changed, student.documented_modules)
 
 
 class NnnotesPlugin(BasePlugin):
@@ -127,6 +132,8 @@ class NnnotesPlugin(BasePlugin):
     def on_pre_build(self, config: MkDocsConfig) -> None:
         """Start a fresh build: record, sessions, errata, catalog, numbers; check the cache's code."""
         self._active.close()  # a build that failed before its end left its state current
+        for cached in FILE_CACHES:
+            cached.cache_clear()
         self.record = BuildRecord()
         self._active.enter_context(recording(self.record))
         self._active.callback(state.deactivate, state.activate(self))

@@ -1,12 +1,12 @@
 r"""Numbers in prose: computed placeholders, and the scan that finds numbers typed by hand.
 
 A chapter writes a computed number as a placeholder in double braces, ``{{ name }}`` or
-``{{ name:format }}`` (the format is Python's format mini-language, e.g. ``{{ one_unit_loss:.3g }}``),
-where ``name`` is a computed value of `nnnotes.experiments.prose_values.prose_values`, with the
-package function that computes it. The build replaces the placeholder by
-``<span class="computed" title="source">value</span>``, so each computed number says where it
-comes from. A placeholder inside inline math (``$...$``) becomes the bare number (a formula cannot
-hold HTML); its source is still listed on the page's record.
+``{{ name:format }}`` (the format is Python's format mini-language, e.g.
+``{{ sigmoid_one_threshold:.2f }}``), where ``name`` is a computed value of
+`nnnotes.experiments.prose_values.prose_values`, with the package function that computes it. The
+build replaces the placeholder by ``<span class="computed" title="source">value</span>``, so each
+computed number says where it comes from. A placeholder inside inline math (``$...$``) becomes the
+bare number (a formula cannot hold HTML).
 
 The scan (`typed_numbers`) finds the numbers a page types by hand in its prose and inline math:
 decimals, powers of ten, numbers in scientific notation, numbers followed by a unit, and integers

@@ -4,7 +4,8 @@ A chapter states relations in its prose and questions (``$\tanh'(x) = 1 - \tanh^
 the derivations its blocks print. `prose_formulas` finds every ``$...$`` and ``$$...$$`` outside
 code that holds a relation; `check_page` reads each with `nnnotes.check.texmath` (numbers from
 ``{{ placeholders }}`` filled in first) and checks its claims. Functions written on the page as
-``f(t) = ...`` are definitions: later formulas of the page use them.
+``f(t) = ...`` are definitions: the later formulas of their section (up to the next ``## ``
+heading) use them.
 
 A formula the reader cannot read (a sum over an index, a vector or matrix, words) must be listed
 in the page's front matter with what checks it instead, or why nothing needs to::
@@ -13,7 +14,8 @@ in the page's front matter with what checks it instead, or why nothing needs to:
       "\\sum_{j=1}^n e^{y_j}": "a sum of n terms, checked by the derivation of section 4"
 
 The strict build fails on a false claim, on a formula neither read nor listed, and on a listed
-formula that is not on the page or that the reader reads (the list holds only what it must).
+formula that is not on the page, or that the reader reads and finds true while its entry gives only
+a reason (the list holds only what it must).
 """
 
 from __future__ import annotations

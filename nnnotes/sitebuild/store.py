@@ -144,7 +144,7 @@ class StringStore:
     the display flag, and KaTeX (its version and options, the ``salt``). The file is read once per
     build and written once at its end (if anything was added), atomically; it then keeps what this
     build used, plus what other builds added meanwhile, so formulas no page has any more are
-    dropped. A damaged or foreign file is ignored with a warning.
+    dropped. A file made with another ``salt`` is ignored silently, a damaged one with a warning.
     """
 
     def __init__(self, path: Path, salt: str) -> None:

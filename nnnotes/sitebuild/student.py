@@ -51,9 +51,12 @@ SWITCH = (
 
 @cache
 def documented_modules(docs_dir: str) -> frozenset[str]:
-    """Return the modules rendered by mkdocstrings (``::: module``) on the API reference pages."""
+    """Return the modules rendered by mkdocstrings (``::: module``) on the API reference pages.
+
+    The pages of ``docs/reference/`` and of its folders (``proofs/``, ``experiments/``) count.
+    """
     found = set()
-    for path in sorted(Path(docs_dir, "reference").glob("*.md")):
+    for path in sorted(Path(docs_dir, "reference").rglob("*.md")):
         found.update(re.findall(r"^:::\s+(\S+)", path.read_text(encoding="utf-8"), re.M))
     return frozenset(found)
 

@@ -1,8 +1,8 @@
 """Take-away formats in the site build: notebooks, links to the downloads, the offline build.
 
-Called from `nnnotes.sitebuild.hooks`. The home page and each chapter get a line of links to the
-PDF of the whole site (`nnnotes.sitebuild.pdf`, ``make pdf``), the chapter's notebook
-(`nnnotes.sitebuild.notebooks`, written by this build) and the offline copy
+Called from the site's plugin (`nnnotes.sitebuild.plugin`). The home page and each chapter get a
+line of links to the PDF of the whole site (`nnnotes.sitebuild.pdf`, ``make pdf``), the chapter's
+notebook (`nnnotes.sitebuild.notebooks`, written by this build) and the offline copy
 (`nnnotes.sitebuild.offline`, ``make offline``). The PDF and the zip are made from a built site, so
 they are written after it: `LATER` names them. A page links to them only when the same ``make`` run
 makes them (`downloads`: ``make build pdf offline`` links both, ``make serve`` neither), so no

@@ -203,3 +203,27 @@ def test_no_request_leaves_the_disk_and_no_script_fails(browsed: dict[str, Any])
     """Nothing was fetched from outside (the worker shim is the copy's own), no page error."""
     assert browsed["outside"] == []
     assert browsed["errors"] == []
+
+
+@pytest.mark.parametrize("value", ["true", "True", "yes", "ON", "false", "no", "Off", "1", "0", "", "y"])
+def test_the_switch_is_read_as_mkdocs_yml_reads_it(value: str, monkeypatch: pytest.MonkeyPatch) -> None:
+    """``NNNOTES_OFFLINE`` turns the copy on exactly when ``mkdocs.yml`` gives the plugin a true.
+
+    ``!ENV`` reads the variable as YAML: ``1`` is an integer, which the plugin's ``enabled``
+    refuses, and an empty value is null, which turns the plugin on by its default. Any value that
+    is not a YAML boolean is an error naming the variable.
+    """
+    import yaml
+    from mkdocs.utils.yaml import get_yaml_loader
+
+    line = re.search(
+        r"^\s*enabled: (!ENV \[NNNOTES_OFFLINE, false\])$", (ROOT / "mkdocs.yml").read_text(), re.M
+    )
+    assert line is not None
+    monkeypatch.setenv("NNNOTES_OFFLINE", value)
+    read = yaml.load(f"enabled: {line.group(1)}", Loader=get_yaml_loader())["enabled"]
+    if isinstance(read, bool):
+        assert offline.enabled({"NNNOTES_OFFLINE": value}) is read
+    else:
+        with pytest.raises(ValueError, match="NNNOTES_OFFLINE"):
+            offline.enabled({"NNNOTES_OFFLINE": value})

@@ -7,6 +7,7 @@ printed from the whole site is judged in ``test_pdf.py``.
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
 import pypdfium2
@@ -105,3 +106,29 @@ def test_no_transition_is_printed_half_way() -> None:
     assert asyncio.run(run(still=True)) == ["0.2", 0]
     opacity, running = asyncio.run(run(still=False))
     assert float(opacity) > 0.9 and running == 2  # the comparison can fail
+
+
+@pytest.mark.parametrize(
+    ("published", "expected"),
+    [
+        ("https://example.org/nn/", ["https://example.org/nn/exercise-6-1/#x", "https://doi.org/10.1/a"]),
+        ("", ["https://doi.org/10.1/a"]),
+    ],
+)
+def test_links_to_the_local_server_lead_to_the_published_site_or_are_dropped(
+    published: str, expected: list[str]
+) -> None:
+    """A link to the printing server is pointed at the published site; unknown, it is dropped."""
+    from pypdf import PdfWriter
+    from pypdf.annotations import Link
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.add_annotation(0, Link(rect=(0, 0, 10, 10), url="http://127.0.0.1:8123/exercise-6-1/#x"))
+    writer.add_annotation(0, Link(rect=(0, 20, 10, 30), url="https://doi.org/10.1/a"))
+    pdf._relink(writer, "http://127.0.0.1:8123/", published)
+    uris = [str(a.get_object()["/A"]["/URI"]) for a in writer.pages[0]["/Annots"]]
+    assert uris == expected
+    written = io.BytesIO()
+    writer.write(written)
+    assert b"8123" not in written.getvalue()  # nor is a dropped link written: two prints' ports differ

@@ -143,3 +143,25 @@ def test_minisite_builds_a_chapter_alone(tmp_path: Path, monkeypatch: pytest.Mon
     assert status == 0
     assert (tmp_path / "site" / "exercise-6-6" / "index.html").is_file()
     assert (tmp_path / "src" / "docs" / "references.bib").exists()
+
+
+def test_every_build_reads_the_files_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The module-level caches of files are emptied as a build starts (``mkdocs serve`` builds again)."""
+    from types import SimpleNamespace
+
+    from nnnotes.sitebuild import plugin, provenance, student
+    from nnnotes.sitebuild.cache import BlockCache, CachedRunner
+
+    page = tmp_path / "docs" / "reference" / "a.md"
+    page.parent.mkdir(parents=True)
+    page.write_text("::: nnnotes.mlp\n", encoding="utf-8")
+    assert student.documented_modules(str(tmp_path / "docs")) == {"nnnotes.mlp"}
+    provenance.last_changed(str(page))
+    page.write_text("::: nnnotes.losses\n", encoding="utf-8")
+    p = NnnotesPlugin()
+    p.runner = CachedRunner(p.sessions.run, BlockCache(tmp_path / "cache"), mode="off")
+    monkeypatch.setattr(plugin, "KatexRenderer", lambda: None)
+    p.on_pre_build(SimpleNamespace())
+    p.on_build_error(RuntimeError("test over"))
+    assert [cached.cache_info().currsize for cached in plugin.FILE_CACHES] == [0, 0, 0]
+    assert student.documented_modules(str(tmp_path / "docs")) == {"nnnotes.losses"}

@@ -41,6 +41,19 @@ def test_api_links_point_to_where_a_function_is_defined() -> None:
     assert line == "Calls [`forward`][nnnotes.mlp.forward]."
 
 
+def test_api_links_reach_the_reference_pages_in_folders() -> None:
+    """Functions documented under docs/reference/proofs/ and experiments/ are linked too."""
+    src = (
+        "from nnnotes.proofs.batchnorm import undo_normalization\n"
+        "from nnnotes.experiments.losses import output_rows\n"
+    )
+    line = api_links(src, str(ROOT / "docs"))
+    assert line == (
+        "Calls [`undo_normalization`][nnnotes.proofs.batchnorm.undo_normalization], "
+        "[`output_rows`][nnnotes.experiments.losses.output_rows]."
+    )
+
+
 def test_code_box_follows_indented_block() -> None:
     """A block inside an admonition gets its Code box at the same indentation."""
     md = '!!! note "x"\n    ```python exec="1"\n    print(1)\n    ```\n'
@@ -312,9 +325,9 @@ def test_results_are_numbered_in_page_order() -> None:
 def test_chapter_references_show_the_number(built_site: Path) -> None:
     """Prose cites a claim by its anchor; the page shows the claim's number, as the cited page does."""
     html = (built_site / "exercise-6-3" / "index.html").read_text(encoding="utf-8")
-    cited = re.search(r'<a class="autorefs[^"]*"[^>]*href="#check-6-3-p2-exact">([^<]+)</a>', html)
+    cited = re.search(r'<a class="autorefs[^"]*"[^>]*href="#check-6-3-float64-p2">([^<]+)</a>', html)
     assert cited and re.fullmatch(r"Claim 6\.3\.\d+", cited.group(1))
-    assert f'<a class="nn-label" href="#check-6-3-p2-exact">{cited.group(1)}</a>' in html
+    assert f'<a class="nn-label" href="#check-6-3-float64-p2">{cited.group(1)}</a>' in html
     other = (built_site / "exercise-6-7" / "index.html").read_text(encoding="utf-8")
     assert re.search(r'href="\.\./exercise-6-5/#b-[^"]*">6\.5 \(b\)</a>', other)
 
