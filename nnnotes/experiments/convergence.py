@@ -24,10 +24,19 @@ from dataclasses import astuple, dataclass
 import numpy as np
 from numpy.typing import NDArray
 
+from nnnotes.arrays import positive_int, real_number
 from nnnotes.curvature import double_well_saddle
 from nnnotes.optim import DivergenceError, gradient_descent
 
-__all__ = ["DescentLemmaRun", "FailureMode", "descent_lemma_run", "failure_modes", "run_or_divergence"]
+__all__ = [
+    "DecreasingStepRun",
+    "DescentLemmaRun",
+    "FailureMode",
+    "decreasing_step_run",
+    "descent_lemma_run",
+    "failure_modes",
+    "run_or_divergence",
+]
 
 
 def run_or_divergence(
@@ -230,3 +239,77 @@ def descent_lemma_run(
     values = np.array([_log_cosh(x) for x in traj])
     grad_sq = np.sum(np.tanh(traj) ** 2, axis=1)
     return DescentLemmaRun(lr, values, grad_sq)
+
+
+@dataclass(frozen=True)
+class DecreasingStepRun:
+    r"""Gradient descent on $\lvert x \rvert$ with a decreasing step (`decreasing_step_run`).
+
+    The step is $\eta_k = \eta_0/\sqrt{k + 1}$ at step $k = 0, 1, \ldots$
+
+    Attributes
+    ----------
+    start, eta0 : float
+        The start $x_0$ and the first step $\eta_0$.
+    steps, digits : int
+        The number of steps, and the working precision (decimal digits, mpmath).
+    crossed : bool
+        Whether some step crossed 0.
+    within : bool
+        Whether every iterate after the first crossing lies within the step that led to it:
+        $\lvert x_{k+1} \rvert \le \eta_k$.
+    last : float
+        The last iterate, rounded to float64.
+    last_step : float
+        The last step, $\eta_0/\sqrt{\text{steps}}$.
+    """
+
+    start: float
+    eta0: float
+    steps: int
+    digits: int
+    crossed: bool
+    within: bool
+    last: float
+    last_step: float
+
+
+def decreasing_step_run(
+    start: float = 0.35, eta0: float = 0.1, steps: int = 10_000, digits: int = 50
+) -> DecreasingStepRun:
+    r"""Run $x_{k+1} = x_k - \eta_k\,\mathrm{sign}(x_k)$, $\eta_k = \eta_0/\sqrt{k + 1}$, in mpmath.
+
+    The fixed step of `failure_modes` cycles around 0 for ever; a step that decreases to 0 (while
+    its sum diverges) brings the iterates to 0: once a step has crossed 0, each iterate is within
+    the step that led to it, which shrinks. At ``digits`` decimal digits no iterate lands exactly
+    on 0 by rounding, as float64 iterates can.
+
+    Raises
+    ------
+    ValueError, TypeError
+        If ``start`` is not a finite real number, ``eta0`` not positive, or ``steps`` or
+        ``digits`` not a positive integer (``digits`` at least 15).
+
+    Examples
+    --------
+    >>> run = decreasing_step_run(steps=3)  # 0.1 + 0.0707 + 0.0577 does not reach 0.35
+    >>> run.crossed, round(run.last, 4)
+    (False, 0.1216)
+    """
+    import mpmath
+
+    start = real_number(start, "start")
+    eta0 = real_number(eta0, "eta0", positive=True)
+    steps = positive_int(steps, "steps")
+    digits = positive_int(digits, "digits")
+    if digits < 15:
+        raise ValueError(f"digits must be at least 15, got {digits}")
+    with mpmath.workdps(digits):
+        x, crossed, within = mpmath.mpf(start), False, True
+        for k in range(steps):
+            step = mpmath.mpf(eta0) / mpmath.sqrt(k + 1)
+            following = x - step * mpmath.sign(x)
+            crossed = crossed or mpmath.sign(following) != mpmath.sign(x)
+            within = within and (not crossed or abs(following) <= step)
+            x = following
+        return DecreasingStepRun(start, eta0, steps, digits, crossed, within, float(x), float(step))

@@ -13,7 +13,12 @@ import sympy
 from nnnotes.check.derivation import Derivation, published
 from nnnotes.proofs.symbolic import sigma
 
-__all__ = ["halved_preactivation_derivation", "sigmoid_to_tanh_derivation", "unit_identity_derivation"]
+__all__ = [
+    "halved_preactivation_derivation",
+    "inverse_bias_residual",
+    "sigmoid_to_tanh_derivation",
+    "unit_identity_derivation",
+]
 
 
 @published
@@ -77,3 +82,23 @@ def halved_preactivation_derivation() -> Derivation:
         title=r"$a_j/2 = \sum_{d} \tfrac12 w_{jd} x_d + \tfrac12 w_{j0}$",
         scope=r"any number of inputs $D \ge 1$",
     ).step(sympy.Sum(half * w[d] * x[d], (d, 1, D)) + half * wj0, "distribute the factor $1/2$")
+
+
+def inverse_bias_residual() -> sympy.Expr:
+    r"""Return the inverse map's output bias minus the original one, simplified, for any $M$ units.
+
+    Under the map, the output bias is $b' = b + \tfrac12\sum_{j=1}^M w_j$ and each output weight
+    $w'_j = w_j/2$; the inverse map's rule recovers the bias as $b' - \sum_j w'_j$ (it is the rule
+    $b' = b - \sum_j w_j$ with primed and unprimed parameters swapped). The residual is 0 exactly
+    when that rule inverts the map.
+
+    Examples
+    --------
+    >>> inverse_bias_residual()
+    0
+    """
+    m = sympy.Symbol("M", integer=True, positive=True)
+    j = sympy.Symbol("j", integer=True)
+    b, w = sympy.Symbol("b", real=True), sympy.IndexedBase("w", real=True)
+    mapped_bias = b + sympy.Sum(w[j], (j, 1, m)) / 2
+    return sympy.simplify(mapped_bias - sympy.Sum(w[j] / 2, (j, 1, m)) - b)

@@ -11,6 +11,7 @@ from numpy.testing import assert_allclose
 
 from nnnotes.experiments.convergence import (
     DescentLemmaRun,
+    decreasing_step_run,
     descent_lemma_run,
     failure_modes,
     run_or_divergence,
@@ -71,3 +72,39 @@ def test_descent_lemma_slack_and_bound_by_hand() -> None:
     assert_allclose(run.bound_ratio(), [1.0 / 2.0, 0.25 / 1.0])  # bound (f0 - 0) / (c K) = 2/K
     with pytest.raises(ValueError, match="lr must be in"):
         descent_lemma_run(lr=2.0)
+
+
+def test_decreasing_step_on_abs_by_hand() -> None:
+    """|x| with eta_k = 0.1/sqrt(k+1) from 0.35, against a hand count and a hand bound.
+
+    Five steps (0.1, 0.0707, 0.0577, 0.05, 0.0447) leave 0.0268, the sixth (0.0408) crosses 0. From
+    then on a step from |x_k| <= eta_{k-1} lands at |eta_k - |x_k|| <= max(eta_k, eta_{k-1} - eta_k)
+    = eta_k (for k >= 1, eta_{k-1} <= 2 eta_k).
+    """
+    steps = [0.1 / math.sqrt(k + 1) for k in range(6)]
+    assert sum(steps[:5]) < 0.35 < sum(steps)  # the hand count: the sixth step crosses
+    assert not decreasing_step_run(steps=5).crossed
+    six = decreasing_step_run(steps=6)
+    assert six.crossed and six.within
+    assert six.last == pytest.approx(0.35 - sum(steps), abs=1e-15)
+    run = decreasing_step_run()
+    assert run.crossed and run.within and abs(run.last) <= run.last_step == pytest.approx(1e-3)
+    # a fixed step (the failure mode above) would end in a 2-cycle of size 0.05: here 1e-3 at most
+    big = decreasing_step_run(start=-3.0, eta0=1.0, steps=100)
+    assert big.crossed and big.within and abs(big.last) <= 0.1
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "error", "match"),
+    [
+        ({"start": float("nan")}, ValueError, "start"),
+        ({"eta0": 0.0}, ValueError, "eta0"),
+        ({"steps": 0}, ValueError, "steps"),
+        ({"steps": 2.5}, TypeError, "steps"),
+        ({"digits": 10}, ValueError, "digits"),
+    ],
+)
+def test_decreasing_step_run_rejects_bad_arguments(kwargs: dict, error: type, match: str) -> None:
+    """Bad arguments raise a clear error naming the argument."""
+    with pytest.raises(error, match=match):
+        decreasing_step_run(**kwargs)
