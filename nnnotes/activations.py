@@ -23,8 +23,8 @@ Non-finite input
 Examples
 --------
 >>> import numpy as np
->>> print(sigmoid([-745.0, 0.0, 40.0]))
-[5.e-324 5.e-001 1.e+000]
+>>> sigmoid([-745.0, 0.0, 40.0]).tolist() == [5e-324, 0.5, 1.0]
+True
 >>> float(tanh_derivative(30.0))  # 1 - tanh(30)**2 would give 0.0
 3.502604305078608e-26
 """
@@ -131,9 +131,11 @@ def sigmoid(x: ArrayLike) -> Array:
 
     >>> print(f"{float(sigmoid(-710.0)):.6e}")
     4.476286e-309
-    >>> print(sigmoid([[-np.inf, 0.0], [2.0, np.inf]]))
-    [[0.         0.5       ]
-     [0.88079708 1.        ]]
+    >>> sigmoid([-np.inf, 0.0, np.inf]).tolist() == [0.0, 0.5, 1.0]
+    True
+    >>> print(sigmoid([[-1.0, 2.0], [-3.0, 4.0]]))
+    [[0.26894142 0.88079708]
+     [0.04742587 0.98201379]]
     """
     x = as_real_array(x)
     flat = x.reshape(-1)
@@ -179,11 +181,11 @@ def sigmoid_derivative(x: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> float(sigmoid_derivative(0.0))  # the maximum, 1/4
-    0.25
+    >>> float(sigmoid_derivative(0.0)) == 0.25  # the maximum, 1/4
+    True
     >>> s = float(sigmoid(40.0))
-    >>> s * (1 - s), float(sigmoid_derivative(40.0))
-    (0.0, 4.248354255291589e-18)
+    >>> s * (1 - s) == 0.0, float(sigmoid_derivative(40.0))
+    (True, 4.248354255291589e-18)
     """
     return _blockwise(as_real_array(x), _sigmoid_derivative_kernel)
 
@@ -207,8 +209,10 @@ def tanh(x: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> print(tanh([-1000.0, 0.0, 0.5]))
-    [-1.          0.          0.46211716]
+    >>> tanh([-1000.0, 0.0]).tolist() == [-1.0, 0.0]
+    True
+    >>> print(tanh([0.5, 2.0]))
+    [0.46211716 0.96402758]
     """
     x = as_real_array(x)
     return np.tanh(x.reshape(-1)).reshape(x.shape)
@@ -230,10 +234,10 @@ def tanh_derivative(x: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> float(tanh_derivative(0.0))  # the maximum, attained only at 0
-    1.0
-    >>> float(1 - np.tanh(20.0)**2), float(tanh_derivative(20.0))
-    (0.0, 1.6993417021166355e-17)
+    >>> float(tanh_derivative(0.0)) == 1.0  # the maximum, attained only at 0
+    True
+    >>> float(1 - np.tanh(20.0)**2) == 0.0, float(tanh_derivative(20.0))
+    (True, 1.6993417021166355e-17)
     """
     return _blockwise(as_real_array(x), _tanh_derivative_kernel)
 
@@ -265,8 +269,8 @@ def relu(x: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> print(relu([-2.0, -0.0, 0.0, 3.5, np.inf]))
-    [0.  0.  0.  3.5 inf]
+    >>> relu([-2.0, -0.0, 0.0, 3.5, np.inf]).tolist() == [0.0, 0.0, 0.0, 3.5, np.inf]
+    True
     """
     x = as_real_array(x)
     return np.maximum(x.reshape(-1), 0.0).reshape(x.shape)
@@ -284,8 +288,8 @@ def relu_derivative(x: ArrayLike) -> Array:
 
     Examples
     --------
-    >>> print(relu_derivative([-1.0, 0.0, 1e-300, np.nan]))
-    [ 0.  0.  1. nan]
+    >>> relu_derivative([-1.0, 0.0, 1e-300, np.nan]).tolist()
+    [0.0, 0.0, 1.0, nan]
     """
     return _step(as_real_array(x), 0.0)
 
@@ -307,10 +311,10 @@ def leaky_relu(x: ArrayLike, alpha: float = 0.01) -> Array:
 
     Examples
     --------
-    >>> print(leaky_relu([-100.0, 0.0, 2.0]))
-    [-1.  0.  2.]
-    >>> print(leaky_relu([-100.0], alpha=0.2))
-    [-20.]
+    >>> leaky_relu([-100.0, 0.0, 2.0]).tolist()
+    [-1.0, 0.0, 2.0]
+    >>> leaky_relu([-100.0], alpha=0.2).tolist()
+    [-20.0]
     >>> leaky_relu([1.0], alpha=1.5)
     Traceback (most recent call last):
     ...
@@ -334,8 +338,8 @@ def leaky_relu_derivative(x: ArrayLike, alpha: float = 0.01) -> Array:
 
     Examples
     --------
-    >>> print(leaky_relu_derivative([-3.0, 0.0, 3.0], alpha=0.1))
-    [0.1 0.1 1. ]
+    >>> leaky_relu_derivative([-3.0, 0.0, 3.0], alpha=0.1).tolist() == [0.1, 0.1, 1.0]
+    True
     """
     alpha = _alpha(alpha)
     return _step(as_real_array(x), alpha)

@@ -19,8 +19,8 @@ Each column comes out with mean 0 and (biased) variance ``var / (var + eps)``, j
 
 >>> import numpy as np
 >>> y = batch_norm([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [6.0, 60.0]])
->>> print(np.round(y.mean(axis=0), 12) + 0.0, np.round(y.var(axis=0), 6))
-[0. 0.] [0.999997 1.      ]
+>>> print(np.abs(y.mean(axis=0)).max() < 1e-15, y.var(axis=0))
+True [0.99999714 0.99999997]
 """
 
 from __future__ import annotations
@@ -111,8 +111,12 @@ def _statistics(x: NDArray[np.float64], eps: float) -> BatchStatistics:
     big = np.max(np.abs(x), axis=0)
     scale = _pow2_scale(big)
     xs = x / scale
-    mean_s = xs.mean(axis=0)
-    centred = xs - mean_s
+    # centred on the first row: the mean of equal values need not round to them (3a/3 != a), and
+    # here eps / scale**2 cannot absorb that noise, so a constant column must centre to exact zeros
+    shifted = xs - xs[0]
+    shift_mean = shifted.mean(axis=0)
+    mean_s = xs[0] + shift_mean
+    centred = shifted - shift_mean
     var_sum = np.sum(centred * centred, axis=0)
     # sqrt(var + eps) = scale * sqrt(var_s + eps / scale**2); eps / scale**2 may underflow to 0,
     # and then a column of equal values has std_s = 0: its centred values are exactly 0, x_hat is
@@ -135,8 +139,10 @@ def batch_statistics(x: ArrayLike, eps: float = 1e-5) -> BatchStatistics:
     Examples
     --------
     >>> st = batch_statistics([[1.0], [2.0], [3.0], [6.0]], eps=0.5)
-    >>> float(st.mean[0]), float(st.inv_std[0]), st.x_hat.ravel().tolist()
-    (3.0, 0.5, [-1.0, -0.5, 0.0, 1.5])
+    >>> float(st.mean[0]), float(st.inv_std[0]) == 1 / 2
+    (3.0, True)
+    >>> st.x_hat.ravel().tolist() == [-1.0, -0.5, 0.0, 1.5]  # (x - 3) / 2
+    True
     """
     return _statistics(_as_batch(x, "x"), real_number(eps, "eps", positive=True))
 
@@ -203,13 +209,13 @@ def batch_norm(
     The batch $(1, 2, 3, 6)$ has mean 3 and biased variance 3.5:
 
     >>> y = batch_norm([[1.0], [2.0], [3.0], [6.0]], eps=0.5)
-    >>> print(y.ravel())
-    [-1.  -0.5  0.   1.5]
+    >>> y.ravel().tolist() == [-1.0, -0.5, 0.0, 1.5]
+    True
 
     A batch of one gives ``beta``, whatever the input:
 
-    >>> print(batch_norm([[123.0, -4.0]], gamma=[2.0, 3.0], beta=[0.5, -7.0]))
-    [[ 0.5 -7. ]]
+    >>> batch_norm([[123.0, -4.0]], gamma=[2.0, 3.0], beta=[0.5, -7.0]).tolist() == [[0.5, -7.0]]
+    True
     """
     eps = real_number(eps, "eps", positive=True)
     xb = _as_batch(x, "x")
@@ -233,8 +239,8 @@ def scale_and_shift(x_hat: ArrayLike, gamma: ArrayLike = 1.0, beta: ArrayLike = 
 
     Examples
     --------
-    >>> print(scale_and_shift([[-1.0], [1.0]], gamma=2.0, beta=0.5).ravel())
-    [-1.5  2.5]
+    >>> scale_and_shift([[-1.0], [1.0]], gamma=2.0, beta=0.5).ravel().tolist() == [-1.5, 2.5]
+    True
     >>> scale_and_shift([[1.0]], gamma=1e308, beta=1e308)
     Traceback (most recent call last):
     ...
@@ -252,8 +258,8 @@ def batch_norm_parameter_gradients(
 
     Examples
     --------
-    >>> print(batch_norm_parameter_gradients([[1.0], [3.0]], [[-1.0], [1.0]]))
-    (array([2.]), array([4.]))
+    >>> [v.tolist() for v in batch_norm_parameter_gradients([[1.0], [3.0]], [[-1.0], [1.0]])]
+    [[2.0], [4.0]]
     """
     xh = _as_batch(x_hat, "x_hat")
     g = _as_batch(grad_out, "grad_out", xh.shape[1])
@@ -274,7 +280,10 @@ def _backward_train(
     else:  # the formula is linear in g: scale huge gradients by a power of two
         s = _pow2_scale(big)
         gs = g / s
-    inner = gs - gs.mean(axis=0) - x_hat * (gs * x_hat).mean(axis=0)
+    # a constant column of g has mean g exactly, though its computed mean may miss it by an ulp,
+    # noise that gamma * inv_std could blow up: there g minus its mean is written as exact zeros
+    constant = np.all(gs == gs[:1], axis=0)
+    inner = np.where(constant, 0.0, gs - gs.mean(axis=0)) - x_hat * (gs * x_hat).mean(axis=0)
     with np.errstate(over="ignore", invalid="ignore"):
         out = ((gamma * inv_std) * inner) * s
     if not np.all(np.isfinite(out)):
@@ -320,14 +329,14 @@ def batch_norm_backward(
     The gradient with respect to the input always sums to zero over the batch:
 
     >>> gx, gg, gb = batch_norm_backward([[1.0], [0.0], [0.0]], [[0.0], [1.0], [5.0]])
-    >>> print(round(float(gx.sum()), 12) + 0.0, gb)
-    0.0 [1.]
+    >>> bool(abs(gx.sum()) < 1e-15), gb.tolist()
+    (True, [1.0])
 
     For a batch of one every input gradient and the gradient of ``gamma`` are exactly zero; only
     ``beta`` still learns:
 
-    >>> print(batch_norm_backward([[3.0]], [[42.0]], gamma=2.0))
-    (array([[0.]]), array([0.]), array([3.]))
+    >>> [v.tolist() for v in batch_norm_backward([[3.0]], [[42.0]], gamma=2.0)] == [[[0.0]], [0.0], [3.0]]
+    True
     """
     eps = real_number(eps, "eps", positive=True)
     xb = _as_batch(x, "x")
@@ -344,8 +353,10 @@ def batch_norm_backward(
 def _column_sum(
     v: NDArray[np.float64], what: str, times: NDArray[np.float64] | None = None
 ) -> NDArray[np.float64]:
+    s = _pow2_scale(np.max(np.abs(v), axis=0))  # linear in v: a huge column is scaled, so that no
+    vs = v / s  # single product g * x_hat overflows where the sum fits
     with np.errstate(over="ignore", invalid="ignore"):
-        out = np.sum(v if times is None else v * times, axis=0)
+        out = np.sum(vs if times is None else vs * times, axis=0) * s
     if not np.all(np.isfinite(out)):
         raise OverflowError(f"the gradient with respect to {what} overflows float64")
     return out

@@ -48,8 +48,8 @@ def finite_difference_hessian(grad: Callable[[Array], ArrayLike], theta: ArrayLi
     Examples
     --------
     >>> H = finite_difference_hessian(lambda t: np.array([2 * t[0] + t[1], t[0]]), [1.0, 1.0])
-    >>> H.round(8).tolist()
-    [[2.0, 1.0], [1.0, 0.0]]
+    >>> H.round(8).tolist() == [[2.0, 1.0], [1.0, 0.0]]
+    True
     """
     theta = as_real_array(theta, "theta", ndim=1, finite=True)
     h = real_number(h, "h", positive=True)
@@ -206,8 +206,8 @@ def double_well_saddle() -> tuple[
     Examples
     --------
     >>> f, g, h = double_well_saddle()
-    >>> f(np.array([0.0, 1.0])), g(np.array([0.0, 1.0])).tolist(), np.diag(h(np.zeros(2))).tolist()
-    (-0.25, [0.0, 0.0], [1.0, -1.0])
+    >>> f(np.array([0.0, 1.0])) == -0.25, g(np.array([0.0, 1.0])).tolist(), np.diag(h(np.zeros(2))).tolist()
+    (True, [0.0, 0.0], [1.0, -1.0])
     """
 
     def f(v: Array) -> float:

@@ -11,8 +11,8 @@ The proofs are in `nnnotes.proofs.affine`, the exact least-squares fit and the r
 
 Examples
 --------
->>> print(relu_xor_network(XOR_INPUTS))
-[0. 1. 1. 0.]
+>>> relu_xor_network(XOR_INPUTS).tolist()
+[0.0, 1.0, 1.0, 0.0]
 """
 
 from __future__ import annotations
@@ -41,8 +41,8 @@ def collapse(*layers: tuple[ArrayLike, ArrayLike]) -> tuple[NDArray[np.float64],
     Examples
     --------
     >>> W, b = collapse(([[1.0, 2.0]], [1.0]), ([[3.0]], [-1.0]))
-    >>> print(W, b)
-    [[3. 6.]] [2.]
+    >>> W.tolist(), b.tolist()
+    ([[3.0, 6.0]], [2.0])
     """
     if not layers:
         raise ValueError("collapse needs at least one (W, b) layer")
@@ -70,8 +70,8 @@ def relu_xor_network(x: ArrayLike) -> NDArray[np.float64]:
 
     Examples
     --------
-    >>> print(relu_xor_network([[1.0, 1.0], [0.5, 0.0]]))
-    [0.  0.5]
+    >>> relu_xor_network([[1.0, 1.0], [0.5, 0.0]]).tolist() == [0.0, 0.5]
+    True
     """
     x = as_real_array(x)
     if x.shape[-1:] != (2,):

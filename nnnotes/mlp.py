@@ -16,8 +16,8 @@ list of matrices implies in either layout.
 Examples
 --------
 >>> result = forward([3, 1, -1], [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]])
->>> print(result.pre_activations[0], result.activations[0], result.logits)
-[  9. -11.] [9. 0.] [54. 18.]
+>>> result.pre_activations[0].tolist(), result.activations[0].tolist(), result.logits.tolist()
+([9.0, -11.0], [9.0, 0.0], [54.0, 18.0])
 >>> float(result.outputs[1]), int(result.prediction)
 (2.3195228302435686e-16, 0)
 """
@@ -237,8 +237,8 @@ def propagate(
     --------
     >>> pre, act, o = propagate(np.array([1.0, -2.0]), [np.eye(2), np.eye(2)], [np.zeros(2)] * 2,
     ...                         ACTIVATIONS["relu"])
-    >>> print(pre[0], act[0], o)
-    [ 1. -2.] [1. 0.] [1. 0.]
+    >>> pre[0].tolist(), act[0].tolist(), o.tolist()
+    ([1.0, -2.0], [1.0, 0.0], [1.0, 0.0])
     """
     pre: list[NDArray[Any]] = []
     act: list[NDArray[Any]] = []
@@ -316,8 +316,8 @@ def forward(
     >>> W = [[[2, -1], [1, -3], [-2, 5]], [[6, 2], [-1, 8]]]
     >>> p64 = forward([3, 1, -1], W).outputs
     >>> p32 = forward([3, 1, -1], W, arithmetic="float32").outputs
-    >>> float(p64[0]), float(p32[0]), p32.dtype
-    (0.9999999999999998, 1.0, dtype('float32'))
+    >>> float(p64[0]), float(p32[0]) == 1.0, p32.dtype
+    (0.9999999999999998, True, dtype('float32'))
     >>> float(p64[1])
     2.3195228302435686e-16
 
@@ -325,8 +325,9 @@ def forward(
 
     >>> r = forward([[0.0, 0.0], [1.0, 2.0]], [[[1.0], [1.0]], [[2.0]]], hidden="sigmoid",
     ...             output="identity")
-    >>> print(np.round(r.activations[0].ravel(), 3), np.round(r.outputs.ravel(), 3))
-    [0.5   0.953] [1.    1.905]
+    >>> with np.printoptions(precision=3, floatmode="fixed"):
+    ...     print(r.activations[0].ravel(), r.outputs.ravel())
+    [0.500 0.953] [1.000 1.905]
     """
     if arithmetic not in ARITHMETICS:
         hint = " (exact arithmetic: nnnotes.proofs.exact_forward)" if arithmetic == "exact" else ""

@@ -45,8 +45,8 @@ class Quadratic:
     Examples
     --------
     >>> q = Quadratic([[2.0, 0.0], [0.0, -1.0]], [0.0, 0.0])
-    >>> q.f([1.0, 1.0]), q.grad([1.0, 1.0]).tolist(), q.is_saddle()
-    (0.5, [2.0, -1.0], True)
+    >>> q.f([1.0, 1.0]) == 0.5, q.grad([1.0, 1.0]).tolist(), q.is_saddle()
+    (True, [2.0, -1.0], True)
     """
 
     A: NDArray[np.float64]

@@ -5,11 +5,14 @@ colour (so a plot reads in the light and the dark palette alike); `rows_to_markd
 
 Examples
 --------
->>> print(rows_to_markdown(["x", "sigmoid(x)"], [[0, 0.5], [-40, 4.248354255291589e-18]]))
+>>> table = rows_to_markdown(["x", "sigmoid(x)"], [[0, 0.5], [-40, 4.248354255291589e-18]])
+>>> print(table)
 | x | sigmoid(x) |
 |---:|---:|
 | 0 | 0.5 |
 | -40 | 4.24835e-18 |
+>>> table.splitlines()[2:] == ["| 0 | 0.5 |", "| -40 | 4.24835e-18 |"]  # 6 significant digits
+True
 """
 
 from __future__ import annotations
@@ -37,8 +40,8 @@ def format_number(v: Any, digits: int = 6) -> str:
 
     Examples
     --------
-    >>> format_number(3), format_number(0.1 + 0.2), format_number(1e-300), format_number(True)
-    ('3', '0.3', '1e-300', 'True')
+    >>> [format_number(v) for v in (3, 0.1 + 0.2, 1e-300, True)] == ["3", "0.3", "1e-300", "True"]
+    True
     """
     if isinstance(v, bool):
         return str(v)

@@ -93,8 +93,8 @@ def two_layer_network(
     --------
     With zero weights every hidden unit outputs $\sigma(0) = 1/2$:
 
-    >>> print(two_layer_network([0.0, 0.0], np.zeros((1, 2)), [0.0], [[2.0]], [-1.0]))
-    [0.5]
+    >>> two_layer_network([0.0, 0.0], np.zeros((1, 2)), [0.0], [[2.0]], [-1.0]).tolist() == [0.5]
+    True
     """
     if hidden not in ("sigmoid", "tanh"):
         raise ValueError(f"hidden must be 'sigmoid' or 'tanh', got {hidden!r}")
@@ -119,8 +119,10 @@ def sigmoid_to_tanh(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) 
     Examples
     --------
     >>> W1, b1, W2, b2 = sigmoid_to_tanh([[2.0, 4.0]], [6.0], [[1.0], [3.0]], [0.0, -1.0])
-    >>> print(W1, b1, W2.ravel(), b2)
-    [[1. 2.]] [3.] [0.5 1.5] [0.5 0.5]
+    >>> W1.tolist(), b1.tolist()
+    ([[1.0, 2.0]], [3.0])
+    >>> W2.ravel().tolist() == [0.5, 1.5] and b2.tolist() == [0.5, 0.5]
+    True
     """
     W1, b1, W2, b2 = _params(W1, b1, W2, b2)
     return W1 / 2, b1 / 2, W2 / 2, b2 + W2.sum(axis=1) / 2
@@ -133,8 +135,8 @@ def tanh_to_sigmoid(W1: ArrayLike, b1: ArrayLike, W2: ArrayLike, b2: ArrayLike) 
     --------
     >>> p = ([[1.0, 2.0]], [3.0], [[0.5], [1.5]], [0.5, 0.5])
     >>> W1, b1, W2, b2 = tanh_to_sigmoid(*p)
-    >>> print(W1, b1, W2.ravel(), b2)
-    [[2. 4.]] [6.] [1. 3.] [ 0. -1.]
+    >>> W1.tolist(), b1.tolist(), W2.ravel().tolist(), b2.tolist()
+    ([[2.0, 4.0]], [6.0], [1.0, 3.0], [0.0, -1.0])
     """
     W1, b1, W2, b2 = _params(W1, b1, W2, b2)
     return 2 * W1, 2 * b1, 2 * W2, b2 - W2.sum(axis=1)

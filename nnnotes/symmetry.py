@@ -75,8 +75,9 @@ def apply_symmetry(theta: ArrayLike, D: int, M: int, symmetry: Symmetry) -> NDAr
     --------
     Swap two units and flip the sign of the new first one (D = 1: theta = (w, b, v, c)):
 
-    >>> apply_symmetry([1.0, 2.0, 0.1, 0.2, 3.0, 4.0, 9.0], 1, 2, ((1, 0), (-1, 1))).tolist()
-    [-2.0, 1.0, -0.2, 0.1, -4.0, 3.0, 9.0]
+    >>> theta = apply_symmetry([1.0, 2.0, 0.1, 0.2, 3.0, 4.0, 9.0], 1, 2, ((1, 0), (-1, 1)))
+    >>> theta.tolist() == [-2.0, 1.0, -0.2, 0.1, -4.0, 3.0, 9.0]
+    True
     """
     perm, signs = symmetry
     if sorted(perm) != list(range(M)) or len(signs) != M or set(signs) - {1, -1}:

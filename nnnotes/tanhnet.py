@@ -11,10 +11,10 @@ a stack of parameter vectors, shape (S, n), and evaluate S networks on the same 
 Examples
 --------
 >>> theta = pack([[0.0, 0.0]], [0.0], [0.0], 0.5)     # M = 1 unit, D = 2 inputs, c = 0.5
->>> theta.tolist(), n_params(2, 1)
-([0.0, 0.0, 0.0, 0.0, 0.5], 5)
->>> loss(theta, [[1.0, 2.0]], [1.5], 1), gradient(theta, [[1.0, 2.0]], [1.5], 1).tolist()
-(0.5, [0.0, 0.0, 0.0, 0.0, -1.0])
+>>> theta.tolist() == [0.0, 0.0, 0.0, 0.0, 0.5], n_params(2, 1)
+(True, 5)
+>>> loss(theta, [[1.0, 2.0]], [1.5], 1) == 0.5, gradient(theta, [[1.0, 2.0]], [1.5], 1).tolist()
+(True, [0.0, 0.0, 0.0, 0.0, -1.0])
 """
 
 from __future__ import annotations
@@ -118,8 +118,8 @@ def loss(theta: ArrayLike, X: ArrayLike, y: ArrayLike, M: int) -> float | Array:
 
     Examples
     --------
-    >>> loss([0.0, 0.0, 0.0, 0.0, 0.5], [[1.0, 2.0]], [1.5], M=1)
-    0.5
+    >>> loss([0.0, 0.0, 0.0, 0.0, 0.5], [[1.0, 2.0]], [1.5], M=1) == 0.5  # (0.5 - 1.5)^2 / 2
+    True
     """
     X, y = _data(X, y)
     r = forward(theta, X, M) - y
@@ -176,8 +176,8 @@ def hessian_vector_product(theta: ArrayLike, X: ArrayLike, y: ArrayLike, M: int,
     >>> rng = np.random.default_rng(0)
     >>> theta, X, y = rng.normal(size=13), rng.normal(size=(20, 2)), rng.normal(size=20)
     >>> e_c = np.zeros(13); e_c[-1] = 1.0
-    >>> round(float(hessian_vector_product(theta, X, y, 3, e_c)[-1]), 12)
-    1.0
+    >>> print(f"{hessian_vector_product(theta, X, y, 3, e_c)[-1]:.12f}")
+    1.000000000000
     """
     X, y = _data(X, y)
     N, D = X.shape

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import math
 
 import mpmath
 import numpy as np
@@ -80,14 +81,31 @@ def test_goe_fraction_n2_against_exact_integral() -> None:
     pos = mpmath.quad(lambda b: mpmath.exp(-(b**2) / 2) * inner(b), [0, mpmath.inf])
     exact = pos / (mpmath.sqrt(2) * mpmath.sqrt(2 * mpmath.pi))
     assert abs(exact - (2 - mpmath.sqrt(2)) / 4) < 1e-10
-    n, frac, se = CP.random_hessian_positive_fraction((2,))[0].cells()
-    assert n == 2 and abs(frac - float(exact)) < 3 * se
+    n, frac, se = CP.random_hessian_positive_fraction((2,), samples=SAMPLES)[0].cells()
+    assert n == 2
+    _check_binomial_estimate(frac, se, float(exact))
 
 
 def test_goe_fraction_n1_is_one_half() -> None:
     """For n = 1 a single N(0, 1) entry is positive half of the time (within 3 standard errors)."""
-    _, frac, se = CP.random_hessian_positive_fraction((1,))[0].cells()
-    assert abs(frac - 0.5) < 3 * se
+    _, frac, se = CP.random_hessian_positive_fraction((1,), samples=SAMPLES)[0].cells()
+    _check_binomial_estimate(frac, se, 0.5)
+
+
+#: The default number of samples of `random_hessian_positive_fraction` (the page's), passed explicitly.
+SAMPLES = 20_000
+
+
+def _check_binomial_estimate(frac: float, se: float, p: float) -> None:
+    """Frac within 3 binomial standard errors sqrt(p (1 - p) / samples) of the exact p (computed here).
+
+    The returned standard error is the same formula at the observed fraction: it is pinned to that
+    (rounding only), and so lies within a few per cent of the one at p (|frac - p| < 3 se).
+    """
+    se_exact = math.sqrt(p * (1 - p) / SAMPLES)
+    assert abs(frac - p) < 3 * se_exact
+    assert se == pytest.approx(math.sqrt(frac * (1 - frac) / SAMPLES), rel=1e-12)
+    assert se == pytest.approx(se_exact, rel=1e-2)
 
 
 def test_bad_variances() -> None:

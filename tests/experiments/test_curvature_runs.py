@@ -40,7 +40,12 @@ def test_saddle_runs_end_points() -> None:
     assert_allclose(runs.saddle_free_newton[-1], [0.0, 1.0], atol=1e-12)
     # GD: x_k = 0.8 * 0.9^k exactly in x (hand derivation)
     assert_allclose(runs.gradient_descent[:, 0], 0.8 * 0.9 ** np.arange(41), rtol=1e-13)
-    assert 0.5 < runs.gradient_descent[-1, 1] < 0.99
+    # GD in y: y <- y - 0.1 (y^3 - y) from 0.05 (the defaults x0, lr), replayed for 40 steps at 50 digits
+    with mpmath.workdps(50):
+        y = mpmath.mpf(0.05)
+        for _ in range(40):
+            y -= mpmath.mpf(0.1) * (y**3 - y)
+        assert_allclose(runs.gradient_descent[:, 1][[0, -1]], [0.05, float(y)], rtol=1e-12)
 
 
 def test_hardware_fits_by_hand() -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import warnings
 
 import mpmath
 import numpy as np
@@ -365,3 +366,21 @@ def test_tanh_derivative_far_single_entry(x: float, nonzero: bool) -> None:
         error = abs(mpmath.mpf(got) - exact)
     assert (got != 0) == nonzero == (float(exact) != 0)
     assert error <= 4 * 5e-324
+
+
+@pytest.mark.parametrize("x", [[-709.79], [-709.85], [-709.99], [-709.79, -709.85, -709.99]])
+def test_sigmoid_just_below_the_overflow_limit_of_exp(x) -> None:
+    """Between -709.78 (where e^-x overflows) and -710: no warning, and within 2.5 ulp of mpmath.
+
+    Each input alone too: the path is chosen by the least entry of the call, so a threshold moved
+    below -709.78 (say to -709.9) sends -709.79 alone to 1/(1 + e^-x), which overflows to 0.
+    """
+    # numpy's default error handling (an underflow to a subnormal is intended), every warning an error
+    with warnings.catch_warnings(), np.errstate(divide="warn", over="warn", under="ignore", invalid="warn"):
+        warnings.simplefilter("error")
+        got = act.sigmoid(x)
+    with mpmath.workdps(50):
+        exact = [1 / (1 + mpmath.exp(-mpmath.mpf(v))) for v in x]
+        errors = [abs(mpmath.mpf(g) - e) for g, e in zip(got.tolist(), exact, strict=True)]
+    # the values (5.5e-309 to 4.5e-309) are subnormal: an ulp is 5e-324 there
+    assert all(err <= max(2.5 * math.ulp(float(e)), 5e-324) for err, e in zip(errors, exact, strict=True))

@@ -2,10 +2,15 @@
 
 from __future__ import annotations
 
+import math
+import sys
+import warnings
+from fractions import Fraction
+
 import mpmath
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 from numpy.testing import assert_allclose, assert_array_equal
@@ -102,6 +107,39 @@ def test_huge_inputs_neither_overflow_nor_warn() -> None:
     assert_allclose(y.ravel(), expected, rtol=1e-15, atol=1e-16)
 
 
+def test_inputs_just_above_the_rescaling_threshold_neither_overflow_nor_warn() -> None:
+    """(1e154, -1e154): mean 0, biased variance 1e308 (eps negligible), so y = (1, -1) exactly (by hand).
+
+    The squares fit float64 but their sum 2e308 does not: columns this large must be rescaled.
+    """
+    x = [[1e154], [-1e154]]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = batch_norm(x)
+        st = batch_statistics(x)
+    assert_array_equal(y, [[1.0], [-1.0]])
+    assert_array_equal(st.x_hat, [[1.0], [-1.0]])
+    with mpmath.workdps(50):  # 1/sqrt(var + eps), var = (1e154)^2 for the float 1e154
+        exact = 1 / mpmath.sqrt(mpmath.mpf(1e154) ** 2 + mpmath.mpf(1e-5))
+        assert abs(mpmath.mpf(float(st.inv_std[0])) - exact) <= 2 * math.ulp(float(exact))
+
+
+@pytest.mark.parametrize("value", [1e152, -3e200, 1.7e308, 1.7976931348623157e308])
+def test_a_constant_huge_column_normalises_to_exact_zeros(value: float) -> None:
+    """Equal values have variance 0, so x_hat = 0 exactly (by hand), even where eps / scale**2 underflows.
+
+    The mean of three equal floats need not round to them (3a/3 can miss a by an ulp); centred on that
+    mean, the rounding noise alone was normalised to +-1.
+    """
+    x = np.full((3, 2), value)
+    x[:, 1] = [1.0, 2.0, 3.0]  # a normal column beside it keeps its own statistics
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        y = batch_norm(x)
+    assert_array_equal(y[:, 0], [0.0, 0.0, 0.0])
+    assert_allclose(y[:, 1], np.array([-1.0, 0.0, 1.0]) / math.sqrt(2 / 3 + 1e-5), rtol=1e-15)
+
+
 def test_tiny_inputs_are_dominated_by_eps() -> None:
     """Values of 1e-300: the variance underflows harmlessly; outputs (x - mean) / sqrt(eps)."""
     y = batch_norm(np.array([[1e-300], [3e-300]]), eps=0.25)
@@ -116,17 +154,64 @@ def test_tiny_inputs_are_dominated_by_eps() -> None:
     ),
     gamma=st.floats(-1e300, 1e300, allow_nan=False),
 )
+@example(x=np.full((3, 1), 1.7976931348623155e308), gamma=0.0)  # once named the wrong gradient
 @settings(max_examples=150, deadline=None)
 def test_any_finite_input_gives_finite_results_or_overflow_error(x, gamma) -> None:
-    """Property: finite outputs and gradients, or OverflowError; never NaN, never a numpy warning."""
+    """Property: finite outputs and gradients, or OverflowError only where the exact value exceeds float64.
+
+    Never NaN, never a numpy warning. The output is bounded by |gamma| sqrt(N - 1) (|x_hat| <= sqrt(N - 1),
+    Samuelson's inequality for the biased variance), below the largest float64 for |gamma| <= 1e300: it
+    never overflows here. A gradient may: the overflow must then be that of the exact gradient it names.
+    """
+    n = x.shape[0]
     try:
         y = batch_norm(x, gamma)
-        assert np.all(np.isfinite(y))
-        grads = batch_norm_backward(np.flipud(x), x, gamma)
-        assert all(np.all(np.isfinite(v)) for v in grads)
     except OverflowError:
-        pass
+        assert Fraction(gamma) ** 2 * (n - 1) > FLOAT_MAX**2, "the output fits float64"
+    else:
+        assert np.all(np.isfinite(y))
+    try:
+        grads = batch_norm_backward(np.flipud(x), x, gamma)
+    except OverflowError as err:
+        which = str(err).split("with respect to ")[1].split()[0]  # x, gamma or beta
+        with mpmath.workdps(50):
+            largest = _exact_gradient_magnitudes(x, np.flipud(x), gamma)[which]
+            assert largest > _mp(FLOAT_MAX) * (1 - mpmath.mpf(2) ** -40), (which, largest)
+    else:
+        assert all(np.all(np.isfinite(v)) for v in grads)
     assert np.all(np.isfinite(batch_norm_jacobian(x)))
+
+
+FLOAT_MAX = Fraction(sys.float_info.max)
+
+
+def _exact_gradient_magnitudes(x: np.ndarray, g: np.ndarray, gamma: float, eps: float = 1e-5) -> dict:
+    """The largest |entry| of each exact gradient of `batch_norm_backward` (call inside mpmath.workdps).
+
+    Per column, with d = x - mean and q = var + eps (exact fractions of the float64 inputs):
+    grad_beta = sum g, grad_gamma = sum(g d) / sqrt(q) and
+    grad_x = gamma (g - mean g - d sum(g d) / (N q)) / sqrt(q). Only the square root is rounded (mpmath).
+    """
+    n = x.shape[0]
+    out: dict[str, list] = {"x": [], "gamma": [], "beta": []}
+    for xc, gc in zip(x.T.tolist(), g.T.tolist(), strict=True):
+        xf, gf = [Fraction(v) for v in xc], [Fraction(v) for v in gc]
+        mean = sum(xf) / n
+        d = [v - mean for v in xf]
+        q = sum(v * v for v in d) / n + Fraction(eps)
+        gd, g_mean = sum(a * b for a, b in zip(gf, d, strict=True)), sum(gf) / n
+        root = mpmath.sqrt(_mp(q))
+        out["x"] += [
+            abs(_mp(Fraction(gamma) * (gi - g_mean - di * gd / (n * q)))) / root
+            for gi, di in zip(gf, d, strict=True)
+        ]
+        out["gamma"].append(abs(_mp(gd)) / root)
+        out["beta"].append(abs(_mp(sum(gf))))
+    return {k: max(v) for k, v in out.items()}
+
+
+def _mp(f: Fraction) -> mpmath.mpf:
+    return mpmath.mpf(f.numerator) / f.denominator
 
 
 def test_constant_huge_column_gets_the_gradient_of_one_over_sqrt_eps() -> None:
@@ -230,9 +315,14 @@ def test_batch_statistics_of_a_huge_column_are_scaled_by_a_power_of_two() -> Non
     x = np.array([[1e300], [-1e300]])
     st = batch_statistics(x)
     e = np.frexp(1e300)[1]
+    assert e == 997  # 2**996 = 6.7e299 <= 1e300 < 2**997
     assert_array_equal(st.scale, [2.0 ** (e - 2)])
-    # var_sum_scaled * scale**2 is the sum of squares 2e600: compare in logarithms
-    assert_allclose(np.log(st.var_sum_scaled[0]) + 2 * np.log(st.scale[0]), np.log(2.0) + 600 * np.log(10.0))
+    # the scaled column is +-1e300 / 2**995 (exact: a power of two), its mean exactly 0, so the sum
+    # of squares is twice the rounded square (doubling is exact): equality, no tolerance
+    assert_array_equal(st.var_sum_scaled, [2 * (1e300 / 2.0**995) ** 2])
+    with mpmath.workdps(50):  # and that is the true 2e600 (1e300 the float) to a rounding
+        exact = 2 * mpmath.mpf(1e300) ** 2 / mpmath.mpf(2) ** 1990
+        assert abs(mpmath.mpf(float(st.var_sum_scaled[0])) - exact) <= mpmath.mpf(2) ** -53 * exact
     assert_array_equal(st.mean, [0.0])
     assert_allclose(st.x_hat.ravel(), [1.0, -1.0], rtol=1e-15)
 

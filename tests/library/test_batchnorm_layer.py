@@ -17,11 +17,15 @@ BIG = 1.7e308
 
 
 def test_page_worked_example_numbers() -> None:
-    """The numbers the chapter shows for the batch (1, 2, 3, 6), against mpmath."""
+    """The numbers the chapter shows for the batch (1, 2, 3, 6), against mpmath.
+
+    Mean 3 and biased variance 7/2, so y = (x - 3) / sqrt(3.5 + 1e-5) with the default eps.
+    """
     y = BatchNorm(1).forward(BATCH).ravel()
-    assert_allclose(
-        y, [-1.0690434404458735, -0.53452172022293674, 0.0, 1.6035651606688102], rtol=4.5e-16, atol=0
-    )
+    with mpmath.workdps(50):
+        root = mpmath.sqrt(mpmath.mpf("3.5") + mpmath.mpf(1e-5))  # eps is the float 1e-5
+        exact = [float((mpmath.mpf(v) - 3) / root) for v in (1, 2, 3, 6)]
+    assert_allclose(y, exact, rtol=4.5e-16, atol=0)
 
 
 @pytest.mark.parametrize(

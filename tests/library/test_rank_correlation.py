@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import math
+
 import numpy as np
 import pytest
 from numpy.testing import assert_array_equal
@@ -14,7 +16,9 @@ from nnnotes.rank_correlation import ranks, spearman
     [
         ([1, 2, 3, 4], [10, 20, 30, 25], 0.8),
         ([1, 2, 3], [3, 2, 1], -1.0),
-        ([1, 2, 3, 4], [1, 1, 2, 2], 0.8944271909999159),
+        # ranks (1, 2, 3, 4) and (1.5, 1.5, 3.5, 3.5), centred (-1.5, -0.5, 0.5, 1.5) and (-1, -1, 1, 1):
+        # covariance sum 4, squared norms 5 and 4, so r = 4 / sqrt(5 * 4) = 2 / sqrt(5)
+        ([1, 2, 3, 4], [1, 1, 2, 2], 2 / math.sqrt(5)),
     ],
 )
 def test_spearman_by_hand(a, b, expected) -> None:

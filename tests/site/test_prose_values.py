@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import math
 import sys
+from fractions import Fraction
 
 import mpmath
 import pytest
@@ -76,6 +77,43 @@ def test_experiment_settings_quoted_from_the_code() -> None:
     assert v("uniform_vocabulary") == r"50\,000"
     assert v("lr_study_blowup") == 1e6 and v("plateau_rtol") == "10%"
     assert v("symmetry_max_m") == 4 and v("escape_radius") == 1.0
+
+
+def test_quoted_errors_probabilities_and_costs_against_independent_references() -> None:
+    """The computed numbers of the prose, each against mpmath, fractions or IEEE 754 arithmetic here.
+
+    Float64 results within 2 ulp of the mpmath value (the few roundings of each formula) unless said
+    otherwise. The errors of p1 and p2 take the passes' floats to be the correctly rounded p1 and p2.
+    """
+    with mpmath.workdps(50):
+        e36 = mpmath.exp(-36)
+        p1, p2 = 1 / (1 + e36), e36 / (1 + e36)  # the exact softmax of the logits (54, 18)
+        # float64 p1: p1 = 1 - 2.32e-16 lies between 1 - 3 * 2^-53 and 1 - 2^-52 = 1 - 2.22e-16 (spacing
+        # 2^-53 below 1), nearer the second; the forward pass returns that correctly rounded value
+        assert float(p1) == 1 - 2.0**-52
+        # the errors are evaluated in mpmath and rounded once: within 1 ulp of these
+        _near(v("mlp_p1_float64_error"), abs(1 - mpmath.mpf(2) ** -52 - p1) / p1, ulps=1)
+        # float32 p2: p2 rounded to 24 bits (the float32 pass returns e^-36 in float32, the same float)
+        with mpmath.workprec(24):
+            p2_32 = +p2
+        _near(v("mlp_p2_float32_error"), abs(p2_32 - p2) / p2, ulps=1)
+        # sigma(4) and sigma(3): nnnotes.activations.sigmoid is within 2.5 ulp (its documented bound)
+        _near(v("multilabel_p_cat"), 1 / (1 + mpmath.exp(-4)), ulps=2.5)
+        _near(v("multilabel_p_dog"), 1 / (1 + mpmath.exp(-3)), ulps=2.5)
+        # h^2 + u/h at h = 1e-6 (the float), u = 2^-53: three roundings
+        h = mpmath.mpf(1e-6)
+        _near(v("fd_jacobian_error"), h**2 + mpmath.mpf(2) ** -53 / h)
+        # sqrt of the float 1e-5: IEEE 754 rounds a square root correctly, so equality
+        assert v("bn_sqrt_eps") == float(mpmath.sqrt(mpmath.mpf(1e-5)))
+    # LU of n = 10^8: (2/3) n^3 = 6.7e23 flops at 1e14 per second = 6.7e9 s, over a year of 365.25 days
+    years = Fraction(2, 3) * 10**24 / 10**14 / (Fraction(36525, 100) * 86400)
+    assert 211 < years < 211.5 and v("newton_time_1e8") == "211 years"
+
+
+def _near(got: float, exact: mpmath.mpf, ulps: float = 2.0) -> None:
+    """``got`` is within ``ulps`` units in the last place of the float64 nearest to ``exact``."""
+    assert isinstance(got, float), got
+    assert abs(mpmath.mpf(got) - exact) <= ulps * math.ulp(float(exact)), (got, exact)
 
 
 def test_two_values_of_one_name_are_refused() -> None:
