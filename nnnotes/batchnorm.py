@@ -103,8 +103,12 @@ class BatchStatistics:
 def _statistics(x: NDArray[np.float64], eps: float) -> BatchStatistics:
     n = x.shape[0]
     if np.max(np.abs(x)) <= _BIG:  # the common case: no rescaling needed
-        mean = x.mean(axis=0)
-        centred = x - mean
+        # the mean of equal values need not round to them (3a/3 != a): that noise, squared, can
+        # exceed eps (from about 1e13 on) and would be normalised to +-1, so a constant column is
+        # centred to exact zeros (other columns keep every bit)
+        constant = np.all(x == x[:1], axis=0)
+        mean = np.where(constant, x[0], x.mean(axis=0))
+        centred = np.where(constant, 0.0, x - mean)
         var_sum = np.sum(centred * centred, axis=0)
         inv_std = 1.0 / np.sqrt(var_sum / n + eps)
         return BatchStatistics(mean, var_sum, np.ones_like(mean), inv_std, centred * inv_std)

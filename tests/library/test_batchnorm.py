@@ -124,12 +124,15 @@ def test_inputs_just_above_the_rescaling_threshold_neither_overflow_nor_warn() -
         assert abs(mpmath.mpf(float(st.inv_std[0])) - exact) <= 2 * math.ulp(float(exact))
 
 
-@pytest.mark.parametrize("value", [1e152, -3e200, 1.7e308, 1.7976931348623157e308])
+@pytest.mark.parametrize(
+    "value", [0.1, 1e14, 1.8429517117616752e93, 1e152, -3e200, 1.7e308, 1.7976931348623157e308]
+)
 def test_a_constant_huge_column_normalises_to_exact_zeros(value: float) -> None:
-    """Equal values have variance 0, so x_hat = 0 exactly (by hand), even where eps / scale**2 underflows.
+    """Equal values have variance 0, so x_hat = 0 exactly (by hand), for ordinary and huge values alike.
 
     The mean of three equal floats need not round to them (3a/3 can miss a by an ulp); centred on that
-    mean, the rounding noise alone was normalised to +-1.
+    mean, the rounding noise alone was normalised to +-1 wherever its square exceeds eps (1.84e93 did,
+    and every huge value, where eps / scale**2 underflows), and to about -4.4e-15 for 0.1.
     """
     x = np.full((3, 2), value)
     x[:, 1] = [1.0, 2.0, 3.0]  # a normal column beside it keeps its own statistics
