@@ -13,6 +13,7 @@ from typing import Any
 import sympy
 
 from nnnotes.arrays import real_number
+from nnnotes.proofs.leaky_relu import leaky_relu
 
 __all__ = ["one_sided_derivatives_at_zero"]
 
@@ -31,12 +32,9 @@ def one_sided_derivatives_at_zero(alpha: float = 0.0) -> tuple[Any, Any]:
     """
     a = sympy.nsimplify(real_number(alpha, "alpha", low=0.0, high=1.0))
 
-    def f(h: Any) -> Any:
-        return sympy.Piecewise((h, h > 0), (a * h, True))
-
     left_h = sympy.Symbol("h", negative=True)
     right_h = sympy.Symbol("h", positive=True)
     return (
-        sympy.limit(f(left_h) / left_h, left_h, 0, "-"),
-        sympy.limit(f(right_h) / right_h, right_h, 0, "+"),
+        sympy.limit(leaky_relu(left_h, a) / left_h, left_h, 0, "-"),
+        sympy.limit(leaky_relu(right_h, a) / right_h, right_h, 0, "+"),
     )
