@@ -82,6 +82,14 @@ sel => [...document.querySelectorAll(sel)].filter(a => {
 """
 
 
+#: True once the phone's drawer has slid in: its left edge at the window's and no transition
+#: running (it slides for a quarter of a second, later on a busy machine)
+DRAWER_OPEN = """() => {
+  const d = document.querySelector(".md-sidebar--primary");
+  return Math.abs(d.getBoundingClientRect().left) < 1 && d.getAnimations().length === 0;
+}"""
+
+
 @pytest.mark.browser
 @pytest.mark.parametrize("viewport", list(VIEWPORTS))
 def test_chapter_sidebar_lists_only_chapters(browser: Any, viewport: str) -> None:
@@ -93,7 +101,7 @@ def test_chapter_sidebar_lists_only_chapters(browser: Any, viewport: str) -> Non
     async def links(page: Any) -> list[str]:
         if viewport == "phone":
             await page.click('.md-header label[for="__drawer"]')
-            await page.wait_for_timeout(400)
+            await page.wait_for_function(DRAWER_OPEN, timeout=10_000)
         return await page.evaluate(VISIBLE_LINKS, ".md-sidebar--primary a.md-nav__link[href]")
 
     seen = open_page(browser, "exercise-6-3/", viewport, then=links)
