@@ -205,8 +205,9 @@ def cross_entropy(logits: ArrayLike, labels: ArrayLike) -> float:
     >>> float(cross_entropy([54.0, 18.0], 1)) == 36.0
     True
 
-    The first is 1 ulp from the exact $2.31952283024356911 \times 10^{-16}$;
-    ``log(sum(exp(z - m)))`` gives ``2.220446049250313e-16`` there, 4 % too small.
+    The first is 1 ulp from the exact $2.31952283024356912 \times 10^{-16}$;
+    ``log(sum(exp(z - m)))`` gives about $2.2204 \times 10^{-16}$ there (the log of the
+    rounded sum $1 + 2^{-52}$), 4 % too small.
     Logits of any finite size are fine:
 
     >>> float(cross_entropy([[1e300, -1e300], [0.0, 0.0]], [1, 0])) == 1e300  # (2e300 + log 2) / 2
@@ -244,7 +245,8 @@ def mean_squared_error(pred: ArrayLike, target: ArrayLike) -> float:
     Returns
     -------
     float
-        $\frac{1}{n}\sum_i (\hat y_i - y_i)^2$; ``inf`` only if it exceeds the float64 range.
+        $\frac{1}{n}\sum_i (\hat y_i - y_i)^2$; ``inf`` only if it exceeds the float64 range or
+        comes within a few ulp of its top.
 
     Notes
     -----

@@ -297,8 +297,9 @@ def abs_matrix(H: ArrayLike) -> NDArray[np.float64]:
     -----
     The work is done on $H / \max_{ij}|H_{ij}|$ and scaled back, so entries near the largest
     float (1.8e308) do not overflow on the way; an entry of $|H|$ itself can exceed every
-    entry of $H$ (by up to a factor $d$) and then cannot be represented: that is an error,
-    not a warning and an infinity.
+    entry of $H$, by up to a factor $\sqrt d$ (a diagonal entry of $|H|$ is at most the length of
+    a column of $H$, and $|H|$ is positive semi-definite; a symmetric Hadamard matrix attains it),
+    and then cannot be represented: that is an error, not a warning and an infinity.
 
     Examples
     --------

@@ -28,7 +28,7 @@ Four further details give accuracy to a few ulp over the whole float64 range:
 * the terms $e^{z_j - m} \in [0, 1]$ are split exactly into a high part, on a grid where they
   add without rounding, and a tiny low part (the extraction of Rump, Ogita and Oishi, *Accurate
   floating-point summation*, 2008): the sum is within about half an ulp however long the slice,
-  where numpy's pairwise sum can be off by several ulp on a hundred terms;
+  where numpy's pairwise sum can be off by more than 2 ulp on a hundred terms;
 * where the other terms add up to a small $S$ (a few times $n^2 2^{-53}$ at most), `log_softmax`
   and `logsumexp` need $S$ itself to a few ulp (the log-probability of the largest entry is about
   $-S$): it is recomputed relative to the second largest entry, scaled by $2^{64}$ so that terms
