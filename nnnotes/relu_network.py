@@ -184,6 +184,10 @@ def _loss_and_gradient(
     saved, h = _forward(params, X, batch_norm)
     n_hidden = len(saved)
     out = h @ params[-2] + params[-1]
+    # an infinite output weight or bias (after a diverging step) makes the output inf exactly,
+    # which raises no floating-point flag: check the output itself
+    if not np.all(np.isfinite(out)):
+        raise FloatingPointError("the output of the network overflows")
     r = out - y
     loss = float(np.mean(r * r))
     grads: Params = [np.empty(0)] * len(params)

@@ -140,6 +140,7 @@ def test_bad_input_is_refused_with_a_clear_error(x, error, match) -> None:
         ({"num_features": 2, "eps": 0.0}, ValueError, "eps"),
         ({"num_features": 2, "eps": float("nan")}, ValueError, "eps"),
         ({"num_features": 2, "momentum": 1.5}, ValueError, "momentum"),
+        ({"num_features": 2, "momentum": -0.1}, ValueError, "momentum"),  # [0, 1], as documented
         ({"num_features": 2, "momentum": None}, TypeError, "momentum"),
     ],
 )

@@ -59,9 +59,10 @@ def test_row_max_refuses_nan_and_strictly_rows_without_a_finite_maximum() -> Non
 
 
 def test_shifted_exp_puts_the_rounding_error_of_the_difference_back() -> None:
-    """The difference d is x - m rounded; e is e^(x - m) of the exact difference to within 1 ulp (mpmath).
+    """The difference d is x - m rounded; e is e^(x - m) of the exact difference to within 2 ulp (mpmath).
 
-    e^d alone is more than 50 ulp off here, where x - m rounds by up to 2^-44 absolute.
+    e^d alone is more than 50 ulp off here, where x - m rounds by up to 2^-44 absolute. (The bound
+    leaves room for numpy's exp, whose last bit differs from one CPU to another; here it is 1 ulp.)
     """
     rng = np.random.default_rng(3)
     x = np.concatenate([[700.123456789], rng.uniform(-8.0, 0.0, 300)])[None, :]
@@ -72,7 +73,7 @@ def test_shifted_exp_puts_the_rounding_error_of_the_difference_back() -> None:
         exact_d = [mpmath.mpf(v) - mpmath.mpf(700.123456789) for v in x[0].tolist()]
     with mpmath.workdps(60):
         exact = [mpmath.exp(v) for v in exact_d]
-    assert max(_ulps(g, ex) for g, ex in zip(e[0].tolist(), exact, strict=True)) <= 1.0
+    assert max(_ulps(g, ex) for g, ex in zip(e[0].tolist(), exact, strict=True)) <= 2.0
     assert max(_ulps(g, ex) for g, ex in zip(np.exp(d[0]).tolist(), exact, strict=True)) > 50
 
 

@@ -31,18 +31,20 @@ def test_sigmoid_first_then_log_cannot_be_repaired_at_37() -> None:
     assert abs(binary_cross_entropy_with_logits([37.0], [0.0]) - bce_reference(37.0, 0.0)) < 1e-14
 
 
-def test_cross_entropy_of_the_sheet_is_one_ulp_off_and_the_naive_log_4_percent_low() -> None:
-    """Cross-entropy notes: the sheet's tiny loss is 1 ulp off; the log of the rounded sum 4 % low.
+def test_cross_entropy_of_the_sheet_is_within_one_ulp_and_the_naive_log_4_percent_low() -> None:
+    """Cross-entropy notes: the sheet's tiny loss is within 1 ulp; the log of the rounded sum 4 % low.
 
     The exact loss is 2.31952283024356912e-16 (mpmath, 400 digits); log(sum(exp(z - m))) gives
-    about 2.2204e-16 there (within an ulp of log(1 + 2^-52)), 4 % too small.
+    about 2.2204e-16 there (within an ulp of log(1 + 2^-52)), 4 % too small. The package's loss is
+    1 ulp off with numpy's AVX-512 exp and log1p, correctly rounded with the AVX2 ones (measured):
+    either float beside the exact value, not one of them.
     """
     exact = ce_reference([54.0, 18.0], 0)
     with mpmath.workdps(40):  # the 18 digits quoted are the exact value's, rounded
         assert abs(exact - mpmath.mpf("2.31952283024356912e-16")) <= mpmath.mpf("0.5e-33")
     unit = math.ulp(float(exact))
     off = float(abs(mpmath.mpf(cross_entropy([54.0, 18.0], 0)) - exact)) / unit
-    assert 0.5 < off <= 1.05
+    assert off <= 1.05  # 0.96 on one CPU, 0.04 on another: numpy's exp differs by CPU
     z = np.array([54.0, 18.0])
     naive = float(np.log(np.sum(np.exp(z - z.max()))))
     assert np.sum(np.exp(z - z.max())) == 1.0 + 2.0**-52  # the sum, rounded
