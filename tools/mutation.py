@@ -117,10 +117,11 @@ def default_target(name: str, root: Path = ROOT) -> Target:
     Examples
     --------
     >>> default_target("optim").tests  # doctest: +NORMALIZE_WHITESPACE
-    ('tests/library/test_optim.py', 'tests/library/test_optim_failures.py',
-     'tests/library/test_optim_steps.py', 'nnnotes/optim.py')
-    >>> default_target("expsums").tests
-    ('tests/library/test_softmax.py', 'nnnotes/expsums.py')
+    ('tests/library/test_optim.py', 'tests/library/test_optim_claims.py',
+     'tests/library/test_optim_failures.py', 'tests/library/test_optim_steps.py', 'nnnotes/optim.py')
+    >>> default_target("expsums").tests  # doctest: +NORMALIZE_WHITESPACE
+    ('tests/library/test_expsums.py', 'tests/library/test_softmax.py',
+     'tests/library/test_softmax_claims.py', 'nnnotes/expsums.py')
     """
     library = root / "tests" / "library"
     files = []

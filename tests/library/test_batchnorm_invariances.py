@@ -51,3 +51,36 @@ def test_the_input_gradient_sums_to_zero_and_is_orthogonal_to_x_hat_up_to_eps(
         var = x.var(axis=0)
         expected = gamma * st.inv_std * (g * st.x_hat).sum(axis=0) * eps / (var + eps)
         assert_allclose((gx * st.x_hat).sum(axis=0), expected, rtol=1e-8, atol=1e-13 * scale.max())
+
+
+def test_a_constant_gradient_column_gives_exact_zeros_however_large_gamma() -> None:
+    """A constant g gives grad_x = 0 exactly: sum(x_hat) is identically 0, so sum(c y) does not move.
+
+    The computed mean of (0.1, 0.1, 0.1) misses 0.1 by an ulp (0.30000000000000004 / 3); times
+    gamma * inv_std = 1e10 / sqrt(eps) that noise would be about 4e-6 (hand). Other columns keep it.
+    """
+    g = np.array([[0.1, 1.0], [0.1, 2.0], [0.1, 4.0]])
+    x = np.array([[5.0, 0.0], [5.0, 1.0], [5.0, 3.0]])
+    assert g[:, 0].mean() != 0.1  # the noise the code must not blow up
+    gx, _, _ = batch_norm_backward(g, x, gamma=1e10)
+    assert gx[:, 0].tolist() == [0.0, 0.0, 0.0]
+    assert np.all(gx[:, 1] != 0.0)
+
+
+def test_gamma_gradient_whose_products_overflow_while_the_sum_fits() -> None:
+    """grad_gamma = sum g x_hat = 0 exactly here, though each product g x_hat is beyond float64.
+
+    x = (1, 1, 0, ..., 0) with 202 rows: x_hat = 10 on the two ones (sqrt((n - 2) / 2), by hand); g
+    = (1e308, -1e308, 0, ...): the products are +-1e309 and cancel. grad_beta = 0 and grad_x, with
+    gamma = 1e-3, about 1e306, fit too; nothing may overflow on the way.
+    """
+    x = np.zeros((202, 1))
+    x[:2] = 1.0
+    g = np.zeros((202, 1))
+    g[0], g[1] = 1e308, -1e308
+    st = batch_statistics(x)
+    assert_allclose(st.x_hat[:2, 0], [10.0, 10.0], rtol=1e-3)  # eps = 1e-5 against var 0.0099
+    with np.errstate(all="raise"):
+        gx, grad_gamma, grad_beta = batch_norm_backward(g, x, gamma=1e-3)
+    assert grad_gamma.tolist() == [0.0] and grad_beta.tolist() == [0.0]
+    assert np.all(np.isfinite(gx)) and 5e305 < abs(gx[0, 0]) < 2e306
