@@ -90,7 +90,8 @@ PREPARE_JS = """() => {
 
 #: Wait until the page is still: Material's script has wrapped the tables, every font in use has
 #: loaded, and two frames were drawn. A print taken earlier (on a busy machine) may lay out
-#: differently, and two builds would differ.
+#: differently, and two builds would differ. Returns what is still not so after 5 s (the fonts
+#: loading and the tables unwrapped), which `main` reports as a failure.
 SETTLE_JS = """async () => {
     const unwrapped = () => Array.from(document.querySelectorAll("article table:not([class])"))
         .filter((t) => !t.closest(".md-typeset__scrollwrap")).length;
@@ -99,7 +100,8 @@ SETTLE_JS = """async () => {
     await document.fonts.ready;
     await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
     await document.fonts.ready;
-    return Array.from(document.fonts).filter((f) => f.status === "loading").length;
+    return {loading: Array.from(document.fonts).filter((f) => f.status === "loading").length,
+            unwrapped: unwrapped()};
 }"""
 
 
@@ -128,6 +130,7 @@ class Book:
     overflow: dict[str, int] = field(default_factory=dict)
     closed: dict[str, int] = field(default_factory=dict)
     loading: dict[str, int] = field(default_factory=dict)  # fonts still loading when printed
+    unwrapped: dict[str, int] = field(default_factory=dict)  # tables Material had not wrapped then
     raw: dict[str, bytes] = field(default_factory=dict, repr=False)  # Chromium's print of each page
     blocked: list[str] = field(default_factory=list)
     seconds: float = 0.0
@@ -264,7 +267,8 @@ async def _print_site(
                 await page.add_style_tag(content=STILL_CSS)
                 await page.evaluate(SETTLE_JS)
                 seen = await page.evaluate(PREPARE_JS)
-                book.loading[entry.src] = await page.evaluate(SETTLE_JS)
+                settled = await page.evaluate(SETTLE_JS)
+                book.loading[entry.src], book.unwrapped[entry.src] = settled["loading"], settled["unwrapped"]
                 book.scaled += seen["scaled"]
                 book.overflow[entry.src] = seen["overflow"]
                 book.closed[entry.src] = seen["closed"]
@@ -402,6 +406,9 @@ def main(argv: list[str]) -> int:
     book = build(Path(argv[0]), Path(argv[1]))
     problems = [f"{src}: {n} element(s) wider than the page" for src, n in book.overflow.items() if n]
     problems += [f"{src}: {n} font(s) still loading when printed" for src, n in book.loading.items() if n]
+    problems += [
+        f"{src}: {n} table(s) not yet wrapped when printed" for src, n in book.unwrapped.items() if n
+    ]
     problems += [f"blocked request to {u}" for u in book.blocked]
     print(
         f"PDF: {book.path} ({book.pages} pages, {book.path.stat().st_size / 1e6:.1f} MB, "

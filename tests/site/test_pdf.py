@@ -280,10 +280,11 @@ def test_no_formula_printed_twice(built_site: Path, reader: PdfReader, texts: li
 
 
 def test_nothing_cut_nothing_folded_nothing_fetched(book: pdf.Book) -> None:
-    """Every page fits the paper's width, every ``<details>`` is open, every font loaded, nothing went out."""
+    """Each page fits the paper, every ``<details>`` is open, every font and table ready, nothing went out."""
     assert book.overflow and not any(book.overflow.values()), book.overflow
     assert not any(book.closed.values()), book.closed
     assert book.loading and not any(book.loading.values()), book.loading  # every font in, then printed
+    assert book.unwrapped and not any(book.unwrapped.values()), book.unwrapped  # Material's wrap done
     assert book.blocked == []
 
 
