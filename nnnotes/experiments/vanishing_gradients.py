@@ -2,8 +2,16 @@ r"""Vanishing gradients at initialisation, and where float64 derivatives become 
 
 Examples
 --------
->>> [round(r.zero_from, 2) for r in zero_derivative_rows()]
-[36.74, 745.13, 18.99, 373.26]
+>>> naive_sig, ours_sig, naive_tanh, ours_tanh = zero_derivative_rows()
+>>> [round(r.zero_from, 2) for r in (naive_sig, ours_sig, ours_tanh)]
+[36.74, 745.13, 373.26]
+
+Where $1 - \tanh^2(x)$ becomes 0 depends on the CPU: numpy's AVX2 and AVX-512 loops round
+$\tanh(x)$ up to 1 from 18.99, before the exact value does; on a CPU without AVX2 numpy calls the
+C library's ``tanh`` (glibc 2.36 rounds to 1 exactly where the exact value does). Never later:
+
+>>> 18.9 < naive_tanh.zero_from <= tanh_rounds_to_one()
+True
 """
 
 from __future__ import annotations
@@ -11,13 +19,21 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 
+import mpmath
 import numpy as np
 from numpy.typing import NDArray
 
 from nnnotes import activations as act
 from nnnotes.deepnets import SETUPS, gradient_norms
 
-__all__ = ["GradientRow", "ZeroDerivativeRow", "first_zero", "gradient_rows", "zero_derivative_rows"]
+__all__ = [
+    "GradientRow",
+    "ZeroDerivativeRow",
+    "first_zero",
+    "gradient_rows",
+    "tanh_rounds_to_one",
+    "zero_derivative_rows",
+]
 
 
 @dataclass(frozen=True)
@@ -110,6 +126,28 @@ def first_zero(f: Callable[[float], float], lo: float, hi: float) -> float:
         else:
             a = mid
     return float(np.int64(b).view(np.float64))
+
+
+def tanh_rounds_to_one(dps: int = 50) -> float:
+    r"""Return the smallest float64 $x$ whose exact $\tanh(x)$ rounds to 1 in float64.
+
+    The float64 number just below 1 is $1 - 2^{-53}$, so $\tanh(x)$ rounds to 1 when
+    $1 - \tanh(x)$ is at most $2^{-54}$ (a tie goes to 1, the even one). $1 - \tanh(x) =
+    2e^{-2x}/(1 + e^{-2x})$ equals $2^{-54}$ at $x^* = \tfrac12\ln(2^{55} - 1)$, a hair below
+    $\tfrac{55}{2}\ln 2 \approx 19.0615$; the answer is the first float64 above $x^*$. Each
+    comparison is made by mpmath at ``dps`` digits, the search is `first_zero`'s.
+
+    Examples
+    --------
+    >>> tanh_rounds_to_one()
+    19.061547465398498
+    """
+
+    def rounded_one(x: float) -> float:
+        with mpmath.workdps(dps):
+            return 0.0 if 1 - mpmath.tanh(mpmath.mpf(x)) <= mpmath.mpf(2) ** -54 else 1.0
+
+    return first_zero(rounded_one, 1.0, 40.0)
 
 
 def zero_derivative_rows() -> tuple[ZeroDerivativeRow, ...]:

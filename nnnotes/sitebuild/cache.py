@@ -16,7 +16,9 @@ The key of a block covers everything its printed text can depend on:
 * the page it is on, and the code of the blocks that ran before it in the same ``session=``
   during this build (their variables are its inputs);
 * the *environment*: the versions of Python and of the libraries that compute or print
-  (`LIBRARIES`);
+  (`LIBRARIES`), and numpy's path on this CPU with the C library: numpy's ``exp``, ``tanh``, ...
+  differ in their last bits between its AVX-512 and AVX2 loops and the C library's functions (which
+  it calls without AVX2), so an entry made on one CPU is not served on another (`numpy_path`);
 * for a block that printed links between pages (`depends_on` ``"urls"``), the site's page URLs.
 
 And an entry serves only while the package modules the block depends on keep the source they had
@@ -84,6 +86,7 @@ __all__ = [
     "environment_fingerprint",
     "library_versions",
     "mode_from_env",
+    "numpy_path",
     "package_fingerprint",
     "volatile",
 ]
@@ -127,9 +130,27 @@ def package_fingerprint(folder: Path | None = None) -> str:
     return h.hexdigest()
 
 
+def numpy_path() -> str:
+    """Return the SIMD features numpy uses on this CPU (its baseline, then those found) and the C library.
+
+    numpy's public ``show_config(mode="dicts")`` tells; features turned off with
+    ``NPY_DISABLE_CPU_FEATURES`` are not among those found.
+
+    Examples
+    --------
+    >>> numpy_path().startswith("baseline ")
+    True
+    """
+    import numpy as np
+
+    simd = np.show_config(mode="dicts")["SIMD Extensions"]
+    libc = " ".join(platform.libc_ver())
+    return f"baseline {simd.get('baseline', [])}, found {simd.get('found', [])}, libc {libc}"
+
+
 def library_versions(names: Iterable[str] = LIBRARIES) -> dict[str, str]:
-    """Return the installed version of each distribution (``"absent"`` if missing) and Python's."""
-    out = {"python": sys.version, "machine": platform.machine()}
+    """Return the installed version of each distribution (``"absent"`` if missing), Python's, numpy's path."""
+    out = {"python": sys.version, "machine": platform.machine(), "numpy path": numpy_path()}
     for name in names:
         try:
             out[name] = metadata.version(name)

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import math
 
+import mpmath
+import numpy as np
 import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.experiments.vanishing_gradients import gradient_rows, zero_derivative_rows
+from nnnotes.experiments.vanishing_gradients import (
+    gradient_rows,
+    tanh_rounds_to_one,
+    zero_derivative_rows,
+)
 
 
 def test_page_table_pinned() -> None:
@@ -48,6 +54,26 @@ def test_zero_thresholds(row: int, expected: float) -> None:
     assert_allclose(zero_derivative_rows()[row].zero_from, expected, rtol=1e-12)
 
 
+def test_tanh_rounds_to_one_at_the_first_float_above_the_closed_form() -> None:
+    """The first float64 above x* = ln(2^55 - 1)/2, where 1 - tanh = 2^-54; and above 55/2 ln 2 too."""
+    found = tanh_rounds_to_one()
+    with mpmath.workdps(60):
+        x_star = mpmath.log(mpmath.mpf(2) ** 55 - 1) / 2
+        assert mpmath.mpf(float(np.nextafter(found, 0.0))) < x_star < mpmath.mpf(found)
+        assert mpmath.mpf(55) / 2 * mpmath.log(2) < mpmath.mpf(found)  # the page says so
+        # the exact tanh of the float below is 1 - 2^-53 after rounding, of ``found`` 1
+        assert 1 - mpmath.tanh(mpmath.mpf(float(np.nextafter(found, 0.0)))) > mpmath.mpf(2) ** -54
+
+
 def test_naive_tanh_threshold_near_19() -> None:
-    """1 - tanh^2 is 0 from about 19 (55/2 ln 2 = 19.06 with correct rounding)."""
-    assert 18.9 < zero_derivative_rows()[2].zero_from < 19.1
+    """1 - tanh^2 is 0 from about 19: never after the exact tanh rounds to 1, before it with numpy's loops.
+
+    numpy's AVX2 and AVX-512 loops round tanh to 1 from 18.99; on a CPU without AVX2 it calls the C
+    library's tanh, which may round correctly (glibc 2.36 does: 19.06). `test_on_another_cpu` runs
+    this on both paths.
+    """
+    zero_from = zero_derivative_rows()[2].zero_from
+    assert 18.9 < zero_from <= tanh_rounds_to_one()
+    simd = np.show_config(mode="dicts")["SIMD Extensions"]
+    if "X86_V3" in simd.get("baseline", []) + simd.get("found", []):
+        assert zero_from < 19.0

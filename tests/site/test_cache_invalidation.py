@@ -7,9 +7,13 @@ time), a library or Python upgrade re-runs every block, and summary pages, volat
 
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from collections.abc import Iterator
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from nnnotes.check.record import current_record
@@ -161,6 +165,31 @@ def test_library_versions_lists_python_and_the_libraries() -> None:
     assert versions["python"].startswith("3.")
     assert versions["no-such-distribution-nnnotes"] == "absent"
     assert versions["sympy"] != "absent"
+
+
+def test_numpy_path_is_part_of_the_key() -> None:
+    """The CPU path of numpy is in every key: an entry made with its AVX2 loops is not served with AVX-512.
+
+    The first ``NPY_DISABLE_CPU_FEATURES`` feature numpy found here is turned off in a fresh
+    interpreter; its path must differ (without any feature found, there is nothing to turn off).
+    """
+    simd = np.show_config(mode="dicts")["SIMD Extensions"]
+    found = simd.get("found", [])
+    here = cache.library_versions()
+    assert here["numpy path"] == cache.numpy_path() and str(found) in here["numpy path"]
+    if not found:
+        pytest.skip("numpy finds no feature beyond its baseline here: there is no other path to take")
+    code = "from nnnotes.sitebuild import cache; print(cache.numpy_path())"
+    other = subprocess.run(
+        [sys.executable, "-c", code],
+        env={**os.environ, "NPY_DISABLE_CPU_FEATURES": " ".join(found)},
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert other != here["numpy path"] and other.startswith("baseline ")
+    variants = [here | {"numpy path": other}, here]
+    assert cache.environment_fingerprint(variants[0]) != cache.environment_fingerprint(variants[1])
 
 
 def test_never_pages_and_volatile_blocks_always_run(tmp_path: Path) -> None:
