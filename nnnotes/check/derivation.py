@@ -298,20 +298,38 @@ class Derivation:
             self._fail(k, st, prev, cx.describe(), {**cx.point, "lhs": cx.lhs, "rhs": cx.rhs})
         return res
 
-    def _check_equal(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
-        if any(isinstance(e, sympy.MatrixBase | sympy.MatrixExpr) for e in (prev, st.expr)):
-            if getattr(prev, "shape", None) != getattr(st.expr, "shape", None):
-                self._fail(k, st, prev, f"the shapes differ: {prev.shape} and {st.expr.shape}", None)
+    def _screen(self, k: int, st: Step, prev: Any) -> tuple[Any, list[Any], list[Any], SearchResult]:
+        """First pass of `verify`: search step ``k`` for a counterexample; return what `_prove` needs."""
+        matrices = any(isinstance(e, sympy.MatrixBase | sympy.MatrixExpr) for e in (prev, st.expr))
+        if matrices and st.relation != "=":
+            self._fail(k, st, prev, "an inequality between matrices is not defined", None)
+        if matrices and getattr(prev, "shape", None) != getattr(st.expr, "shape", None):
+            self._fail(k, st, prev, f"the shapes differ: {prev.shape} and {st.expr.shape}", None)
         try:
-            diff = prev - st.expr
+            diff = prev - st.expr if st.relation == "=" else None
             lhs, rhs = self._entries(prev, st.expr)
         except sympy.ShapeError as exc:
             self._fail(k, st, prev, f"the shapes are inconsistent ({exc})", None)
-        res = self._search(k, st, prev, lhs, rhs)
-        how, _ = prove_zero(diff)
+        return diff, lhs, rhs, self._search(k, st, prev, lhs, rhs)
+
+    def _prove(self, k: int, st: Step, prev: Any, screen: tuple[Any, ...]) -> tuple[str, str]:
+        """Prove step ``k`` (the second pass of `verify`); return its method and how it was checked."""
+        diff, lhs, rhs, res = screen
+        if st.relation == "=":
+            how, _ = prove_zero(diff)
+            if how is not None:
+                return "symbolic", how
+            return "numeric", f"no strategy proved it; {self._evaluated_only(k, st, prev, lhs, rhs, res)}"
+        # h must be > 0 (strict) or >= 0 (non-strict)
+        strict = st.relation in ("<", ">")
+        h = sympy.sympify((rhs[0] - lhs[0]) if st.relation.startswith("<") else (lhs[0] - rhs[0]))
+        violation, note = solver_verdict(h, strict=strict, domain=self.domain or {})
+        if violation is not None:
+            self._fail(k, st, prev, violation[1], violation[0])
+        how = prove_sign(h, strict=strict, domain=self.domain or {})
         if how is not None:
             return "symbolic", how
-        return "numeric", f"no strategy proved it; {self._evaluated_only(k, st, prev, lhs, rhs, res)}"
+        return "numeric", f"no proof found; {self._evaluated_only(k, st, prev, lhs, rhs, res)}{note}"
 
     def _evaluated_only(self, k: int, st: Step, prev: Any, lhs: Any, rhs: Any, res: Any) -> str:
         """Search the far points of an unproved step more deeply; return what the search covered.
@@ -319,30 +337,10 @@ class Derivation:
         A step evaluated at too few of the points tried fails: it is neither proved nor checked.
         """
         if res.evaluated < min(res.tried, 20):
-            self._fail(
-                k, st, prev, f"it could be evaluated at only {res.evaluated} of {res.tried} points", None
-            )
+            why = f"it could be evaluated at only {res.evaluated} of {res.tried} points"
+            self._fail(k, st, prev, why, None)
         far = self._search(k, st, prev, lhs, rhs, deep=True)
         return render.search_text(res, far)
-
-    def _check_inequality(self, k: int, st: Step, prev: Any) -> tuple[str, str]:
-        if any(isinstance(e, sympy.MatrixBase | sympy.MatrixExpr) for e in (prev, st.expr)):
-            self._fail(k, st, prev, "an inequality between matrices is not defined", None)
-        rel = st.relation
-        strict = rel in ("<", ">")
-        lhs, rhs = self._entries(prev, st.expr)
-        res = self._search(k, st, prev, lhs, rhs)
-        # h must be > 0 (strict) or >= 0 (non-strict)
-        h = sympy.sympify((rhs[0] - lhs[0]) if rel.startswith("<") else (lhs[0] - rhs[0]))
-        dom = self.domain or {}
-        violation, note = solver_verdict(h, strict=strict, domain=dom)
-        if violation is not None:
-            point, why = violation
-            self._fail(k, st, prev, why, point)
-        how = prove_sign(h, strict=strict, domain=dom)
-        if how is not None:
-            return "symbolic", how
-        return "numeric", f"no proof found; {self._evaluated_only(k, st, prev, lhs, rhs, res)}{note}"
 
     def domain_text(self) -> str:
         r"""Return the domain of each symbol as LaTeX, e.g. ``t \in (0, 2),\ x \in \mathbb{R}``.
@@ -353,21 +351,23 @@ class Derivation:
         return render.domain_latex(self)
 
     def verify(self) -> Derivation:
-        """Check every step; raise `DerivationError` at the first false one; return ``self``.
+        """Check every step; raise `DerivationError` at the first false one found; return ``self``.
 
-        The outcome is added to the current record (`nnnotes.check.record.current_record`).
+        Each step is searched for a counterexample (cheap) before any is proved (costly), so a
+        false step fails fast wherever it stands; an inequality only a solver refutes fails in the
+        second pass. The outcome goes to the record (`nnnotes.check.record.current_record`).
         """
         if not self.steps:
             raise ValueError(f"derivation {self.name!r} has no steps")
         t0 = time.perf_counter()
-        prev = self.start
-        for k, st in enumerate(self.steps, start=1):
+        prevs = [self.start, *(st.expr for st in self.steps[:-1])]
+        screens = []
+        for k, (st, prev) in enumerate(zip(self.steps, prevs, strict=True), start=1):
             self.seconds = time.perf_counter() - t0
-            if st.relation == "=":
-                st.method, st.detail = self._check_equal(k, st, prev)
-            else:
-                st.method, st.detail = self._check_inequality(k, st, prev)
-            prev = st.expr
+            screens.append(self._screen(k, st, prev))
+        for k, (st, prev, screen) in enumerate(zip(self.steps, prevs, screens, strict=True), start=1):
+            self.seconds = time.perf_counter() - t0
+            st.method, st.detail = self._prove(k, st, prev, screen)
         self.seconds = time.perf_counter() - t0
         self.verified = True
         methods = {s.method for s in self.steps}

@@ -72,6 +72,25 @@ def test_failure_message_names_derivation_step_reason_and_sides() -> None:
     assert re.search(r"at \{'x': '[-0-9.e]+'\} the two sides differ by [0-9.e+]+: the left side is", msg)
 
 
+def test_a_false_step_fails_before_any_step_is_proved() -> None:
+    """Every step is searched before any is proved: a false last step leaves the true ones unproved.
+
+    The first step is true and needs sympy's costliest strategy (exponentials); the last is
+    false. The search refutes the last step first, so no time goes into proving the first.
+    """
+    d = (
+        Derivation(sympy.tanh(x), name="fails-fast")
+        .step(2 * sigma(2 * x) - 1, "a sigmoid in disguise")
+        .step(2 * sigma(x) - 1, "wrong scale")
+    )
+    with pytest.raises(DerivationError, match="step 2 \\(wrong scale\\)"):
+        d.verify()
+    assert d.steps[0].points is not None and d.steps[0].points >= 100, "step 1 was searched"
+    assert d.steps[0].method is None, "step 1 was proved before step 2 was searched"
+    d.steps.pop()
+    assert d.verify().steps[0].method == "symbolic"
+
+
 def test_numeric_fallback_is_recorded_as_numeric(monkeypatch) -> None:
     """When no symbolic strategy settles a true step, it is evaluated and labelled numeric."""
     from nnnotes.check import strategies
