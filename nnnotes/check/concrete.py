@@ -162,8 +162,11 @@ def search_sizes(
     *,
     seed: str,
     deep: bool = False,
+    first: int | None = None,
 ) -> SearchResult:
     """Search the step for a counterexample at every instance of its sizes (see `instances`).
+
+    With ``first``, a quick screen: only the first instance, at its first ``first`` points.
 
     Returns the first counterexample found (its point names the sizes), or the points evaluated
     over all instances, with ``sizes`` saying which sizes were searched.
@@ -173,12 +176,21 @@ def search_sizes(
         label = ", ".join(f"{k} = {v}" for k, v in sizes.items())
         syms = free_symbols(*left, *right)
         res = search(
-            left, right, relation, syms, domain, seed=f"{seed}/{label}" if label else seed, deep=deep
+            left,
+            right,
+            relation,
+            syms,
+            domain,
+            seed=f"{seed}/{label}" if label else seed,
+            deep=deep,
+            first=first,
         )
         if res.counterexample is not None:
             cx = dataclasses.replace(res.counterexample, point={**sizes, **res.counterexample.point})
             return dataclasses.replace(res, counterexample=cx, sizes=label)
         total = res if total is None else _add(total, res)
+        if first is not None:
+            return total
     assert total is not None
     return dataclasses.replace(total, sizes=searched_sizes(lhs, rhs, domain))
 

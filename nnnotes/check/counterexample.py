@@ -169,6 +169,7 @@ def search(
     *,
     seed: str,
     deep: bool = False,
+    first: int | None = None,
 ) -> SearchResult:
     """Look for a point of the domain where ``lhs[i] relation rhs[i]`` fails for some entry ``i``.
 
@@ -189,6 +190,9 @@ def search(
         points where an exponential is large: there ``sigma(x)`` and ``1 - exp(-3000)`` both round
         to 1 at `DPS` digits, so a step off by ``exp(-6000)`` is invisible to the first pass. It
         costs up to seconds, so `Derivation` asks for it only for steps no certificate proves.
+    first : int, optional
+        Evaluate only the first ``first`` points of the first batch: a quick screen (a false step
+        usually fails there) that `Derivation` runs on every step before the whole searches.
 
     Returns
     -------
@@ -209,6 +213,7 @@ def search(
         if deep:
             return _deep(step, batches)
         for batch in batches:
+            batch = batch if first is None else batch[:first]
             tried += len(batch)
             pts += batch
             for args in batch:
@@ -218,6 +223,8 @@ def search(
                     cx = _certify(step, args, got[1]) if got[0] else None
                     if cx is not None:
                         return SearchResult(evaluated, tried, DPS, cx)
+            if first is not None:
+                return SearchResult(evaluated, tried, DPS, None)
         if len(syms) == 1 and relation != "=":
             refined = _refine_minima(step, pts)
             tried += len(refined)

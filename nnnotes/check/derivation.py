@@ -51,7 +51,7 @@ from __future__ import annotations
 import time
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, NoReturn
 
 import sympy
 
@@ -62,12 +62,15 @@ from nnnotes.check.published import published, published_derivations
 from nnnotes.check.record import CheckRecord, current_record
 from nnnotes.check.render import RELATIONS
 from nnnotes.check.signs import prove_sign, solver_verdict
-from nnnotes.check.strategies import explicit, prove_zero, small_sizes
+from nnnotes.check.strategies import prove_zero, scalar_sides
 from nnnotes.check.verification import VerificationError
 
 # `published` and `published_derivations` live in `nnnotes.check.published`; they stay importable
 # from here, where the modules that publish derivations have always found them.
 __all__ = ["Derivation", "DerivationError", "Step", "published", "published_derivations"]
+
+#: How many points the quick screen of a step evaluates (the first ones of its whole search).
+QUICK_POINTS = 8
 
 
 class DerivationError(VerificationError):
@@ -246,7 +249,7 @@ class Derivation:
         return render.covers(self)
 
     # ---------------------------------------------------------------- checking
-    def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> None:
+    def _fail(self, k: int, st: Step, prev: Any, why: str, point: dict[str, Any] | None) -> NoReturn:
         record = current_record()
         page = record.page
         where = f" (page {page})" if page else ""
@@ -267,29 +270,18 @@ class Derivation:
         )
         raise DerivationError(msg, derivation=self.name, step=k, reason=st.reason, counterexample=point)
 
-    def _entries(self, prev: Any, expr: Any) -> tuple[list[Any], list[Any]]:
-        """Return the two sides as lists of scalar entries (matrix symbols made explicit, small sizes)."""
-        if (
-            isinstance(prev, sympy.MatrixExpr)
-            and not isinstance(prev, sympy.MatrixBase)
-            or (isinstance(expr, sympy.MatrixExpr) and not isinstance(expr, sympy.MatrixBase))
-        ):
-            sizes = small_sizes(prev, expr)
-            return list(explicit(prev, sizes)), list(explicit(expr, sizes))
-        if isinstance(prev, sympy.MatrixBase):
-            return [v.doit() for v in prev], [v.doit() for v in expr]
-        return [_doit(prev)], [_doit(expr)]
-
     def _search(
-        self, k: int, st: Step, prev: Any, lhs: list[Any], rhs: list[Any], deep: bool = False
+        self, k: int, st: Step, prev: Any, sides: Any, deep: bool = False, first: int | None = None
     ) -> SearchResult:
         """Search the whole domain for a counterexample; fail the step on one, or if no point evaluates.
 
-        The first search runs before any proof; a deep one (far points at the digits their
-        exponentials need) only for a step no certificate proves.
+        ``sides`` are the two sides' scalar entries. A whole search runs before any proof; a quick
+        one (its ``first`` points only) before the whole ones; a deep one (far points at the digits
+        their exponentials need) only for a step no certificate proves.
         """
-        res = search_sizes(lhs, rhs, st.relation, self.domain or {}, seed=f"{self.name}/{k}", deep=deep)
-        if not deep:
+        seed = f"{self.name}/{k}"
+        res = search_sizes(*sides, st.relation, self.domain or {}, seed=seed, deep=deep, first=first)
+        if not deep and first is None:
             st.points, st.dps, st.searched = res.evaluated, res.dps, res.describe()
             if not res.searched:
                 self._fail(k, st, prev, res.describe(), None)
@@ -298,23 +290,21 @@ class Derivation:
             self._fail(k, st, prev, cx.describe(), {**cx.point, "lhs": cx.lhs, "rhs": cx.rhs})
         return res
 
-    def _screen(self, k: int, st: Step, prev: Any) -> tuple[Any, list[Any], list[Any], SearchResult]:
-        """First pass of `verify`: search step ``k`` for a counterexample; return what `_prove` needs."""
+    def _sides(self, k: int, st: Step, prev: Any) -> tuple[Any, tuple[list[Any], list[Any]]]:
+        """Return the difference of the two sides (of an equality) and their scalar entries."""
         matrices = any(isinstance(e, sympy.MatrixBase | sympy.MatrixExpr) for e in (prev, st.expr))
         if matrices and st.relation != "=":
             self._fail(k, st, prev, "an inequality between matrices is not defined", None)
         if matrices and getattr(prev, "shape", None) != getattr(st.expr, "shape", None):
             self._fail(k, st, prev, f"the shapes differ: {prev.shape} and {st.expr.shape}", None)
         try:
-            diff = prev - st.expr if st.relation == "=" else None
-            lhs, rhs = self._entries(prev, st.expr)
+            return (prev - st.expr if st.relation == "=" else None), scalar_sides(prev, st.expr)
         except sympy.ShapeError as exc:
             self._fail(k, st, prev, f"the shapes are inconsistent ({exc})", None)
-        return diff, lhs, rhs, self._search(k, st, prev, lhs, rhs)
 
-    def _prove(self, k: int, st: Step, prev: Any, screen: tuple[Any, ...]) -> tuple[str, str]:
-        """Prove step ``k`` (the second pass of `verify`); return its method and how it was checked."""
-        diff, lhs, rhs, res = screen
+    def _prove(self, k: int, st: Step, prev: Any, diff: Any, sides: Any, res: Any) -> tuple[str, str]:
+        """Prove step ``k`` (the last pass of `verify`); return its method and how it was checked."""
+        lhs, rhs = sides
         if st.relation == "=":
             how, _ = prove_zero(diff)
             if how is not None:
@@ -339,7 +329,7 @@ class Derivation:
         if res.evaluated < min(res.tried, 20):
             why = f"it could be evaluated at only {res.evaluated} of {res.tried} points"
             self._fail(k, st, prev, why, None)
-        far = self._search(k, st, prev, lhs, rhs, deep=True)
+        far = self._search(k, st, prev, (lhs, rhs), deep=True)
         return render.search_text(res, far)
 
     def domain_text(self) -> str:
@@ -353,21 +343,27 @@ class Derivation:
     def verify(self) -> Derivation:
         """Check every step; raise `DerivationError` at the first false one found; return ``self``.
 
-        Each step is searched for a counterexample (cheap) before any is proved (costly), so a
-        false step fails fast wherever it stands; an inequality only a solver refutes fails in the
-        second pass. The outcome goes to the record (`nnnotes.check.record.current_record`).
+        Three passes: a quick screen of every step after the first (`QUICK_POINTS` points each),
+        the whole search of every step, then the proofs; so a false step fails in the search
+        (cheap) before any step is proved (costly, sympy's strategies), wherever it stands. An
+        inequality only a solver refutes fails in the last pass. The outcome goes to the record
+        (`nnnotes.check.record.current_record`).
         """
         if not self.steps:
             raise ValueError(f"derivation {self.name!r} has no steps")
         t0 = time.perf_counter()
-        prevs = [self.start, *(st.expr for st in self.steps[:-1])]
-        screens = []
-        for k, (st, prev) in enumerate(zip(self.steps, prevs, strict=True), start=1):
+        prevs = [self.start, *(s.expr for s in self.steps[:-1])]
+        steps = list(enumerate(zip(self.steps, prevs, strict=True), start=1))
+        sides = [self._sides(k, st, prev) for k, (st, prev) in steps]
+        for k, (st, prev) in steps[1:]:  # the quick screens: the whole search of step 1 comes next
+            self._search(k, st, prev, sides[k - 1][1], first=QUICK_POINTS)
+        found = []
+        for k, (st, prev) in steps:
             self.seconds = time.perf_counter() - t0
-            screens.append(self._screen(k, st, prev))
-        for k, (st, prev, screen) in enumerate(zip(self.steps, prevs, screens, strict=True), start=1):
+            found.append(self._search(k, st, prev, sides[k - 1][1]))
+        for k, (st, prev) in steps:
             self.seconds = time.perf_counter() - t0
-            st.method, st.detail = self._prove(k, st, prev, screen)
+            st.method, st.detail = self._prove(k, st, prev, *sides[k - 1], found[k - 1])
         self.seconds = time.perf_counter() - t0
         self.verified = True
         methods = {s.method for s in self.steps}
@@ -414,7 +410,3 @@ class Derivation:
         if not self.verified:
             self.verify()
         return render.derivation_markdown(self)
-
-
-def _doit(e: Any) -> Any:
-    return e.doit() if hasattr(e, "doit") else e

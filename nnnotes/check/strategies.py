@@ -22,7 +22,7 @@ from typing import Any
 
 import sympy
 
-__all__ = ["ZERO_STRATEGIES", "explicit", "is_zero", "prove_zero", "small_sizes"]
+__all__ = ["ZERO_STRATEGIES", "explicit", "is_zero", "prove_zero", "scalar_sides", "small_sizes"]
 
 
 def _rewrite_exp(e: Any) -> Any:
@@ -156,3 +156,25 @@ def prove_zero(d: Any) -> tuple[str | None, Any]:
             hows.append(how)
         return "entry by entry (" + ", ".join(sorted(set(hows))) + ")", None
     return _prove_zero_scalar(d), d
+
+
+def scalar_sides(prev: Any, expr: Any) -> tuple[list[Any], list[Any]]:
+    """Return the two sides of a step as lists of scalar entries.
+
+    Matrix symbols are made explicit at small sizes (see `small_sizes`); sums and derivatives are
+    evaluated with ``doit``.
+    """
+    if (
+        isinstance(prev, sympy.MatrixExpr)
+        and not isinstance(prev, sympy.MatrixBase)
+        or (isinstance(expr, sympy.MatrixExpr) and not isinstance(expr, sympy.MatrixBase))
+    ):
+        sizes = small_sizes(prev, expr)
+        return list(explicit(prev, sizes)), list(explicit(expr, sizes))
+    if isinstance(prev, sympy.MatrixBase):
+        return [v.doit() for v in prev], [v.doit() for v in expr]
+    return [_doit(prev)], [_doit(expr)]
+
+
+def _doit(e: Any) -> Any:
+    return e.doit() if hasattr(e, "doit") else e

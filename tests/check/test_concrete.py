@@ -134,3 +134,24 @@ def test_a_size_with_a_declared_domain_takes_that_domain_s_smallest_values() -> 
     assert search_sizes([pairs], [two], ">=", {}, seed="t").counterexample is not None
     with pytest.raises(ValueError, match="holds no integer"):
         searched_sizes([total], [four], {n: sympy.Interval.open(5, 6)})
+
+
+def test_a_quick_screen_evaluates_its_first_points_of_the_first_size_only() -> None:
+    """``first`` limits a search to its first points at the first size, where a gross error shows.
+
+    A step off everywhere fails the quick screen at the same point as the whole search (the
+    points come in the same order); a step off only at the size n = 4 passes the screen, which
+    never reaches that size, and fails the whole search there.
+    """
+    n = sympy.Symbol("n", integer=True, positive=True)
+    j = sympy.Symbol("j", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    total = sympy.Sum(z[j], (j, 1, n))
+    off = search_sizes([total], [total + 1], "=", {}, seed="t", first=3)
+    whole = search_sizes([total], [total + 1], "=", {}, seed="t")
+    assert off.tried <= 3 and off.counterexample is not None
+    assert off.counterexample.point == whole.counterexample.point
+    late = [total + sympy.KroneckerDelta(n, 4)]
+    screened = search_sizes([total], late, "=", {}, seed="t", first=3)
+    assert screened.counterexample is None and screened.tried <= 3
+    assert search_sizes([total], late, "=", {}, seed="t").counterexample.point["n"] == "4"
