@@ -191,8 +191,9 @@ def search(
         to 1 at `DPS` digits, so a step off by ``exp(-6000)`` is invisible to the first pass. It
         costs up to seconds, so `Derivation` asks for it only for steps no certificate proves.
     first : int, optional
-        Evaluate only the first ``first`` points of the first batch: a quick screen (a false step
-        usually fails there) that `Derivation` runs on every step before the whole searches.
+        A positive integer: evaluate only the first ``first`` points of the first batch (the
+        points of the whole search, in its order), a quick screen where a false step usually
+        fails; `Derivation` screens every step after the first so before the whole searches.
 
     Returns
     -------
@@ -203,6 +204,8 @@ def search(
         raise ValueError(f"relation must be one of '=', '<', '<=', '>', '>=', got {relation!r}")
     if len(lhs) != len(rhs):
         raise ValueError(f"lhs and rhs must have as many entries, got {len(lhs)} and {len(rhs)}")
+    if first is not None and (isinstance(first, bool) or not isinstance(first, int) or first < 1):
+        raise ValueError(f"first must be a positive integer or None, got {first!r}")
     syms = list(symbols)
     with mpmath.workdps(DPS):
         step = StepSides(lhs, rhs, relation, syms)

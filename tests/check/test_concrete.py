@@ -155,3 +155,6 @@ def test_a_quick_screen_evaluates_its_first_points_of_the_first_size_only() -> N
     screened = search_sizes([total], late, "=", {}, seed="t", first=3)
     assert screened.counterexample is None and screened.tried <= 3
     assert search_sizes([total], late, "=", {}, seed="t").counterexample.point["n"] == "4"
+    for bad in (0, -1, 2.5, True):
+        with pytest.raises(ValueError, match=f"first must be a positive integer or None, got {bad!r}"):
+            search_sizes([total], [total], "=", {}, seed="t", first=bad)
