@@ -8,8 +8,11 @@ streams differ, the pairs of differing tokens are classified:
 - ``baselines``: only the y of upright text matrices (``1 0 0 -1 x y Tm``) differ;
 - ``other``: anything else (the first differing operators are shown).
 
-Resource dictionaries (their names per category), link rectangles and the file's bytes are
-compared too. ``python -m tools.pdf_diff A.pdf B.pdf`` prints one line per difference and exits 1
+Resource dictionaries (their names per category) and link rectangles are compared too. When the
+bytes differ and no page does, `object_differences` walks both files' objects side by side from
+the trailer and names the first objects that differ (a font program, an image, an object's
+number, the order of a dictionary's keys), so "bytes differ" never stands alone.
+``python -m tools.pdf_diff A.pdf B.pdf`` prints one line per difference and exits 1
 when there is any.
 
 Examples
@@ -27,10 +30,11 @@ import sys
 from pathlib import Path
 
 from pypdf import PageObject, PdfReader
+from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject, StreamObject
 
 from nnnotes.sitebuild.canonical import STEMS, tokens
 
-__all__ = ["compare", "page_difference", "stream_difference"]
+__all__ = ["compare", "object_differences", "page_difference", "stream_difference"]
 
 
 def _operations(content: bytes) -> list[list[bytes]]:
@@ -110,15 +114,105 @@ def page_difference(a: PageObject, b: PageObject) -> list[str]:
     return out
 
 
+def _show(data: bytes, at: int) -> str:
+    return repr(data[max(0, at - 30) : at + 30])
+
+
+def _first(x: bytes, y: bytes) -> int:
+    """Where ``x`` and ``y`` first differ (the shorter one's length when one begins the other)."""
+    return next((i for i, (u, v) in enumerate(zip(x, y, strict=False)) if u != v), min(len(x), len(y)))
+
+
+def object_differences(a: PdfReader, b: PdfReader, limit: int = 10) -> list[str]:
+    """Return the first ``limit`` differences between the objects of ``a`` and ``b``, walked side by side.
+
+    The walk starts at each trailer and follows every dictionary, array and reference in the
+    same order in both; each line names the path from the trailer (``/Root/Pages/Kids[3]/...``)
+    and what differs: the type, the keys or their order, a stream's decoded data (with the bytes
+    around the first difference) or its encoded data, a value, or an object's number.
+
+    Examples
+    --------
+    >>> import io
+    >>> from pypdf import PdfWriter
+    >>> def reader(number, value):
+    ...     w = PdfWriter()
+    ...     w.add_blank_page(width=number, height=100)
+    ...     w.add_metadata({"/Title": value})
+    ...     buffer = io.BytesIO()
+    ...     w.write(buffer)
+    ...     return PdfReader(buffer)
+    >>> object_differences(reader(100, "a"), reader(100, "a"))
+    []
+    >>> object_differences(reader(100, "a"), reader(90, "b"))
+    ['/Root/Pages/Kids[0]/MediaBox[2]: 100 | 90', "/Info/Title: 'a' | 'b'"]
+    """
+    out: list[str] = []
+    seen: set[tuple[int, int]] = set()
+
+    def walk(x: object, y: object, path: str) -> None:
+        if len(out) >= limit:
+            return
+        if isinstance(x, IndirectObject) or isinstance(y, IndirectObject):
+            nx, ny = (getattr(v, "idnum", None) for v in (x, y))
+            if nx is None or ny is None:
+                out.append(f"{path}: reference {nx} | {ny}")
+                return
+            if nx != ny:
+                out.append(f"{path}: object number {nx} | {ny}")
+            if (nx, ny) in seen:
+                return
+            seen.add((nx, ny))
+            x, y = x.get_object(), y.get_object()
+        if type(x) is not type(y):
+            out.append(f"{path}: {type(x).__name__} | {type(y).__name__}")
+        elif isinstance(x, DictionaryObject):
+            if set(x) != set(y):
+                out.append(f"{path}: keys {sorted(set(x) - set(y))} | {sorted(set(y) - set(x))}")
+            elif list(x) != list(y):
+                out.append(f"{path}: key order {list(x)} | {list(y)}")
+            if isinstance(x, StreamObject):
+                dx, dy = x.get_data(), y.get_data()
+                if dx != dy:
+                    at = _first(dx, dy)
+                    shown = f"{_show(dx, at)} | {_show(dy, at)}"
+                    out.append(f"{path}: stream {len(dx)} | {len(dy)} bytes, from byte {at}: {shown}")
+                elif x._data != y._data:
+                    out.append(f"{path}: stream encoded differently, the same decoded")
+            for key in [k for k in x if k in y]:
+                walk(x.raw_get(key), y.raw_get(key), f"{path}/{key[1:]}")
+        elif isinstance(x, ArrayObject):
+            if len(x) != len(y):
+                out.append(f"{path}: {len(x)} items | {len(y)}")
+            for i, (u, v) in enumerate(zip(x, y, strict=False)):
+                walk(u, v, f"{path}[{i}]")
+        elif x != y:
+            out.append(f"{path}: {x!r} | {y!r}")
+
+    walk(a.trailer, b.trailer, "")
+    return out[:limit]
+
+
 def compare(a: Path, b: Path) -> list[str]:
-    """Every difference between the PDFs ``a`` and ``b``: ``page N: ...`` lines (1-based), then bytes."""
+    """Every difference between the PDFs ``a`` and ``b``: ``page N: ...`` lines (1-based), then bytes.
+
+    When the bytes differ and no page does, the first `object_differences` come before ``bytes
+    differ`` (or, when the objects agree too, where the bytes first differ).
+    """
     ra, rb = PdfReader(a), PdfReader(b)
     out = []
     if len(ra.pages) != len(rb.pages):
         out.append(f"pages: {len(ra.pages)} | {len(rb.pages)}")
     for n, (pa, pb) in enumerate(zip(ra.pages, rb.pages, strict=False), start=1):
         out += [f"page {n}: {line}" for line in page_difference(pa, pb)]
-    if Path(a).read_bytes() != Path(b).read_bytes():
+    da, db = Path(a).read_bytes(), Path(b).read_bytes()
+    if da != db:
+        if not out:
+            found = object_differences(ra, rb)
+            at = _first(da, db)
+            out += [f"object {line}" for line in found] or [
+                f"file from byte {at}: {_show(da, at)} | {_show(db, at)}"
+            ]
         out.append("bytes differ")
     return out
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from pypdf import PdfWriter
+from pypdf import PdfReader, PdfWriter
 from pypdf.generic import DecodedStreamObject
 
 from tools import pdf_diff
@@ -65,3 +65,22 @@ def test_the_same_file_twice_has_no_difference(tmp_path: Path) -> None:
     assert pdf_diff.compare(a, b) == []
     assert pdf_diff.main([str(a), str(b)]) == 0
     assert pdf_diff.main([]) == 2
+
+
+def test_compare_names_the_objects_when_no_page_differs(tmp_path: Path) -> None:
+    """The same pages with another title, then with a dictionary's keys in another order: each is named."""
+    paths = []
+    for name, title, order in (("a", "one", ("/Author", "/Title")), ("b", "two", ("/Author", "/Title"))):
+        writer = PdfWriter()
+        writer.add_blank_page(width=100, height=100)
+        writer.add_metadata({key: {"/Author": "x", "/Title": title}[key] for key in order})
+        writer.write(tmp_path / f"{name}.pdf")
+        paths.append(tmp_path / f"{name}.pdf")
+    assert pdf_diff.compare(*paths) == ["object /Info/Title: 'one' | 'two'", "bytes differ"]
+    writer = PdfWriter()
+    writer.add_blank_page(width=100, height=100)
+    writer.add_metadata({"/Title": "one", "/Author": "x"})
+    writer.write(tmp_path / "c.pdf")
+    found = pdf_diff.compare(paths[0], tmp_path / "c.pdf")
+    assert found[0].startswith("object /Info: key order ") and found[-1] == "bytes differ"
+    assert pdf_diff.object_differences(PdfReader(paths[0]), PdfReader(paths[0])) == []
