@@ -84,3 +84,10 @@ def test_compare_names_the_objects_when_no_page_differs(tmp_path: Path) -> None:
     found = pdf_diff.compare(paths[0], tmp_path / "c.pdf")
     assert found[0].startswith("object /Info: key order ") and found[-1] == "bytes differ"
     assert pdf_diff.object_differences(PdfReader(paths[0]), PdfReader(paths[0])) == []
+    # the same objects, other bytes (a comment after the end): where the bytes first differ
+    end = paths[0].read_bytes()
+    (tmp_path / "d.pdf").write_bytes(end + b"%x\n")
+    assert pdf_diff.compare(paths[0], tmp_path / "d.pdf") == [
+        f"file from byte {len(end)}: {end[-30:]!r} | {end[-30:] + b'%x' + bytes([10])!r}",
+        "bytes differ",
+    ]
