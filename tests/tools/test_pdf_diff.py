@@ -67,27 +67,28 @@ def test_the_same_file_twice_has_no_difference(tmp_path: Path) -> None:
     assert pdf_diff.main([]) == 2
 
 
-def test_compare_names_the_objects_when_no_page_differs(tmp_path: Path) -> None:
-    """The same pages with another title, then with a dictionary's keys in another order: each is named."""
-    paths = []
-    for name, title, order in (("a", "one", ("/Author", "/Title")), ("b", "two", ("/Author", "/Title"))):
-        writer = PdfWriter()
-        writer.add_blank_page(width=100, height=100)
-        writer.add_metadata({key: {"/Author": "x", "/Title": title}[key] for key in order})
-        writer.write(tmp_path / f"{name}.pdf")
-        paths.append(tmp_path / f"{name}.pdf")
-    assert pdf_diff.compare(*paths) == ["object /Info/Title: 'one' | 'two'", "bytes differ"]
+def _titled(path: Path, *metadata: tuple[str, str]) -> Path:
+    """A blank page with ``metadata`` written in the order given."""
     writer = PdfWriter()
     writer.add_blank_page(width=100, height=100)
-    writer.add_metadata({"/Title": "one", "/Author": "x"})
-    writer.write(tmp_path / "c.pdf")
-    found = pdf_diff.compare(paths[0], tmp_path / "c.pdf")
+    writer.add_metadata(dict(metadata))
+    writer.write(path)
+    return path
+
+
+def test_compare_names_the_objects_when_no_page_differs(tmp_path: Path) -> None:
+    """The same pages with another title, then with a dictionary's keys in another order: each is named."""
+    a = _titled(tmp_path / "a.pdf", ("/Author", "x"), ("/Title", "one"))
+    b = _titled(tmp_path / "b.pdf", ("/Author", "x"), ("/Title", "two"))
+    c = _titled(tmp_path / "c.pdf", ("/Title", "one"), ("/Author", "x"))
+    assert pdf_diff.compare(a, b) == ["object /Info/Title: 'one' | 'two'", "bytes differ"]
+    found = pdf_diff.compare(a, c)
     assert found[0].startswith("object /Info: key order ") and found[-1] == "bytes differ"
-    assert pdf_diff.object_differences(PdfReader(paths[0]), PdfReader(paths[0])) == []
+    assert pdf_diff.object_differences(PdfReader(a), PdfReader(a)) == []
     # the same objects, other bytes (a comment after the end): where the bytes first differ
-    end = paths[0].read_bytes()
+    end = a.read_bytes()
     (tmp_path / "d.pdf").write_bytes(end + b"%x\n")
-    assert pdf_diff.compare(paths[0], tmp_path / "d.pdf") == [
+    assert pdf_diff.compare(a, tmp_path / "d.pdf") == [
         f"file from byte {len(end)}: {end[-30:]!r} | {end[-30:] + b'%x' + bytes([10])!r}",
         "bytes differ",
     ]
