@@ -39,8 +39,9 @@ __all__ = [
 Array = NDArray[np.float64]
 
 #: The inputs of the table of `stability_rows`: overflow, all-underflow, a tiny probability, a
-#: subnormal one.
-INPUTS = ((1000.0, 1.0), (-1000.0, -1000.5), (0.0, -800.0), (710.0, 0.0))
+#: subnormal one, and a negative maximum beside a term that underflows unshifted although its
+#: probability is a normal float64.
+INPUTS = ((1000.0, 1.0), (-1000.0, -1000.5), (0.0, -800.0), (710.0, 0.0), (-700.0, -800.0))
 
 
 def smaller_exponent_shift(y: tuple[float, float]) -> tuple[float, float]:
@@ -184,7 +185,7 @@ def stability_rows() -> tuple[StabilityRow, ...]:
     Returns
     -------
     tuple of StabilityRow
-        One per entry of each of four inputs; exact values are strings printed by mpmath.
+        One per entry of each of the inputs of `INPUTS`; exact values are strings printed by mpmath.
     """
     rows: list[StabilityRow] = []
     with mpmath.workdps(REFERENCE_DPS):

@@ -118,8 +118,9 @@ def checker_fingerprint() -> str:
     """Return a hash of the code that reads and checks the formulas of a page.
 
     The checking engine (`nnnotes.check`), the symbolic functions the pages may write
-    (`nnnotes.proofs.symbolic`), this module and the placeholders' renderer (`nnnotes.sitebuild.prose`):
-    a stored outcome is valid while none of them changes (the placeholders' values are in the key).
+    (`nnnotes.proofs.symbolic`), this module, the placeholders' renderer (`nnnotes.sitebuild.prose`) and
+    the writer of the stored summary (`nnnotes.sitebuild.prosemath_report`): a stored outcome is valid
+    while none of them changes (the placeholders' values are in the key).
     """
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
@@ -128,6 +129,7 @@ def checker_fingerprint() -> str:
         package / "proofs" / "symbolic.py",
         Path(__file__).resolve(),
         package / "sitebuild" / "prose.py",
+        package / "sitebuild" / "prosemath_report.py",
     ]
     for path in files:
         data = path.read_bytes()

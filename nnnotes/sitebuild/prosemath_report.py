@@ -12,11 +12,18 @@ from nnnotes.sitebuild.prosemath import PageFormulas
 
 __all__ = ["counts_table", "summary_markdown"]
 
-_CHECK_NAME = re.compile(r"`(\d+-\d+-[a-z0-9-]+)`")
+# a check named in backticks, with the word before it that the link's own text ("Claim 6.1.2") repeats
+_CHECK_NAME = re.compile(r"(?:\b(?:[Cc]laims?|[Dd]erivations?) )?`(\d+-\d+-[a-z0-9-]+)`")
 
 
 def _link_check(m: re.Match[str]) -> str:
-    """Link a check named in a list entry to where its page shows it (a broken link fails the build)."""
+    """Link a check named in a list entry to where its page shows it (a broken link fails the build).
+
+    The page writes the link as the check's number and kind, so the kind written before it is dropped:
+
+    >>> _CHECK_NAME.sub(_link_check, "claims `6-1-a` and `6-1-b` check it")
+    '[`6-1-a`][check-6-1-a] and [`6-1-b`][check-6-1-b] check it'
+    """
     return f"[`{m.group(1)}`][check-{m.group(1)}]"
 
 
@@ -63,12 +70,16 @@ def summary_markdown(found: PageFormulas) -> str:
             _n(c["refuted"], "claim", "claims")
             + " of the source, quoted by an erratum and checked to be false"
         )
+    relations = sum(c[k] for k in ("proved", "evaluated", "definitions", "conditions", "refuted"))
     text = (
         "## Formulas in the prose\n\n"
         f"This page's prose and questions hold {total} formulas with a relation ($=$, $<$, $\\le$, "
         f"$\\approx$, $\\in$). The build read {read + len(found.definitions)} of them with "
-        "[`nnnotes.check.texmath`](reference/texmath.md) and checked each claim like a step of a "
-        "derivation: " + "; ".join(parts) + "."
+        "[`nnnotes.check.texmath`](reference/texmath.md); they hold "
+        + _n(relations, "relation", "relations")
+        + " (a chain of equalities holds several), each checked like a step of a derivation: "
+        + "; ".join(parts)
+        + "."
     )
     if found.listed:
         text += (

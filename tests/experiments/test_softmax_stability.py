@@ -46,10 +46,11 @@ def test_stability_rows_naive_column() -> None:
     """The naive column, worked by hand.
 
     e^1000 and e^710 overflow (inf/inf = NaN, 1/inf = 0), e^-1000 and e^-1000.5 underflow
-    (0/0 = NaN), e^-800 underflows beside e^0 = 1 (1/1 = 1, 0/1 = 0).
+    (0/0 = NaN), e^-800 underflows beside e^0 = 1 (1/1 = 1, 0/1 = 0) and beside e^-700, which
+    is about 1e-304, a normal float64 (e^-700/e^-700 = 1, 0/e^-700 = 0).
     """
     rows = stability_rows()
-    assert [row.naive for row in rows] == ["NaN", 0.0, "NaN", "NaN", 1.0, 0.0, "NaN", 0.0]
+    assert [row.naive for row in rows] == ["NaN", 0.0, "NaN", "NaN", 1.0, 0.0, "NaN", 0.0, 1.0, 0.0]
     assert [row.label for row in rows] == [
         "$(1000, 1)$",
         "$(1000, 1)$",
@@ -59,8 +60,10 @@ def test_stability_rows_naive_column() -> None:
         "$(0, -800)$",
         "$(710, 0)$",
         "$(710, 0)$",
+        "$(-700, -800)$",
+        "$(-700, -800)$",
     ]
-    assert [row.i for row in rows] == [1, 2] * 4
+    assert [row.i for row in rows] == [1, 2] * 5
 
 
 def test_old_350_ulp_statement_is_not_the_bound() -> None:
@@ -85,6 +88,19 @@ def test_shifted_exp_error_is_zero_when_the_subtraction_is_exact() -> None:
     assert shifted_exp_error_ulp(-700.0, 0.0) < 1.0
     with pytest.raises(ValueError, match="exp"):
         shifted_exp_error_ulp(-800.0, 0.0)
+
+
+def test_stability_rows_shift_saves_a_term_of_a_negative_maximum() -> None:
+    """(-700, -800): p_2 = e^-100 / (1 + e^-100) is about 3.7e-44, a normal float64, by hand.
+
+    The unshifted formula loses it (e^-800 underflows); softmax keeps it to 2 ulp.
+    """
+    rows = stability_rows()
+    exact = math.exp(-100.0) / (1.0 + math.exp(-100.0))
+    assert rows[9].naive == 0.0 and exact > 2.0**-1022
+    assert abs(rows[9].stable - exact) <= 2 * math.ulp(exact)
+    assert rows[8].stable == 1.0 and rows[9].exact == "3.720076e-44"  # 8 digits, trailing zero dropped
+    assert rows[9].log_stable == -100.0  # -100 - 3.7e-44 rounds to -100
 
 
 def test_stability_rows_exact_columns() -> None:
