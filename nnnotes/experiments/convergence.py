@@ -214,6 +214,14 @@ class DescentLemmaRun:
         r"""Return $f(x_k) - \eta(1 - L\eta/2)\|\nabla f(x_k)\|^2 - f(x_{k+1})$, per step ($\ge 0$)."""
         return self.values[:-1] - self.decrease * self.grad_sq[:-1] - self.values[1:]
 
+    def sum_bound_ratio(self) -> NDArray[np.float64]:
+        r"""Return, for $K = 1, 2, \dots$, $\sum_{k<K}\|\nabla f(x_k)\|^2$ over its bound ($\le 1$).
+
+        The descent lemma summed over $K$ steps bounds the sum by $(f(x_0) - f^*)/(\eta(1 - L\eta/2))$,
+        whatever $K$: the squared gradients have a finite sum, so they tend to zero.
+        """
+        return np.cumsum(self.grad_sq[:-1]) / ((self.values[0] - self.f_star) / self.decrease)
+
     def bound_ratio(self) -> NDArray[np.float64]:
         r"""Return, for $K = 1, 2, \dots$, $\min_{k<K}\|\nabla f(x_k)\|^2$ over its bound ($\le 1$)."""
         K = np.arange(1, len(self.values))
@@ -232,6 +240,8 @@ def descent_lemma_run(
     >>> run = descent_lemma_run(steps=5)
     >>> bool(run.slack().min() > 0), bool(run.bound_ratio().max() <= 1)
     (True, True)
+    >>> bool(run.sum_bound_ratio().max() <= 1)
+    True
     """
     if not 0.0 < lr < 2.0:
         raise ValueError(f"lr must be in (0, 2/L) = (0, 2), where the descent lemma applies; got {lr!r}")

@@ -82,12 +82,13 @@ class AutoencoderCriticalPoint:
 def linear_autoencoder_critical_points(
     variances: tuple[float, ...] = (8.0, 5.0, 3.0, 2.0, 1.0, 0.5), hidden: int = 3, seed: int = 0
 ) -> list[AutoencoderCriticalPoint]:
-    r"""Every full-rank critical point of a linear autoencoder, with its loss and index.
+    r"""Return a full-rank critical point of a linear autoencoder per set of kept directions.
 
     For each set $S$ of ``hidden`` kept directions, the point $W_2 = U_S C$, $W_1 = C^{-1}U_S^\top$
     (a random invertible $C$, to show the point is not special) is a critical point
     (`nnnotes.linear_autoencoder.critical_point`). Its Hessian (central differences of the exact
-    gradient) gives the counts of negative and zero eigenvalues. Sorted by loss, then index.
+    gradient) gives the counts of negative and zero eigenvalues. Sorted by loss, then index. The
+    rank-deficient critical points (the origin among them) are not returned.
 
     Notes
     -----

@@ -116,9 +116,44 @@ class SymmetricStart:
     lr: float
 
     def plateau_steps(self, rtol: float = 0.1) -> NDArray[np.int64]:
-        """Per seed, steps the perturbed run spends with its loss within ``rtol`` of the one-unit loss."""
+        """Per seed, steps the perturbed run spends with its loss within ``rtol`` of the one-unit loss.
+
+        Counted on the recorded grid: the number of recorded steps in the band times the recording
+        interval (a visit from step 350 to step 900, recorded every 50 steps, counts 600).
+        """
         near = np.abs(self.loss_perturbed / self.one_unit_loss - 1) <= rtol
         return near.sum(axis=1) * int(self.steps[1] - self.steps[0])
+
+    def break_away_steps(self, rtol: float = 0.1) -> NDArray[np.int64]:
+        """Per seed, the recorded step at which the perturbed run leaves the plateau for good, or -1.
+
+        A run breaks away when its recorded losses come down from above ``1 + rtol`` times the
+        one-unit loss, stay within ``rtol`` of it for one unbroken stretch of recorded steps, and
+        are below ``1 - rtol`` times it at every recorded step after the stretch; the step returned
+        is the first of those. Any other run (one that never reaches the band, leaves it and comes
+        back, or is still in it at the last step) gets -1.
+        """
+        ratio = self.loss_perturbed / self.one_unit_loss
+        out = np.full(ratio.shape[0], -1, dtype=np.int64)
+        for s, r in enumerate(ratio):
+            (near,) = np.nonzero(np.abs(r - 1) <= rtol)
+            if near.size == 0 or near[0] == 0 or near[-1] + 1 == r.size:
+                continue  # never in the band, in it from the start, or still in it at the end
+            if near[-1] - near[0] + 1 != near.size:
+                continue  # left the band and came back
+            if np.all(r[: near[0]] > 1 + rtol) and np.all(r[near[-1] + 1 :] < 1 - rtol):
+                out[s] = self.steps[near[-1] + 1]
+        return out
+
+    def above_and_falling(self, step: int) -> bool:
+        """Whether, up to ``step``, every run of both starts stays above the one-unit loss and falls.
+
+        True when at every recorded step up to ``step`` each loss is above the one-unit loss and,
+        after step 0, below the same run's loss at the recorded step before.
+        """
+        i = self._column(step)
+        both = np.concatenate([self.loss_identical[:, : i + 1], self.loss_perturbed[:, : i + 1]])
+        return bool(np.all(both > self.one_unit_loss) and np.all(np.diff(both, axis=1) < 0))
 
     def _column(self, step: int) -> int:
         if isinstance(step, bool) or not isinstance(step, (int, np.integer)):

@@ -120,9 +120,9 @@ def index_error_figure(rows: list[AutoencoderCriticalPoint], tanh_rows: list[Tan
         height=3.2,
         label=(
             "Two scatter plots of the loss of critical points against their index, the fraction of "
-            "negative Hessian eigenvalues. Left, every critical point of a linear autoencoder; right, "
-            "critical points of a small tanh network. In both the loss grows with the index and the "
-            "lowest point has index zero"
+            "negative Hessian eigenvalues. Left, full-rank critical points of a linear autoencoder, one "
+            "for each choice of kept principal directions; right, critical points of a small tanh "
+            "network. In both the loss grows with the index and the lowest point has index zero"
         ),
     )
     with themed():

@@ -3,7 +3,8 @@ r"""Gradient descent and Newton's method on the quadratic model, proved with sym
 $f(x) = \tfrac12 x^\top A x - b^\top x + c$: its gradient, one Newton step to the critical point,
 the error recursion of gradient descent, the learning-rate threshold $\eta\lambda < 2$, the
 tightness of the descent lemma, the cost of the LU factorisation behind a Newton step, and what
-Newton and saddle-free Newton do at a saddle. The
+Newton and saddle-free Newton do at a saddle; and, beyond the quadratic, why every positive rate
+overshoots on $x^4/4$ from far enough (`quartic_step_grows`). The
 numerics are `nnnotes.quadratic` and `nnnotes.optim`.
 """
 
@@ -26,6 +27,7 @@ __all__ = [
     "newton_step_quadratic",
     "newton_step_saddle",
     "quadratic_gradient",
+    "quartic_step_grows",
     "saddle_free_step",
     "smaller_rate_contracts_less",
 ]
@@ -86,9 +88,11 @@ def gradient_descent_error() -> Derivation:
     )
 
 
-def _step_factor(name: str, interval: sympy.Interval, title: str, reason: str, relation: str) -> Derivation:
-    r"""$|1 - t|$ against 1 for $t = \eta\lambda$ in ``interval``: one step's factor along an eigenvector."""
-    t = sympy.Symbol("t", real=True)
+def _step_factor(
+    name: str, interval: sympy.Interval, title: str, reason: str, relation: str, symbol: str = "t"
+) -> Derivation:
+    r"""$|1 - t|$ against 1 for $t$ (``symbol``) in ``interval``: one step's factor, $t = \eta\lambda$."""
+    t = sympy.Symbol(symbol, real=True)
     return Derivation(sympy.Abs(1 - t), name=name, domain={t: interval}, title=title).step(
         sympy.Integer(1), reason, relation
     )
@@ -191,6 +195,26 @@ def learning_rate_not_positive() -> Derivation:
         r"$|1 - t| \ge 1$ for $t = \eta\lambda \le 0$, with equality at $t = 0$",
         r"$t = \eta\lambda \le 0$",
         ">=",
+    )
+
+
+@published
+def quartic_step_grows() -> Derivation:
+    r"""On $x^4/4$ a step of rate $\eta$ multiplies $|x|$ by $|1 - s|$, $s = \eta x^2$: more than 1 past 2.
+
+    The gradient of $x^4/4$ is $x^3$, so the step is $x \mapsto x(1 - \eta x^2)$. For $s$ above 2 the
+    factor exceeds 1: $|x|$ grows, so $s$ grows too, and as $|1 - s|$ grows with $s$ past 2, every
+    later factor is at least the first. From any start with $s$ above 2, whatever the rate $\eta$,
+    the iterates grow at least geometrically.
+    """
+    return _step_factor(
+        "6-5-quartic-step-grows",
+        sympy.Interval.open(2, sympy.oo),
+        r"on $x^4/4$ the step $x \mapsto x(1 - \eta x^2)$ multiplies $|x|$ by $|1 - s|$ with "
+        r"$s = \eta x^2$, more than 1 for $s > 2$",
+        r"$s = \eta x^2 > 2$",
+        ">",
+        symbol="s",
     )
 
 

@@ -63,11 +63,14 @@ def test_descent_lemma_run_against_mpmath() -> None:
         c = mpmath.mpf(1.9) * (1 - mpmath.mpf(1.9) / 2)
         slack = [values[k] - c * grad_sq[k] - values[k + 1] for k in range(30)]
         bound = [min(grad_sq[: k + 1]) * c * (k + 1) / values[0] for k in range(30)]
+        summed = [sum(grad_sq[: k + 1]) * c / values[0] for k in range(30)]
     assert_allclose(run.values, [float(v) for v in values], rtol=1e-14, atol=0)
     assert_allclose(run.grad_sq, [float(g) for g in grad_sq], rtol=1e-14, atol=0)
     assert_allclose(run.slack(), [float(s) for s in slack], rtol=1e-6, atol=1e-15)
     assert min(slack) > 0  # the lemma, at 40 digits
     assert_allclose(run.bound_ratio(), [float(b) for b in bound], rtol=1e-12)
+    assert_allclose(run.sum_bound_ratio(), [float(b) for b in summed], rtol=1e-12)
+    assert max(summed) <= 1  # the summed lemma, at 40 digits
 
 
 def test_descent_lemma_slack_and_bound_by_hand() -> None:
@@ -75,6 +78,7 @@ def test_descent_lemma_slack_and_bound_by_hand() -> None:
     run = DescentLemmaRun(1.0, np.array([1.0, 2.0, 0.5]), np.array([1.0, 0.25, 0.0]))
     assert_allclose(run.slack(), [1.0 - 0.5 - 2.0, 2.0 - 0.125 - 0.5])  # eta (1 - eta/2) = 1/2
     assert_allclose(run.bound_ratio(), [1.0 / 2.0, 0.25 / 1.0])  # bound (f0 - 0) / (c K) = 2/K
+    assert_allclose(run.sum_bound_ratio(), [1.0 / 2.0, 1.25 / 2.0])  # bound (f0 - 0) / c = 2, any K
     with pytest.raises(ValueError, match="lr must be in"):
         descent_lemma_run(lr=2.0)
 

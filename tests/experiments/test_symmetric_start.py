@@ -60,6 +60,43 @@ def test_readings_of_a_made_up_run() -> None:
             r.twin_gap(bad)
 
 
+def test_plateau_readings_of_a_made_up_run() -> None:
+    """plateau_steps, break_away_steps and above_and_falling on hand-made losses (L1 = 1, rtol 10%).
+
+    Seed 0 comes down, stays in the band for two recorded steps and leaves it downwards for good;
+    seed 1 leaves the band and comes back; seed 2 is still in it at the last step; seed 3 never
+    reaches it; seed 4 starts inside it (it never came down into it).
+    """
+    pert = np.array(
+        [
+            [2.0, 1.05, 0.95, 0.5, 0.4],
+            [2.0, 1.05, 0.5, 0.95, 0.4],
+            [2.0, 1.5, 1.2, 1.05, 1.01],
+            [2.0, 1.5, 1.2, 1.15, 1.11],
+            [1.05, 1.0, 0.5, 0.4, 0.3],
+        ]
+    )
+    zero = np.zeros_like(pert)
+    r = SymmetricStart(np.arange(0, 50, 10), pert + 1.0, pert, zero, zero, 1.0, 1e-4, 0.1)
+    assert r.plateau_steps().tolist() == [20, 20, 20, 0, 20]  # two recorded steps, 10 apart
+    assert r.break_away_steps().tolist() == [30, -1, -1, -1, -1]
+    assert r.break_away_steps(rtol=0.6).tolist() == [-1, -1, -1, -1, -1]  # 2.0 is inside a 60% band
+    assert r.above_and_falling(20) is False  # seed 0 is below 1 at step 20
+    falling = SymmetricStart(np.arange(0, 50, 10), pert[2:4] + 1, pert[2:4], zero[:2], zero[:2], 1.0, 0, 0.1)
+    assert falling.above_and_falling(40) is True
+    flat = SymmetricStart(np.arange(0, 50, 10), pert[3:] + 1.0, np.array([[2.0, 1.5, 1.5, 1.2, 1.1]]),
+                          zero[:1], zero[:1], 1.0, 0, 0.1)  # fmt: skip
+    assert flat.above_and_falling(10) is True and flat.above_and_falling(20) is False  # 1.5 to 1.5
+
+
+def test_page_plateau_statements_hold(long_run) -> None:
+    """The page's run: every perturbed run breaks away; up to step 300 the twins agree within 1%."""
+    assert np.all(long_run.break_away_steps() > 0)
+    assert np.median(long_run.plateau_steps()) >= 200
+    assert max(long_run.twin_gap(k) for k in range(0, 301, 50)) < 0.01
+    assert long_run.above_and_falling(300)
+
+
 def test_one_unit_minimum_against_independent_fit() -> None:
     """L1 is a strict local minimum, checked independently of the code that found it.
 

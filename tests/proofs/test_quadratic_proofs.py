@@ -23,6 +23,7 @@ def test_published_derivations_verify() -> None:
         "newton_step_critical",
         "newton_step_saddle",
         "saddle_free_step",
+        "quartic_step_grows",
     ]:
         assert getattr(quadratic_proofs, name)().verify().verified
 
@@ -49,3 +50,21 @@ def test_lu_flop_count_matches_an_elimination_that_counts() -> None:
         a = rng.normal(size=(size, size)) + size * np.eye(size)
         assert _eliminate_counting(a) == Fraction(2 * size**3, 3) - Fraction(size**2, 2) - Fraction(size, 6)
         assert end.subs(n, size) == sympy.Integer(_eliminate_counting(a))
+
+
+def test_quartic_diverges_past_the_threshold_for_every_rate() -> None:
+    """On x^4/4, from just past x^2 = 2/eta, |x| grows at every step, at least by the first factor.
+
+    Exact arithmetic (sympy: every iterate is a rational times one square root) over rates from
+    1/1000 to 10; just inside the threshold the first step shrinks |x| instead.
+    """
+    for eta in (Fraction(1, 1000), Fraction(1, 10), Fraction(1), Fraction(10)):
+        x = x0 = sympy.sqrt(Fraction(2) / eta * Fraction(101, 100))  # x0^2 = 2.02 / eta
+        first = sympy.Abs(1 - eta * x0**2)
+        assert first > 1
+        for _ in range(6):
+            nxt = sympy.expand(x * (1 - eta * x**2))
+            assert sympy.Abs(nxt) >= first * sympy.Abs(x)
+            x = nxt
+        inside = sympy.sqrt(Fraction(2) / eta * Fraction(99, 100))
+        assert sympy.Abs(inside * (1 - eta * inside**2)) < inside
