@@ -50,6 +50,7 @@ __all__ = [
     "PageFormulas",
     "ProseFormula",
     "check_page",
+    "checker_files",
     "checker_fingerprint",
     "prose_formulas",
 ]
@@ -114,6 +115,22 @@ class PageFormulas:
         }
 
 
+def checker_files() -> list[Path]:
+    """Return the files whose code decides a page's stored formula outcome (see `checker_fingerprint`).
+
+    >>> sorted(p.name for p in checker_files() if p.parent.name == "sitebuild")
+    ['prose.py', 'prosemath.py', 'prosemath_report.py']
+    """
+    package = Path(__file__).resolve().parents[1]
+    return [
+        *sorted((package / "check").glob("*.py")),
+        package / "proofs" / "symbolic.py",
+        Path(__file__).resolve(),
+        package / "sitebuild" / "prose.py",
+        package / "sitebuild" / "prosemath_report.py",
+    ]
+
+
 def checker_fingerprint() -> str:
     """Return a hash of the code that reads and checks the formulas of a page.
 
@@ -124,13 +141,7 @@ def checker_fingerprint() -> str:
     """
     package = Path(__file__).resolve().parents[1]
     h = hashlib.sha256()
-    files = [
-        *sorted((package / "check").glob("*.py")),
-        package / "proofs" / "symbolic.py",
-        Path(__file__).resolve(),
-        package / "sitebuild" / "prose.py",
-        package / "sitebuild" / "prosemath_report.py",
-    ]
+    files = checker_files()
     for path in files:
         data = path.read_bytes()
         h.update(f"{path.relative_to(package).as_posix()}\0{len(data)}\0".encode())
