@@ -71,17 +71,17 @@ def sigmoid_to_tanh_derivation() -> Derivation:
 @published
 def halved_preactivation_derivation() -> Derivation:
     r"""Halving a hidden unit's input halves each of its weights and its bias, for any D inputs."""
-    d = sympy.Symbol("d", integer=True, positive=True)
+    i = sympy.Symbol("i", integer=True, positive=True)  # the question's index of the inputs
     D = sympy.Symbol("D", integer=True, positive=True)
     w, x = sympy.IndexedBase("w_j", real=True), sympy.IndexedBase("x", real=True)
     wj0 = sympy.Symbol("w_j0", real=True)
     half = sympy.Rational(1, 2)
     return Derivation(
-        sympy.Mul(half, sympy.Sum(w[d] * x[d], (d, 1, D)) + wj0, evaluate=False),
+        sympy.Mul(half, sympy.Sum(w[i] * x[i], (i, 1, D)) + wj0, evaluate=False),
         name="6-1-halved-preactivation",
-        title=r"$a_j/2 = \sum_{d} \tfrac12 w_{jd} x_d + \tfrac12 w_{j0}$",
+        title=r"$a_j/2 = \sum_{i} \tfrac12 w_{ji} x_i + \tfrac12 w_{j0}$",
         scope=r"any number of inputs $D \ge 1$",
-    ).step(sympy.Sum(half * w[d] * x[d], (d, 1, D)) + half * wj0, "distribute the factor $1/2$")
+    ).step(sympy.Sum(half * w[i] * x[i], (i, 1, D)) + half * wj0, "distribute the factor $1/2$")
 
 
 def inverse_bias_residual() -> sympy.Expr:
