@@ -114,7 +114,8 @@ class SearchResult:
             )
         far = f"; far points again at up to {self.max_dps} digits" if self.max_dps else ""
         at = f", at {self.sizes}" if self.sizes else ""
-        return f"no counterexample at {self.evaluated} points ({self.dps} digits{at}{far})"
+        points = "1 point" if self.evaluated == 1 else f"{self.evaluated} points"
+        return f"no counterexample at {points} ({self.dps} digits{at}{far})"
 
 
 def _golden(g: Callable[[mpmath.mpf], Any], a: mpmath.mpf, b: mpmath.mpf, iters: int = 90) -> mpmath.mpf:

@@ -158,3 +158,13 @@ def test_a_quick_screen_evaluates_its_first_points_of_the_first_size_only() -> N
     for bad in (0, -1, 2.5, True):
         with pytest.raises(ValueError, match=f"first must be a positive integer or None, got {bad!r}"):
             search_sizes([total], [total], "=", {}, seed="t", first=bad)
+
+
+def test_a_search_without_free_symbols_says_one_point() -> None:
+    """Sides that sympy makes identical before the search leave one point, said in the singular."""
+    x = sympy.Symbol("x", real=True)
+    lam = sympy.Symbol("lambda_1", positive=True)
+    res = search([x - lam * x / lam], [sympy.Integer(0)], "=", [], {}, seed="test")
+    assert res.evaluated == 1 and res.describe() == "no counterexample at 1 point (50 digits)"
+    res = search([x**2], [x * x], "=", [x], {}, seed="test")
+    assert res.evaluated > 1 and res.describe().startswith(f"no counterexample at {res.evaluated} points")
