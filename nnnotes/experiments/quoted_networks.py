@@ -314,6 +314,15 @@ def _sig_one() -> float:
     return (int(np.finfo(np.float64).nmant) + 1) * math.log(2)
 
 
+@value(
+    "sigmoid_exact_one_bits",
+    "float64_bits + 1: the exact sigma rounds to 1 once 1 - sigma < 2^-54, half the spacing below 1 "
+    "(claim 6-2-sigmoid-exact-one-threshold checks it)",
+)
+def _sig_exact_one_bits() -> int:
+    return _f64_bits() + 1
+
+
 @value("sigmoid_one_example", "the first integer above 53 log 2 (claim 6-2-sigmoid-37-is-one checks it)")
 def _sig_one_example() -> int:
     return math.ceil(_sig_one())

@@ -124,6 +124,18 @@ class SymmetricStart:
         near = np.abs(self.loss_perturbed / self.one_unit_loss - 1) <= rtol
         return near.sum(axis=1) * int(self.steps[1] - self.steps[0])
 
+    def band_steps(self, low: float, high: float) -> NDArray[np.int64]:
+        """Per seed, steps the perturbed run spends with its loss in ``[low, high)`` times the one-unit loss.
+
+        Counted on the recorded grid, as `plateau_steps`; comparing the band around the one-unit
+        loss with an equally wide band below it says whether the runs slow down there.
+        """
+        if not low < high:
+            raise ValueError(f"low must be below high, got low={low!r}, high={high!r}")
+        ratio = self.loss_perturbed / self.one_unit_loss
+        inside = (ratio >= low) & (ratio < high)
+        return inside.sum(axis=1) * int(self.steps[1] - self.steps[0])
+
     def break_away_steps(self, rtol: float = 0.1) -> NDArray[np.int64]:
         """Per seed, the recorded step at which the perturbed run leaves the plateau for good, or -1.
 

@@ -27,6 +27,7 @@ __all__ = [
     "newton_step_quadratic",
     "newton_step_saddle",
     "quadratic_gradient",
+    "quartic_overshoot_grows",
     "quartic_step_grows",
     "saddle_free_step",
     "smaller_rate_contracts_less",
@@ -216,6 +217,23 @@ def quartic_step_grows() -> Derivation:
         ">",
         symbol="s",
     )
+
+
+@published
+def quartic_overshoot_grows() -> Derivation:
+    r"""On $x^4/4$, $s = \eta x^2$ after a step is $s(1 - s)^2$, more than $s$ once $s$ is past 2.
+
+    With $x_{k+1} = x_k(1 - s_k)$, $s_{k+1} = \eta x_{k+1}^2 = s_k(1 - s_k)^2$; past 2 the factor
+    $(1 - s)^2$ exceeds 1, so $s$ keeps growing and so does each step's factor $|1 - s_k|$
+    (`quartic_step_grows`): $|x_k| \ge |x_0|\,(s_0 - 1)^k$.
+    """
+    s = sympy.Symbol("s", real=True)
+    return Derivation(
+        s * (1 - s) ** 2,
+        name="6-5-quartic-overshoot-grows",
+        domain={s: sympy.Interval.open(2, sympy.oo)},
+        title=r"on $x^4/4$, $s = \eta x^2$ after a step is $s(1 - s)^2$, more than $s$ for $s > 2$",
+    ).step(s, r"$(1 - s)^2 > 1$ for $s > 2$", ">")
 
 
 @published

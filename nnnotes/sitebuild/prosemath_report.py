@@ -77,9 +77,8 @@ def summary_markdown(found: PageFormulas) -> str:
         f"$\\approx$, $\\in$). The build read {read + len(found.definitions)} of them with "
         "[`nnnotes.check.texmath`](reference/texmath.md); they hold "
         + _n(relations, "relation", "relations")
-        + " (a chain of equalities holds several), each checked like a step of a derivation: "
-        + "; ".join(parts)
-        + "."
+        + " (a chain of equalities holds several), and every claim among them is checked like a step of a"
+        " derivation: " + "; ".join(parts) + "."
     )
     if found.listed:
         text += (

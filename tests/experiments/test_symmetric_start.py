@@ -81,6 +81,11 @@ def test_plateau_readings_of_a_made_up_run() -> None:
     assert r.plateau_steps().tolist() == [20, 20, 20, 0, 20]  # two recorded steps, 10 apart
     assert r.break_away_steps().tolist() == [30, -1, -1, -1, -1]
     assert r.break_away_steps(rtol=0.6).tolist() == [-1, -1, -1, -1, -1]  # 2.0 is inside a 60% band
+    assert r.band_steps(0.7, 0.9).tolist() == [0, 0, 0, 0, 0]
+    assert r.band_steps(0.3, 0.6).tolist() == [20, 20, 0, 0, 30]  # 0.5 and 0.4 (and 0.3 for seed 4)
+    assert r.band_steps(1.1, 1.3).tolist() == [0, 0, 10, 30, 0]  # 1.2; 1.2, 1.15 and 1.11
+    with pytest.raises(ValueError, match="low must be below high"):
+        r.band_steps(0.9, 0.9)
     assert r.above_and_falling(20) is False  # seed 0 is below 1 at step 20
     falling = SymmetricStart(np.arange(0, 50, 10), pert[2:4] + 1, pert[2:4], zero[:2], zero[:2], 1.0, 0, 0.1)
     assert falling.above_and_falling(40) is True
@@ -93,6 +98,7 @@ def test_page_plateau_statements_hold(long_run) -> None:
     """The page's run: every perturbed run breaks away; up to step 300 the twins agree within 1%."""
     assert np.all(long_run.break_away_steps() > 0)
     assert np.median(long_run.plateau_steps()) >= 200
+    assert np.all(long_run.plateau_steps() > long_run.band_steps(0.7, 0.9))  # slower near L1, every seed
     assert max(long_run.twin_gap(k) for k in range(0, 301, 50)) < 0.01
     assert long_run.above_and_falling(300)
 

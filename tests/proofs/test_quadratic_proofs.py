@@ -24,6 +24,7 @@ def test_published_derivations_verify() -> None:
         "newton_step_saddle",
         "saddle_free_step",
         "quartic_step_grows",
+        "quartic_overshoot_grows",
     ]:
         assert getattr(quadratic_proofs, name)().verify().verified
 
@@ -68,3 +69,19 @@ def test_quartic_diverges_past_the_threshold_for_every_rate() -> None:
             x = nxt
         inside = sympy.sqrt(Fraction(2) / eta * Fraction(99, 100))
         assert sympy.Abs(inside * (1 - eta * inside**2)) < inside
+
+
+def test_quartic_overshoot_recursion_by_hand() -> None:
+    """After a step on x^4/4, s = eta x^2 is s (1 - s)^2 (by hand: x' = x(1 - s)); past 2 it grows.
+
+    A false version fails: on (1, 2) the same inequality is false (s = 3/2 gives 3/8 < 3/2).
+    """
+    eta, x = sympy.symbols("eta x", positive=True)
+    s = eta * x**2
+    assert sympy.expand(eta * (x * (1 - s)) ** 2 - s * (1 - s) ** 2) == 0
+    t = sympy.Rational(3, 2)
+    assert t * (1 - t) ** 2 < t and 2 * (1 - 2) ** 2 == 2
+    d = quadratic_proofs.quartic_overshoot_grows()
+    assert d.verify().verified and d.domain == {
+        sympy.Symbol("s", real=True): sympy.Interval.open(2, sympy.oo)
+    }
