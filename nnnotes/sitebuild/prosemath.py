@@ -118,6 +118,8 @@ class PageFormulas:
 def checker_files() -> list[Path]:
     """Return the files whose code decides a page's stored formula outcome (see `checker_fingerprint`).
 
+    Examples
+    --------
     >>> sorted(p.name for p in checker_files() if p.parent.name == "sitebuild")
     ['prose.py', 'prosemath.py', 'prosemath_report.py']
     """

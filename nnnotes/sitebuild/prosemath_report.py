@@ -19,8 +19,10 @@ _CHECK_NAME = re.compile(r"(?:\b(?:[Cc]laims?|[Dd]erivations?) )?`(\d+-\d+-[a-z0
 def _link_check(m: re.Match[str]) -> str:
     """Link a check named in a list entry to where its page shows it (a broken link fails the build).
 
-    The page writes the link as the check's number and kind, so the kind written before it is dropped:
+    The page writes the link as the check's number and kind, so the kind written before it is dropped.
 
+    Examples
+    --------
     >>> _CHECK_NAME.sub(_link_check, "claims `6-1-a` and `6-1-b` check it")
     '[`6-1-a`][check-6-1-a] and [`6-1-b`][check-6-1-b] check it'
     """
