@@ -221,11 +221,11 @@ def quartic_step_grows() -> Derivation:
 
 @published
 def quartic_overshoot_grows() -> Derivation:
-    r"""On $x^4/4$, $s = \eta x^2$ after a step is $s(1 - s)^2$, more than $s$ once $s$ is past 2.
+    r"""On $x^4/4$, the product $\eta x^2$ after a step is $s(1 - s)^2$ with $s$ its value before.
 
-    With $x_{k+1} = x_k(1 - s_k)$, $s_{k+1} = \eta x_{k+1}^2 = s_k(1 - s_k)^2$; past 2 the factor
-    $(1 - s)^2$ exceeds 1, so $s$ keeps growing and so does each step's factor $|1 - s_k|$
-    (`quartic_step_grows`): $|x_k| \ge |x_0|\,(s_0 - 1)^k$.
+    The step multiplies $x$ by $1 - s$, so $\eta x^2$ is multiplied by $(1 - s)^2$, more than 1 once
+    $s$ is past 2: then $s$ keeps growing, and so does each step's factor $|1 - s|$
+    (`quartic_step_grows`), and $|x|$ grows at least geometrically.
     """
     s = sympy.Symbol("s", real=True)
     return Derivation(
