@@ -128,7 +128,7 @@ def sigmoid(x: ArrayLike) -> Array:
 
     Examples
     --------
-    The naive formula overflows and returns 0 at -710; the exact value is about 4.4e-309:
+    The naive formula overflows and returns 0 at -710; this one returns the tiny positive value:
 
     >>> print(f"{float(sigmoid(-710.0)):.6e}")
     4.476286e-309

@@ -288,8 +288,9 @@ def logit_gradient(
 ) -> NDArray[np.float64]:
     r"""Return the gradient of ``loss(logits, targets)`` with respect to the logits.
 
-    Each canonical pairing of output function and loss has the same gradient: prediction minus
-    target, divided by the number of terms averaged.
+    Each loss paired with its canonical output function has a gradient proportional to prediction
+    minus target: divided by the number of terms averaged, and doubled for `mean_squared_error`
+    (which has no factor 1/2).
 
     Parameters
     ----------

@@ -115,8 +115,8 @@ class Quadratic:
     def lr_threshold(self) -> float:
         r"""Return $2/\lambda_{\max}$.
 
-        Gradient descent with a fixed rate $\eta$ converges from every start iff
-        $0 < \eta < 2/\lambda_{\max}$.
+        For $A \succ 0$ (it raises otherwise), gradient descent with a fixed rate $\eta$ converges
+        from every start iff $0 < \eta < 2/\lambda_{\max}$.
         """
         return float(2.0 / self._positive()[-1])
 

@@ -35,7 +35,8 @@ Four further details give accuracy to a few ulp over the whole float64 range:
   below the normal range keep their digits, and rounded once.
 
 Long slices are worked on in pieces that stay in the processor's cache, so the dozen passes of
-the algorithm cost about as much as the naive formula's few (``make bench`` shows both).
+the algorithm cost a small multiple of the naive formula's few, not a dozen times as much
+(``make bench`` shows both, side by side).
 
 Non-finite input: a NaN in a slice raises `ValueError` (it would spread to every entry of the
 slice). ``-inf`` entries are fine (probability 0, log-probability ``-inf``). A slice holding

@@ -10,7 +10,7 @@ A point where the sides seem to disagree is only a *suspect*: it becomes a count
 disagreement persists, with the same gap to six digits, at two higher precisions, the first high
 enough to resolve the exponentials at that point and the size of the gap, the second twice the
 first (`nnnotes.check.evaluation.StepSides.confirm`). Rounding noise (``1 - tanh(x)**2`` at
-``x = 10^4`` is ``4e-8686`` but rounds to zero) is therefore not mistaken for a counterexample,
+``x = 10^4`` is about ``5e-8686`` but rounds to zero) is therefore not mistaken for a counterexample,
 while a step off by ``1e-30`` relative is caught. (Interval arithmetic, ``mpmath.iv``, was tried
 first and rejected: its ``exp`` rounds ``exp(1e-38)`` to the point ``1 + 1e-38``, so its enclosures
 are not rigorous.) A point that would need more than `nnnotes.check.evaluation.MAX_DPS` digits is
@@ -23,7 +23,7 @@ before) did to ``mpmath.mp.dps``.
 
 Examples
 --------
-The inequality $\tanh^2 x \le 1 - 10^{-30}$ is false for $|x| > 35$; the search finds where:
+The inequality $\tanh^2 x \le 1 - 10^{-30}$ is false once $|x|$ exceeds about 35.23; the search finds where:
 
 >>> import sympy
 >>> x = sympy.Symbol("x", real=True)

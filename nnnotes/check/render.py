@@ -179,6 +179,6 @@ def derivation_markdown(d: Derivation) -> str:
         f'??? success "Checked at build time: {d.name}"\n'
         f"    S over a relation: proved (by a certificate: sympy reduces the difference to zero or"
         f" decides the sign); N: evaluated with mpmath, not proved. Every step was first searched"
-        f" for a counterexample over its whole domain.\n\n"
+        f" for a counterexample at points spread over its whole domain.\n\n"
         f"{where}{how}\n\n</div>\n"
     )

@@ -277,7 +277,7 @@ def report_markdown(
             f"The derivations have **{proved + evaluated} steps**: **{proved} proved** (by a certificate:"
             f" sympy reduces the difference to zero or decides the sign) and **{evaluated} only"
             f" evaluated** (no counterexample found, not proved). Every step was first searched for a"
-            f" counterexample over its whole domain.",
+            f" counterexample at points spread over its whole domain.",
         ]
     head = "| page | kind | check | statement | covers | domain | method | how |"
     head += " time |" if timings else ""

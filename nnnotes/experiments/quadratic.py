@@ -2,8 +2,8 @@ r"""Gradient descent and Newton's method on quadratics: the runs behind 6.5's ta
 
 Examples
 --------
->>> [(r.method, r.steps) for r in newton_vs_gradient_descent(kappas=(1.0,))]
-[('GD', 179), ('GD', 1), ('GD (best fixed)', 1), ('Newton', 1)]
+>>> [(r.method, r.lr, r.steps) for r in newton_vs_gradient_descent(kappas=(1.0,))]
+[('GD', 0.1, 179), ('GD', 1.0, 1), ('GD (best fixed)', 1.0, 1), ('Newton', None, 1)]
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
 """Figures of the site: functions that return a `matplotlib.figure.Figure`.
 
-This subpackage is the only part of nnnotes that imports matplotlib. Figures are built without
+Apart from `nnnotes.render.figure_to_svg`, which imports it when called, this subpackage is the
+only part of nnnotes that imports matplotlib. Figures are built without
 pyplot's global state, through `new_figure`, which applies the site's theme: text, axes and grid in
 the colour `nnnotes.render.INK` (it becomes the page's text colour in the SVG), a transparent
 background, and the Okabe-Ito colours `COLORS` for data, which read on light and dark backgrounds.

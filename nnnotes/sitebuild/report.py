@@ -25,7 +25,7 @@ __all__ = ["BADGES", "counts", "html_safe_math", "report_page", "summary"]
 BADGES = {
     "symbolic": ("proved", "proved by a certificate (sympy)"),
     "numeric": ("evaluated", "evaluated numerically, not proved"),
-    "exact": ("exact", "exact integer or rational arithmetic"),
+    "exact": ("exact", "exact arithmetic: integers, rationals or sympy's symbolic values"),
 }
 
 UrlFor = Callable[..., str]
@@ -98,7 +98,7 @@ def _card(r: verification.CheckRecord, url_for: UrlFor | None) -> str:
         proved, evaluated = (int(r.extra.get(k, 0)) for k in ("steps proved", "steps evaluated"))
         facts.append(f"{proved + evaluated} steps, {proved} proved")
     if r.scope:
-        facts.append(f"scope: {r.scope}")
+        facts.append(f"covers: {r.scope}")
     if r.extra.get("domain"):
         facts.append(f"domain: ${r.extra['domain']}$")
     how = "tolerance" if r.method == "numeric" and r.kind == "claim" and "rtol" in r.detail else "how"

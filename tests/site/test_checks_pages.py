@@ -67,7 +67,7 @@ def test_card_shows_statement_badge_tolerance_scope_domain_and_link(records: lis
     """A numeric claim shows its tolerance; a derivation its steps, scope and domain; each links home."""
     text = report.report_page(url_for)
     assert "tolerance: rtol=1e-15, atol=0" in text
-    assert r"scope: every value of its symbols; domain: $x \in \mathbb{R}$" in text
+    assert r"covers: every value of its symbols; domain: $x \in \mathbb{R}$" in text
     assert "2 steps, 2 proved" in text
     assert '<a href="../c1/#check-a-float">a-float</a>' in text
     assert '<span class="nn-badge nn-badge--evaluated"' in text
