@@ -5,7 +5,7 @@ array of the same shape. Each is within a few ulp of the exact value of the func
 float64 input, for *every* finite input, and no finite input makes numpy warn under its default
 error handling (which ignores underflow: an underflow to 0 or to a subnormal is intended here). The
 obvious formulas are not: ``1 / (1 + np.exp(-x))`` overflows for $x < -709.78$, and
-``1 - np.tanh(x)**2`` is exactly 0 for $|x| > 19$ although
+``1 - np.tanh(x)**2`` is exactly 0 for $|x| \gtrsim 19$ although
 $\tanh'(x) = 4e^{-2|x|}/(1+e^{-2|x|})^2$ is still above half the smallest float64 up to
 $|x| \approx 373.26$.
 

@@ -1,4 +1,4 @@
-"""The library's one argument checker: every public function validates its inputs here.
+"""The library's one argument checker: the numerical functions validate their inputs here.
 
 Modelled on scipy's ``_asarray_validated``: a function names each argument once, says what it
 expects, and gets back a float64 array (or a Python number) or a clear `TypeError`/`ValueError`

@@ -74,9 +74,10 @@ class BatchNorm:
       takes ``(N, C)`` only.)
 
     Extreme but finite inputs are handled without overflow or warnings (columns beyond $10^{150}$
-    are rescaled by a power of two). If a batch variance exceeds the float64 range (values near
-    $10^{308}$), the running variance becomes ``inf``, as it would in PyTorch; an output or a
-    gradient that does not fit in float64 raises ``OverflowError`` rather than returning inf or NaN.
+    are rescaled by a power of two). If a batch variance exceeds the float64 range (values
+    beyond about $10^{154}$, whose squares overflow), the running variance becomes ``inf``, as it
+    would in PyTorch; an output or a gradient that does not fit in float64 raises ``OverflowError``
+    rather than returning inf or NaN.
 
     Examples
     --------

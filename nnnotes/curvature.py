@@ -91,9 +91,9 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     100-digit decimal arithmetic (the standard library's `decimal`) on the exact values of the
     floats: powers of the rounded $1 + \eta\varepsilon$ would drift by many steps when
     $\eta\varepsilon$ is small (it rounds to 1 below about $10^{-16}$), and a float64 quotient of
-    logarithms is off by one when it lies within about $k u$ of an integer, which happens for
-    $k$ above $10^{11}$. A quotient within $10^{-60}$ (relative) of an integer $n$ is taken for
-    a possible tie and settled in exact rationals: $R/\delta = (1 + \eta\varepsilon)^n$ can
+    logarithms, off by about $k u$, can land on the wrong side of an integer it is that close to,
+    as at an exact tie (second example). A quotient within $10^{-60}$ (relative) of an integer $n$
+    is taken for a possible tie and settled in exact rationals: $R/\delta = (1 + \eta\varepsilon)^n$ can
     hold only for $n \le 2097$; beyond, such a quotient raises `ArithmeticError` (no input is
     known to reach it).
 
@@ -109,6 +109,13 @@ def escape_time_formula(eps: float, lr: float, delta: float, radius: float) -> i
     --------
     >>> escape_time_formula(0.1, 0.5, 1e-3, 1.0)
     142
+
+    With ``eps``, ``lr`` and ``delta`` all 1, each step doubles the distance, and 29 steps reach a
+    ``radius`` of ``2**29`` exactly; the float64 quotient of logarithms is a little above 29 and
+    would give 30:
+
+    >>> escape_time_formula(1.0, 1.0, 1.0, 2.0**29), math.ceil(math.log(2.0**29) / math.log1p(1.0))
+    (29, 30)
     """
     eps, lr = real_number(eps, "eps", positive=True), real_number(lr, "lr", positive=True)
     delta, radius = real_number(delta, "delta", positive=True), real_number(radius, "radius", positive=True)

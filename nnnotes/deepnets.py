@@ -25,7 +25,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnnotes import activations as act
-from nnnotes.arrays import positive_int
+from nnnotes.arrays import as_real_array, positive_int
 
 __all__ = [
     "ACTIVATIONS",
@@ -113,10 +113,15 @@ def readout_loss(
     >>> float(readout_loss([np.eye(2)], np.ones((1, 2)), np.ones((1, 2)), "relu"))
     2.0
     """
+    if activation not in ACTIVATIONS:
+        raise ValueError(f"activation must be one of {sorted(ACTIVATIONS)}, got {activation!r}")
     f = ACTIVATIONS[activation][0]
-    h = x
-    for W in Ws:
-        h = f(h @ W.T)
+    h = as_real_array(x, "x", ndim=2)
+    for i, W in enumerate(Ws):
+        h = f(h @ as_real_array(W, f"Ws[{i}]", ndim=2).T)
+    v = as_real_array(v, "v", ndim=2)
+    if v.shape != h.shape:
+        raise ValueError(f"v must have the output's shape {h.shape}, got {v.shape}")
     return float(np.sum(v * h))
 
 

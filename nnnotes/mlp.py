@@ -188,10 +188,10 @@ def check_network(
     Raises
     ------
     ValueError
-        If a matrix's size does not fit the previous layer (the message names ``weights[l]``) or
-        there is not one bias per layer.
+        If an entry of ``weights`` is not a matrix, or its size does not fit the previous layer
+        (the message names ``weights[l]``), or there is not one bias per layer.
     TypeError
-        If ``weights`` is not a non-empty sequence of matrices.
+        If ``weights`` is not a non-empty list or tuple.
 
     Examples
     --------
@@ -202,7 +202,7 @@ def check_network(
     """
     if layout not in LAYOUTS:
         raise ValueError(f"layout must be one of {LAYOUTS}, got {layout!r}")
-    if isinstance(weights, np.ndarray) or not isinstance(weights, Sequence) or not weights:
+    if isinstance(weights, (np.ndarray, str)) or not isinstance(weights, Sequence) or not weights:
         raise TypeError("weights must be a non-empty sequence (list or tuple) of matrices")
     if len(x_shape) not in (1, 2):
         raise ValueError(f"x must have shape (n_0,) or (N, n_0), got shape {x_shape}")

@@ -67,14 +67,20 @@ class Quadratic:
         object.__setattr__(self, "b", b)
         object.__setattr__(self, "c", float(c))
 
+    def _point(self, x: ArrayLike) -> NDArray[np.float64]:
+        x = as_real_array(x, "x", ndim=1)
+        if x.shape != self.b.shape:
+            raise ValueError(f"x must have shape {self.b.shape}, got {x.shape}")
+        return x
+
     def f(self, x: ArrayLike) -> float:
         """Return $f(x)$."""
-        x = np.asarray(x, dtype=np.float64)
+        x = self._point(x)
         return float(0.5 * x @ self.A @ x - self.b @ x + self.c)
 
     def grad(self, x: ArrayLike) -> NDArray[np.float64]:
         r"""Return $\nabla f(x) = Ax - b$."""
-        return self.A @ np.asarray(x, dtype=np.float64) - self.b
+        return self.A @ self._point(x) - self.b
 
     def hess(self, x: ArrayLike) -> NDArray[np.float64]:
         r"""Return $\nabla^2 f(x) = A$ (the argument is ignored)."""
@@ -135,6 +141,10 @@ def steps_to_tolerance(trajectory: NDArray[np.float64], q: Quadratic, tol: float
     >>> steps_to_tolerance(np.array([[0.0, 0.0], [1.0, 2.0]]), q, 1e-12)
     1
     """
+    trajectory = as_real_array(trajectory, "trajectory", ndim=2)
+    if trajectory.shape[1:] != q.b.shape:
+        raise ValueError(f"trajectory must have rows of shape {q.b.shape}, got shape {trajectory.shape}")
+    tol = real_number(tol, "tol", positive=True)
     norms = np.linalg.norm(trajectory @ q.A.T - q.b, axis=1)
     hit = np.flatnonzero(norms <= tol)
     return int(hit[0]) if hit.size else None

@@ -66,7 +66,8 @@ def rows_to_markdown(
     header : sequence of str
         Column titles (Markdown allowed).
     rows : iterable of sequences
-        One sequence per row, as long as ``header``. Strings are printed as they are.
+        One sequence per row, as long as ``header``. Strings are printed as they are, except that
+        ``|`` is escaped so that it cannot end a cell.
     digits : int
         Significant digits of floats.
     align : sequence of {"l", "r", "c"}, optional
@@ -106,7 +107,8 @@ def figure_to_svg(fig: Figure, alt: str | None = None, *, desc: str | None = Non
     Returns
     -------
     str
-        An ``<svg>`` element with ``role="img"``, ``aria-label``, ``<title>`` and ``<desc>``. No
+        An ``<svg>`` element with ``role="img"``, ``aria-label``, ``<title>`` (and ``<desc>`` when
+        ``desc`` is given). No
         dates, and ids derived from the text alternative, so two builds give identical bytes. The
         colour `INK` becomes ``currentColor``.
 

@@ -3,8 +3,9 @@ r"""Weight-space symmetries of a tanh hidden layer, and why a symmetric start st
 For $\hat y(x) = \sum_{j=1}^M v_j \tanh(w_j^\top x + b_j) + c$ two kinds of change of the parameters
 leave the function unchanged: flipping the signs of $(w_j, b_j, v_j)$ (since $\tanh$ is odd) and
 permuting the hidden units. Together they form a group of $2^M M!$ transformations (Bishop, *Pattern
-Recognition and Machine Learning*, 2006, Sec. 5.1.1). For generic parameters the $2^M M!$ images are
-distinct points of weight space with the same loss: every minimum has $2^M M! - 1$ exact copies.
+Recognition and Machine Learning*, 2006, Sec. 5.1.1). For generic parameters (no unit zero, no
+two units alike up to sign) the $2^M M!$ images are distinct points of weight space with the same
+loss, so such a minimum has $2^M M! - 1$ exact copies.
 
 The same symmetry explains why identical hidden units stay identical under gradient descent: if
 swapping units $j$ and $k$ maps $\theta$ to itself, it maps $\nabla L(\theta)$ to itself, so the two

@@ -77,7 +77,18 @@ def pack(W: ArrayLike, b: ArrayLike, v: ArrayLike, c: float) -> Array:
     >>> pack(*unpack([1.0, 2.0, 3.0, 4.0, 5.0], D=2, M=1)).tolist()
     [1.0, 2.0, 3.0, 4.0, 5.0]
     """
-    return np.concatenate([np.ravel(W), np.ravel(b), np.ravel(v), [float(c)]]).astype(np.float64)
+    W = as_real_array(W, "W", ndim=2)
+    b, v = as_real_array(b, "b", ndim=1), as_real_array(v, "v", ndim=1)
+    if b.shape != (W.shape[0],) or v.shape != (W.shape[0],):
+        raise ValueError(
+            f"b and v must have shape ({W.shape[0]},) to match W {W.shape}, got {b.shape}, {v.shape}"
+        )
+    return _pack(W, b, v, float(as_real_array(c, "c", ndim=0)))
+
+
+def _pack(W: Array, b: Array, v: Array, c: float) -> Array:
+    """`pack` of arguments known to be float64 arrays of matching shapes (the gradient's)."""
+    return np.concatenate([W.ravel(), b, v, [c]])
 
 
 def _data(X: ArrayLike, y: ArrayLike | None = None) -> tuple[Array, Array | None]:
@@ -145,7 +156,7 @@ def gradient(theta: ArrayLike, X: ArrayLike, y: ArrayLike, M: int) -> Array:
     if h.ndim == 2:
         e = (h @ v + c - y) / N
         da = np.outer(e, v) * (1 - h**2)
-        return pack(da.T @ X, da.sum(0), h.T @ e, e.sum())
+        return _pack(da.T @ X, da.sum(0), h.T @ e, float(e.sum()))
     e = (np.einsum("snm,sm->sn", h, v) + c[:, None] - y) / N
     da = e[:, :, None] * v[:, None, :] * (1 - h**2)
     return np.concatenate(

@@ -63,8 +63,8 @@ def rank_rows(seed: int = 0) -> tuple[RankRow, ...]:
     r"""Ranks of random integer layers and of their product, computed exactly (sympy).
 
     One row per pair of layers of widths $d \to m \to k$: the product of a
-    $k \times m$ and an $m \times d$ matrix has rank at most $m$, the narrowest
-    width.
+    $k \times m$ and an $m \times d$ matrix has rank at most $\min(d, m, k)$, the
+    narrowest width.
 
     Examples
     --------

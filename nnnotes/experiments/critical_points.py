@@ -11,8 +11,8 @@ the same shape here:
   $d$ principal directions (Baldi and Hornik, 1989). The loss is half the sum of the dropped
   variances; the only minimum keeps the top $p$ directions; every other critical point is a saddle.
 * `tanh_critical_points`: critical points of a tiny tanh network (with a little weight decay, so
-  that none is degenerate, as the rows show), found as Dauphin et al. did, by Newton's method
-  started from points along gradient-descent trajectories; `nnnotes.rank_correlation.spearman`
+  that none is degenerate, as the rows show), found with Newton's method, as in Dauphin et al.,
+  started here from points along gradient-descent trajectories; `nnnotes.rank_correlation.spearman`
   measures how their loss and index go together.
 * `random_hessian_positive_fraction`: how rarely a random symmetric matrix (GOE) is positive
   definite, the caricature of why minima are rare among critical points in high dimension.

@@ -298,7 +298,10 @@ def final_loss(batch_norm: bool, *, lr: float, steps: int = 200, seed: int = 0) 
     (True, inf)
     """
     _check_args(lr, steps=steps)
-    losses, _, diverged = _descend(batch_norm, lr, steps, steps + 1, 8, 32, 128, seed, True)
+    no_probe = steps + 1  # probe_from beyond the last step: no look-ahead probe, not even at t = 0
+    losses, _, diverged = _descend(
+        batch_norm, lr, steps, no_probe, 8, 32, 128, seed, True, probe_from=no_probe
+    )
     return float("inf") if diverged is not None else float(losses[-1])
 
 

@@ -195,7 +195,7 @@ class SymmetricStart:
         return float(np.max(np.abs(self.loss_perturbed[:, i] / self.loss_identical[:, i] - 1)))
 
     def rows(self) -> list[list[object]]:
-        """Table rows: step, then median (over seeds) loss and largest spread of each start."""
+        """Table rows: step, then median loss and spread (largest, for the identical start) of each start."""
         return [
             [
                 int(k),

@@ -63,6 +63,18 @@ def test_bad_arguments() -> None:
         deepnets.gradient_norms("relu", depth=0)
 
 
+def test_readout_loss_names_a_bad_argument() -> None:
+    """readout_loss refuses an unknown activation, a complex layer and a read-out of the wrong shape."""
+    x, v = np.ones((1, 2)), np.ones((1, 2))
+    with pytest.raises(ValueError, match=r"activation must be one of .*, got 'softplus'"):
+        deepnets.readout_loss([np.eye(2)], x, v, "softplus")
+    with pytest.raises(TypeError, match=r"Ws\[1\] must hold real numbers"):
+        deepnets.readout_loss([np.eye(2), 1j * np.eye(2)], x, v, "tanh")
+    with pytest.raises(ValueError, match=r"v must have the output's shape \(1, 3\), got \(1, 2\)"):
+        deepnets.readout_loss([np.ones((3, 2))], x, v, "tanh")
+    assert deepnets.readout_loss([np.ones((3, 2))], x, np.ones((1, 3)), "relu") == 6.0
+
+
 def test_activation_figure() -> None:
     """Eight curves (four functions, four derivatives), sigmoid' peaking at 1/4, with a text alternative."""
     fig = activation_curves()

@@ -90,6 +90,7 @@ def test_sigmoid_output_prediction() -> None:
         ({"weights": [W1, [[1, 2, 3]]]}, ValueError, r"weights\[1\].*takes 1 inputs, but layer 1 gives 2"),
         ({"weights": [[1, 2, 3]]}, ValueError, r"weights\[0\] must be a matrix"),
         ({"weights": []}, TypeError, "weights must be a non-empty sequence"),
+        ({"weights": "W1"}, TypeError, "weights must be a non-empty sequence"),
         ({"biases": [[0, 0]]}, ValueError, "biases must give one vector per layer"),
         ({"biases": [[0, 0, 0], [0, 0]]}, ValueError, r"biases\[0\] must have shape \(2,\)"),
     ],

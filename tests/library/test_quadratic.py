@@ -125,3 +125,35 @@ def test_steps_to_tolerance_by_hand() -> None:
     assert steps_to_tolerance(traj, q, 2.0) == 1
     assert steps_to_tolerance(traj, q, 1.0) == 2
     assert steps_to_tolerance(traj[:2], q, 1.0) is None
+
+
+@pytest.mark.parametrize(
+    ("x", "error", "match"),
+    [
+        ([1.0, 2.0, 3.0], ValueError, r"x must have shape \(2,\), got \(3,\)"),
+        ([[1.0, 2.0]], ValueError, "x must be a 1-d array"),
+        ([1j, 0.0], TypeError, "x must"),
+    ],
+)
+def test_value_and_gradient_refuse_a_point_of_the_wrong_shape_or_kind(x, error, match: str) -> None:
+    """The value and the gradient name ``x`` when it is not a real vector of the problem's size."""
+    q = Quadratic(np.eye(2), [1.0, 2.0])
+    for method in (q.f, q.grad):
+        with pytest.raises(error, match=match):
+            method(x)
+
+
+@pytest.mark.parametrize(
+    ("trajectory", "tol", "match"),
+    [
+        (np.zeros((3, 3)), 1.0, r"trajectory must have rows of shape \(2,\), got shape \(3, 3\)"),
+        (np.zeros(2), 1.0, "trajectory must be a 2-d array"),
+        (np.zeros((3, 2)), 0.0, "tol must be"),
+        (np.zeros((3, 2)), float("nan"), "tol must be"),
+    ],
+)
+def test_steps_to_tolerance_names_a_bad_argument(trajectory, tol: float, match: str) -> None:
+    """A trajectory of the wrong width, or a tolerance that is not positive, is refused by name."""
+    q = Quadratic(np.eye(2), [1.0, 2.0])
+    with pytest.raises(ValueError, match=match):
+        steps_to_tolerance(trajectory, q, tol)

@@ -119,6 +119,20 @@ def test_hessian_is_the_symmetrised_stack_of_products() -> None:
         (lambda: tanhnet.forward(np.zeros(5), [1.0, 2.0], 1), ValueError, r"X must be a 2-d array"),
         (lambda: tanhnet.forward(np.zeros(5), [[1.0, 2.0]], 0), ValueError, r"M must be a positive integer"),
         (lambda: tanhnet.forward(np.zeros(5), [["a", "b"]], 1), TypeError, r"X must hold real numbers"),
+        (lambda: tanhnet.pack([[1j]], [0.0], [0.0], 0.0), TypeError, r"W must hold real numbers"),
+        (lambda: tanhnet.pack([1.0], [0.0], [0.0], 0.0), ValueError, r"W must be a 2-d array"),
+        (
+            lambda: tanhnet.pack([[1.0, 2.0]], [0.0, 1.0], [0.0], 0.0),
+            ValueError,
+            r"b and v must have shape \(1,\) to match W \(1, 2\), got \(2,\), \(1,\)",
+        ),
+        (
+            lambda: tanhnet.pack([[1.0, 2.0]], [0.0], [0.0, 1.0], 0.0),
+            ValueError,
+            r"b and v must have shape \(1,\) to match W \(1, 2\), got \(1,\), \(2,\)",
+        ),
+        (lambda: tanhnet.pack([[1.0]], [0.0], [0.0], 1j), TypeError, r"c must hold real numbers"),
+        (lambda: tanhnet.pack([[1.0]], [0.0], [0.0], [0.0]), ValueError, r"c must be a 0-d array"),
     ],
 )
 def test_bad_input_names_the_argument(call, error, match) -> None:
