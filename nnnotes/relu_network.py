@@ -104,7 +104,10 @@ def loss_and_gradient(
         or a gradient (gradient descent with too large a step), rather than propagating
         infinities or warning.
     ValueError
-        If ``X`` or ``y`` is not a 2-d array of finite numbers.
+        If ``X`` or ``y`` is not a 2-d array of finite numbers, or the layers of ``params`` do not
+        fit ``X`` and each other.
+    TypeError
+        If ``params`` is not a list or tuple of an even number of arrays, or holds non-real numbers.
 
     Examples
     --------
@@ -118,6 +121,7 @@ def loss_and_gradient(
     """
     X = as_real_array(X, "X", ndim=2, finite=True)
     y = as_real_array(y, "y", ndim=2, finite=True)
+    params = _layers(params, X.shape[1])
     with np.errstate(over="raise", invalid="raise"):
         return _loss_and_gradient(params, X, y, batch_norm)
 
@@ -132,7 +136,10 @@ def hidden_layers(params: Params, X: NDArray[np.float64], batch_norm: bool) -> l
     FloatingPointError
         If a pre-activation overflows.
     ValueError
-        If ``X`` is not a 2-d array of finite numbers.
+        If ``X`` is not a 2-d array of finite numbers, or the layers of ``params`` do not fit it
+        and each other.
+    TypeError
+        As for `loss_and_gradient`.
 
     Examples
     --------
@@ -149,11 +156,35 @@ def hidden_layers(params: Params, X: NDArray[np.float64], batch_norm: bool) -> l
     True
     """
     X = as_real_array(X, "X", ndim=2, finite=True)
+    params = _layers(params, X.shape[1])
     with np.errstate(over="raise", invalid="raise"):
         saved, last = _forward(params, X, batch_norm)
     # the output of each layer is the input of the next; the last one's is returned apart
     outputs = [layer_input for layer_input, _, _ in saved[1:]] + [last]
     return [HiddenLayer(u, out) for (_, _, u), out in zip(saved, outputs, strict=True)]
+
+
+def _layers(params: Params, d: int) -> Params:
+    """Return ``params`` as float64 arrays ``[W1, b1, ...]``, or raise unless they chain from ``d`` inputs.
+
+    Entries may be infinite: a diverging gradient-descent step makes them so, and the forward pass
+    then raises `FloatingPointError` by itself.
+    """
+    if not isinstance(params, (list, tuple)) or not params or len(params) % 2:
+        raise TypeError("params must be a list [W1, b1, ..., W_out, b_out] of an even number of arrays")
+    checked: Params = []
+    width = d
+    for k in range(0, len(params), 2):
+        W = as_real_array(params[k], f"params[{k}]", ndim=2)
+        b = as_real_array(params[k + 1], f"params[{k + 1}]", ndim=1)
+        if W.shape[0] != width or b.shape != W.shape[1:]:
+            raise ValueError(
+                f"params[{k}] and params[{k + 1}] must have shapes ({width}, n) and (n,), got {W.shape}"
+                f" and {b.shape}"
+            )
+        checked += [W, b]
+        width = W.shape[1]
+    return checked
 
 
 def _forward(

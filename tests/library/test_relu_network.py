@@ -7,7 +7,7 @@ import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
 from nnnotes.experiments.landscape import synthetic_data
-from nnnotes.relu_network import he_normal_init, loss_and_gradient
+from nnnotes.relu_network import he_normal_init, hidden_layers, loss_and_gradient
 
 
 def test_batch_norm_network_ignores_the_scale_of_the_first_layer() -> None:
@@ -170,3 +170,30 @@ def test_an_overflowing_gradient_through_batch_norm_raises_floating_point_error(
     X = np.array([[0.0], [0.0], [1e-3]])
     with pytest.raises(FloatingPointError, match="batch normalization of hidden layer 1 overflows"):
         loss_and_gradient(params, X, np.ones((3, 1)), True)
+
+
+@pytest.mark.parametrize(
+    ("params", "error", "match"),
+    [
+        (np.zeros((2, 1)), TypeError, r"params must be a list \[W1, b1, \.\.\., W_out, b_out\]"),
+        ([np.zeros((2, 1))], TypeError, "an even number of arrays"),
+        ([], TypeError, "an even number of arrays"),
+        ([np.zeros((2, 1)), np.zeros(1), np.zeros((1, 1))], TypeError, "an even number of arrays"),
+        ([np.zeros((3, 1)), np.zeros(1)], ValueError, r"must have shapes \(2, n\) and \(n,\), got \(3, 1\)"),
+        ([np.zeros((2, 1)), np.zeros(2)], ValueError, r"params\[0\] and params\[1\] must have shapes"),
+        (
+            [np.zeros((2, 3)), np.zeros(3), np.zeros((2, 1)), np.zeros(1)],
+            ValueError,
+            r"params\[2\] and params\[3\] must have shapes \(3, n\)",
+        ),
+        ([np.zeros(2), np.zeros(1)], ValueError, r"params\[0\] must be a 2-d array"),
+        ([np.zeros((2, 1)), [1j]], TypeError, r"params\[1\] must hold real numbers"),
+    ],
+)
+def test_layers_that_do_not_chain_are_refused_by_name(params, error, match: str) -> None:
+    """loss_and_gradient and hidden_layers name the entry of ``params`` that does not fit."""
+    X, y = np.ones((4, 2)), np.ones((4, 1))
+    with pytest.raises(error, match=match):
+        loss_and_gradient(params, X, y, False)
+    with pytest.raises(error, match=match):
+        hidden_layers(params, X, False)
