@@ -4,9 +4,10 @@ A step written with a symbolic size (``Sum(z[j], (j, 1, n))``) and indexed entri
 (``IndexedBase("z")``) has no numeric value: mpmath cannot add up ``n`` terms for a symbolic ``n``,
 nor give ``z[j]`` a value. `instances` makes it concrete: every *size* (a symbol that bounds a sum
 or a product) takes the values 1 to 4 (0 to 3 if it may be zero), every *index* (an integer symbol
-inside the brackets of an indexed entry, such as the entry $i$ of a softmax) each value from its
-lowest up to the largest size, the sums are written out, and each entry ``z[2]`` becomes a scalar
-symbol ``z[2]`` with the assumptions of ``z`` (real, positive, ...). `search_sizes` then searches
+inside the brackets of an indexed entry, such as the entry $i$ of a softmax) as many values as the
+largest size, from its lowest (1, or 0 for an index that may be 0), the sums are written out, and
+each entry ``z[2]`` becomes a scalar symbol ``z[2]`` with the assumptions of ``z`` (real,
+positive, ...). `search_sizes` then searches
 every instance (`nnnotes.check.counterexample.search`) and adds up what it did. A size whose domain
 the derivation declares takes the four smallest values of that domain instead.
 
@@ -145,12 +146,17 @@ def searched_sizes(
     >>> z = sympy.IndexedBase("z", real=True)
     >>> searched_sizes([z[i]], [sympy.Sum(z[j], (j, 1, n))])
     'n from 1 to 4 and i from 1 to n'
+    >>> k = sympy.Symbol("k", integer=True, nonnegative=True)
+    >>> searched_sizes([z[k]], [sympy.Sum(z[j], (j, 0, n - 1))])
+    'n from 1 to 4 and k from 0 to n - 1'
     """
     sizes, indices = _sizes_and_indices([*lhs, *rhs])
     # in words, not as an equation: the report shows these as text, and "n = 1, 2" reads as math
     parts = [f"{s} from {_size_values(s, domain)[0]} to {_size_values(s, domain)[-1]}" for s in sizes]
-    top = str(sizes[0]) if len(sizes) == 1 else "the largest size" if sizes else "2"
-    parts += [f"{i} from {_lowest(i)} to {top}" for i in indices]
+    # an index takes as many values as the largest size (2 without one), from its lowest
+    top = [str(sizes[0]), f"{sizes[0]} - 1"] if len(sizes) == 1 else ["the largest size", "one below it"]
+    last = {1: top[0], 0: top[1]} if sizes else {1: "2", 0: "1"}
+    parts += [f"{i} from {_lowest(i)} to {last[_lowest(i)]}" for i in indices]
     return " and ".join(parts)
 
 

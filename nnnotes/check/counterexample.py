@@ -3,8 +3,8 @@ r"""Search the whole domain of a step for a counterexample, at high precision, b
 A step ``lhs R rhs`` (R one of ``=``, ``<``, ``<=``, ``>``, ``>=``) is evaluated with mpmath at
 `DPS` significant digits at a bounded set of points of its domain chosen to find the places where
 a wrong step is wrong (`nnnotes.check.sampling`: wide magnitudes up to ``1e50``, the ends of each
-symbol's interval, points next to every zero of a denominator, kink and branch point, and for an
-inequality of one symbol the minima of its slack).
+symbol's interval, points next to the zeros of denominators, kinks and branch points it locates,
+and for an inequality of one symbol the minima of its slack).
 
 A point where the sides seem to disagree is only a *suspect*: it becomes a counterexample when the
 disagreement persists, with the same gap to six digits, at two higher precisions, the first high

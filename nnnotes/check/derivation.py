@@ -4,10 +4,11 @@ A `Derivation` starts from an expression and adds steps, each a new expression, 
 bears to the previous one (``=``, ``<``, ``<=``, ``>``, ``>=``) and the reason in words. `verify`
 checks every step in two stages:
 
-1. **A counterexample search over the whole domain** (`nnnotes.check.counterexample.search`): mpmath at
-   50 digits at magnitudes from ``1e-12`` to ``1e50`` of both signs, the ends of each symbol's
-   interval, and points next to every zero of a denominator, kink of ``Abs``/``Max``/``Min`` and
-   branch point; a suspect point is confirmed at two higher precisions. A size written as a symbol
+1. **A counterexample search at points spread over the whole domain**
+   (`nnnotes.check.counterexample.search`): mpmath at 50 digits at magnitudes from ``1e-12`` to
+   ``1e50`` of both signs, the ends of each symbol's interval, and points next to the zeros of
+   denominators, kinks of ``Abs``/``Max``/``Min`` and branch points that `nnnotes.check.sampling`
+   locates; a suspect point is confirmed at two higher precisions. A size written as a symbol
    (a sum up to $n$) takes the values 1 to 4 (`nnnotes.check.concrete`). A counterexample fails the
    step with a `DerivationError` that prints the point and both sides there, and so does a search
    that can evaluate the step at no point (it would check nothing).
@@ -202,6 +203,11 @@ class Derivation:
         DerivationError
             If ``expr`` prints (in LaTeX) exactly as the previous expression: the page would show
             the same formula twice, and the reader no move.
+        ValueError
+            If ``relation`` is not one of the above, or the chain would mix ``<`` and ``>``
+            directions.
+        TypeError
+            If ``reason`` is not a non-empty string.
         """
         if relation not in RELATIONS:
             raise ValueError(f"relation must be one of {sorted(RELATIONS)}, got {relation!r}")

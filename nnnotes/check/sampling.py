@@ -7,11 +7,15 @@ A step is searched at a bounded set of points chosen to find the places where a 
   where ``exp`` overflows float64 (``709.8``) and far beyond, up to ``1e50``, all clipped to the
   symbol's interval (`symbol_interval`: its sympy assumptions and any narrower interval declared),
   plus points just inside each finite end of the interval; integer symbols take integers;
-* points at and near every *critical point* of the expressions (`critical_expressions`): zeros of
-  denominators, kinks of ``Abs``/``Max``/``Min``/``Piecewise``, branch points of ``log`` and roots;
+* points at and near the *critical points* of the expressions (`critical_expressions`: zeros of
+  denominators, kinks of ``Abs``/``Max``/``Min``/``Piecewise``, branch points of ``log`` and roots)
+  that it locates: for one symbol, exactly where the expression is a polynomial of degree at most 8
+  in it, otherwise from sign changes on the sampling grid (a zero of even multiplicity, or one
+  between two grid points, can be missed), at most 20 per symbol;
 * for one symbol, the local minima of an inequality's slack, refined by golden-section search;
 * for several symbols, sweeps of each symbol over its values with the others held fixed, random
-  combinations, and points on the critical sets (a kink ``x = y`` of ``Max(x, y)``).
+  combinations, and points on the critical sets (a kink ``x = y`` of ``Max(x, y)``) of the first
+  12 critical expressions, where one is of degree at most 2 in a symbol.
 
 Points are mpmath numbers made at `nnnotes.check.evaluation.DPS` digits (inside
 ``mpmath.workdps``), whatever the caller's precision. The values of a symbol without critical

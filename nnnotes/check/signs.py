@@ -10,7 +10,8 @@ method it uses is a certificate that sympy's deductions check, not a search:
   ``t = (a + b u)/(1 + u)`` on ``(a, b)``), the sign of the result is decided from ``u > 0``, and
   each closed end is checked by exact substitution;
 * **case split**: for one symbol, the interval is cut at the real zeros of the arguments of
-  ``Abs``, ``Max`` and ``Min`` (found exactly for polynomial arguments); on each piece the sign of
+  ``Abs``, ``Max`` and ``Min`` (found exactly where an argument is a polynomial of degree at most
+  4; other zeros are not cut at, and a piece that holds one fails the split); on each piece the sign of
   each argument is itself proved by substitution, the kink is replaced by the matching branch,
   and the sign of the result is proved by substitution.
 

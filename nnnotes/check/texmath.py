@@ -4,9 +4,10 @@ A page's prose states formulas in TeX: ``$\sigma(-x) = 1 - \sigma(x)$``. `read_c
 into sympy expressions joined by relations, for a small, explicit part of TeX (numbers, letters
 with subscripts and decorations, the operators, ``\frac``, ``\sqrt``, powers, ``e^{...}``, and the
 functions it is given, with primes for derivatives); anything else raises `TexReadError`, so a
-formula is read exactly or not at all. `check_chain` checks each relation of a chain with
-`nnnotes.check.Derivation` (a counterexample search over the whole domain, then a symbolic proof),
-so a formula of the prose is held to the same standard as a published derivation.
+formula is read as it is shown or not at all. `check_chain` checks each relation of a chain with
+`nnnotes.check.Derivation` (a counterexample search at points spread over the whole domain, then a
+symbolic proof; a link written ``\approx`` is compared numerically, at 50 digits), so a formula of
+the prose is held to the same standard as a published derivation.
 
 Not every relation in prose is a claim. `Chain.links` tells a claim from a *definition* (a name
 not used elsewhere in the formula, set equal to something: ``$s = \sigma(x)$``) and from a

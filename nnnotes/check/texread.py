@@ -1,10 +1,11 @@
 r"""The reader of `nnnotes.check.texmath`: a small, explicit part of TeX read into sympy.
 
 Numbers, letters and Greek letters with subscripts, layer superscripts (``w^{(2)}``), primes and
-decorations (``\\hat x``); ``+ - \\cdot \\times /`` and juxtaposition; powers, ``e^{...}``,
-``\\frac``, ``\\tfrac12``, ``\\sqrt``; and the functions it is given (``\\sigma(x)``,
-``\\tanh x``, ``\\tanh^2(x)``, ``\\operatorname{ReLU}(x)``), with primes for derivatives.
-Anything else raises `TexReadError`: a formula is read exactly or not at all.
+decorations (``\hat x``); ``+ - \cdot \times /`` and juxtaposition; powers, ``e^{...}``,
+``\frac``, ``\tfrac12``, ``\sqrt``; and the functions it is given (``\sigma(x)``,
+``\tanh x``, ``\tanh^2(x)``, ``\operatorname{ReLU}(x)``), with primes for derivatives.
+Anything else raises `TexReadError`, and so does a superscript TeX would show otherwise than it
+reads (``x^23`` raises only the 2): a formula is read as it is shown, or not at all.
 
 Examples
 --------
@@ -155,8 +156,11 @@ class _Reader:
             self.take("}")
             return e
         t = self.take()
-        if t.isdigit():
-            return sympy.Integer(t[0]) if len(t) > 1 else sympy.Integer(t)
+        if re.fullmatch(r"\d", t):
+            return sympy.Integer(t)
+        if re.fullmatch(r"\d+(?:\.\d+)?", t):
+            # TeX raises only the first digit of x^23 (it shows x squared, then 3): refuse to guess
+            raise TexReadError(f"^{t} without braces (TeX raises only its first digit): write ^{{{t}}}")
         if re.fullmatch(r"[a-zA-Z]", t):
             return sympy.Symbol(t, real=True)
         self.k -= 1

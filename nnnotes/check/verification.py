@@ -142,7 +142,7 @@ def claim_close(
 
     ``expected`` should come from an independent reference (exact arithmetic, mpmath, a published
     value); both may be scalars or arrays of the same shape. Values are compared in float64 unless
-    they are mpmath numbers, which are compared at their own precision.
+    one is an mpmath number: then both are compared in mpmath, at its working precision.
 
     Parameters
     ----------

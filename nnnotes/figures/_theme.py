@@ -14,7 +14,8 @@ from nnnotes.render import INK
 
 __all__ = ["COLORS", "THEME", "new_figure", "themed", "thin_trajectory"]
 
-#: Okabe-Ito colours (colour-blind safe), lightened where needed to read on a dark background too.
+#: Six of the eight Okabe-Ito colours (colour-blind safe), which read on light and dark backgrounds alike
+#: (not its black, nor its dark blue ``#0072B2``), then a mid grey.
 COLORS = ("#E69F00", "#56B4E9", "#009E73", "#D55E00", "#CC79A7", "#F0E442", "#7F7F7F")
 
 THEME: dict[str, Any] = {
@@ -86,7 +87,7 @@ def new_figure(
 
 
 def thin_trajectory(traj: np.ndarray, most: int = 300) -> np.ndarray:
-    """Keep at most ``most`` points of a trajectory (always the first and the last)."""
+    """Keep at most ``most`` points of a trajectory (the first and, for ``most`` from 2, the last)."""
     if len(traj) <= most:
         return traj
     idx = np.unique(np.linspace(0, len(traj) - 1, most).round().astype(int))

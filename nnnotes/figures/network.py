@@ -22,7 +22,7 @@ POSITIVE, NEGATIVE = COLORS[1], COLORS[3]
 def short_value(v: Any) -> str:
     """Return a short text for a node: integers as they are, others to 3 significant digits.
 
-    A value within 0.001 of 1 is written ``1 − d``, with the gap ``d`` computed exactly when the
+    A value within 0.001 below 1 is written ``1 − d``, with the gap ``d`` computed exactly when the
     value is exact, so that a probability like $1/(1 + e^{-36})$ does not read as 1.
 
     Examples

@@ -1,7 +1,8 @@
 r"""Batch normalization, proved: a batch of one, undoing the normalization, the Jacobian for two.
 
-Every function here returns a published `nnnotes.check.Derivation` that sympy checks step by step;
-the numerics they describe are `nnnotes.batchnorm` and `nnnotes.batchnorm_jacobian`.
+Every function here but `batch_of_two_entry_order` (a sympy limit, checked exactly where the page
+prints it) returns a published `nnnotes.check.Derivation` that sympy checks step by step; the
+numerics they describe are `nnnotes.batchnorm` and `nnnotes.batchnorm_jacobian`.
 """
 
 from __future__ import annotations

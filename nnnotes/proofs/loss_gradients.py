@@ -1,8 +1,10 @@
 r"""The gradient of each canonical loss at the logits is prediction minus target: the proofs.
 
 * sigmoid output and binary cross-entropy: $\sigma(z) - y$ (`sigmoid_bce_gradient`);
-* softmax output and cross-entropy: the loss as log-sum-exp minus the target-weighted logits
-  (`softmax_ce_loss`) and its gradient $(\sum_k y_k) p_j - y_j$ for any $K$ (`softmax_ce_gradient`);
+* softmax output and cross-entropy: the loss as $\sum_k y_k$ times log-sum-exp minus the
+  target-weighted logits (`softmax_ce_loss`) and its gradient $(\sum_k y_k) p_j - y_j$ for any $K$
+  (`softmax_ce_gradient`): prediction minus target when the targets sum to 1, as a one-hot label
+  or a probability vector does;
 * identity output and half squared error: $z - y$ (`squared_error_gradient`).
 
 `nnnotes.losses` implements the losses and these gradients.
@@ -45,7 +47,7 @@ def sigmoid_bce_gradient() -> Derivation:
 
 @published
 def softmax_ce_loss() -> Derivation:
-    r"""Cross-entropy of softmax outputs as log-sum-exp minus the target-weighted logits (K = 3)."""
+    r"""Softmax cross-entropy as $\sum_k y_k$ times log-sum-exp minus the target-weighted logits (K = 3)."""
     zs, ys, S = _three_logits()
     loss = -sum(yk * sympy.log(sympy.exp(zk) / S) for yk, zk in zip(ys, zs, strict=True))
     return (

@@ -1,4 +1,4 @@
-r"""ReLU and Leaky ReLU have no derivative at 0: their one-sided derivatives differ (sympy limits).
+r"""ReLU and Leaky ReLU (slope below 1) have no derivative at 0: their one-sided derivatives differ.
 
 Examples
 --------
@@ -23,7 +23,8 @@ def one_sided_derivatives_at_zero(alpha: float = 0.0) -> tuple[Any, Any]:
 
     The difference quotient $f(h)/h$ is taken on the branch for $h < 0$ and for
     $h > 0$ and its limit as $h \to 0$ computed by sympy; ``alpha = 0`` gives ReLU.
-    Unequal one-sided derivatives mean no derivative at 0.
+    Unequal one-sided derivatives mean no derivative at 0: so for every ``alpha`` below 1 (at 1 the
+    function is the identity, with derivative 1).
 
     Examples
     --------

@@ -59,7 +59,10 @@ def quadratic_gradient() -> Derivation:
 
 @published
 def newton_step_quadratic() -> Derivation:
-    r"""After one Newton step from any $x_0$ the gradient $Ax - b$ vanishes: $x_1$ is the critical point."""
+    r"""After one Newton step from any $x_0$ the gradient $Ax - b$ vanishes: $x_1$ is the critical point.
+
+    For an invertible $A$; with $A$ symmetric, $Ax - b$ is the gradient of the quadratic.
+    """
     A = sympy.MatrixSymbol("A", 2, 2)
     x0, b = sympy.MatrixSymbol("x_0", 2, 1), sympy.MatrixSymbol("b", 2, 1)
     x1 = x0 - A.I * (A * x0 - b)
@@ -101,7 +104,10 @@ def _step_factor(
 
 @published
 def learning_rate_threshold() -> Derivation:
-    r"""Along an eigenvector with eigenvalue $\lambda$, $|1 - \eta\lambda| < 1$ iff $0 < \eta\lambda < 2$."""
+    r"""Along an eigenvector with eigenvalue $\lambda$, $|1 - \eta\lambda| < 1$ when $0 < \eta\lambda < 2$.
+
+    The converse is `learning_rate_above_threshold` and `learning_rate_not_positive`.
+    """
     return _step_factor(
         "6-5-lr-threshold",
         sympy.Interval.open(0, 2),
@@ -189,7 +195,11 @@ def larger_rate_contracts_less() -> Derivation:
 
 @published
 def learning_rate_not_positive() -> Derivation:
-    r"""For $t = \eta\lambda \le 0$ (no step, or a step uphill) the factor $|1 - t|$ is at least 1."""
+    r"""For $t = \eta\lambda \le 0$ the factor $|1 - t|$ is at least 1.
+
+    That is a flat direction, or negative curvature (a saddle's descent direction): the distance to
+    the critical point does not shrink.
+    """
     return _step_factor(
         "6-5-lr-not-positive",
         sympy.Interval(-sympy.oo, 0),
@@ -277,7 +287,10 @@ def lu_flop_count() -> Derivation:
 
 @published
 def newton_step_critical() -> Derivation:
-    r"""On $\tfrac12 (x-s)^\top H (x-s)$, one Newton step lands on $s$ for every invertible $H$."""
+    r"""On $\tfrac12 (x-s)^\top H (x-s)$, one Newton step lands on $s$ for every invertible symmetric $H$.
+
+    The algebra uses only that $H$ is invertible; symmetry makes $H(x - s)$ the gradient.
+    """
     H = sympy.MatrixSymbol("H", 2, 2)
     x, s = sympy.MatrixSymbol("x", 2, 1), sympy.MatrixSymbol("s", 2, 1)
     return Derivation(

@@ -1,4 +1,4 @@
-r"""Why identical hidden units stay identical, and the line of critical points they create, proved.
+r"""Why identical hidden units stay identical, and why the loss is constant on the line they span, proved.
 
 Two identical tanh units can trade output weight without changing the network's output
 (`duplicate_unit_line`), and every unit's gradient is the same formula in its own parameters

@@ -278,3 +278,20 @@ def test_sympy_latex_reads_back_to_the_same_expression(e) -> None:
         for point in ({_X: sympy.Rational(3, 7), _Y: sympy.Rational(-5, 4), _A: sympy.Rational(2, 9)},):
             gap = sympy.N((back - e).subs(point), 30)
             assert gap.is_number and abs(complex(gap)) < 1e-25, (tex, back, e)
+
+
+@pytest.mark.parametrize("tex", ["x^23", "e^23", "2^10", "x^2.5"])
+def test_a_superscript_of_several_digits_without_braces_is_refused(tex: str) -> None:
+    """TeX raises only the first digit of ``x^23`` (it shows x squared, then 3), so no reading is guessed."""
+    with pytest.raises(TexReadError, match="without braces"):
+        read_expression(tex, {})
+
+
+@pytest.mark.parametrize(
+    ("tex", "value"),
+    [("x^{23}", "x**23"), ("x^2 3", "3*x**2"), ("e^{2.5}", "exp(5/2)"), ("2^{10}", "1024"), ("x^2", "x**2")],
+)
+def test_braced_and_single_digit_superscripts_are_read_as_shown(tex: str, value: str) -> None:
+    """A braced superscript is read whole, a single digit alone, and a digit after it multiplies."""
+    x = sympy.Symbol("x", real=True)
+    assert sympy.simplify(read_expression(tex, {}) - sympy.sympify(value, locals={"x": x})) == 0
