@@ -4,8 +4,9 @@ Numbers, letters and Greek letters with subscripts, layer superscripts (``w^{(2)
 decorations (``\hat x``); ``+ - \cdot \times /`` and juxtaposition; powers, ``e^{...}``,
 ``\frac``, ``\tfrac12``, ``\sqrt``; and the functions it is given (``\sigma(x)``,
 ``\tanh x``, ``\tanh^2(x)``, ``\operatorname{ReLU}(x)``), with primes for derivatives.
-Anything else raises `TexReadError`, and so does a superscript TeX would show otherwise than it
-reads (``x^23`` raises only the 2): a formula is read as it is shown, or not at all.
+Anything else raises `TexReadError`, and so do several digits after ``^`` or ``_`` without braces
+(TeX raises or lowers only the first: ``x^23`` shows x squared, then 3): a formula is read as it
+is shown, or not at all.
 
 Examples
 --------
@@ -169,7 +170,11 @@ class _Reader:
     def raw_group(self) -> str:
         """Return the text of a subscript or a braced group, read as part of a name."""
         if self.peek() != "{":
-            return self.take()
+            t = self.take()
+            if len(t) > 1 and t[0].isdigit():
+                # TeX lowers only the first digit of x_12 (it shows x_1, then 2): refuse to guess
+                raise TexReadError(f"_{t} without braces (TeX lowers only its first digit): write _{{{t}}}")
+            return t
         depth, parts = 0, []
         while True:
             t = self.take()

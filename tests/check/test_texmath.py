@@ -280,11 +280,17 @@ def test_sympy_latex_reads_back_to_the_same_expression(e) -> None:
             assert gap.is_number and abs(complex(gap)) < 1e-25, (tex, back, e)
 
 
-@pytest.mark.parametrize("tex", ["x^23", "e^23", "2^10", "x^2.5"])
-def test_a_superscript_of_several_digits_without_braces_is_refused(tex: str) -> None:
-    """TeX raises only the first digit of ``x^23`` (it shows x squared, then 3), so no reading is guessed."""
+@pytest.mark.parametrize("tex", ["x^23", "e^23", "2^10", "x^2.5", "x_12", "w_{1}^23"])
+def test_several_digits_without_braces_are_refused(tex: str) -> None:
+    """TeX raises or lowers only the first digit of ``x^23`` or ``x_12``, so no reading is guessed."""
     with pytest.raises(TexReadError, match="without braces"):
         read_expression(tex, {})
+
+
+def test_a_braced_subscript_of_several_digits_is_one_name() -> None:
+    """``x_{12}`` is one name, shown and read alike, and not ``x_1`` times 2."""
+    assert read_expression("x_{12}", {}) == sympy.Symbol("x_12", real=True)
+    assert read_expression("x_1 2", {}) == 2 * sympy.Symbol("x_1", real=True)
 
 
 @pytest.mark.parametrize(
