@@ -199,9 +199,13 @@ class Paths:
         """Return the share of its start's distance to the minimum a coordinate still has at the end."""
         return float(abs(path[-1, coordinate]) / abs(path[0, coordinate]))
 
+    def sign_changes(self, path: NDArray[np.float64]) -> int:
+        """Return how many steps of ``path`` change the sign of the steep coordinate."""
+        return int(np.count_nonzero(path[1:, 0] * path[:-1, 0] < 0))
+
     def zigzags(self, path: NDArray[np.float64]) -> bool:
         """Return whether the steep coordinate changes sign at every step of ``path``."""
-        return bool(np.all(path[1:, 0] * path[:-1, 0] < 0))
+        return self.sign_changes(path) == len(path) - 1
 
 
 def quadratic_paths(kappas: tuple[float, ...] = (1.0, 10.0, 100.0), steps: int = 60) -> list[Paths]:

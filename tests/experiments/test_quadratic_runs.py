@@ -103,6 +103,10 @@ def test_contour_path_readings() -> None:
     one, ten, hundred = quadratic_paths()
     assert [p.zigzags(p.best) for p in (one, ten, hundred)] == [False, True, True]
     assert not any(p.zigzags(p.unit) for p in (one, ten, hundred))
+    # at eta = 1 the steep coordinate is 0 after one step, so no step changes its sign; at the
+    # best rate (1 - kappa)/(1 + kappa) < 0 flips it at all 60 steps
+    assert [p.sign_changes(p.unit) for p in (one, ten, hundred)] == [0, 0, 0]
+    assert [p.sign_changes(p.best) for p in (one, ten, hundred)] == [0, 60, 60]
     assert hundred.left(hundred.unit, 1) == pytest.approx(0.99**60, rel=1e-12)
     assert hundred.left(hundred.best, 1) == pytest.approx((99 / 101) ** 60, rel=1e-12)
     assert one.left(one.unit, 0) == 0.0
