@@ -185,8 +185,20 @@ COSTLIEST_FIRST = (
 )
 
 
+#: Fixtures that start Chromium (directly, or through a fixture they use: the PDF's prints, the
+#: offline copy's browse). A test that needs any of them is marked ``browser``, so that
+#: ``-m "not browser"`` runs without Chromium; a test that launches it inline is marked by hand.
+CHROMIUM_FIXTURES = frozenset({"browser", "chromium", "books", "browsed"})
+
+
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Run the costliest test files first, in `COSTLIEST_FIRST` order; the rest keep theirs."""
+    """Mark the tests that need Chromium ``browser``; run the costliest test files first.
+
+    The files run in `COSTLIEST_FIRST` order; the rest keep theirs.
+    """
+    for item in items:
+        if CHROMIUM_FIXTURES & set(getattr(item, "fixturenames", ())):
+            item.add_marker(pytest.mark.browser)
     rank = {ROOT / "tests" / name: i for i, name in enumerate(COSTLIEST_FIRST)}
     order = {id(item): (rank.get(item.path, len(rank)), i) for i, item in enumerate(items)}
     items.sort(key=lambda item: order[id(item)])

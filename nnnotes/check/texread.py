@@ -5,8 +5,9 @@ decorations (``\hat x``); ``+ - \cdot \times /`` and juxtaposition; powers, ``e^
 ``\frac``, ``\tfrac12``, ``\sqrt``; and the functions it is given (``\sigma(x)``,
 ``\tanh x``, ``\tanh^2(x)``, ``\operatorname{ReLU}(x)``), with primes for derivatives.
 Anything else raises `TexReadError`, and so do several digits after ``^`` or ``_`` without braces
-(TeX raises or lowers only the first: ``x^23`` shows x squared, then 3): a formula is read as it
-is shown, or not at all.
+(TeX raises or lowers only the first: ``x^23`` shows x squared, then 3), and a derivative in
+Leibniz's notation (``\frac{dy}{dx}`` would read as y/x): a formula is read as it is shown, or not
+at all.
 
 Examples
 --------
@@ -327,10 +328,40 @@ def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
     return parts, rels
 
 
+def _is_variable(t: str | None) -> bool:
+    return t is not None and (re.fullmatch(r"[a-zA-Z]", t) is not None or t[1:] in _GREEK)
+
+
+def _refuse_leibniz(toks: list[str]) -> None:
+    r"""Refuse Leibniz's notation for a derivative (``\frac{dy}{dx}``, ``d/dx``, ``dy/dx``).
+
+    Read as written it is a quotient of products, d times y over d times x, which is y/x: a
+    formula would be proved that says something else than it shows.
+    """
+    refused = TexReadError("a derivative in Leibniz's notation (d/dx): write f'(x), or list the formula")
+    for k, t in enumerate(toks):
+        if t in _FRACS and toks[k + 1 : k + 3] == ["{", "d"]:
+            depth, j = 0, k + 1
+            for j in range(k + 1, len(toks)):
+                depth += {"{": 1, "}": -1}.get(toks[j], 0)
+                if depth == 0:
+                    break
+            if toks[j + 1 : j + 3] == ["{", "d"] and _is_variable(toks[j + 3] if j + 3 < len(toks) else None):
+                raise refused
+        if (
+            t == "/"
+            and toks[k + 1 : k + 2] == ["d"]
+            and _is_variable(toks[k + 2] if k + 2 < len(toks) else None)
+        ):
+            if "d" in toks[max(0, k - 2) : k]:
+                raise refused
+
+
 def read_side(
     toks: list[str], functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str] = frozenset()
 ) -> Any:
     """Read the tokens of one side of a relation; raise `TexReadError` unless all are read."""
+    _refuse_leibniz(toks)
     r = _Reader(toks, functions, matrices)
     e = r.expr()
     if not r.done():

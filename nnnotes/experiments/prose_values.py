@@ -6,8 +6,9 @@ tooltip. Each entry is a function of no arguments returning the value, marked wi
 source that names the package function (or claim) the value comes from. The package functions are
 tested; an entry that computes more than it reads (a ratio, a logarithm) is tested only to evaluate,
 and its page shows the check behind the number where there is one. The entries live in the modules
-of `ENTRY_MODULES` (by topic); `prose_values` collects them. Nothing is registered at import: the
-collection is read from the modules' top-level names, so it depends only on the code.
+of `ENTRY_MODULES` (by topic: every ``quoted_*.py`` of this package); `prose_values` collects them.
+Nothing is registered at import: the collection is read from the modules' top-level names, so it
+depends only on the code.
 
 Examples
 --------
@@ -22,13 +23,26 @@ import functools
 import importlib
 import inspect
 from collections.abc import Callable, Iterable, Mapping
+from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-__all__ = ["ENTRY_MODULES", "defaults", "prose_values", "value"]
+__all__ = ["ENTRY_MODULES", "defaults", "entry_modules", "prose_values", "value"]
 
-#: The modules that hold the entries, by topic.
-ENTRY_MODULES = ("nnnotes.experiments.quoted_networks", "nnnotes.experiments.quoted_training")
+
+def entry_modules(folder: Path, package: str) -> tuple[str, ...]:
+    """Return the modules ``quoted_*.py`` of ``folder``, the package ``package``, sorted by name.
+
+    Examples
+    --------
+    >>> entry_modules(Path(__file__).parent, "nnnotes.experiments")[0]
+    'nnnotes.experiments.quoted_networks'
+    """
+    return tuple(f"{package}.{f.stem}" for f in sorted(folder.glob("quoted_*.py")))
+
+
+#: The modules that hold the entries, by topic: every ``quoted_*.py`` of this package.
+ENTRY_MODULES = entry_modules(Path(__file__).parent, __package__ or "nnnotes.experiments")
 
 _MARK = "__nnnotes_prose_value__"
 

@@ -23,6 +23,13 @@ Examples
 Traceback (most recent call last):
 ...
 markdown_exec...ExecutionError: ...NameError: name 'x' is not defined...
+
+A claim or a derivation printed as it is would show its repr; the block fails instead:
+
+>>> s.run("from nnnotes.check import claim_exact; print(claim_exact('demo', 'one is one', 1, 1))")
+Traceback (most recent call last):
+...
+markdown_exec...ExecutionError: ...TypeError: print() was given a Check, ...print its .markdown()...
 """
 
 from __future__ import annotations
@@ -47,12 +54,22 @@ log = logging.getLogger("mkdocs.plugins.nnnotes")
 
 
 class _Printer:
-    """A ``print`` that writes into a buffer (the block's output)."""
+    """A ``print`` that writes into a buffer (the block's output).
+
+    An object with a ``markdown()`` method (a claim's `nnnotes.check.Check`, a
+    `nnnotes.check.Derivation`) is refused: printed as it is, it would put its repr on the page.
+    """
 
     def __init__(self, buffer: StringIO) -> None:
         self.buffer = buffer
 
     def __call__(self, *texts: Any, sep: str = " ", end: str = "\n", **_: Any) -> None:
+        for t in texts:
+            if callable(getattr(t, "markdown", None)):
+                raise TypeError(
+                    f"print() was given a {type(t).__name__}, which would print its repr on the page: "
+                    "print its .markdown()"
+                )
         self.buffer.write(sep.join(str(t) for t in texts) + end)
 
 

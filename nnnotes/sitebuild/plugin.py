@@ -234,7 +234,9 @@ class NnnotesPlugin(BasePlugin):
             key = StringStore.key(
                 src,
                 prose.render_placeholders(markdown, values, page=f"docs/{src}"),
-                prose.render_placeholders(json.dumps(listed, sort_keys=True), values, page=f"docs/{src}"),
+                prose.render_placeholders(
+                    json.dumps(listed, sort_keys=True), values, page=f"docs/{src}", math=True
+                ),
             )
         except prose.PlaceholderError as exc:  # the same error as the page's own placeholders'
             raise PluginError(str(exc)) from exc

@@ -151,12 +151,15 @@ def render_placeholders(
     values: Mapping[str, tuple[Any, str] | Callable[[], tuple[Any, str]]],
     *,
     page: str = "",
+    math: bool = False,
 ) -> str:
     r"""Replace every ``{{ name[:format] }}`` outside code by its value, with its source as title.
 
     ``values`` maps a name to ``(value, source)`` or to a function of no arguments returning it.
-    Inside math (``$...$``, or ``$$...$$`` on one line) the bare value is written. An unknown
-    name, or a format that does not apply, raises `PlaceholderError` naming the page and line.
+    Inside math (``$...$``, or ``$$...$$`` on one line, or everywhere with ``math=True``: a list
+    of TeX formulas) the bare value is written. An unknown
+    name, a format that does not apply, or a format that writes TeX (``pow10``, ``sci``) outside
+    math raises `PlaceholderError` naming the page and line.
 
     Examples
     --------
@@ -168,6 +171,12 @@ def render_placeholders(
     Traceback (most recent call last):
     ...
     nnnotes.sitebuild.prose.PlaceholderError: p.md, line 1: no computed value named 'nope' ...
+    >>> render_placeholders(r"u \approx {{ u:sci2 }}", {"u": (2.3e-16, "demo")}, math=True)
+    'u \\approx 2.3 \\times 10^{-16}'
+    >>> render_placeholders("u = {{ u:sci2 }}", {"u": (2.3e-16, "demo")}, page="p.md")
+    Traceback (most recent call last):
+    ...
+    nnnotes.sitebuild.prose.PlaceholderError: p.md, line 1: format 'sci2' of u writes TeX ...$
     """
     lines = markdown.splitlines(keepends=True)
     code_lines = {k for k in range(1, len(lines) + 1)} - {k for k, _ in prose_lines(markdown)}
@@ -178,14 +187,16 @@ def render_placeholders(
             continue
         pieces = re.split(r"(`[^`]*`)", line)  # never inside inline code
         for i in range(0, len(pieces), 2):
-            pieces[i] = _render_piece(pieces[i], values, page, k)
+            pieces[i] = _render_piece(pieces[i], values, page, k, math)
         out.append("".join(pieces))
     return "".join(out)
 
 
-def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int) -> str:
+def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int, math: bool) -> str:
     # math spans, $...$ and $$...$$ on one line: a placeholder there becomes the bare value
     math_spans = [(m.start(), m.end()) for m in re.finditer(r"\$\$[^$]+\$\$|(?<!\$)\$(?!\$)[^$]+\$", text)]
+    if math:
+        math_spans = [(0, len(text))]
 
     def repl(m: re.Match[str]) -> str:
         name, spec = m.group(1), m.group(2)
@@ -205,6 +216,11 @@ def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int) ->
             ) from exc
         if any(a <= m.start() < b for a, b in math_spans):
             return shown
+        if spec and (spec == "pow10" or spec.startswith("sci")):
+            raise PlaceholderError(
+                f"{page}, line {line}: format {spec!r} of {name} writes TeX ({shown}), which shows raw "
+                f"outside math: write ${{{{ {name}:{spec} }}}}$"
+            )
         return f'<span class="computed" title="{html.escape(source)}">{html.escape(shown)}</span>'
 
     return _PLACEHOLDER.sub(repl, text)

@@ -16,6 +16,7 @@ import pytest
 from nnnotes.sitebuild import pdf
 
 
+@pytest.mark.browser
 def test_prepare_opens_details_and_fits_wide_boxes(tmp_path: Path) -> None:
     """On a page with a folded answer and a too-wide formula, printing shows both, nothing cut.
 
@@ -69,6 +70,7 @@ def test_requests_that_leave_the_machine_are_routed(url: str, outside: bool) -> 
     assert bool(pdf.OUTSIDE.match(url)) is outside
 
 
+@pytest.mark.browser
 def test_no_transition_is_printed_half_way() -> None:
     """With `pdf.STILL_CSS` a style change shows its end at once; without it, a 60 s fade is caught early.
 

@@ -9,7 +9,7 @@ from fractions import Fraction
 import mpmath
 import pytest
 
-from nnnotes.experiments.prose_values import entries, prose_values, value
+from nnnotes.experiments.prose_values import entries, entry_modules, prose_values, value
 
 VALUES = prose_values()
 
@@ -130,3 +130,10 @@ def test_two_values_of_one_name_are_refused() -> None:
     with pytest.raises(ValueError, match="'demo_twice' is defined twice"):
         entries([first, second])
     assert entries([first, (first,)])["demo_twice"]() == (1, "a test")
+
+
+def test_a_new_quoted_module_is_found_without_registering_it(tmp_path) -> None:
+    """Every ``quoted_*.py`` of the folder holds entries, in name order; other modules do not."""
+    for name in ("quoted_b.py", "quoted_a.py", "helpers.py", "notquoted_c.py"):
+        (tmp_path / name).write_text("", encoding="utf-8")
+    assert entry_modules(tmp_path, "pkg") == ("pkg.quoted_a", "pkg.quoted_b")
