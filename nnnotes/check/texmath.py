@@ -99,18 +99,30 @@ def _interval(
         read_side(toks[1:comma], functions, matrices),
         read_side(toks[comma + 1 : -1], functions, matrices),
     )
-    return sympy.Interval(lo, hi, left_open=toks[0] == "(", right_open=toks[-1] == ")")
+    interval = sympy.Interval(lo, hi, left_open=toks[0] == "(", right_open=toks[-1] == ")")
+    if not isinstance(interval, sympy.Interval):  # (1, 0) is empty, [1, 1] a point
+        raise TexReadError(f"`\\in` is followed by {interval}, not an interval")
+    return interval
 
 
 def _printed_digits(toks: list[str]) -> int:
-    """Return the significant digits of the side's longest printed number (1 if it prints none)."""
+    """Return the significant digits of the side's longest printed number (1 if it prints none).
+
+    A number that prints only zeros counts its decimal places (0.00 is a value below 0.005, and
+    `_numeric` places its tolerance there: the side is 0). Digits in a superscript or a subscript
+    are not printed digits; digits in any other braces (a fraction's) are.
+    """
     # the 10 of a power of ten (2.32 \times 10^{-16}) is no printed digit
-    digits, depth = [], 0
+    digits, groups = [], []
     for k, t in enumerate(toks):
-        depth += {"{": 1, "}": -1}.get(t, 0)
-        exponent = depth > 0 or toks[k - 1 : k] == ["^"] or (t == "10" and toks[k + 1 : k + 2] == ["^"])
-        if t[0].isdigit() and not exponent:
-            digits.append(len(t.replace(".", "").lstrip("0")))
+        if t == "{":
+            groups.append(toks[k - 1 : k] in (["^"], ["_"]) or any(groups))
+        elif t == "}" and groups:
+            groups.pop()
+        script = any(groups) or toks[k - 1 : k] in (["^"], ["_"])
+        if t[0].isdigit() and not script and not (t == "10" and toks[k + 1 : k + 2] == ["^"]):
+            significant = t.replace(".", "").lstrip("0")
+            digits.append(len(significant) if significant else len(t.partition(".")[2]))
     return max(digits, default=1)
 
 

@@ -5,9 +5,12 @@ decorations (``\hat x``); ``+ - \cdot \times /`` and juxtaposition; powers, ``e^
 ``\frac``, ``\tfrac12``, ``\sqrt``; and the functions it is given (``\sigma(x)``,
 ``\tanh x``, ``\tanh^2(x)``, ``\operatorname{ReLU}(x)``), with primes for derivatives.
 Anything else raises `TexReadError`, and so do several digits after ``^`` or ``_`` without braces
-(TeX raises or lowers only the first: ``x^23`` shows x squared, then 3), and a derivative in
-Leibniz's notation (``\frac{dy}{dx}`` would read as y/x): a formula is read as it is shown, or not
-at all.
+(TeX raises or lowers only the first: ``x^23`` shows x squared, then 3), a superscript on a
+function other than a power (``\sigma^{-1}`` is the inverse), a product after a slash (``a/bc``)
+or after a function's argument without brackets (``\tanh 2x``), a name or a constant before a
+bracket that shows a function's value (``\alpha_1(0)``, ``\pi(x)``), and the patterns of
+`nnnotes.check.texguard` (a derivative in Leibniz's notation, ``\frac{dy}{dx}``, would read as y/x):
+a formula is read as it is shown, or not at all.
 
 Examples
 --------
@@ -27,8 +30,11 @@ from typing import Any
 
 import sympy
 
+from nnnotes.check.texguard import misreading
+
 __all__ = [
     "RELATIONS",
+    "UNREAD_RELATIONS",
     "TexReadError",
     "has_relation",
     "read_expression",
@@ -45,7 +51,7 @@ _GREEK = frozenset(
 )
 _SPACING = frozenset(
     (
-        r"\, \; \: \! \quad \qquad \left \right \big \Big \bigl \bigr \Bigl \Bigr \bigg \biggl \biggr "
+        r"\, \; \: \! \left \right \big \Big \bigl \bigr \Bigl \Bigr \bigg \biggl \biggr "
         r"\displaystyle"
     ).split()
 ) | {"\\ "}
@@ -125,6 +131,9 @@ class _Reader:
             elif t == "/":
                 self.take()
                 e = e / self.unary()
+                if self.peek() is not None and self.starts_atom(self.peek()):  # type: ignore[arg-type]
+                    # a/bc: (a/b)c as read from left to right, or a/(bc) as often meant?
+                    raise TexReadError("a product after a slash (a/bc): write \\frac{a}{bc} or (a/b)c")
             elif t is not None and self.starts_atom(t):
                 e = e * self.power()
             else:
@@ -204,11 +213,35 @@ class _Reader:
                 if name in self.matrices:
                     # a product of matrices does not commute: refuse rather than read it as numbers
                     raise TexReadError(f"{name} is a matrix")
-                if token is not None and self.peek() == "(" and ("'" in name or self.toks.count(token) == 1):
+                if token is not None and self.peek() == "(" and ("'" in name or not self.bare_uses(token)):
                     # f(0) or f'(0) with no f defined reads as f times 0, which would prove f(0) = 0:
-                    # a name before a bracket multiplies only when it also stands elsewhere, as in s(1-s)
+                    # a name before a bracket multiplies only where it also stands without one, as in
+                    # s(1-s) (f(2x) - 2f(x) has none)
                     raise TexReadError(f"{name}(...) reads as a function the page does not define")
                 return sympy.Symbol(name, real=True)
+
+    def bare_uses(self, token: str) -> int:
+        """Count the uses of ``token`` (with its subscripts, primes) not followed by a bracket."""
+        toks, n = self.toks, 0
+
+        def past_group(j: int) -> int:
+            if j < len(toks) and toks[j] == "{":
+                depth = 0
+                while j < len(toks):
+                    depth += {"{": 1, "}": -1}.get(toks[j], 0)
+                    j += 1
+                    if depth == 0:
+                        return j
+            return j + 1
+
+        for i, t in enumerate(toks):
+            if t != token:
+                continue
+            j = past_group(i + 1) if t in _DECORATIONS else i + 1
+            while j < len(toks) and (toks[j] == "_" or toks[j].startswith("'")):
+                j = past_group(j + 1) if toks[j] == "_" else j + 1
+            n += j >= len(toks) or toks[j] != "("
+        return n
 
     def call(self, f: Callable[..., Any], primes: int = 0, exponent: Any = None) -> Any:
         """``f(args)``, or ``f x`` for an argument without parentheses; primes differentiate."""
@@ -223,11 +256,15 @@ class _Reader:
                 args.append(self.expr())
             self.take(close)
         else:
-            braced = self.peek() == "{"
+            bracketed = self.peek() == "{" and self.peek(1) == "("
             args = [self.atom()]
-            if self.peek() == "^" and not braced:
-                # \tanh x^2: tanh(x^2) or tanh(x)^2? (\log{(u)}^{2} is (log u)^2, as sympy prints it)
+            if self.peek() == "^" and not bracketed:
+                # \tanh x^2 (or \tanh{x}^2, shown alike): tanh(x^2) or tanh(x)^2? (\log{(u)}^{2}
+                # shows log(u)^2, (log u)^2, as sympy prints it)
                 raise TexReadError("a power after a function's argument written without brackets")
+            if self.peek() is not None and self.starts_atom(self.peek()):  # type: ignore[arg-type]
+                # \tanh 2x, \tanh x y: tanh(2x) as usually meant, or tanh(2) x as read?
+                raise TexReadError("a function's argument without brackets followed by a product")
         if isinstance(f, sympy.Lambda) and len(args) != len(f.variables):
             raise TexReadError(f"{f} takes {len(f.variables)} argument(s), given {len(args)}")
         if primes:
@@ -247,6 +284,12 @@ class _Reader:
         exponent = None
         if self.peek() == "^":
             self.take()
+            raw = self.peek() if self.peek() != "{" else "".join(self.toks[self.k : self.k + 3])
+            if not re.fullmatch(r"[2-9]|\{[2-9]\}|\{[1-9]\d+\}", raw or ""):
+                # \sigma^{-1} is the inverse, \sigma^{(2)} the second derivative: not powers
+                raise TexReadError(
+                    f"a superscript on {key} other than a power 2, 3, ... (an inverse, a derivative)"
+                )
             exponent = self.group()
         return self.call(f, primes, exponent)
 
@@ -268,6 +311,9 @@ class _Reader:
             return sympy.sqrt(self.group())
         if t == r"\infty":
             return sympy.oo
+        if t in (r"\pi", "e") and self.peek() == "(":
+            # \pi(x), e(x): a function's value as shown, a product as read
+            raise TexReadError(f"{t}(...) reads as a constant times a bracket")
         if t == r"\pi":
             return sympy.pi
         if t == "e" and self.peek() == "^":
@@ -284,11 +330,14 @@ class _Reader:
             raise TexReadError("a vector")
         if t in _DECORATIONS:
             inner = self.raw_group()
-            return self.name(f"{t[1:]}({inner})")
+            return self.name(f"{t[1:]}({inner})", token=t)
         key = t[1:] if t.startswith("\\") else t
         following = self.peek()
-        if following == "_" and (key in _GREEK or key in self.functions):
-            return self.name(key)
+        if following == "_" and key in self.functions and key not in _GREEK:
+            # \log_2 x, \max_i x_i: a base, an index of the operator, not part of a name
+            raise TexReadError(f"a subscript on {t}")
+        if following == "_" and key in _GREEK:
+            return self.name(key, token=t)
         if key in self.functions and (following in ("(", "[", "^") or (following or "").startswith("'")):
             return self.function(key)
         if t.startswith("\\") and key in self.functions:
@@ -298,12 +347,19 @@ class _Reader:
         raise TexReadError(f"the reader does not read {t!r}")
 
 
+#: Relations the reader does not read: a formula holding one is a claim it cannot check (so the
+#: page must list it), not a formula without a relation.
+UNREAD_RELATIONS = frozenset(
+    r"\ne \neq \leqslant \geqslant \ll \gg \equiv \propto \sim \simeq \cong \lessapprox".split()
+)
+
+
 def has_relation(toks: list[str]) -> bool:
     """Return whether a relation stands outside every bracket (``P(y = 1 | x)`` holds none)."""
     depth = 0
     for t in toks:
         depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(t, 0)
-        if depth == 0 and t in RELATIONS:
+        if depth == 0 and (t in RELATIONS or t in UNREAD_RELATIONS):
             return True
     return False
 
@@ -328,44 +384,18 @@ def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
     return parts, rels
 
 
-def _is_variable(t: str | None) -> bool:
-    return t is not None and (re.fullmatch(r"[a-zA-Z]", t) is not None or t[1:] in _GREEK)
-
-
-def _refuse_leibniz(toks: list[str]) -> None:
-    r"""Refuse Leibniz's notation for a derivative (``\frac{dy}{dx}``, ``d/dx``, ``dy/dx``).
-
-    Read as written it is a quotient of products, d times y over d times x, which is y/x: a
-    formula would be proved that says something else than it shows.
-    """
-    refused = TexReadError("a derivative in Leibniz's notation (d/dx): write f'(x), or list the formula")
-    for k, t in enumerate(toks):
-        if t in _FRACS and toks[k + 1 : k + 3] == ["{", "d"]:
-            depth, j = 0, k + 1
-            for j in range(k + 1, len(toks)):
-                depth += {"{": 1, "}": -1}.get(toks[j], 0)
-                if depth == 0:
-                    break
-            if toks[j + 1 : j + 3] == ["{", "d"] and _is_variable(toks[j + 3] if j + 3 < len(toks) else None):
-                raise refused
-        if (
-            t == "/"
-            and toks[k + 1 : k + 2] == ["d"]
-            and _is_variable(toks[k + 2] if k + 2 < len(toks) else None)
-        ):
-            if "d" in toks[max(0, k - 2) : k]:
-                raise refused
-
-
 def read_side(
     toks: list[str], functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str] = frozenset()
 ) -> Any:
     """Read the tokens of one side of a relation; raise `TexReadError` unless all are read."""
-    _refuse_leibniz(toks)
+    if (why := misreading(toks)) is not None:
+        raise TexReadError(why)
     r = _Reader(toks, functions, matrices)
     e = r.expr()
     if not r.done():
         raise TexReadError(f"the reader stopped at {r.peek()!r}")
+    if getattr(e, "has", lambda *_: False)(sympy.zoo, sympy.nan):
+        raise TexReadError("a value that is not defined (1/0, log 0)")
     return e
 
 

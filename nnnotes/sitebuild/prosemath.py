@@ -181,6 +181,7 @@ def _define(tex: str, functions: dict[str, Callable[..., Any]]) -> bool:
     """Add ``f(t) = expr`` to ``functions`` if it defines a new function; return whether it did."""
     m = _DEFINES.match(tex)
     if not m or m.group(1).lstrip("\\") in FUNCTIONS:
+        # a name the page defined before is defined again: prose reuses f for a new example
         return False
     params = [sympy.Symbol(p.strip(), real=True) for p in m.group(2).split(",")]
     try:
@@ -201,9 +202,12 @@ def _unread(name: str) -> Callable[..., Any]:
 
 
 def _lone_definition(tex: str) -> bool:
-    """Return whether ``tex`` is ``name = ...`` with a plain name on the left (the right need not be read)."""
+    r"""Return whether ``tex`` is ``name = ...`` with a plain name on the left (the right need not be read).
+
+    The right side holds no further relation (``n = 5 \ne 5`` is a claim, not a definition).
+    """
     m = re.match(r"^\s*(\\?[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?)\s*=(?![^=]*=)\s*(.+)$", tex)
-    if not m:
+    if not m or has_relation(tokens(m.group(2))):
         return False
     name = re.escape(m.group(1))
     return not re.search(rf"(?<![a-zA-Z\\]){name}(?![a-zA-Z_'])", m.group(2))

@@ -301,30 +301,3 @@ def test_braced_and_single_digit_superscripts_are_read_as_shown(tex: str, value:
     """A braced superscript is read whole, a single digit alone, and a digit after it multiplies."""
     x = sympy.Symbol("x", real=True)
     assert sympy.simplify(read_expression(tex, {}) - sympy.sympify(value, locals={"x": x})) == 0
-
-
-@pytest.mark.parametrize(
-    "tex",
-    [r"\frac{dy}{dx}", r"\frac{d}{dx} x^2", r"\dfrac{d^2 y}{dx^2}", r"\frac{d}{d\theta} x", "dy/dx", "d/dx"],
-)
-def test_leibniz_derivatives_are_refused(tex: str) -> None:
-    """Read as written, dy/dx is d times y over d times x, that is y/x: it is refused, not guessed."""
-    with pytest.raises(TexReadError, match="Leibniz"):
-        read_expression(tex, {})
-
-
-@pytest.mark.parametrize(
-    ("tex", "value"), [(r"\frac{a}{d x}", "a/(d*x)"), ("x/d", "x/d"), (r"\frac{d}{2}", "d/2")]
-)
-def test_a_letter_d_that_is_no_derivative_is_read(tex: str, value: str) -> None:
-    """A quotient by d, or of d by a number, is no derivative: it is read as shown."""
-    names = {n: sympy.Symbol(n, real=True) for n in "adx"}
-    assert sympy.simplify(read_expression(tex, {}) - sympy.sympify(value, locals=names)) == 0
-
-
-def test_a_page_with_a_leibniz_derivative_fails_as_unread_not_as_proved() -> None:
-    r"""``\frac{d}{dx} x^2 = 2x`` was read as x = 2x (false); ``\frac{dy}{dx} = \frac{y}{x}`` as true."""
-    page = r"The slope is $\frac{d}{dx} x^2 = 2x$ and $\frac{dy}{dx} = \frac{y}{x}$."
-    found = check_page(page, {}, {}, page="p.md")
-    assert found.read == [] and len(found.errors) == 2
-    assert all("is not read" in e and "Leibniz" in e for e in found.errors), found.errors

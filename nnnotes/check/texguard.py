@@ -1,0 +1,84 @@
+r"""Token patterns that TeX shows one way and a reading from left to right would read another way.
+
+`nnnotes.check.texread` reads a formula as it is shown or refuses it. Most refusals are made while
+reading; the patterns here are found on the whole token list first, because they span several
+tokens: a derivative in Leibniz's notation (``\frac{dy}{dx}`` would read as y/x), a difference
+quotient (``\Delta y/\Delta x``), digits set apart (``1\,000`` would read as 1 times 000), a mixed
+number (``2\tfrac12`` would read as 1), scientific notation (``1.5e3`` would read as 1.5 times e
+times 3), two formulas side by side (``a = 1 \quad b = 2``) and a root of another order
+(``\sqrt[3]{8}``). `misreading` returns why a token list is refused, or None.
+
+Examples
+--------
+>>> misreading(["\\frac", "{", "d", "y", "}", "{", "d", "x", "}"])
+"a derivative in Leibniz's notation or a difference quotient (dy/dx, \\Delta y/\\Delta x)"
+>>> misreading(["1", "000"]) is None, misreading(["x", "_", "1", "2"]) is None
+(False, True)
+"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["misreading"]
+
+FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
+#: Tokens that start a derivative's or a difference's numerator and denominator.
+DIFFERENTIALS = frozenset({"d", r"\Delta", r"\delta", r"\partial"})
+#: Commands that are operators, not names (a differential before them is no differential).
+OPERATORS = FRACS | {r"\cdot", r"\times", r"\sqrt", r"\quad", r"\qquad", r"\infty", r"\pi"}
+_NUMBER = re.compile(r"\d+(?:\.\d+)?")
+
+
+def _is_number(t: str | None) -> bool:
+    return t is not None and _NUMBER.fullmatch(t) is not None
+
+
+def _is_name(t: str | None) -> bool:
+    if t is None:
+        return False
+    return re.fullmatch(r"[a-zA-Z]", t) is not None or (
+        re.fullmatch(r"\\[a-zA-Z]+", t) is not None and t not in OPERATORS
+    )
+
+
+def _after_braces(toks: list[str], j: int) -> str | None:
+    while j < len(toks) and toks[j] in ("{", "}"):
+        j += 1
+    return toks[j] if j < len(toks) else None
+
+
+def _leibniz(toks: list[str]) -> bool:
+    if "/" not in toks and not FRACS.intersection(toks):
+        return False
+    brackets = 0
+    for k, t in enumerate(toks):
+        if t not in DIFFERENTIALS or (k and toks[k - 1] in ("_", "^")):
+            continue  # x_d: a subscript d is no differential
+        following = _after_braces(toks, k + 1)
+        if _is_name(following):
+            return True
+        brackets += following == "("
+    return brackets >= 2  # d(y)/d(x); one d(...) is a product, as in d(d+1)/2
+
+
+def misreading(toks: list[str]) -> str | None:
+    """Return why ``toks`` would be read otherwise than TeX shows them, or None."""
+    if _leibniz(toks):
+        return r"a derivative in Leibniz's notation or a difference quotient (dy/dx, \Delta y/\Delta x)"
+    if r"\quad" in toks or r"\qquad" in toks:
+        return r"two formulas side by side (\quad): write one formula, or list it"
+    for k, t in enumerate(toks):
+        after = toks[k + 1] if k + 1 < len(toks) else None
+        if t == r"\sqrt" and after == "[":
+            return r"a root of another order (\sqrt[n]{x})"
+        if not _is_number(t) or (k and toks[k - 1] in ("_", "^")):
+            continue
+        if _is_number(after):
+            return f"digits set apart ({t} {after}): write the number whole, or a product with \\cdot"
+        if after in FRACS and _is_number(_after_braces(toks, k + 2)) and toks[k + 2 : k + 3] == ["{"]:
+            return f"a mixed number ({t} and a fraction): write it as one fraction"
+        rest = toks[k + 2 : k + 4]
+        if after in ("e", "E") and (_is_number(rest[0] if rest else None) or rest[:1] in (["-"], ["+"])):
+            return "a number in scientific notation (1.5e3): write 1.5 \\times 10^{3}"
+    return None
