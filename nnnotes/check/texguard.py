@@ -5,8 +5,9 @@ reading; the patterns here are found on the whole token list first, because they
 tokens: a derivative in Leibniz's notation (``\frac{dy}{dx}`` would read as y/x), a difference
 quotient (``\Delta y/\Delta x``), digits set apart (``1\,000`` would read as 1 times 000), a mixed
 number (``2\tfrac12`` would read as 1), scientific notation (``1.5e3`` would read as 1.5 times e
-times 3), two formulas side by side (``a = 1 \quad b = 2``) and a root of another order
-(``\sqrt[3]{8}``). `misreading` returns why a token list is refused, or None.
+times 3), two formulas side by side (``a = 1 \quad b = 2``), a root of another order
+(``\sqrt[3]{8}``) and a change written ``\Delta x``. `misreading` returns why a token list is
+refused, or None.
 
 Examples
 --------
@@ -20,9 +21,11 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["misreading"]
+__all__ = ["DECORATIONS", "bare_uses", "misreading"]
 
 FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
+#: Accents over a name (``\hat x`` is a name of its own).
+DECORATIONS = frozenset({r"\hat", r"\bar", r"\tilde"})
 #: Tokens that start a derivative's or a difference's numerator and denominator.
 DIFFERENTIALS = frozenset({"d", r"\Delta", r"\delta", r"\partial"})
 #: Commands that are operators, not names (a differential before them is no differential).
@@ -72,6 +75,8 @@ def misreading(toks: list[str]) -> str | None:
         after = toks[k + 1] if k + 1 < len(toks) else None
         if t == r"\sqrt" and after == "[":
             return r"a root of another order (\sqrt[n]{x})"
+        if t in (r"\Delta", r"\delta") and after is not None and re.fullmatch(r"[a-zA-Z]", after):
+            return f"a change written {t} {after} (read as a product)"
         if not _is_number(t) or (k and toks[k - 1] in ("_", "^")):
             continue
         if _is_number(after):
@@ -82,3 +87,35 @@ def misreading(toks: list[str]) -> str | None:
         if after in ("e", "E") and (_is_number(rest[0] if rest else None) or rest[:1] in (["-"], ["+"])):
             return "a number in scientific notation (1.5e3): write 1.5 \\times 10^{3}"
     return None
+
+
+def bare_uses(toks: list[str], token: str) -> int:
+    """Count the uses of ``token`` (with its accent's group, subscripts, primes) not before a bracket.
+
+    A name before a bracket multiplies only where it also stands without one, as in ``s(1-s)``.
+
+    Examples
+    --------
+    >>> bare_uses(["s", "(", "1", "-", "s", ")"], "s"), bare_uses(["f", "_", "1", "(", "x", ")"], "f")
+    (1, 0)
+    """
+    n = 0
+
+    def past_group(j: int) -> int:
+        if j < len(toks) and toks[j] == "{":
+            depth = 0
+            while j < len(toks):
+                depth += {"{": 1, "}": -1}.get(toks[j], 0)
+                j += 1
+                if depth == 0:
+                    return j
+        return j + 1
+
+    for i, t in enumerate(toks):
+        if t != token:
+            continue
+        j = past_group(i + 1) if t in DECORATIONS else i + 1
+        while j < len(toks) and (toks[j] == "_" or toks[j].startswith("'")):
+            j = past_group(j + 1) if toks[j] == "_" else j + 1
+        n += j >= len(toks) or toks[j] != "("
+    return n

@@ -30,7 +30,8 @@ from typing import Any
 
 import sympy
 
-from nnnotes.check.texguard import misreading
+from nnnotes.check.texguard import DECORATIONS as _DECORATIONS
+from nnnotes.check.texguard import bare_uses, misreading
 
 __all__ = [
     "RELATIONS",
@@ -61,7 +62,7 @@ RELATIONS = MappingProxyType(
     | {r"\approx": "~", r"\in": "in"}
 )
 _FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
-_DECORATIONS = frozenset({r"\hat", r"\bar", r"\tilde"})
+_TRANSPOSES = frozenset({"T", r"\top", r"\intercal"})
 _TOKEN = re.compile(
     r"\\[td]?frac(?=\d\d)|\\[a-zA-Z]+|\\[,;:! ]|\d+(?:\.\d+)?|'+|[a-zA-Z]|[-+*/()\[\]{}^_=<>,|]|\S"
 )
@@ -156,7 +157,11 @@ class _Reader:
         base = self.atom()
         if self.peek() == "^":
             self.take()
+            if self.peek() in _TRANSPOSES or (self.peek() == "{" and self.peek(1) in _TRANSPOSES):
+                raise TexReadError("a transpose (x^T), not a power")
             base = base ** self.group()
+            if self.peek() == "^":
+                raise TexReadError("a double superscript (e^x^2), which TeX refuses")
         return base
 
     def group(self) -> Any:
@@ -213,35 +218,16 @@ class _Reader:
                 if name in self.matrices:
                     # a product of matrices does not commute: refuse rather than read it as numbers
                     raise TexReadError(f"{name} is a matrix")
-                if token is not None and self.peek() == "(" and ("'" in name or not self.bare_uses(token)):
+                if (
+                    token is not None
+                    and self.peek() == "("
+                    and ("'" in name or not bare_uses(self.toks, token))
+                ):
                     # f(0) or f'(0) with no f defined reads as f times 0, which would prove f(0) = 0:
                     # a name before a bracket multiplies only where it also stands without one, as in
                     # s(1-s) (f(2x) - 2f(x) has none)
                     raise TexReadError(f"{name}(...) reads as a function the page does not define")
                 return sympy.Symbol(name, real=True)
-
-    def bare_uses(self, token: str) -> int:
-        """Count the uses of ``token`` (with its subscripts, primes) not followed by a bracket."""
-        toks, n = self.toks, 0
-
-        def past_group(j: int) -> int:
-            if j < len(toks) and toks[j] == "{":
-                depth = 0
-                while j < len(toks):
-                    depth += {"{": 1, "}": -1}.get(toks[j], 0)
-                    j += 1
-                    if depth == 0:
-                        return j
-            return j + 1
-
-        for i, t in enumerate(toks):
-            if t != token:
-                continue
-            j = past_group(i + 1) if t in _DECORATIONS else i + 1
-            while j < len(toks) and (toks[j] == "_" or toks[j].startswith("'")):
-                j = past_group(j + 1) if toks[j] == "_" else j + 1
-            n += j >= len(toks) or toks[j] != "("
-        return n
 
     def call(self, f: Callable[..., Any], primes: int = 0, exponent: Any = None) -> Any:
         """``f(args)``, or ``f x`` for an argument without parentheses; primes differentiate."""
@@ -271,7 +257,11 @@ class _Reader:
             if len(args) != 1:
                 raise TexReadError("a derivative of a function of several arguments")
             t = sympy.Dummy("t", real=True)
-            value = sympy.diff(f(t), t, primes).subs(t, args[0])
+            derivative = sympy.diff(f(t), t, primes)
+            if derivative.has(sympy.Heaviside, sympy.DiracDelta, sympy.sign):
+                # ReLU'(0) would read as Heaviside(0) = 1/2, a convention: the derivative has none
+                raise TexReadError("a derivative of a function with a kink")
+            value = derivative.subs(t, args[0])
         else:
             value = f(*args)
         return value if exponent is None else value**exponent
@@ -318,7 +308,10 @@ class _Reader:
             return sympy.pi
         if t == "e" and self.peek() == "^":
             self.take()
-            return sympy.exp(self.group())
+            power = sympy.exp(self.group())
+            if self.peek() == "^":
+                raise TexReadError("a double superscript (e^x^2), which TeX refuses")
+            return power
         if t == "e" and self.peek() != "_":  # Euler's number; e_i is a name
             return sympy.E
         if t == r"\operatorname":

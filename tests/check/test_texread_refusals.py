@@ -77,6 +77,11 @@ MISREAD = {
     r"\tanh{x}^2": "power after a function's argument",
     "1/2x": "product after a slash",
     "a/bc": "product after a slash",
+    r"\operatorname{ReLU}'(0)": "kink",  # read as Heaviside(0) = 1/2, a convention
+    "x^T x": "transpose",
+    "x^{T}": "transpose",
+    "e^x^2": "double superscript",
+    r"\Delta x": "change written",
 }
 
 
