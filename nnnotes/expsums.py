@@ -110,7 +110,7 @@ def shifted_exp(x: Array, rm: RowMax) -> tuple[Array, Array]:
 
 
 class RowSums:
-    r"""Sums of the rows of $e \in [0, 1]$, added piece by piece, with one rounding at the end.
+    r"""Sums of the rows of an array ``e`` of terms in $[0, 1]$, added piece by piece, rounded once.
 
     Each entry splits exactly into a high part, a multiple of $2^{k-52}$ ($2^k \ge n + 2$), and a
     low part below $2^{k-53}$: partial sums of high parts are multiples of $2^{k-52}$ below $2^k$,

@@ -21,9 +21,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DECORATIONS", "bare_uses", "misreading"]
+__all__ = ["DECORATIONS", "GREEK", "bare_uses", "misreading"]
 
 FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
+#: The Greek letters read as names.
+GREEK = frozenset(
+    (
+        "alpha beta gamma delta epsilon varepsilon zeta eta theta kappa lambda mu nu xi rho sigma tau "
+        "phi varphi chi psi omega Delta Gamma Lambda Sigma Phi"
+    ).split()
+)
 #: Accents over a name (``\hat x`` is a name of its own).
 DECORATIONS = frozenset({r"\hat", r"\bar", r"\tilde"})
 #: Tokens that start a derivative's or a difference's numerator and denominator.
@@ -75,16 +82,25 @@ def misreading(toks: list[str]) -> str | None:
         after = toks[k + 1] if k + 1 < len(toks) else None
         if t == r"\sqrt" and after == "[":
             return r"a root of another order (\sqrt[n]{x})"
-        if t in (r"\Delta", r"\delta") and after is not None and re.fullmatch(r"[a-zA-Z]", after):
+        if (
+            t in (r"\Delta", r"\delta")
+            and after is not None
+            and (re.fullmatch(r"[a-zA-Z{]", after) or after[1:] in GREEK or after in DECORATIONS)
+        ):
             return f"a change written {t} {after} (read as a product)"
         if not _is_number(t) or (k and toks[k - 1] in ("_", "^")):
             continue
         if _is_number(after):
             return f"digits set apart ({t} {after}): write the number whole, or a product with \\cdot"
-        if after in FRACS and _is_number(_after_braces(toks, k + 2)) and toks[k + 2 : k + 3] == ["{"]:
+        j = k + 1
+        while j < len(toks) and toks[j] == "{":
+            j += 1
+        if j < len(toks) and toks[j] in FRACS and _is_number(_after_braces(toks, j + 1)):
             return f"a mixed number ({t} and a fraction): write it as one fraction"
         rest = toks[k + 2 : k + 4]
-        if after in ("e", "E") and (_is_number(rest[0] if rest else None) or rest[:1] in (["-"], ["+"])):
+        if after in ("e", "E") and (
+            _is_number(rest[0] if rest else None) or rest[:1] in (["-"], ["+"], ["{"])
+        ):
             return "a number in scientific notation (1.5e3): write 1.5 \\times 10^{3}"
     return None
 

@@ -126,6 +126,24 @@ def _printed_digits(toks: list[str]) -> int:
     return max(digits, default=1)
 
 
+def _is_plain_number(toks: list[str]) -> bool:
+    r"""Return whether the side is a printed number: ``-0.25``, ``2.32 \times 10^{-16}``."""
+    toks = toks[1:] if toks[:1] == ["-"] else toks
+    if not toks or not toks[0][0].isdigit():
+        return False
+    return len(toks) == 1 or (toks[1] in (r"\times", r"\cdot") and toks[2:4] == ["10", "^"])
+
+
+def _approx_digits(left: list[str], right: list[str]) -> int:
+    r"""Return the printed digits that set an approximation's tolerance: those of its rounded side.
+
+    The rounded side is the right one (``\sigma(2) \approx 0.88``), unless only the left one is
+    a printed number (``0.50 \approx \sigma(0)``).
+    """
+    side = left if _is_plain_number(left) and not _is_plain_number(right) else right
+    return _printed_digits(side)
+
+
 def _is_lone(e: Any, others: list[Any]) -> bool:
     """Return whether ``e`` is a single symbol that occurs in none of ``others``."""
     return isinstance(e, sympy.Symbol) and not any(e in getattr(o, "free_symbols", ()) for o in others)
@@ -162,7 +180,7 @@ def read_chain(
     links = []
     for k, rel in enumerate(rels):
         left, right = sides[k], sides[k + 1]
-        tol = _printed_digits(parts[k + 1]) if rel == "~" else None
+        tol = _approx_digits(parts[k], parts[k + 1]) if rel == "~" else None
         if rel == "=" and (defined.get(left) is right or defined.get(right) is left):
             links.append(Link(left, rel, right, "definition", tol))
             continue
@@ -186,6 +204,8 @@ def _numeric(link: Link, name: str) -> Verdict:
     """``~``: both sides are numbers, within half a unit of the right side's last printed digit."""
     if link.left.free_symbols or link.right.free_symbols:
         raise TexReadError("`\\approx` between expressions with symbols is not checked")
+    if not (link.left.is_finite and link.right.is_finite):
+        raise TexReadError("`\\approx` with an infinite side")
     with mpmath.workdps(50):
         gap = abs(sympy.N(link.left - link.right, 50))
         size = abs(sympy.N(link.right, 50))

@@ -31,6 +31,7 @@ from typing import Any
 import sympy
 
 from nnnotes.check.texguard import DECORATIONS as _DECORATIONS
+from nnnotes.check.texguard import GREEK as _GREEK
 from nnnotes.check.texguard import bare_uses, misreading
 
 __all__ = [
@@ -44,12 +45,6 @@ __all__ = [
     "tokens",
 ]
 
-_GREEK = frozenset(
-    (
-        "alpha beta gamma delta epsilon varepsilon zeta eta theta kappa lambda mu nu xi rho sigma tau "
-        "phi varphi chi psi omega Delta Gamma Lambda Sigma Phi"
-    ).split()
-)
 _SPACING = frozenset(
     (
         r"\, \; \: \! \left \right \big \Big \bigl \bigr \Bigl \Bigr \bigg \biggl \biggr "
@@ -136,6 +131,12 @@ class _Reader:
                     # a/bc: (a/b)c as read from left to right, or a/(bc) as often meant?
                     raise TexReadError("a product after a slash (a/bc): write \\frac{a}{bc} or (a/b)c")
             elif t is not None and self.starts_atom(t):
+                group = self.toks[max(0, self.k - 4) : self.k]  # a bare {f} before the bracket?
+                bare = len(group) >= 3 and group[-3] == "{" and group[-1] == "}"
+                bare = bare and (self.k < 4 or not (group[0] in ("^", "_", "}") or group[0].startswith("\\")))
+                if (t == "{" and self.peek(1) == "(") or (t == "(" and bare):
+                    # \pi{(0)}, {f}(0): shown as a function's value, read as a product
+                    raise TexReadError("a bracket after a name in braces, shown as a function's value")
                 e = e * self.power()
             else:
                 return e
@@ -215,7 +216,9 @@ class _Reader:
             elif self.peek() is not None and self.peek().startswith("'"):  # type: ignore[union-attr]
                 name += self.take()
             else:
-                if name in self.matrices:
+                # W, W^{(1)}, \hat W are matrices, W_{12} an entry of one (a number)
+                root = re.sub(r"^(?:hat|bar|tilde)\((.*)\)$", r"\1", re.sub(r"\^\(.*\)$", "", name))
+                if name in self.matrices or ("_" not in name and root in self.matrices):
                     # a product of matrices does not commute: refuse rather than read it as numbers
                     raise TexReadError(f"{name} is a matrix")
                 if (
@@ -343,8 +346,9 @@ class _Reader:
 #: Relations the reader does not read: a formula holding one is a claim it cannot check (so the
 #: page must list it), not a formula without a relation.
 UNREAD_RELATIONS = frozenset(
-    r"\ne \neq \leqslant \geqslant \ll \gg \equiv \propto \sim \simeq \cong \lessapprox".split()
-)
+    r"\ne \neq \leqslant \geqslant \ll \gg \equiv \propto \sim \simeq \cong \lessapprox \lt \gt \leqq \geqq "
+    r"\lesssim \gtrsim \doteq \approxeq \asymp \notin \nless \ngeq \ngtr \nleq \eqsim \coloneqq".split()
+) | {"≤", "≥", "≠", "≈"}
 
 
 def has_relation(toks: list[str]) -> bool:

@@ -167,6 +167,12 @@ def render_placeholders(
     '$x = 0.12$'
     >>> render_placeholders("$$M = {{ m }}$$", {"m": ("I", "demo")})
     '$$M = I$$'
+
+    A large integer has thousands commas in prose, none in math (``\\min(12,345, 1)`` would read
+    as three arguments):
+
+    >>> render_placeholders("{{ n }} or $\\min({{ n }}, 1)$", {"n": (12345, "demo")})
+    '<span class="computed" title="demo">12,345</span> or $\\min(12345, 1)$'
     >>> render_placeholders("{{ nope }}", {}, page="p.md")
     Traceback (most recent call last):
     ...
@@ -215,7 +221,8 @@ def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int, ma
                 f"{page}, line {line}: format {spec!r} does not apply to {name}: {exc}"
             ) from exc
         if any(a <= m.start() < b for a, b in math_spans):
-            return shown
+            # 12,345 in a formula reads as two numbers, as in \min(12,345, 100): no thousands commas
+            return str(value) if spec is None and isinstance(value, int) else shown
         if spec and (spec == "pow10" or spec.startswith("sci")):
             raise PlaceholderError(
                 f"{page}, line {line}: format {spec!r} of {name} writes TeX ({shown}), which shows raw "

@@ -30,6 +30,7 @@ from typing import Any
 import sympy
 
 from nnnotes.check.derivation import DerivationError
+from nnnotes.check.texguard import GREEK
 from nnnotes.check.texmath import (
     Chain,
     Link,
@@ -180,7 +181,12 @@ def prose_formulas(markdown: str) -> list[ProseFormula]:
 def _define(tex: str, functions: dict[str, Callable[..., Any]]) -> bool:
     """Add ``f(t) = expr`` to ``functions`` if it defines a new function; return whether it did."""
     m = _DEFINES.match(tex)
-    if not m or m.group(1).lstrip("\\") in FUNCTIONS:
+    name = m.group(1).lstrip("\\") if m else ""
+    if m and (name in GREEK or not m.group(1).startswith("\\")):  # \sin, \exp are not the page's
+        m = None if re.search(rf"(?<![a-zA-Z\\]){re.escape(m.group(1))}\s*\(", m.group(3)) else m
+    else:
+        m = None
+    if not m or name in FUNCTIONS:
         # a name the page defined before is defined again: prose reuses f for a new example
         return False
     params = [sympy.Symbol(p.strip(), real=True) for p in m.group(2).split(",")]
@@ -201,6 +207,10 @@ def _unread(name: str) -> Callable[..., Any]:
     return fail
 
 
+def _symbols(side: Any) -> set[Any]:
+    return set(getattr(side, "free_symbols", ()))
+
+
 def _lone_definition(tex: str) -> bool:
     r"""Return whether ``tex`` is ``name = ...`` with a plain name on the left (the right need not be read).
 
@@ -208,6 +218,11 @@ def _lone_definition(tex: str) -> bool:
     """
     m = re.match(r"^\s*(\\?[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?)\s*=(?![^=]*=)\s*(.+)$", tex)
     if not m or has_relation(tokens(m.group(2))):
+        return False
+    root = m.group(1).split("_")[0]
+    if root in ("e", r"\pi", r"\infty") or root.lstrip("\\") in FUNCTIONS:
+        return False  # a constant or a function: its value is known, not defined here
+    if root.startswith("\\") and root[1:] not in GREEK | {"ell"}:
         return False
     name = re.escape(m.group(1))
     return not re.search(rf"(?<![a-zA-Z\\]){name}(?![a-zA-Z_'])", m.group(2))
@@ -350,7 +365,16 @@ def check_page(
                     out.errors.append(
                         f"{where}: formula ${f.tex}$ is listed under `formulas:` but holds: unlist it"
                     )
-                except (DerivationError, TexReadError):
+                except DerivationError as exc:
+                    if any(_symbols(side) for link in chain.links for side in (link.left, link.right)):
+                        out.listed.append((shown, spec))  # a formula of symbols may hold in its context
+                        continue
+                    # a reason does not excuse a formula of numbers that the reader reads and finds false
+                    out.errors.append(
+                        f"{where}: formula ${f.tex}$ is listed with a reason but is read and does not "
+                        f"hold ({exc}); give it its context (`where`, `with`) or mark it `false:`"
+                    )
+                except TexReadError:
                     out.listed.append((shown, spec))
             elif spec.startswith("false"):
                 out.refuted.append((f, spec))

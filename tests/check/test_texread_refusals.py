@@ -12,7 +12,7 @@ import pytest
 import sympy
 
 from nnnotes.check.texmath import TexReadError, read_expression
-from nnnotes.sitebuild.prosemath import FUNCTIONS, check_page
+from nnnotes.sitebuild.prosemath import FUNCTIONS, MATRICES, check_page
 
 
 @pytest.mark.parametrize(
@@ -82,6 +82,18 @@ MISREAD = {
     "x^{T}": "transpose",
     "e^x^2": "double superscript",
     r"\Delta x": "change written",
+    # a second probe: variants that slipped past the first rules
+    "{f}(0)": "bracket after a name in braces",
+    r"\pi{(0)}": "bracket after a name in braces",
+    r"\alpha_1{(0)}": "bracket after a name in braces",
+    r"2\frac1{2}": "mixed number",
+    r"2{\tfrac{1}{2}}": "mixed number",
+    "1.5e{3}": "scientific notation",
+    r"\Delta\theta": "change written",
+    r"\Delta{x}": "change written",
+    r"\delta\alpha": "change written",
+    "W^{(1)} W^{(2)}": "is a matrix",  # W_{12}, an entry, is a number
+    r"\hat{W} x": "is a matrix",
 }
 
 
@@ -89,7 +101,7 @@ MISREAD = {
 def test_formulas_shown_otherwise_than_read_are_refused(tex: str) -> None:
     """Each was read (and could be proved) as something else than it shows; now it is refused."""
     with pytest.raises(TexReadError, match=re.escape(MISREAD[tex])):
-        read_expression(tex, FUNCTIONS)
+        read_expression(tex, FUNCTIONS, MATRICES)
 
 
 @pytest.mark.parametrize(
@@ -153,3 +165,46 @@ def test_a_function_defined_again_is_a_new_example() -> None:
     found = check_page(r"Let $f(x) = 3x$, so $f(1) = 3$. On $f(x) = x^2$, $f(1) = 1$.", {}, {}, page="p.md")
     assert found.errors == [] and len(found.read) == 4
     assert check_page(r"Let $f(x) = 3x$. On $f(x) = x^2$, $f(1) = 3$.", {}, {}, page="p.md").errors
+
+
+@pytest.mark.parametrize(
+    ("formula", "holds"),
+    [
+        (r"0.99 \approx \sigma(0)", False),  # only the left side is printed: its digits set the tolerance
+        (r"0.50 \approx \sigma(0)", True),
+        (r"3.6 \approx \pi", False),
+        (r"3.14 \approx \pi", True),
+        (r"0.03 \approx 0.00", False),
+    ],
+)
+def test_a_printed_left_side_sets_the_tolerance_when_the_right_is_exact(formula: str, holds: bool) -> None:
+    r"""``0.99 \approx \sigma(0)`` took its tolerance (0.5) from the 0 inside sigma(0)."""
+    found = check_page(f"Here ${formula}$.", {}, {}, page="p.md")
+    assert (found.errors == []) is holds, found.errors
+
+
+@pytest.mark.parametrize(
+    ("page", "error"),
+    [
+        (r"Note $\sigma(0) \lt 1$.", "is not read"),  # \lt was no relation: the formula was never seen
+        (r"Note $\sigma(0) ≤ 0$.", "is not read"),
+        (r"Note $\infty \approx 1$.", "infinite side"),  # crashed
+        (r"Note $\sin(x) = x$, so $\sin(\pi) = \pi$.", "is not read"),  # \sin became a page function
+        (r"Let $f(x) = 2x$. Then $f(x) = f(x) + 1$, so $f(1) = 3$.", "does not hold"),  # self-referential
+        (r"Take $\pi = \sqrt[3]{27}$.", "is not read"),  # a constant is no name to define
+        (r"Take $e = \pm 3$.", "is not read"),
+    ],
+)
+def test_no_function_constant_or_relation_escapes_its_check(page: str, error: str) -> None:
+    """Each page states something false; each is now an error of the page, not a definition or silence."""
+    found = check_page(page, {}, {}, page="p.md")
+    assert found.errors and all(error in e or "is not read" in e for e in found.errors), found.errors
+    assert any(error in e for e in found.errors), found.errors
+
+
+def test_a_reason_does_not_excuse_a_false_formula_of_numbers() -> None:
+    """Listed with a reason, sigma(0) = 1 was accepted; a formula of symbols may still need its context."""
+    found = check_page(r"So $\sigma(0) = 1$.", {r"\sigma(0) = 1": "checked by `x`"}, {}, page="p.md")
+    assert len(found.errors) == 1 and "is read and does not hold" in found.errors[0]
+    ok = check_page(r"So $\sigma_B^2 = 0$.", {r"\sigma_B^2 = 0": "a constant batch"}, {}, page="p.md")
+    assert ok.errors == []
