@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DECORATIONS", "GREEK", "bare_uses", "misreading"]
+__all__ = ["DECORATIONS", "FRACS", "GREEK", "bare_uses", "misreading"]
 
 FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
 #: The Greek letters read as names.

@@ -67,8 +67,8 @@ class Link:
     relation: Relation
     right: Any
     kind: str
-    #: For ``~``: the significant digits printed on the right; the sides may differ by half a
-    #: unit in the last of them.
+    #: For ``~``: the significant digits printed on the rounded side (`_approx_digits`); the sides
+    #: may differ by half a unit in the last of them.
     tolerance: Any = None
 
 
@@ -201,7 +201,7 @@ def _kind(left: Any, rel: str, right: Any) -> str:
 
 
 def _numeric(link: Link, name: str) -> Verdict:
-    """``~``: both sides are numbers, within half a unit of the right side's last printed digit."""
+    """``~``: both sides are numbers, within half a unit of the rounded side's last printed digit."""
     if link.left.free_symbols or link.right.free_symbols:
         raise TexReadError("`\\approx` between expressions with symbols is not checked")
     if not (link.left.is_finite and link.right.is_finite):

@@ -31,6 +31,7 @@ from typing import Any
 import sympy
 
 from nnnotes.check.texguard import DECORATIONS as _DECORATIONS
+from nnnotes.check.texguard import FRACS as _FRACS
 from nnnotes.check.texguard import GREEK as _GREEK
 from nnnotes.check.texguard import bare_uses, misreading
 
@@ -56,7 +57,6 @@ RELATIONS = MappingProxyType(
     {"=": "=", "<": "<", ">": ">", r"\le": "<=", r"\leq": "<=", r"\ge": ">=", r"\geq": ">="}
     | {r"\approx": "~", r"\in": "in"}
 )
-_FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
 _TRANSPOSES = frozenset({"T", r"\top", r"\intercal"})
 _TOKEN = re.compile(
     r"\\[td]?frac(?=\d\d)|\\[a-zA-Z]+|\\[,;:! ]|\d+(?:\.\d+)?|'+|[a-zA-Z]|[-+*/()\[\]{}^_=<>,|]|\S"
