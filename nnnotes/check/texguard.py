@@ -21,7 +21,16 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["DECORATIONS", "FRACS", "GREEK", "bare_uses", "misreading"]
+__all__ = [
+    "ARROWS",
+    "DECORATIONS",
+    "FRACS",
+    "GREEK",
+    "bare_uses",
+    "UNREAD_RELATIONS",
+    "misreading",
+    "outside_limits",
+]
 
 FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
 #: The Greek letters read as names.
@@ -38,6 +47,27 @@ DIFFERENTIALS = frozenset({"d", r"\Delta", r"\delta", r"\partial"})
 #: Commands that are operators, not names (a differential before them is no differential).
 OPERATORS = FRACS | {r"\cdot", r"\times", r"\sqrt", r"\quad", r"\qquad", r"\infty", r"\pi"}
 _NUMBER = re.compile(r"\d+(?:\.\d+)?")
+#: Arrows: a limit (``x \to 0``), an implication, a map. A formula holding one states something.
+ARROWS = frozenset(
+    (
+        r"\to \rightarrow \longrightarrow \Rightarrow \Longrightarrow \implies \impliedby \iff "
+        r"\Leftrightarrow \Longleftrightarrow \leftrightarrow \mapsto \longmapsto \leftarrow \Leftarrow "
+        r"\gets \uparrow \downarrow \nearrow \searrow"
+    ).split()
+) | {"\u2192", "\u21d2", "\u21d4", "\u21a6", "\u2190", "\u2191", "\u2193"}
+#: Relations the reader does not read, and arrows: a formula holding one is a claim it cannot check
+#: (so the page must list it), not a formula without a relation.
+UNREAD_RELATIONS = (
+    frozenset(
+        r"\ne \neq \leqslant \geqslant \ll \gg \equiv \propto \sim \simeq \cong \lessapprox \lt \gt "
+        r"\leqq \geqq \lesssim \gtrsim \doteq \approxeq \asymp \notin \nless \ngeq \ngtr \nleq \eqsim "
+        r"\coloneqq".split()
+    )
+    | {"\u2264", "\u2265", "\u2260", "\u2248"}
+    | ARROWS
+)
+#: Operators whose limits are set below and above them (``\sum_{i=1}^{n}``).
+_BIG = frozenset(r"\sum \prod \lim \limsup \liminf \max \min \sup \inf \int \bigcup \bigcap".split())
 
 
 def _is_number(t: str | None) -> bool:
@@ -135,3 +165,29 @@ def bare_uses(toks: list[str], token: str) -> int:
             j = past_group(j + 1) if toks[j] == "_" else j + 1
         n += j >= len(toks) or toks[j] != "("
     return n
+
+
+def outside_limits(toks: list[str]) -> list[str]:
+    r"""Return ``toks`` without the limits of big operators (the ``i = 1`` of ``\sum_{i=1}^{n}``).
+
+    Examples
+    --------
+    >>> outside_limits(["\\sum", "_", "{", "i", "=", "1", "}", "^", "n", "x", "_", "i"])
+    ['\\sum', 'x', '_', 'i']
+    """
+    out: list[str] = []
+    k = 0
+    while k < len(toks):
+        out.append(toks[k])
+        k += 1
+        if out[-1] not in _BIG:
+            continue
+        while k < len(toks) and toks[k] in ("_", "^", r"\limits", r"\nolimits"):
+            k += 1
+            if toks[k - 1] in ("_", "^") and k < len(toks):
+                depth = int(toks[k] == "{")
+                k += 1
+                while depth and k < len(toks):
+                    depth += {"{": 1, "}": -1}.get(toks[k], 0)
+                    k += 1
+    return out

@@ -200,6 +200,20 @@ def _kind(left: Any, rel: str, right: Any) -> str:
     return "claim"
 
 
+def _allowed(link: Link) -> tuple[Any, Any]:
+    """Return the symbol of a condition and the set of its values that the condition allows."""
+    if link.relation == "in":
+        return link.left, link.right
+    s = link.left if isinstance(link.left, sympy.Symbol) else link.right
+    bound = link.right if s is link.left else link.left
+    if link.relation == "=":
+        return s, sympy.FiniteSet(bound)
+    strict = len(link.relation) == 1
+    if link.relation.startswith("<") == (s is link.left):  # x < b or b > x: an upper bound
+        return s, sympy.Interval(-sympy.oo, bound, right_open=strict)
+    return s, sympy.Interval(bound, sympy.oo, left_open=strict)
+
+
 def _numeric(link: Link, name: str) -> Verdict:
     """``~``: both sides are numbers, within half a unit of the rounded side's last printed digit."""
     if link.left.free_symbols or link.right.free_symbols:
@@ -239,20 +253,10 @@ def domain_of(tex: str, functions: Mapping[str, Callable[..., Any]] | None = Non
         for link in read_chain(part, functions or {}).links:
             if link.kind != "condition" or link.relation not in ("<", "<=", ">", ">=", "in"):
                 raise TexReadError(f"{part.strip()!r} is not a condition on one symbol")
-            if link.relation == "in":
-                s, iv = link.left, link.right
-            else:
-                lo_hi = link.relation.startswith("<")
-                s = link.left if isinstance(link.left, sympy.Symbol) else link.right
-                bound = link.right if s is link.left else link.left
-                upper = lo_hi == (s is link.left)
-                strict = len(link.relation) == 1
-                iv = (
-                    sympy.Interval(-sympy.oo, bound, right_open=strict)
-                    if upper
-                    else sympy.Interval(bound, sympy.oo, left_open=strict)
-                )
+            s, iv = _allowed(link)
             out[s] = out.get(s, sympy.Interval(-sympy.oo, sympy.oo)).intersect(iv)
+            if out[s] == sympy.S.EmptySet:
+                raise TexReadError(f"the conditions {tex.strip()!r} leave {s} no value")
     return out
 
 
@@ -270,8 +274,19 @@ def check_chain(
     fresh one if None) rather than in the build's record.
     """
     out: list[Verdict] = []
+    allowed: dict[Any, Any] = {}
     with recording(record or BuildRecord()):
         for k, link in enumerate(chain.links, start=1):
+            if link.kind == "condition" and link.relation != "~":  # 2 < x < 1 leaves x no value
+                s, values = _allowed(link)
+                allowed[s] = allowed.get(s, sympy.Reals).intersect(values)
+                if allowed[s] == sympy.S.EmptySet:
+                    raise DerivationError(
+                        f"the conditions on {s} leave it no value",
+                        derivation=f"{name}/{k}",
+                        step=1,
+                        reason="the conditions of the prose",
+                    )
             if link.kind != "claim":
                 continue
             if link.relation == "~":

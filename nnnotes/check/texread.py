@@ -33,7 +33,7 @@ import sympy
 from nnnotes.check.texguard import DECORATIONS as _DECORATIONS
 from nnnotes.check.texguard import FRACS as _FRACS
 from nnnotes.check.texguard import GREEK as _GREEK
-from nnnotes.check.texguard import bare_uses, misreading
+from nnnotes.check.texguard import UNREAD_RELATIONS, bare_uses, misreading, outside_limits
 
 __all__ = [
     "RELATIONS",
@@ -160,7 +160,10 @@ class _Reader:
             self.take()
             if self.peek() in _TRANSPOSES or (self.peek() == "{" and self.peek(1) in _TRANSPOSES):
                 raise TexReadError("a transpose (x^T), not a power")
-            base = base ** self.group()
+            exponent = self.group()
+            if _huge(base, exponent):
+                raise TexReadError("a power of numbers with more than 10^4 digits (10^{10^{8}})")
+            base = base**exponent
             if self.peek() == "^":
                 raise TexReadError("a double superscript (e^x^2), which TeX refuses")
         return base
@@ -343,22 +346,21 @@ class _Reader:
         raise TexReadError(f"the reader does not read {t!r}")
 
 
-#: Relations the reader does not read: a formula holding one is a claim it cannot check (so the
-#: page must list it), not a formula without a relation.
-UNREAD_RELATIONS = frozenset(
-    r"\ne \neq \leqslant \geqslant \ll \gg \equiv \propto \sim \simeq \cong \lessapprox \lt \gt \leqq \geqq "
-    r"\lesssim \gtrsim \doteq \approxeq \asymp \notin \nless \ngeq \ngtr \nleq \eqsim \coloneqq".split()
-) | {"≤", "≥", "≠", "≈"}
+def _huge(base: Any, exponent: Any) -> bool:
+    """Return whether ``base**exponent``, both numbers, would be computed with over 10^4 digits."""
+    if not (getattr(base, "is_Rational", False) and getattr(exponent, "is_Rational", False)):
+        return False
+    size = max(abs(base.p), abs(base.q))
+    return size > 1 and abs(exponent) * sympy.log(size, 10) > 10**4
 
 
 def has_relation(toks: list[str]) -> bool:
-    """Return whether a relation stands outside every bracket (``P(y = 1 | x)`` holds none)."""
-    depth = 0
-    for t in toks:
-        depth += {"(": 1, "[": 1, "{": 1, ")": -1, "]": -1, "}": -1}.get(t, 0)
-        if depth == 0 and (t in RELATIONS or t in UNREAD_RELATIONS):
-            return True
-    return False
+    r"""Return whether a formula states a relation, anywhere but in a big operator's limits.
+
+    A relation inside a bracket or a group (``P(y = 1 | x)``, ``\boxed{a = b}``) counts: the
+    reader cannot read it there, so the page lists the formula. ``\sum_{i=1}^{n} x_i`` has none.
+    """
+    return any(t in RELATIONS or t in UNREAD_RELATIONS for t in outside_limits(toks))
 
 
 def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
@@ -377,7 +379,10 @@ def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
         else:
             parts[-1].append(t)
     if not rels or any(not p for p in parts):
-        raise TexReadError("not a relation between expressions")
+        unread = [t for t in toks if t in UNREAD_RELATIONS or t in RELATIONS][:1]
+        raise TexReadError(
+            f"the reader does not read {unread[0]!r} here" if unread and not rels else "not a relation"
+        )
     return parts, rels
 
 

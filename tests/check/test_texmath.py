@@ -201,10 +201,10 @@ def test_listed_false_must_be_false() -> None:
     assert len(found.errors) == 1 and "listed as false but holds" in found.errors[0]
 
 
-def test_scan_skips_code_and_bracketed_relations() -> None:
-    """Fenced code, code spans and a relation inside brackets (P(y = 1 | x)) are not formulas."""
+def test_scan_skips_code_but_not_bracketed_relations() -> None:
+    """Code holds no formula; a relation inside brackets (P(y = 1 | x)) makes one to list."""
     md = "$P(y = 1 \\mid x)$ and `$u = v$`\n\n```\n$a = b$\n```\n$$c \\le d$$\n"
-    assert [(f.line, f.tex) for f in prose_formulas(md)] == [(6, r"c \le d")]
+    assert [(f.line, f.tex) for f in prose_formulas(md)] == [(1, r"P(y = 1 \mid x)"), (6, r"c \le d")]
 
 
 def test_with_gives_a_defined_name_its_meaning() -> None:
