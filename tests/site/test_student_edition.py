@@ -29,6 +29,11 @@ CHAPTERS = [p.stem for p in sorted((ROOT / "docs").glob("exercise-*.md")) if "ty
 EXEC_FENCE = re.compile(r'^\s*`{3,}python [^\n]*exec="1"', re.M)
 
 
+def test_the_chapters_with_answers_are_the_six_of_the_source() -> None:
+    """The derived list is not empty: the source answers 6.1 to 6.5 and 6.7 (6.6 has no answer)."""
+    assert CHAPTERS == [f"exercise-6-{k}" for k in (1, 2, 3, 4, 5, 7)]
+
+
 def test_called_names_lists_package_imports_only() -> None:
     """Only names imported from nnnotes are listed, once each, in order."""
     src = "import sympy\nfrom nnnotes import forward\nfrom nnnotes.render import figure_to_svg, forward\n"
