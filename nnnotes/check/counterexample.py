@@ -275,7 +275,10 @@ def _certify(step: StepSides, args: list[mpmath.mpf], i: int) -> Counterexample 
         raise AssertionError(f"a confirmed point is undefined at {dps} digits: {args}")
     a, b = vals[0][i], vals[1][i]
     with mpmath.workdps(dps):
-        gap = mpmath.nstr(abs(a - b), 6)
+        g = abs(a - b)
+    # printed from DPS digits: thousands of digits exceed Python's limit on printing an integer
+    with mpmath.workdps(DPS):
+        gap, a, b = mpmath.nstr(+g, 6), +a, +b
     point = {str(s): mpmath.nstr(a, DPS) for s, a in zip(step.symbols, args, strict=True)}
     return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), gap, how)
 

@@ -149,6 +149,18 @@ class StepSides:
             except _UNDEFINED:
                 return mpmath.inf
 
+    def numbers(self, most: int = 7) -> list[mpmath.mpf]:
+        """Return the step's own numbers and 0, 1, 2, 3, with both signs: where a bump may sit.
+
+        ``(x - 7.3)^2 > 0`` fails at 7.3, ``x^2 + 4y^2 > 4xy`` at (2, 1): points a random sample misses.
+        """
+        found: set[Any] = set()
+        for e in (*self.lhs, *self.rhs):
+            found |= {a for a in sympy.sympify(e).atoms(sympy.Rational, sympy.NumberSymbol, sympy.Pow)}
+        values = [sympy.N(a, DPS) for a in found if not a.free_symbols]
+        small = sorted({abs(mpmath.mpf(str(v))) for v in values if v.is_real and 0 < abs(v) <= 10**6})
+        return sorted({sign * v for v in [*map(mpmath.mpf, (0, 1, 2, 3)), *small[:most]] for sign in (1, -1)})
+
     def digits_for(self, args: Sequence[Any]) -> int | None:
         """Digits that resolve the exponentials at ``args`` (``e^{2|a|}`` with a margin), None if infinite."""
         expo = self.exponent(args)

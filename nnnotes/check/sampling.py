@@ -34,6 +34,7 @@ Examples
 from __future__ import annotations
 
 import functools
+import itertools
 import random
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
@@ -318,6 +319,7 @@ def point_batches(
         grid = candidate_values(s, doms[s])
         # moderate values first: a wrong step is usually wrong there, and that counterexample reads best
         yield [[v] for v in sorted(grid, key=_niceness)]
+        yield [[v] for v in step.numbers() if v not in grid and inside(v, doms[s])]
         roots = [r for c in crit() for r in _real_roots(c, s, grid)]
         seen = set(grid)
         yield [[v] for v in candidate_values(s, doms[s], roots) if v not in seen]
@@ -326,6 +328,9 @@ def point_batches(
     moderate = {s: [v for v in c if abs(v) <= 4] or c for s, c in cands.items()}
     bases = [[rng.choice(moderate[s]) for s in syms] for _ in range(4)]
     yield [[rng.choice(cands[s]) for s in syms] for _ in range(40)]
+    if len(syms) <= 3:  # every combination of the step's own numbers, up to about 500 points
+        own = {s: [v for v in step.numbers(3 if len(syms) == 3 else 7) if inside(v, doms[s])] for s in syms}
+        yield [list(p) for p in itertools.product(*(own[s] for s in syms))]
     pts: list[list[mpmath.mpf]] = []
     per = max(8, 160 // len(syms))
     for j, s in enumerate(syms):

@@ -76,10 +76,19 @@ _FORMS: tuple[tuple[str, Callable[[Any], Any]], ...] = (
 #: $10^{-307} - e^{-u - 709}$, factoring ran over 6 minutes without an answer. An expression holding
 #: such a number gets only the cheap forms (its claim can still be evaluated numerically).
 _HUGE_BITS = 200
+#: The largest number in an exponent that factoring and simplifying are given.
+_EXP_COEFFICIENT = 20
 
 
 def _has_huge_number(e: Any) -> bool:
-    return any(max(abs(r.p), r.q).bit_length() > _HUGE_BITS for r in e.atoms(sympy.Rational))
+    if any(max(abs(r.p), r.q).bit_length() > _HUGE_BITS for r in e.atoms(sympy.Rational)):
+        return True
+    # factor takes e^{-100(x - 7)^2} as a polynomial in e^x of degree 1400: it ran for minutes
+    return any(
+        abs(r) > _EXP_COEFFICIENT
+        for f in e.atoms(sympy.exp)
+        for r in sympy.expand(f.args[0]).atoms(sympy.Rational)
+    )
 
 
 def _by_assumptions(h: Any, strict: bool) -> str | None:

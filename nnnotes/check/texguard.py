@@ -20,16 +20,18 @@ Examples
 from __future__ import annotations
 
 import re
+import unicodedata
 
 __all__ = [
     "ARROWS",
     "DECORATIONS",
     "FRACS",
     "GREEK",
-    "bare_uses",
     "UNREAD_RELATIONS",
+    "bare_uses",
     "misreading",
     "outside_limits",
+    "unread_relation",
 ]
 
 FRACS = frozenset({r"\frac", r"\tfrac", r"\dfrac"})
@@ -61,7 +63,10 @@ UNREAD_RELATIONS = (
     frozenset(
         r"\ne \neq \leqslant \geqslant \ll \gg \equiv \propto \sim \simeq \cong \lessapprox \lt \gt "
         r"\leqq \geqq \lesssim \gtrsim \doteq \approxeq \asymp \notin \nless \ngeq \ngtr \nleq \eqsim "
-        r"\coloneqq".split()
+        r"\coloneqq \eqqcolon \subset \subseteq \supset \supseteq \ni \prec \preceq \succ \succeq \lneq "
+        r"\gneq \lneqq \gneqq \gtrapprox \lessgtr \gtrless \triangleq \nsim \thickapprox \thicksim \lll "
+        r"\ggg \eqslantless \eqslantgtr \perp \parallel \mid \nmid \models \vdash \nleqslant \ngeqslant "
+        r"\nsubseteq \bumpeq \circeq \backsim \bowtie \varpropto \therefore \because".split()
     )
     | {"\u2264", "\u2265", "\u2260", "\u2248"}
     | ARROWS
@@ -136,9 +141,10 @@ def misreading(toks: list[str]) -> str | None:
 
 
 def bare_uses(toks: list[str], token: str) -> int:
-    """Count the uses of ``token`` (with its accent's group, subscripts, primes) not before a bracket.
+    r"""Count the uses of ``token`` (with its accent's group, subscripts, primes) not before a bracket.
 
-    A name before a bracket multiplies only where it also stands without one, as in ``s(1-s)``.
+    A name before a bracket multiplies only where it also stands without one, as in ``s(1-s)``;
+    inside a subscript or an accent it is part of another name (``x_f``, ``\hat f``).
 
     Examples
     --------
@@ -157,8 +163,12 @@ def bare_uses(toks: list[str], token: str) -> int:
                     return j
         return j + 1
 
+    inside = set()  # a subscript, a superscript or an accent's argument: part of another name
+    for i, t in enumerate(toks[:-1]):
+        if t in ("_", "^") or t in DECORATIONS:
+            inside.update(range(i + 1, past_group(i + 1)))
     for i, t in enumerate(toks):
-        if t != token:
+        if t != token or i in inside:
             continue
         j = past_group(i + 1) if t in DECORATIONS else i + 1
         while j < len(toks) and (toks[j] == "_" or toks[j].startswith("'")):
@@ -191,3 +201,26 @@ def outside_limits(toks: list[str]) -> list[str]:
                     depth += {"{": 1, "}": -1}.get(toks[k], 0)
                     k += 1
     return out
+
+
+#: Mathematical symbols (Unicode category Sm) that are operators, or relations the reader reads.
+_OPERATOR_SYMBOLS = frozenset(
+    "<=>+-/|~\u00ac\u00b1\u00d7\u00f7\u2212\u2213\u2211\u220f\u221a\u221e\u2202\u2207\u222b\u2218\u22c5\u2217\u2219"
+)
+
+
+def unread_relation(token: str) -> bool:
+    r"""Return whether ``token`` is a relation the reader does not read (``\ne``, an arrow, ``⩽``).
+
+    Besides `UNREAD_RELATIONS`: any command named after an arrow or a harpoon, and any other
+    Unicode mathematical symbol that is not an operator, so that an unknown relation makes a
+    formula to list rather than one without a relation.
+
+    Examples
+    --------
+    >>> unread_relation(r"\hookrightarrow"), unread_relation("\u2a7d"), unread_relation("\u2212")
+    (True, True, False)
+    """
+    if token in UNREAD_RELATIONS or re.fullmatch(r"\\[a-zA-Z]*(?:arrow|harpoon)[a-zA-Z]*", token):
+        return True
+    return len(token) == 1 and unicodedata.category(token) == "Sm" and token not in _OPERATOR_SYMBOLS

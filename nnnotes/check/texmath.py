@@ -166,6 +166,8 @@ def read_chain(
     sides: list[Any] = []
     for k, part in enumerate(parts):
         if k and rels[k - 1] == "in":
+            if k < len(rels):  # x \in (0, 1) < 5: an interval compared with something else
+                raise TexReadError("a relation after an interval")
             sides.append(_interval(part, functions, matrices))
         else:
             sides.append(read_side(part, functions, matrices))
@@ -206,6 +208,8 @@ def _allowed(link: Link) -> tuple[Any, Any]:
         return link.left, link.right
     s = link.left if isinstance(link.left, sympy.Symbol) else link.right
     bound = link.right if s is link.left else link.left
+    if bound.is_extended_real is not True:  # x > \sqrt{-1}
+        raise TexReadError(f"a condition on {s} against {bound}, which is not a real number")
     if link.relation == "=":
         return s, sympy.FiniteSet(bound)
     strict = len(link.relation) == 1

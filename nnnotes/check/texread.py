@@ -33,11 +33,10 @@ import sympy
 from nnnotes.check.texguard import DECORATIONS as _DECORATIONS
 from nnnotes.check.texguard import FRACS as _FRACS
 from nnnotes.check.texguard import GREEK as _GREEK
-from nnnotes.check.texguard import UNREAD_RELATIONS, bare_uses, misreading, outside_limits
+from nnnotes.check.texguard import bare_uses, misreading, outside_limits, unread_relation
 
 __all__ = [
     "RELATIONS",
-    "UNREAD_RELATIONS",
     "TexReadError",
     "has_relation",
     "read_expression",
@@ -162,7 +161,7 @@ class _Reader:
                 raise TexReadError("a transpose (x^T), not a power")
             exponent = self.group()
             if _huge(base, exponent):
-                raise TexReadError("a power of numbers with more than 10^4 digits (10^{10^{8}})")
+                raise TexReadError("a power of numbers with more than 4000 digits (10^{10^{8}})")
             base = base**exponent
             if self.peek() == "^":
                 raise TexReadError("a double superscript (e^x^2), which TeX refuses")
@@ -347,11 +346,11 @@ class _Reader:
 
 
 def _huge(base: Any, exponent: Any) -> bool:
-    """Return whether ``base**exponent``, both numbers, would be computed with over 10^4 digits."""
+    """Return whether ``base**exponent``, both numbers, has over 4000 digits (Python prints 4300)."""
     if not (getattr(base, "is_Rational", False) and getattr(exponent, "is_Rational", False)):
         return False
     size = max(abs(base.p), abs(base.q))
-    return size > 1 and abs(exponent) * sympy.log(size, 10) > 10**4
+    return size > 1 and abs(exponent) * sympy.log(size, 10) > 4000
 
 
 def has_relation(toks: list[str]) -> bool:
@@ -360,7 +359,7 @@ def has_relation(toks: list[str]) -> bool:
     A relation inside a bracket or a group (``P(y = 1 | x)``, ``\boxed{a = b}``) counts: the
     reader cannot read it there, so the page lists the formula. ``\sum_{i=1}^{n} x_i`` has none.
     """
-    return any(t in RELATIONS or t in UNREAD_RELATIONS for t in outside_limits(toks))
+    return any(t in RELATIONS or unread_relation(t) for t in outside_limits(toks))
 
 
 def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
@@ -379,7 +378,7 @@ def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
         else:
             parts[-1].append(t)
     if not rels or any(not p for p in parts):
-        unread = [t for t in toks if t in UNREAD_RELATIONS or t in RELATIONS][:1]
+        unread = [t for t in toks if t in RELATIONS or unread_relation(t)][:1]
         raise TexReadError(
             f"the reader does not read {unread[0]!r} here" if unread and not rels else "not a relation"
         )

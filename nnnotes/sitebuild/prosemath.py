@@ -152,6 +152,11 @@ def checker_fingerprint() -> str:
     return h.hexdigest()
 
 
+#: What sympy or mpmath raise on a formula they cannot evaluate (an interval in an expression,
+#: an integer of more than 4300 digits): the formula is not checked, and the page must list it.
+_UNCHECKABLE = (ValueError, TypeError, ArithmeticError, NotImplementedError)
+
+
 def _blank(m: re.Match[str]) -> str:
     return re.sub(r"[^\n]", " ", m.group(0))
 
@@ -183,7 +188,8 @@ def _define(tex: str, functions: dict[str, Callable[..., Any]]) -> bool:
     m = _DEFINES.match(tex)
     name = m.group(1).lstrip("\\") if m else ""
     if m and (name in GREEK or not m.group(1).startswith("\\")):  # \sin, \exp are not the page's
-        m = None if re.search(rf"(?<![a-zA-Z\\]){re.escape(m.group(1))}\s*\(", m.group(3)) else m
+        # f(x) = f'(x) or f^2(x): the name is used in its own body, so this is a claim, not a definition
+        m = None if re.search(rf"(?<![a-zA-Z\\]){re.escape(m.group(1))}\s*[('^]", m.group(3)) else m
     else:
         m = None
     if not m or name in FUNCTIONS:
@@ -374,7 +380,7 @@ def check_page(
                         f"{where}: formula ${f.tex}$ is listed with a reason but is read and does not "
                         f"hold ({exc}); give it its context (`where`, `with`) or mark it `false:`"
                     )
-                except TexReadError:
+                except (TexReadError, *_UNCHECKABLE):
                     out.listed.append((shown, spec))
             elif spec.startswith("false"):
                 out.refuted.append((f, spec))
@@ -386,7 +392,7 @@ def check_page(
         except DerivationError as exc:
             out.errors.append(f"{where}: formula ${f.tex}$ does not hold: {exc}")
             continue
-        except TexReadError as exc:
+        except (TexReadError, *_UNCHECKABLE) as exc:
             out.errors.append(f"{where}: formula ${f.tex}$ is not checked ({exc}); list it under `formulas:`")
             continue
         out.read.append((f, chain, verdicts))
