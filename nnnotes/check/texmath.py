@@ -172,17 +172,23 @@ def read_chain(
         else:
             sides.append(read_side(part, functions, matrices))
     defined: dict[Any, Any] = {}
+    printed: dict[Any, list[str]] = {}  # the tokens of a defined name's value (\pi \approx x = 3.5)
     for k, rel in enumerate(rels):
         left, right = sides[k], sides[k + 1]
         others = [s for j, s in enumerate(sides) if j not in (k, k + 1) and not isinstance(s, sympy.Set)]
         if rel == "=" and _is_lone(left, [right, *others]):
-            defined[left] = right
+            defined[left], printed[left] = right, parts[k + 1]
         elif rel == "=" and _is_lone(right, [left, *others]):
-            defined[right] = left
+            defined[right], printed[right] = left, parts[k]
     links = []
     for k, rel in enumerate(rels):
         left, right = sides[k], sides[k + 1]
-        tol = _approx_digits(parts[k], parts[k + 1]) if rel == "~" else None
+        tol = None
+        if rel == "~":
+            shown = [printed.get(side, part) for side, part in ((left, parts[k]), (right, parts[k + 1]))]
+            tol = _approx_digits(*shown)
+            if _is_plain_number(shown[0]) and not _is_plain_number(shown[1]):
+                left, right = right, left  # the rounded side on the right: it sets the tolerance's decade
         if rel == "=" and (defined.get(left) is right or defined.get(right) is left):
             links.append(Link(left, rel, right, "definition", tol))
             continue

@@ -72,7 +72,13 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 #: The letters that stand for matrices on every page (the reader refuses them: it reads numbers).
 MATRICES = frozenset({"A", "I", "H", "J", "W"})
-_MATH = re.compile(r"\$\$(.+?)\$\$|(?<![\\$])\$(?!\$)([^$\n]+?)(?<!\\)\$", re.S)
+#: Display math, ``\[...\]``, ``\(...\)`` and inline math, which may wrap at a line end (not
+#: at a blank line), as arithmatex finds them.
+_MATH = re.compile(
+    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)"
+    r"|(?<![\\$])\$(?!\$)((?:[^$\n]|\n(?![ \t]*\n))+?)(?<!\\)\$",
+    re.S,
+)
 _CODE_SPAN = re.compile(r"`[^`\n]*`")
 _DEFINES = re.compile(r"^\s*(\\?[a-zA-Z]+)\(([a-z](?:,\s*[a-z])*)\)\s*=(?!.*=)\s*(.+?)\s*$", re.S)
 
@@ -175,7 +181,7 @@ def prose_formulas(markdown: str) -> list[ProseFormula]:
     text = _CODE_SPAN.sub(_blank, "".join(lines))
     out = []
     for m in _MATH.finditer(text):
-        tex = (m.group(1) or m.group(2)).strip()
+        tex = next(g for g in m.groups() if g is not None).strip()
         if has_relation(tokens(tex)):
             line = text.count("\n", 0, m.start()) + 1
             section = sum(1 for h in text.splitlines()[: line - 1] if h.startswith("## "))

@@ -118,3 +118,41 @@ def test_a_name_in_another_name_or_in_its_own_body_is_no_licence(page: str) -> N
     """The checker had proved the first two and taken the last two for new definitions."""
     errors, _ = _check(page)
     assert len(errors) == 1, errors
+
+
+@pytest.mark.parametrize(
+    ("tex", "holds"),
+    [
+        (r"$\pi \approx x = 3.5$", False),  # the tolerance came from the letter x (one digit): 0.5
+        (r"$\sqrt{2} \approx x = 1.85$", False),
+        (r"$\pi \approx x = 3.14$", True),
+        (r"$8 \approx 2 \cdot 6$", False),  # the decade came from 12, the unrounded side: within 5
+        (r"$9 \approx 10 + 4$", False),
+        (r"$12 \approx 2 \cdot 6$", True),
+        (r"$x = 3.14 \approx \pi$", True),
+    ],
+)
+def test_an_approximation_takes_its_tolerance_from_the_printed_number(tex: str, holds: bool) -> None:
+    """Half a unit of the last printed digit of the rounded side, in that side's decade."""
+    errors, read = _check(tex)
+    assert (errors == [] and read == 1) if holds else (len(errors) == 1 and "not within" in errors[0])
+
+
+@pytest.mark.parametrize(
+    "md",
+    [
+        "Wrapped $2 + 2\n= 5$ at a line end",  # arithmatex renders inline math across a line end
+        r"Written \(2 + 2 = 5\) in brackets",
+        r"Displayed \[2 + 2 = 5\] in brackets",
+    ],
+)
+def test_math_the_site_renders_is_found(md: str) -> None:
+    """Each was rendered as math but never checked: the false claim now fails."""
+    errors, _ = _check(md)
+    assert len(errors) == 1 and "does not hold" in errors[0], errors
+
+
+def test_a_blank_line_ends_inline_math() -> None:
+    """Two dollar signs a paragraph apart are no formula, as in arithmatex."""
+    errors, read = _check("It costs $5.\n\nThen $3 = 4 - 1$ holds")
+    assert errors == [] and read == 1
