@@ -207,17 +207,19 @@ class _Reader:
         ``token`` is the name's letter as written; a name followed by a bracket is refused when it
         reads as an unknown function (see below).
         """
-        name = base
+        base = {"epsilon": "varepsilon", "phi": "varphi"}.get(base, base)  # one letter, two shapes
+        marks = {"_": "", "^": "", "'": ""}  # a_i^{(l)} and a^{(l)}_i are one name, and so x'_1 and x_1'
         while True:
             if self.peek() == "_":
                 self.take()
-                name += "_" + self.raw_group()
+                marks["_"] += "_" + self.raw_group()
             elif self.peek() == "^" and self.peek(1) == "{" and self.peek(2) == "(":
                 self.take()
-                name += "^" + self.raw_group()
+                marks["^"] += "^" + self.raw_group()
             elif self.peek() is not None and self.peek().startswith("'"):  # type: ignore[union-attr]
-                name += self.take()
+                marks["'"] += self.take()
             else:
+                name = base + marks["_"] + marks["^"] + marks["'"]
                 # W, W^{(1)}, \hat W are matrices, W_{12} an entry of one (a number)
                 root = re.sub(r"^(?:hat|bar|tilde)\((.*)\)$", r"\1", re.sub(r"\^\(.*\)$", "", name))
                 if name in self.matrices or ("_" not in name and root in self.matrices):
@@ -340,6 +342,8 @@ class _Reader:
             return self.function(key)
         if t.startswith("\\") and key in self.functions:
             return self.function(key)
+        if key in self.functions and following is not None and self.starts_atom(following):
+            raise TexReadError(f"{t} {following} shows the page's function {t} without brackets")
         if re.fullmatch(r"[a-zA-Z]", t) or (t.startswith("\\") and key in _GREEK):
             return self.name(key, token=t)
         raise TexReadError(f"the reader does not read {t!r}")

@@ -64,8 +64,10 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "cosh": sympy.cosh,
     "sinh": sympy.sinh,
     "exp": sympy.exp,
-    "log": sympy.log,
-    "ln": sympy.log,
+    "log": lambda x: sympy.log(
+        x
+    ),  # one argument: sympy's second one is a base, which \log(8, 2) does not show
+    "ln": lambda x: sympy.log(x),
     "max": sympy.Max,
     "min": sympy.Min,
 }
@@ -201,6 +203,9 @@ def _define(tex: str, functions: dict[str, Callable[..., Any]]) -> bool:
     if not m or name in FUNCTIONS:
         # a name the page defined before is defined again: prose reuses f for a new example
         return False
+    if "e" in (p.strip() for p in m.group(2).split(",")):  # f(e) = e^2: the body's e reads as Euler's number
+        functions[name] = _unread(m.group(1))
+        raise TexReadError("a parameter named e, which the body would read as Euler's number")
     params = [sympy.Symbol(p.strip(), real=True) for p in m.group(2).split(",")]
     try:
         body = read_expression(m.group(3), functions, MATRICES)
@@ -228,7 +233,11 @@ def _lone_definition(tex: str) -> bool:
 
     The right side holds no further relation (``n = 5 \ne 5`` is a claim, not a definition).
     """
-    m = re.match(r"^\s*(\\?[a-zA-Z]+(?:_\{?[a-zA-Z0-9]+\}?)?)\s*=(?![^=]*=)\s*(.+)$", tex)
+    tex = re.sub(r"_\{([a-zA-Z0-9])\}", r"_\1", tex)  # x_{1} is x_1
+    # one letter or a command (ab is a product), with a subscript of one character or braced
+    m = re.match(
+        r"^\s*((?:\\[a-zA-Z]+|[a-zA-Z])(?:_(?:\{[a-zA-Z0-9]+\}|[a-zA-Z0-9]))?)\s*=(?![^=]*=)\s*(.+)$", tex
+    )
     if not m or has_relation(tokens(m.group(2))):
         return False
     root = m.group(1).split("_")[0]

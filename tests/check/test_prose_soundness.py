@@ -156,3 +156,25 @@ def test_a_blank_line_ends_inline_math() -> None:
     """Two dollar signs a paragraph apart are no formula, as in arithmatex."""
     errors, read = _check("It costs $5.\n\nThen $3 = 4 - 1$ holds")
     assert errors == [] and read == 1
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        r"$a^{(l)}_i = a_i^{(l)} \cdot 2$",  # one name written in two orders: read as two names
+        r"$x'_1 = x_1' + 1$",
+        r"$\epsilon = \varepsilon + 1$",  # one letter in two shapes
+        r"$x_1 = |x_{1}| + 1$",  # x_{1} is x_1: no definition of x_1 by itself
+        r"$ab = |a| + 1$",  # a product, not a name
+        r"$x_12 = 3x_1$",  # TeX lowers only the 1
+        r"Let $g(x) = x + 1$. Then $g 1 = 5$",  # g(1) as shown; read as the name g times 1
+        r"$\ln(8, 2) = 3$",  # sympy's log(8, 2) has base 2; \ln shows none
+        r"Let $f(e) = e^2$. So $f(3) = e^2$",  # the body's e read as Euler's number
+    ],
+)
+def test_a_claim_written_as_a_definition_is_no_definition(page: str) -> None:
+    """Each was taken for a definition (no check) or proved; now it fails or must be listed."""
+    found = check_page(f"# T\n\n{page}.\n", {}, {}, page="p.md")
+    assert found.definitions == [] and found.errors, (found.definitions, found.read)
+    last = page.split("$")[-2]  # the formula under test (a first one may define g or f)
+    assert last not in [f.tex for f, chain, _ in found.read if chain.links[0].kind == "definition"]
