@@ -158,7 +158,9 @@ class StepSides:
         for e in (*self.lhs, *self.rhs):
             found |= {a for a in sympy.sympify(e).atoms(sympy.Rational, sympy.NumberSymbol, sympy.Pow)}
         values = [sympy.N(a, DPS) for a in found if not a.free_symbols]
-        small = sorted({abs(mpmath.mpf(str(v))) for v in values if v.is_real and 0 < abs(v) <= 10**6})
+        sizes = {abs(mpmath.mpf(str(v))) for v in values if v.is_real and v != 0}
+        # a large number's reciprocal too: e^{10^{20} x} \ge 1 fails at x = -10^{-20}, where e^x is 1/e
+        small = sorted({v for v in sizes if v <= 10**6} | {1 / v for v in sizes if v > 10**6})
         return sorted({sign * v for v in [*map(mpmath.mpf, (0, 1, 2, 3)), *small[:most]] for sign in (1, -1)})
 
     def digits_for(self, args: Sequence[Any]) -> int | None:

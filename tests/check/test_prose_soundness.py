@@ -26,6 +26,8 @@ def _check(tex: str) -> tuple[list[str], int]:
         "$(x - 3y)^2 > 0$",  # false on a line
         "$x^2 + 4y^2 > 4xy$",  # strict AM-GM: false where x = 2y
         r"$e^{-100(x - 7.3)^2} \le 10^{-6}$",  # a narrow bump at one of the formula's numbers
+        r"$e^{10^{20} x} \ge 1$",  # false for x < 0; at x = -10^{-20}, the reciprocal of its number
+        r"$\tanh(10^{20} x) \ge 0$",
     ],
 )
 def test_a_false_claim_that_passed_now_fails(tex: str) -> None:
