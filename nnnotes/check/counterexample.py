@@ -11,11 +11,14 @@ disagreement persists, with the same gap to six digits, at two higher precisions
 enough to resolve the exponentials at that point and the size of the gap, the second twice the
 first (`nnnotes.check.evaluation.StepSides.confirm`). Rounding noise (``1 - tanh(x)**2`` at
 ``x = 10^4`` is about ``5e-8686`` but rounds to zero) is therefore not mistaken for a counterexample,
-while a step off by ``1e-30`` relative is caught. (Interval arithmetic, ``mpmath.iv``, was tried
-first and rejected: its ``exp`` rounds ``exp(1e-38)`` to the point ``1 + 1e-38``, so its enclosures
-are not rigorous.) A point that would need more than `nnnotes.check.evaluation.MAX_DPS` digits is
-not claimed. For a strict inequality of one symbol whose slack nearly vanishes at a refined
-minimum, ``nsimplify`` guesses the exact point (``pi``) and exact arithmetic checks it.
+while a step off by ``1e-30`` relative is caught. A point that would need more than
+`nnnotes.check.evaluation.MAX_DPS` digits is not confirmed that way; enclosures of both sides
+(`nnnotes.check.enclosure`, intervals that hold the exact values) may still prove it false, at
+``2 * DPS`` digits for a suspect, and for a step without symbols (one point, such as
+$\sigma(10^4) = 1$) at the digits it needs, up to `nnnotes.check.evaluation.MAX_CONSTANT_DPS`.
+Where a strict inequality's slack nearly vanishes (at a refined minimum of one symbol, or at a
+point made of the step's own decimals, which binary numbers only round), ``nsimplify`` guesses
+the exact point (``pi``, ``17/10``) and exact arithmetic checks it.
 
 Every precision is explicit: the search works inside ``mpmath.workdps``, and neither reads nor sets
 mpmath's global precision, so its result does not depend on what the caller (or a page built
@@ -50,7 +53,7 @@ from typing import Any
 import mpmath
 import sympy
 
-from nnnotes.check.evaluation import DPS, MAX_DPS, StepSides
+from nnnotes.check.evaluation import DPS, MAX_CONSTANT_DPS, MAX_DPS, StepSides
 from nnnotes.check.sampling import inside, point_batches, symbol_interval
 
 __all__ = ["DPS", "Counterexample", "SearchResult", "search"]
@@ -213,7 +216,7 @@ def search(
         rng = random.Random(hashlib.sha256(seed.encode()).hexdigest())
         doms = {s: symbol_interval(s, domain) for s in syms}
         batches = point_batches(step, doms, rng) if syms else iter([[[]]])
-        evaluated, tried, pts = 0, 0, []
+        evaluated, tried, pts, touches = 0, 0, [], 0
         if deep:
             return _deep(step, batches)
         for batch in batches:
@@ -225,6 +228,9 @@ def search(
                 if got is not None:
                     evaluated += 1
                     cx = _certify(step, args, got[1]) if got[0] else None
+                    if cx is None and got[0] and relation in ("<", ">") and touches < 20:
+                        touches += 1  # a strict inequality at a rounded point: (x - 1.7)^2 + (y - 2.3)^2 > 0
+                        cx = _exact_touch(step, args, doms)
                     if cx is not None:
                         return SearchResult(evaluated, tried, DPS, cx)
             if first is not None:
@@ -239,7 +245,7 @@ def search(
                 evaluated += 1
                 cx = _certify(step, args, got[1]) if got[0] else None
                 if cx is None and relation in ("<", ">"):
-                    cx = _exact_touch(step, args[0], doms[syms[0]])
+                    cx = _exact_touch(step, args, doms)
                 if cx is not None:
                     return SearchResult(evaluated, tried, DPS, cx)
     return SearchResult(evaluated, tried, DPS, None)
@@ -252,6 +258,10 @@ def _deep(step: StepSides, batches: Iterator[list[list[mpmath.mpf]]]) -> SearchR
         tried += len(batch)
         for args in batch:
             need = step.digits_for(args)
+            if need is not None and need > MAX_DPS and not args:  # one point: enclose it (1 - e^{-10^4})
+                cx = _enclosed(step, args, min(need, MAX_CONSTANT_DPS))
+                if cx is not None:
+                    return SearchResult(evaluated + 1, tried, DPS, cx, most)
             if need is None or need <= DPS + 10 or need > MAX_DPS:
                 continue
             got = step.suspect(args, need)
@@ -265,8 +275,18 @@ def _deep(step: StepSides, batches: Iterator[list[list[mpmath.mpf]]]) -> SearchR
     return SearchResult(evaluated, tried, DPS, None, most)
 
 
-def _certify(step: StepSides, args: list[mpmath.mpf], i: int) -> Counterexample | None:
-    confirmed = step.confirm(args, i)
+def _enclosed(step: StepSides, args: list[mpmath.mpf], dps: int) -> Counterexample | None:
+    for i in range(step.n):
+        cx = _certify(step, args, i, step.enclosed(args, i, dps))
+        if cx is not None:
+            return cx
+    return None
+
+
+def _certify(
+    step: StepSides, args: list[mpmath.mpf], i: int, confirmed: tuple[str, int] | None = None
+) -> Counterexample | None:
+    confirmed = confirmed or step.confirm(args, i)
     if confirmed is None:
         return None
     how, dps = confirmed
@@ -283,33 +303,40 @@ def _certify(step: StepSides, args: list[mpmath.mpf], i: int) -> Counterexample 
     return Counterexample(point, mpmath.nstr(a, 40), mpmath.nstr(b, 40), gap, how)
 
 
-def _exact_touch(step: StepSides, v: mpmath.mpf, dom: sympy.Set) -> Counterexample | None:
+def _exact_touch(
+    step: StepSides, args: list[mpmath.mpf], doms: dict[Any, sympy.Set]
+) -> Counterexample | None:
     """Where a strict inequality's slack nearly vanishes, guess the exact point and check it exactly.
 
     Golden-section search converges to a point where the slack is about ``1e-50``, never to the
-    exact point (``x = pi`` for ``(x - pi)**2 > 0``); a closed form of the point, found by
-    ``nsimplify`` and then checked in exact arithmetic, turns the near miss into a counterexample.
+    exact point (``x = pi`` for ``(x - pi)**2 > 0``), and a point made of the step's own decimals
+    is only their binary rounding (``1.7`` in ``(x - 1.7)^2 + (y - 2.3)^2 > 0``); a closed form of
+    each coordinate, found by ``nsimplify`` and then checked in exact arithmetic, turns the near
+    miss into a counterexample.
     """
-    got = step.values([v], DPS)
-    if got is None or abs(v) > 1000:
+    got = step.values(args, DPS)
+    if got is None or any(abs(v) > 1000 for v in args):
         return None
     with mpmath.workdps(DPS):
         scale = 1 + max(abs(u) for u in got[0] + got[1])
         if min(abs(a - b) for a, b in zip(*got, strict=True)) > mpmath.mpf(10) ** (-(DPS // 3)) * scale:
             return None
-    s = step.symbols[0]
-    try:
-        c = sympy.nsimplify(sympy.Float(v, DPS), [sympy.pi, sympy.E], tolerance=10.0 ** (-(DPS // 3)))
-    except Exception:
-        return None
-    if not c.is_real or not inside(mpmath.mpf(sympy.N(c, DPS)), dom):
-        return None
+    point = {}
+    for s, v in zip(step.symbols, args, strict=True):
+        try:
+            c = sympy.nsimplify(sympy.Float(v, DPS), [sympy.pi, sympy.E], tolerance=10.0 ** (-(DPS // 3)))
+        except Exception:
+            return None
+        if not c.is_real or not inside(mpmath.mpf(sympy.N(c, DPS)), doms[s]):
+            return None
+        point[s] = c
     for lhs, rhs in zip(step.lhs, step.rhs, strict=True):
-        a, b = sympy.simplify(lhs.subs(s, c)), sympy.simplify(rhs.subs(s, c))
+        a, b = sympy.simplify(lhs.subs(point)), sympy.simplify(rhs.subs(point))
         d = sympy.simplify(a - b)
         fails = d.is_nonnegative if step.rel == "<" else d.is_nonpositive
         if fails is True:
-            return Counterexample({str(s): str(c)}, str(a), str(b), str(abs(d)), "exact arithmetic")
+            where = {str(s): str(c) for s, c in point.items()}
+            return Counterexample(where, str(a), str(b), str(abs(d)), "exact arithmetic")
     return None
 
 

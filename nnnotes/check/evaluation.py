@@ -8,7 +8,8 @@ raised it, or a caller working at other digits, changes no result.
 A point where the sides seem to break the relation is a *suspect*; `StepSides.confirm` makes it a
 counterexample only if the break persists, with the same gap to six digits, at two precisions high
 enough to resolve the exponentials at that point and the size of the gap (the second twice the
-first).
+first). Where that would take more than `MAX_DPS` digits, `StepSides.enclosed` asks enclosures of
+both sides instead (`nnnotes.check.enclosure`), which prove a break or say nothing.
 
 Examples
 --------
@@ -33,12 +34,16 @@ from typing import Any
 import mpmath
 import sympy
 
-__all__ = ["DPS", "MAX_DPS", "StepSides", "mpmath_function", "violates"]
+from nnnotes.check.enclosure import Unsupported, apart, enclose
+
+__all__ = ["DPS", "MAX_CONSTANT_DPS", "MAX_DPS", "StepSides", "mpmath_function", "violates"]
 
 #: Working precision of the search, in significant decimal digits.
 DPS = 50
 #: A suspect is re-evaluated at enough digits to resolve its exponentials and its gap, at most this.
 MAX_DPS = 6000
+#: A step without symbols (one point) is enclosed at the digits it needs, at most this.
+MAX_CONSTANT_DPS = 4 * MAX_DPS
 _EXP_LIKE = (sympy.exp, sympy.tanh, sympy.sinh, sympy.cosh, sympy.coth, sympy.sech, sympy.csch)
 _UNDEFINED = (ZeroDivisionError, ValueError, TypeError, OverflowError, ArithmeticError)
 
@@ -161,7 +166,9 @@ class StepSides:
         sizes = {abs(mpmath.mpf(str(v))) for v in values if v.is_real and v != 0}
         # a large number's reciprocal too: e^{10^{20} x} \ge 1 fails at x = -10^{-20}, where e^x is 1/e
         small = sorted({v for v in sizes if v <= 10**6} | {1 / v for v in sizes if v > 10**6})
-        return sorted({sign * v for v in [*map(mpmath.mpf, (0, 1, 2, 3)), *small[:most]] for sign in (1, -1)})
+        base = [*map(mpmath.mpf, (0, 1, 2, 3))]
+        small = [v for v in small if v not in base]  # an exponent 2 takes no place from 2.3
+        return sorted({sign * v for v in [*base, *small[:most]] for sign in (1, -1)})
 
     def digits_for(self, args: Sequence[Any]) -> int | None:
         """Digits that resolve the exponentials at ``args`` (``e^{2|a|}`` with a margin), None if infinite."""
@@ -183,8 +190,8 @@ class StepSides:
             if gap > 0:
                 need = max(need, 40 + int(-mpmath.log10(gap / scale)))
         need = max(need, 2 * DPS)
-        if need > MAX_DPS:
-            return None  # cannot be resolved at reasonable cost: not claimed as a counterexample
+        if need > MAX_DPS:  # too many digits to resolve: only enclosures may still tell
+            return self.enclosed(args, i, 2 * DPS)
         gaps = []
         for dps in (need, 2 * need):
             got = self.values(args, dps)
@@ -197,3 +204,12 @@ class StepSides:
             if abs(g1 - g2) > mpmath.mpf(10) ** -6 * abs(g2):
                 return None
         return f"confirmed at {need} and {2 * need} digits", need
+
+    def enclosed(self, args: Sequence[Any], i: int, dps: int) -> tuple[str, int] | None:
+        """Return (how, ``dps``) where enclosures of entry ``i``'s sides at ``dps`` digits prove it false."""
+        env = dict(zip(self.symbols, args, strict=True))
+        try:
+            lhs, rhs = enclose(self.lhs[i], env, dps), enclose(self.rhs[i], env, dps)
+        except Unsupported:
+            return None
+        return (f"proved by enclosures at {dps} digits", dps) if apart(self.rel, lhs, rhs) else None

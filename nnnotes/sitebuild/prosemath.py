@@ -7,8 +7,9 @@ code that holds a relation; `check_page` reads each with `nnnotes.check.texmath`
 ``f(t) = ...`` are definitions: the later formulas of their section (up to the next ``## ``
 heading) use them.
 
-A formula the reader cannot read (a sum over an index, a vector or matrix, words) must be listed
-in the page's front matter with what checks it instead, or why nothing needs to::
+A formula the reader cannot read (a sum over an index, a vector or matrix, words, an arrow or a
+relation it does not know) must be listed in the page's front matter with what checks it instead,
+or why nothing needs to::
 
     formulas:
       "\\sum_{j=1}^n e^{y_j}": "a sum of n terms, checked by the derivation of section 4"

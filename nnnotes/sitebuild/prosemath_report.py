@@ -85,8 +85,8 @@ def summary_markdown(found: PageFormulas) -> str:
     if found.listed:
         text += (
             f" The other {len(found.listed)} use notation the reader does not read (sums, vectors, "
-            "matrices, words) or state a condition; each is listed with what checks it or why it needs "
-            "no check."
+            "matrices, words, arrows, relations it does not know) or state a condition; each is listed "
+            "with what checks it or why it needs no check."
         )
         seen: dict[tuple[str, str], int] = {}
         for f, why in found.listed:  # a formula written several times for one reason is listed once

@@ -28,6 +28,14 @@ def _check(tex: str) -> tuple[list[str], int]:
         r"$e^{-100(x - 7.3)^2} \le 10^{-6}$",  # a narrow bump at one of the formula's numbers
         r"$e^{10^{20} x} \ge 1$",  # false for x < 0; at x = -10^{-20}, the reciprocal of its number
         r"$\tanh(10^{20} x) \ge 0$",
+        # off by less than 10^{-4300}: more digits than a confirmation may take, so enclosures decide
+        r"$\sigma(10^4) = 1$",
+        r"$1 - \tanh(10^4) = 0$",
+        r"$\sigma(x - 10^4) \le \sigma(x - 2 \cdot 10^4)$",
+        # zero at the formula's own decimals, which a binary point only rounds: exact arithmetic decides
+        "$(x - 1.7)^2 + (y - 2.3)^2 > 0$",
+        "$(x - 1.7)^2 + y^2 > 0$",
+        "$(x - 1.7)^2 + (y - 2.3)^2 + (z - 0.1)^2 > 0$",
     ],
 )
 def test_a_false_claim_that_passed_now_fails(tex: str) -> None:
@@ -45,6 +53,11 @@ def test_a_false_claim_that_passed_now_fails(tex: str) -> None:
         r"$1 - \tanh^2(x) = 4\sigma(2x)\sigma(-2x)$",
         r"$\sigma(x) + \sigma(-x) = 1$",
         r"$\cosh^2(x) - \sinh^2(x) = 1$",  # at x = -10^4 it cancels past 6000 digits: no counterexample
+        r"$\sigma(10^4) < 1$",
+        r"$1 - \tanh(10^4) > 0$",
+        r"$\sigma(x - 10^4) \ge \sigma(x - 2 \cdot 10^4)$",
+        r"$(x - 1.7)^2 + (y - 2.3)^2 \ge 0$",
+        "$(x - 1.7)^2 + (y - 2.3)^2 + 10^{-30} > 0$",
     ],
 )
 def test_their_true_neighbours_are_still_read(tex: str) -> None:
