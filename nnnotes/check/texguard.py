@@ -19,8 +19,12 @@ Examples
 
 from __future__ import annotations
 
+import math
 import re
 import unicodedata
+from typing import Any
+
+import sympy
 
 __all__ = [
     "ARROWS",
@@ -29,6 +33,8 @@ __all__ = [
     "GREEK",
     "UNREAD_RELATIONS",
     "bare_uses",
+    "huge_power",
+    "is_letter",
     "misreading",
     "outside_limits",
     "unread_relation",
@@ -224,3 +230,23 @@ def unread_relation(token: str) -> bool:
     if token in UNREAD_RELATIONS or re.fullmatch(r"\\[a-zA-Z]*(?:arrow|harpoon)[a-zA-Z]*", token):
         return True
     return len(token) == 1 and unicodedata.category(token) == "Sm" and token not in _OPERATOR_SYMBOLS
+
+
+def is_letter(t: str | None) -> bool:
+    r"""Tell whether the token ``t`` is a name's letter: a Latin letter or a Greek one (``\alpha``)."""
+    return t is not None and (re.fullmatch(r"[a-zA-Z]", t) is not None or t.lstrip("\\") in GREEK)
+
+
+def huge_power(base: Any, exponent: Any) -> str | None:
+    """Say why ``base**exponent``, both numbers, is refused: over 4000 digits (Python prints 4300).
+
+    >>> huge_power(sympy.Integer(10), sympy.Integer(-5000)), huge_power(sympy.Integer(10), sympy.Integer(3))
+    ('a power of numbers with more than 4000 digits (10^{-5000})', None)
+    """
+    if not (getattr(base, "is_Rational", False) and getattr(exponent, "is_Rational", False)):
+        return None
+    size = max(abs(base.p), abs(base.q))
+    if size <= 1 or abs(exponent) * math.log10(size) <= 4000:
+        return None
+    shown = sympy.latex(base) if base.is_Integer and base >= 0 else f"({sympy.latex(base)})"
+    return f"a power of numbers with more than 4000 digits ({shown}^{{{sympy.latex(exponent)}}})"

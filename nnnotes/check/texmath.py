@@ -11,8 +11,9 @@ the prose is held to the same standard as a published derivation.
 
 Not every relation in prose is a claim. `Chain.links` tells a claim from a *definition* (a name
 not used elsewhere in the formula, set equal to something: ``$s = \sigma(x)$``) and from a
-*condition* (a single symbol against numbers: ``$x > 0$``, ``$0 < \alpha < 1$``), which the prose
-assumes rather than states; only claims are checked.
+*condition* (a single symbol against numbers: ``$x > 0$``, ``$0 < \alpha < 1$``, ``$x \approx 3$``,
+which allows the numbers that round to 3), which the prose assumes rather than states; only
+claims are checked, and the conditions on one symbol must leave it a value.
 
 Examples
 --------
@@ -216,12 +217,30 @@ def _allowed(link: Link) -> tuple[Any, Any]:
     bound = link.right if s is link.left else link.left
     if bound.is_extended_real is not True:  # x > \sqrt{-1}
         raise TexReadError(f"a condition on {s} against {bound}, which is not a real number")
+    if link.relation == "~":  # the numbers that the printed digits round: x \approx 3 allows [2.5, 3.5]
+        if not bound.is_finite:
+            raise TexReadError("`\\approx` with an infinite side")
+        half = _half_unit(bound, link.tolerance)
+        return s, sympy.Interval(bound - half, bound + half)
     if link.relation == "=":
         return s, sympy.FiniteSet(bound)
     strict = len(link.relation) == 1
     if link.relation.startswith("<") == (s is link.left):  # x < b or b > x: an upper bound
         return s, sympy.Interval(-sympy.oo, bound, right_open=strict)
     return s, sympy.Interval(bound, sympy.oo, left_open=strict)
+
+
+def _half_unit(rounded: Any, digits: int) -> Any:
+    """Half a unit of the last of ``digits`` significant digits printed for ``rounded`` (exact)."""
+    place = -digits
+    with mpmath.workdps(50):
+        size = abs(sympy.N(rounded, 50))
+        if size:
+            # the decade of the rounded side, decided exactly (a float logarithm of 10^-10 may miss it)
+            exact, e = abs(rounded), int(mpmath.floor(mpmath.log10(mpmath.mpf(str(size)))))
+            e += int(bool(sympy.Integer(10) ** (e + 1) <= exact)) - int(bool(sympy.Integer(10) ** e > exact))
+            place = e - digits + 1
+    return sympy.Rational(1, 2) * sympy.Integer(10) ** place
 
 
 def _numeric(link: Link, name: str) -> Verdict:
@@ -232,14 +251,7 @@ def _numeric(link: Link, name: str) -> Verdict:
         raise TexReadError("`\\approx` with an infinite side")
     with mpmath.workdps(50):
         gap = abs(sympy.N(link.left - link.right, 50))
-        size = abs(sympy.N(link.right, 50))
-        place = -link.tolerance
-        if size:
-            # the decade of the right side, decided exactly (a float logarithm of 10^-10 may miss it)
-            exact, e = abs(link.right), int(mpmath.floor(mpmath.log10(mpmath.mpf(str(size)))))
-            e += int(bool(sympy.Integer(10) ** (e + 1) <= exact)) - int(bool(sympy.Integer(10) ** e > exact))
-            place = e - link.tolerance + 1
-        tol = sympy.N(sympy.Rational(1, 2) * sympy.Integer(10) ** place, 50)
+        tol = sympy.N(_half_unit(link.right, link.tolerance), 50)
     if not gap <= tol:
         raise DerivationError(
             f"{link.left} is not within {tol:.3g} of {link.right} (off by {gap:.3g})",
@@ -287,7 +299,7 @@ def check_chain(
     allowed: dict[Any, Any] = {}
     with recording(record or BuildRecord()):
         for k, link in enumerate(chain.links, start=1):
-            if link.kind == "condition" and link.relation != "~":  # 2 < x < 1 leaves x no value
+            if link.kind == "condition":  # 2 < x < 1, or 2 \approx x \approx 4, leaves x no value
                 s, values = _allowed(link)
                 allowed[s] = allowed.get(s, sympy.Reals).intersect(values)
                 if allowed[s] == sympy.S.EmptySet:

@@ -1,9 +1,9 @@
 r"""The reader of `nnnotes.check.texmath`: a small, explicit part of TeX read into sympy.
 
 Numbers, letters and Greek letters with subscripts, layer superscripts (``w^{(2)}``), primes and
-decorations (``\hat x``); ``+ - \cdot \times /`` and juxtaposition; powers, ``e^{...}``,
-``\frac``, ``\tfrac12``, ``\sqrt``; and the functions it is given (``\sigma(x)``,
-``\tanh x``, ``\tanh^2(x)``, ``\operatorname{ReLU}(x)``), with primes for derivatives.
+decorations (``\hat x``, and ``\hat{x_1}`` is ``\hat{x}_1``); ``+ - \cdot \times /`` and juxtaposition;
+powers, ``e^{...}``, ``\frac``, ``\tfrac12``, ``\sqrt``; and the functions it is given
+(``\sigma(x)``, ``\tanh x``, ``\tanh^2(x)``, ``\operatorname{ReLU}(x)``), with primes for derivatives.
 Anything else raises `TexReadError`, and so do several digits after ``^`` or ``_`` without braces
 (TeX raises or lowers only the first: ``x^23`` shows x squared, then 3), a superscript on a
 function other than a power (``\sigma^{-1}`` is the inverse), a product after a slash (``a/bc``)
@@ -30,10 +30,7 @@ from typing import Any
 
 import sympy
 
-from nnnotes.check.texguard import DECORATIONS as _DECORATIONS
-from nnnotes.check.texguard import FRACS as _FRACS
-from nnnotes.check.texguard import GREEK as _GREEK
-from nnnotes.check.texguard import bare_uses, misreading, outside_limits, unread_relation
+from nnnotes.check import texguard as _guard
 
 __all__ = [
     "RELATIONS",
@@ -160,8 +157,8 @@ class _Reader:
             if self.peek() in _TRANSPOSES or (self.peek() == "{" and self.peek(1) in _TRANSPOSES):
                 raise TexReadError("a transpose (x^T), not a power")
             exponent = self.group()
-            if _huge(base, exponent):
-                raise TexReadError("a power of numbers with more than 4000 digits (10^{10^{8}})")
+            if too_large := _guard.huge_power(base, exponent):
+                raise TexReadError(too_large)
             base = base**exponent
             if self.peek() == "^":
                 raise TexReadError("a double superscript (e^x^2), which TeX refuses")
@@ -201,14 +198,9 @@ class _Reader:
                 return "".join(parts[1:])
             parts.append(t)
 
-    def name(self, base: str, token: str | None = None) -> Any:
-        """Read a symbol: a letter or a Greek letter with subscripts, layer superscripts and primes.
-
-        ``token`` is the name's letter as written; a name followed by a bracket is refused when it
-        reads as an unknown function (see below).
-        """
-        base = {"epsilon": "varepsilon", "phi": "varphi"}.get(base, base)  # one letter, two shapes
-        marks = {"_": "", "^": "", "'": ""}  # a_i^{(l)} and a^{(l)}_i are one name, and so x'_1 and x_1'
+    def marks(self, marks: dict[str, str] | None = None) -> dict[str, str]:
+        """Read a name's subscripts, layer superscripts and primes (``a_i^{(l)}`` is ``a^{(l)}_i``)."""
+        marks = dict(marks or {"_": "", "^": "", "'": ""})
         while True:
             if self.peek() == "_":
                 self.take()
@@ -219,22 +211,32 @@ class _Reader:
             elif self.peek() is not None and self.peek().startswith("'"):  # type: ignore[union-attr]
                 marks["'"] += self.take()
             else:
-                name = base + marks["_"] + marks["^"] + marks["'"]
-                # W, W^{(1)}, \hat W are matrices, W_{12} an entry of one (a number)
-                root = re.sub(r"^(?:hat|bar|tilde)\((.*)\)$", r"\1", re.sub(r"\^\(.*\)$", "", name))
-                if name in self.matrices or ("_" not in name and root in self.matrices):
-                    # a product of matrices does not commute: refuse rather than read it as numbers
-                    raise TexReadError(f"{name} is a matrix")
-                if (
-                    token is not None
-                    and self.peek() == "("
-                    and ("'" in name or not bare_uses(self.toks, token))
-                ):
-                    # f(0) or f'(0) with no f defined reads as f times 0, which would prove f(0) = 0:
-                    # a name before a bracket multiplies only where it also stands without one, as in
-                    # s(1-s) (f(2x) - 2f(x) has none)
-                    raise TexReadError(f"{name}(...) reads as a function the page does not define")
-                return sympy.Symbol(name, real=True)
+                return marks
+
+    def name(self, base: str, token: str | None = None, marks: dict[str, str] | None = None) -> Any:
+        """Read a symbol: a letter or a Greek letter with subscripts, layer superscripts and primes.
+
+        ``token`` is the name's letter as written; a name followed by a bracket is refused when it
+        reads as an unknown function (see below).
+        """
+        base = {"epsilon": "varepsilon", "phi": "varphi"}.get(base, base)  # one letter, two shapes
+        marks = self.marks(marks)
+        name = base + marks["_"] + marks["^"] + marks["'"]
+        # W, W^{(1)}, \hat W are matrices, W_{12} an entry of one (a number)
+        root = re.sub(r"^(?:hat|bar|tilde)\((.*)\)$", r"\1", re.sub(r"\^\(.*\)$", "", name))
+        if name in self.matrices or ("_" not in name and root in self.matrices):
+            # a product of matrices does not commute: refuse rather than read it as numbers
+            raise TexReadError(f"{name} is a matrix")
+        if (
+            token is not None
+            and self.peek() == "("
+            and ("'" in name or not _guard.bare_uses(self.toks, token))
+        ):
+            # f(0) or f'(0) with no f defined reads as f times 0, which would prove f(0) = 0:
+            # a name before a bracket multiplies only where it also stands without one, as in
+            # s(1-s) (f(2x) - 2f(x) has none)
+            raise TexReadError(f"{name}(...) reads as a function the page does not define")
+        return sympy.Symbol(name, real=True)
 
     def call(self, f: Callable[..., Any], primes: int = 0, exponent: Any = None) -> Any:
         """``f(args)``, or ``f x`` for an argument without parentheses; primes differentiate."""
@@ -302,7 +304,7 @@ class _Reader:
             return e
         if t[0].isdigit():
             return sympy.Rational(t)
-        if t in _FRACS:
+        if t in _guard.FRACS:
             return self.group() / self.group()
         if t == r"\sqrt":
             return sympy.sqrt(self.group())
@@ -328,15 +330,25 @@ class _Reader:
             return self.function(key)
         if t in (r"\mathbf", r"\boldsymbol"):
             raise TexReadError("a vector")
-        if t in _DECORATIONS:
+        if t in _guard.DECORATIONS:
+            start = self.k
+            if self.peek() == "{" and _guard.is_letter(self.peek(1)):
+                # \hat{x_1} is \hat x_1: the marks inside the accent are the name's, as outside it
+                self.take("{")
+                letter = self.take()
+                marks = self.marks()
+                if self.peek() == "}":
+                    self.take("}")
+                    return self.name(f"{t[1:]}({letter})", token=t, marks=marks)
+                self.k = start  # \hat{x^2}: a name of its own, as written
             inner = self.raw_group()
             return self.name(f"{t[1:]}({inner})", token=t)
         key = t[1:] if t.startswith("\\") else t
         following = self.peek()
-        if following == "_" and key in self.functions and key not in _GREEK:
+        if following == "_" and key in self.functions and key not in _guard.GREEK:
             # \log_2 x, \max_i x_i: a base, an index of the operator, not part of a name
             raise TexReadError(f"a subscript on {t}")
-        if following == "_" and key in _GREEK:
+        if following == "_" and key in _guard.GREEK:
             return self.name(key, token=t)
         if key in self.functions and (following in ("(", "[", "^") or (following or "").startswith("'")):
             return self.function(key)
@@ -344,17 +356,9 @@ class _Reader:
             return self.function(key)
         if key in self.functions and following is not None and self.starts_atom(following):
             raise TexReadError(f"{t} {following} shows the page's function {t} without brackets")
-        if re.fullmatch(r"[a-zA-Z]", t) or (t.startswith("\\") and key in _GREEK):
+        if _guard.is_letter(t):
             return self.name(key, token=t)
         raise TexReadError(f"the reader does not read {t!r}")
-
-
-def _huge(base: Any, exponent: Any) -> bool:
-    """Return whether ``base**exponent``, both numbers, has over 4000 digits (Python prints 4300)."""
-    if not (getattr(base, "is_Rational", False) and getattr(exponent, "is_Rational", False)):
-        return False
-    size = max(abs(base.p), abs(base.q))
-    return size > 1 and abs(exponent) * sympy.log(size, 10) > 4000
 
 
 def has_relation(toks: list[str]) -> bool:
@@ -363,7 +367,7 @@ def has_relation(toks: list[str]) -> bool:
     A relation inside a bracket or a group (``P(y = 1 | x)``, ``\boxed{a = b}``) counts: the
     reader cannot read it there, so the page lists the formula. ``\sum_{i=1}^{n} x_i`` has none.
     """
-    return any(t in RELATIONS or unread_relation(t) for t in outside_limits(toks))
+    return any(t in RELATIONS or _guard.unread_relation(t) for t in _guard.outside_limits(toks))
 
 
 def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
@@ -382,7 +386,7 @@ def split_relations(toks: list[str]) -> tuple[list[list[str]], list[str]]:
         else:
             parts[-1].append(t)
     if not rels or any(not p for p in parts):
-        unread = [t for t in toks if t in RELATIONS or unread_relation(t)][:1]
+        unread = [t for t in toks if t in RELATIONS or _guard.unread_relation(t)][:1]
         raise TexReadError(
             f"the reader does not read {unread[0]!r} here" if unread and not rels else "not a relation"
         )
@@ -393,7 +397,7 @@ def read_side(
     toks: list[str], functions: Mapping[str, Callable[..., Any]], matrices: frozenset[str] = frozenset()
 ) -> Any:
     """Read the tokens of one side of a relation; raise `TexReadError` unless all are read."""
-    if (why := misreading(toks)) is not None:
+    if (why := _guard.misreading(toks)) is not None:
         raise TexReadError(why)
     r = _Reader(toks, functions, matrices)
     e = r.expr()

@@ -36,6 +36,9 @@ def _check(tex: str) -> tuple[list[str], int]:
         "$(x - 1.7)^2 + (y - 2.3)^2 > 0$",
         "$(x - 1.7)^2 + y^2 > 0$",
         "$(x - 1.7)^2 + (y - 2.3)^2 + (z - 0.1)^2 > 0$",
+        # \approx conditions that no number meets: 2 and 4, printed as integers, round no common x
+        r"$2 \approx x \approx 4$",
+        r"$0.5 < x \approx 0.3$",
     ],
 )
 def test_a_false_claim_that_passed_now_fails(tex: str) -> None:
@@ -58,6 +61,9 @@ def test_a_false_claim_that_passed_now_fails(tex: str) -> None:
         r"$\sigma(x - 10^4) \ge \sigma(x - 2 \cdot 10^4)$",
         r"$(x - 1.7)^2 + (y - 2.3)^2 \ge 0$",
         "$(x - 1.7)^2 + (y - 2.3)^2 + 10^{-30} > 0$",
+        r"$2 \approx x \approx 3$",  # x = 2.5 rounds to both
+        r"$0.2 < x \approx 0.3$",
+        r"$\hat{x_1} + \hat x_1 = 2\hat{x}_1$",
     ],
 )
 def test_their_true_neighbours_are_still_read(tex: str) -> None:
@@ -179,6 +185,8 @@ def test_a_blank_line_ends_inline_math() -> None:
         r"$a^{(l)}_i = a_i^{(l)} \cdot 2$",  # one name written in two orders: read as two names
         r"$x'_1 = x_1' + 1$",
         r"$\epsilon = \varepsilon + 1$",  # one letter in two shapes
+        r"$\hat x_1 = \hat{x_1} + 1$",  # one name, its subscript outside or inside the accent
+        r"$\hat{w}'_1 = \hat{w_1'} \cdot 2$",
         r"$x_1 = |x_{1}| + 1$",  # x_{1} is x_1: no definition of x_1 by itself
         r"$ab = |a| + 1$",  # a product, not a name
         r"$x_12 = 3x_1$",  # TeX lowers only the 1
