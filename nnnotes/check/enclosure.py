@@ -220,6 +220,8 @@ def enclose(expr: Any, env: Mapping[Any, Any], dps: int) -> Interval:
 def apart(rel: str, lhs: Interval, rhs: Interval) -> bool:
     """Tell whether the enclosures prove that ``lhs rel rhs`` fails.
 
+    Examples
+    --------
     >>> one, two = (mpmath.mpf(1), mpmath.mpf(1)), (mpmath.mpf(2), mpmath.mpf(2))
     >>> apart("=", one, two), apart("<=", one, two), apart(">=", one, two), apart("<", one, one)
     (True, False, True, True)

@@ -240,6 +240,8 @@ def is_letter(t: str | None) -> bool:
 def huge_power(base: Any, exponent: Any) -> str | None:
     """Say why ``base**exponent``, both numbers, is refused: over 4000 digits (Python prints 4300).
 
+    Examples
+    --------
     >>> huge_power(sympy.Integer(10), sympy.Integer(-5000)), huge_power(sympy.Integer(10), sympy.Integer(3))
     ('a power of numbers with more than 4000 digits (10^{-5000})', None)
     """

@@ -65,9 +65,8 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
     "cosh": sympy.cosh,
     "sinh": sympy.sinh,
     "exp": sympy.exp,
-    "log": lambda x: sympy.log(
-        x
-    ),  # one argument: sympy's second one is a base, which \log(8, 2) does not show
+    # one argument: sympy's second one is a base, which \log(8, 2) does not show
+    "log": lambda x: sympy.log(x),
     "ln": lambda x: sympy.log(x),
     "max": sympy.Max,
     "min": sympy.Min,
