@@ -26,6 +26,7 @@ def _check(tex: str) -> tuple[list[str], int]:
         "$(x - 3y)^2 > 0$",  # false on a line
         "$x^2 + 4y^2 > 4xy$",  # strict AM-GM: false where x = 2y
         r"$e^{-100(x - 7.3)^2} \le 10^{-6}$",  # a narrow bump at one of the formula's numbers
+        r"$\max(0, 1 - 10^{40}(x - \sqrt{2})^2) = 0$",  # a bump 10^{-20} wide at an irrational number
         r"$e^{10^{20} x} \ge 1$",  # false for x < 0; at x = -10^{-20}, the reciprocal of its number
         r"$\tanh(10^{20} x) \ge 0$",
         # off by less than 10^{-4300}: more digits than a confirmation may take, so enclosures decide
