@@ -76,18 +76,22 @@ class TypedNumber:
 
 
 def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) for the lines outside fenced code blocks (1-based numbers)."""
-    fence: str | None = None
-    for k, line in enumerate(markdown.splitlines(), start=1):
-        m = _FENCE.match(line)
-        if fence is None and m:
+    """Yield (line number, text) for the lines outside fenced code blocks (1-based numbers).
+
+    A fence that is never closed opens no block (SuperFences renders the text after it as prose).
+    """
+    rows = markdown.splitlines()
+    k = 0
+    while k < len(rows):
+        m = _FENCE.match(rows[k])
+        if m:
             fence = m.group(2)[0] * len(m.group(2))
-            continue
-        if fence is not None:
-            if line.strip().startswith(fence):
-                fence = None
-            continue
-        yield k, line
+            end = next((j for j in range(k + 1, len(rows)) if rows[j].strip().startswith(fence)), None)
+            if end is not None:
+                k = end + 1
+                continue
+        yield k + 1, rows[k]
+        k += 1
 
 
 def _front_matter_end(markdown: str) -> int:

@@ -1,11 +1,11 @@
 r"""The formulas of a page's prose: found, read and checked while the page is built.
 
-A chapter states relations in its prose and questions (``$\tanh'(x) = 1 - \tanh^2(x)$``) beside
-the derivations its blocks print. `prose_formulas` finds every ``$...$`` and ``$$...$$`` outside
-code that holds a relation; `check_page` reads each with `nnnotes.check.texmath` (numbers from
-``{{ placeholders }}`` filled in first) and checks its claims. Functions written on the page as
-``f(t) = ...`` are definitions: the later formulas of their section (up to the next ``## ``
-heading) use them.
+A chapter states relations in its prose and questions (``$\tanh'(x) = 1 - \tanh^2(x)$``) beside the
+derivations its blocks print. `prose_formulas` finds every formula that holds a relation, as the
+site renders it (`nnnotes.sitebuild.prosemath_find`: arithmatex's own reading, outside code);
+`check_page` reads each with `nnnotes.check.texmath` (numbers from ``{{ placeholders }}`` filled in
+first) and checks its claims. Functions written on the page as ``f(t) = ...`` are definitions: the
+later formulas of their section (up to the next ``## `` heading) use them.
 
 A formula the reader cannot read (a sum over an index, a vector or matrix, words, an arrow or a
 relation it does not know) must be listed in the page's front matter with what checks it instead,
@@ -45,6 +45,7 @@ from nnnotes.check.texmath import (
 from nnnotes.check.texread import has_relation, tokens
 from nnnotes.proofs.symbolic import relu, sigma
 from nnnotes.sitebuild.prose import prose_lines, render_placeholders
+from nnnotes.sitebuild.prosemath_find import rendered_math
 
 __all__ = [
     "FUNCTIONS",
@@ -74,14 +75,6 @@ FUNCTIONS: dict[str, Callable[..., Any]] = {
 
 #: The letters that stand for matrices on every page (the reader refuses them: it reads numbers).
 MATRICES = frozenset({"A", "I", "H", "J", "W"})
-#: Display math, ``\[...\]``, ``\(...\)`` and inline math, which may wrap at a line end (not
-#: at a blank line), as arithmatex finds them.
-_MATH = re.compile(
-    r"\$\$(.+?)\$\$|\\\[(.+?)\\\]|\\\((.+?)\\\)"
-    r"|(?<![\\$])\$(?!\$)((?:[^$\n]|\n(?![ \t]*\n))+?)(?<!\\)\$",
-    re.S,
-)
-_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _DEFINES = re.compile(r"^\s*(\\?[a-zA-Z]+)\(([a-z](?:,\s*[a-z])*)\)\s*=(?!.*=)\s*(.+?)\s*$", re.S)
 
 
@@ -165,10 +158,6 @@ def checker_fingerprint() -> str:
 _UNCHECKABLE = (ValueError, TypeError, ArithmeticError, NotImplementedError)
 
 
-def _blank(m: re.Match[str]) -> str:
-    return re.sub(r"[^\n]", " ", m.group(0))
-
-
 def prose_formulas(markdown: str) -> list[ProseFormula]:
     r"""Return the formulas of ``markdown`` outside code that hold a relation, in order.
 
@@ -177,18 +166,12 @@ def prose_formulas(markdown: str) -> list[ProseFormula]:
     >>> [(f.line, f.tex) for f in prose_formulas("Let $x > 0$ and $y$.\n\n```\n$a = b$\n```\n$$u = 2$$")]
     [(1, 'x > 0'), (6, 'u = 2')]
     """
-    lines = ["\n"] * (markdown.count("\n") + 1)
-    for k, line in prose_lines(markdown):  # fenced code is blanked, line numbers kept
-        lines[k - 1] = line + "\n"
-    text = _CODE_SPAN.sub(_blank, "".join(lines))
-    out = []
-    for m in _MATH.finditer(text):
-        tex = next(g for g in m.groups() if g is not None).strip()
-        if has_relation(tokens(tex)):
-            line = text.count("\n", 0, m.start()) + 1
-            section = sum(1 for h in text.splitlines()[: line - 1] if h.startswith("## "))
-            out.append(ProseFormula(line, " ".join(tex.split()), section))
-    return out
+    heads = [k for k, line in prose_lines(markdown) if line.startswith("## ")]
+    return [
+        ProseFormula(line, tex, sum(1 for h in heads if h < line))
+        for line, tex in rendered_math(markdown)
+        if has_relation(tokens(tex))
+    ]
 
 
 def _define(tex: str, functions: dict[str, Callable[..., Any]]) -> bool:

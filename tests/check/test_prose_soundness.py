@@ -165,7 +165,7 @@ def test_an_approximation_takes_its_tolerance_from_the_printed_number(tex: str, 
     [
         "Wrapped $2 + 2\n= 5$ at a line end",  # arithmatex renders inline math across a line end
         r"Written \(2 + 2 = 5\) in brackets",
-        r"Displayed \[2 + 2 = 5\] in brackets",
+        "Displayed:\n\n\\[2 + 2 = 5\\]\n\nin brackets",  # its own paragraph (inside one it shows brackets)
     ],
 )
 def test_math_the_site_renders_is_found(md: str) -> None:
