@@ -34,7 +34,7 @@ def test_the_extensions_are_the_site_s() -> None:
     [
         "Two formulas touching: $1 = 1$$2 = 3$.",
         "It costs $5, and $2 = 3$ here.",  # a lone dollar sign before a formula
-        r"An escaped \$ sign, and $2 = 3$ here.",
+        r"An escaped \$x = 1$ sign, and $2 = 3$ here.",  # the pattern paired the wrong dollar signs
         r"An escaped backslash \\$2 = 3$ here.",
         "```\nan unclosed fence is no fence\n\nThen $2 = 3$.",
     ],
