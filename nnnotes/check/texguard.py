@@ -22,6 +22,7 @@ from __future__ import annotations
 import math
 import re
 import unicodedata
+from types import MappingProxyType
 from typing import Any
 
 import sympy
@@ -31,11 +32,13 @@ __all__ = [
     "DECORATIONS",
     "FRACS",
     "GREEK",
+    "SHAPES",
     "UNREAD_RELATIONS",
     "bare_uses",
     "huge_power",
     "is_letter",
     "misreading",
+    "one_shape",
     "outside_limits",
     "unread_relation",
 ]
@@ -48,6 +51,8 @@ GREEK = frozenset(
         "phi varphi chi psi omega Delta Gamma Lambda Sigma Phi"
     ).split()
 )
+#: Greek letters with two shapes, each read as its second (``\epsilon`` is ``\varepsilon``).
+SHAPES = MappingProxyType({"epsilon": "varepsilon", "phi": "varphi"})
 #: Accents over a name (``\hat x`` is a name of its own).
 DECORATIONS = frozenset({r"\hat", r"\bar", r"\tilde"})
 #: Tokens that start a derivative's or a difference's numerator and denominator.
@@ -252,3 +257,8 @@ def huge_power(base: Any, exponent: Any) -> str | None:
         return None
     shown = sympy.latex(base) if base.is_Integer and base >= 0 else f"({sympy.latex(base)})"
     return f"a power of numbers with more than 4000 digits ({shown}^{{{sympy.latex(exponent)}}})"
+
+
+def one_shape(t: str) -> str:
+    r"""Return the token ``t`` with a Greek letter of two shapes in its second (``\phi``: ``\varphi``)."""
+    return "\\" + SHAPES[t[1:]] if t.startswith("\\") and t[1:] in SHAPES else t

@@ -219,7 +219,7 @@ class _Reader:
         ``token`` is the name's letter as written; a name followed by a bracket is refused when it
         reads as an unknown function (see below).
         """
-        base = {"epsilon": "varepsilon", "phi": "varphi"}.get(base, base)  # one letter, two shapes
+        base = _guard.SHAPES.get(base, base)  # one letter, two shapes
         marks = self.marks(marks)
         name = base + marks["_"] + marks["^"] + marks["'"]
         # W, W^{(1)}, \hat W are matrices, W_{12} an entry of one (a number)
@@ -339,10 +339,9 @@ class _Reader:
                 marks = self.marks()
                 if self.peek() == "}":
                     self.take("}")
-                    return self.name(f"{t[1:]}({letter})", token=t, marks=marks)
+                    return self.name(f"{t[1:]}({_guard.one_shape(letter)})", token=t, marks=marks)
                 self.k = start  # \hat{x^2}: a name of its own, as written
-            inner = self.raw_group()
-            return self.name(f"{t[1:]}({inner})", token=t)
+            return self.name(f"{t[1:]}({_guard.one_shape(self.raw_group())})", token=t)
         key = t[1:] if t.startswith("\\") else t
         following = self.peek()
         if following == "_" and key in self.functions and key not in _guard.GREEK:

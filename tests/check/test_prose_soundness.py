@@ -65,6 +65,7 @@ def test_a_false_claim_that_passed_now_fails(tex: str) -> None:
         r"$2 \approx x \approx 3$",  # x = 2.5 rounds to both
         r"$0.2 < x \approx 0.3$",
         r"$\hat{x_1} + \hat x_1 = 2\hat{x}_1$",
+        r"$\bar\epsilon + \bar{\varepsilon} = 2\bar\epsilon$",
     ],
 )
 def test_their_true_neighbours_are_still_read(tex: str) -> None:
@@ -188,6 +189,8 @@ def test_a_blank_line_ends_inline_math() -> None:
         r"$\epsilon = \varepsilon + 1$",  # one letter in two shapes
         r"$\hat x_1 = \hat{x_1} + 1$",  # one name, its subscript outside or inside the accent
         r"$\hat{w}'_1 = \hat{w_1'} \cdot 2$",
+        r"$\hat\epsilon = \hat\varepsilon + 1$",  # one letter in two shapes, under an accent
+        r"$\hat\phi_1 = \hat{\varphi}_1 + 1$",
         r"$x_1 = |x_{1}| + 1$",  # x_{1} is x_1: no definition of x_1 by itself
         r"$ab = |a| + 1$",  # a product, not a name
         r"$x_12 = 3x_1$",  # TeX lowers only the 1
