@@ -323,14 +323,16 @@ def _exact_touch(
             return None
     point = {}
     for s, v in zip(step.symbols, args, strict=True):
-        try:
-            c = sympy.nsimplify(sympy.Float(v, DPS), [sympy.pi, sympy.E], tolerance=10.0 ** (-(DPS // 3)))
-        except Exception:
+        c = _closed_form(v)
+        if c is None:
             return None
         if not c.is_real or not inside(mpmath.mpf(sympy.N(c, DPS)), doms[s]):
             return None
         point[s] = c
-    for lhs, rhs in zip(step.lhs, step.rhs, strict=True):
+    held = _held_at(step, point)
+    for i, (lhs, rhs) in enumerate(zip(step.lhs, step.rhs, strict=True)):
+        if i in held:
+            continue
         a, b = sympy.simplify(lhs.subs(point)), sympy.simplify(rhs.subs(point))
         d = sympy.simplify(a - b)
         fails = d.is_nonnegative if step.rel == "<" else d.is_nonpositive
@@ -338,6 +340,55 @@ def _exact_touch(
             where = {str(s): str(c) for s, c in point.items()}
             return Counterexample(where, str(a), str(b), str(abs(d)), "exact arithmetic")
     return None
+
+
+def _closed_form(v: mpmath.mpf) -> Any:
+    """Return a closed form of ``v`` (``17/10``, ``100*sqrt(10)``, ``pi/2``) by ``nsimplify``, or None.
+
+    Without constants first (a few milliseconds), keeping a form whose integers are all below a
+    million; with pi and e only if that fails (a tenth of a second, even for ``1000``).
+    """
+    tolerance = 10.0 ** (-(DPS // 3))
+    try:
+        c = sympy.nsimplify(sympy.Float(v, DPS), tolerance=tolerance)
+        if all(abs(r.p) < 10**6 and r.q < 10**6 for r in c.atoms(sympy.Rational)):
+            return c
+        return sympy.nsimplify(sympy.Float(v, DPS), [sympy.pi, sympy.E], tolerance=tolerance)
+    except Exception:
+        return None
+
+
+def _held_at(step: StepSides, point: dict[Any, Any]) -> set[int]:
+    """Return the entries whose slack at the exact ``point`` is resolved and on the claim's side.
+
+    The slack is evaluated at the digits that resolve the step's exponentials there (at least
+    ``2 * DPS``) and at twice as many: where both agree to ten places and are nonzero, the exact
+    slack is nonzero with that sign (an exact zero computes as rounding noise, which shrinks with
+    the digits), and exact arithmetic, the costly part, is spared (``1 - tanh(x)^2 > 0`` at
+    ``x = 1000``, resolved at 995 digits). A step with a binary float in it keeps exact arithmetic
+    everywhere: at ``x = 17/10`` the float ``1.7`` leaves a slack that looks resolved.
+    """
+    if any(e.has(sympy.Float) for e in step.lhs + step.rhs):
+        return set()
+    with mpmath.workdps(DPS):
+        need = step.digits_for([mpmath.mpf(sympy.N(point[s], DPS)) for s in step.symbols])
+    if need is None or max(need, 2 * DPS) > MAX_DPS:
+        return set()
+    slacks = []
+    for dps in (max(need, 2 * DPS), 2 * max(need, 2 * DPS)):
+        with mpmath.workdps(dps + 10):
+            args = [mpmath.mpf(sympy.N(point[s], dps + 10)) for s in step.symbols]
+        got = step.values(args, dps)
+        if got is None:
+            return set()
+        with mpmath.workdps(dps):
+            slacks.append([a - b if step.rel == ">" else b - a for a, b in zip(*got, strict=True)])
+    with mpmath.workdps(2 * DPS):
+        return {
+            i
+            for i, (u, v) in enumerate(zip(*slacks, strict=True))
+            if u > 0 and v > 0 and abs(u - v) <= abs(u) * mpmath.mpf(10) ** -10
+        }
 
 
 def _short(point: dict[str, str], most: int = 6) -> str:

@@ -130,3 +130,54 @@ def test_an_integer_symbol_is_searched_far_out_too(expr, bound) -> None:
     assert found is not None
     (value,) = found.point.values()
     assert abs(float(value)) > 1e6 and float(value) == int(float(value))
+
+
+#: (name, lhs, rhs, relation, exact point, entries whose slack is resolved and on the claim's side)
+HELD = [
+    ("tanh-far-out", [0], [1 - sympy.tanh(x) ** 2], "<", 1000, {0}),  # 1 - tanh^2 is about 4e-869 there
+    ("sigma-far-out", [sigma(x)], [0], ">", -200, {0}),
+    ("touch-at-a-decimal", [(x - sympy.Rational(17, 10)) ** 2], [0], ">", sympy.Rational(17, 10), set()),
+    ("touch-at-pi-rounding-noise", [sympy.sin(x) ** 2], [0], ">", sympy.pi, set()),  # about 1e-200, 1e-400
+    ("wrong-side", [0], [1 - sympy.tanh(x) ** 2], ">", 1000, set()),
+    ("binary-float", [(x - sympy.Float(1.7)) ** 2], [0], ">", sympy.Rational(17, 10), set()),
+    (
+        "two-entries",
+        [(x - sympy.Rational(17, 10)) ** 2, 1 - sympy.tanh(x) ** 2],
+        [0, 0],
+        ">",
+        sympy.Rational(17, 10),
+        {1},
+    ),
+]
+
+
+@pytest.mark.parametrize(("name", "lhs", "rhs", "rel", "at", "held"), HELD, ids=[h[0] for h in HELD])
+def test_exact_arithmetic_is_spared_only_where_the_slack_is_resolved(name, lhs, rhs, rel, at, held) -> None:
+    """An entry skips the exact check only if its slack at the exact point is resolved and of the right sign.
+
+    A touch (slack exactly 0) computes as rounding noise that shrinks with the digits, or as 0; a
+    binary float in the step makes a touch look resolved, so such a step is never spared.
+    """
+    from nnnotes.check.counterexample import _held_at
+
+    assert _held_at(StepSides(lhs, rhs, rel, [x]), {x: sympy.sympify(at)}) == held
+
+
+#: (name, a touch of a strict inequality (where the slack is exactly 0), its point as reported)
+TOUCHES = [
+    (
+        "two-decimals",
+        (x - sympy.Rational(17, 10)) ** 2 + (y - sympy.Rational(23, 10)) ** 2,
+        {"x": "17/10", "y": "23/10"},
+    ),
+    ("half-pi", (x - sympy.pi / 2) ** 2, {"x": "pi/2"}),  # a closed form with a constant
+    ("a-root", (x - 100 * sympy.sqrt(10)) ** 2, {"x": "100*sqrt(10)"}),  # one without
+]
+
+
+@pytest.mark.parametrize(("name", "slack", "point"), TOUCHES, ids=[t[0] for t in TOUCHES])
+def test_a_touch_of_a_strict_inequality_is_found_in_exact_arithmetic(name, slack, point) -> None:
+    """``slack > 0`` fails where the slack touches 0: the search guesses the exact point and proves it."""
+    r = _search([slack], [sympy.S(0)], ">")
+    assert r.counterexample is not None
+    assert (r.counterexample.point, r.counterexample.certified) == (point, "exact arithmetic")
