@@ -18,7 +18,9 @@ while a step off by ``1e-30`` relative is caught. A point that would need more t
 $\sigma(10^4) = 1$) at the digits it needs, up to `nnnotes.check.evaluation.MAX_CONSTANT_DPS`.
 Where a strict inequality's slack nearly vanishes (at a refined minimum of one symbol, or at a
 point made of the step's own decimals, which binary numbers only round), ``nsimplify`` guesses
-the exact point (``pi``, ``17/10``) and exact arithmetic checks it.
+the exact point (``pi``, ``17/10``) and exact arithmetic checks it, unless the slack there,
+evaluated at two precisions, agrees to ten places and has the claim's sign (an exact zero would
+come out as rounding noise, which shrinks as the digits grow).
 
 Every precision is explicit: the search works inside ``mpmath.workdps``, and neither reads nor sets
 mpmath's global precision, so its result does not depend on what the caller (or a page built
