@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 import hypothesis
 import pytest
+import xdist
 
 from nnnotes.check.record import BuildRecord, recording
 from nnnotes.sitebuild import minisite
@@ -73,6 +74,19 @@ def _restore_mpmath_precision():
 def root() -> Path:
     """The project's root folder."""
     return ROOT
+
+
+@pytest.fixture(scope="session")
+def worker_id(request: pytest.FixtureRequest) -> str:
+    """Return the pytest-xdist worker running this process (``gw0``, ...), or ``master`` outside one.
+
+    pytest-xdist's own fixture of this name exists only while its plugin is loaded, so a run with
+    ``-p no:xdist`` failed at the setup of every test that shares the built site or the browser
+    visits. This one asks xdist's public `xdist.get_xdist_worker_id`, which works either way (and,
+    unlike the ``PYTEST_XDIST_WORKER`` variable, is not inherited by a pytest run started inside a
+    worker).
+    """
+    return xdist.get_xdist_worker_id(request)
 
 
 @pytest.fixture(scope="session")
