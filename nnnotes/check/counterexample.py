@@ -374,10 +374,11 @@ def _held_at(step: StepSides, point: dict[Any, Any]) -> set[int]:
         return set()
     with mpmath.workdps(DPS):
         need = step.digits_for([mpmath.mpf(sympy.N(point[s], DPS)) for s in step.symbols])
-    if need is None or max(need, 2 * DPS) > MAX_DPS:
+    low = None if need is None else max(need, 2 * DPS)
+    if low is None or low > MAX_DPS:
         return set()
     slacks = []
-    for dps in (max(need, 2 * DPS), 2 * max(need, 2 * DPS)):
+    for dps in (low, 2 * low):
         with mpmath.workdps(dps + 10):
             args = [mpmath.mpf(sympy.N(point[s], dps + 10)) for s in step.symbols]
         got = step.values(args, dps)
