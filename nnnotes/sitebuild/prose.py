@@ -5,8 +5,9 @@ A chapter writes a computed number as a placeholder in double braces, ``{{ name 
 ``{{ sigmoid_one_threshold:.2f }}``), where ``name`` is a computed value of
 `nnnotes.experiments.prose_values.prose_values`, with the package function that computes it. The
 build replaces the placeholder by ``<span class="computed" title="source">value</span>``, so each
-computed number says where it comes from. A placeholder inside inline math (``$...$``) becomes the
-bare number (a formula cannot hold HTML).
+computed number says where it comes from. A placeholder inside a formula, as the site renders it
+(`nnnotes.sitebuild.prosemath_find.placeholders_in_math`: inline or displayed, on one line or
+over several), becomes the bare number (a formula cannot hold HTML).
 
 The scan (`typed_numbers`) finds the numbers a page types by hand in its prose and inline math:
 decimals, powers of ten, numbers in scientific notation, numbers followed by a unit, and integers
@@ -37,13 +38,14 @@ from __future__ import annotations
 import html
 import math
 import re
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["PlaceholderError", "TypedNumber", "prose_lines", "render_placeholders", "typed_numbers"]
+from nnnotes.sitebuild.prosemath_find import placeholders_in_math, prose_lines
 
-_FENCE = re.compile(r"^(\s*)(`{3,}|~{3,})")
+__all__ = ["PlaceholderError", "TypedNumber", "render_placeholders", "typed_numbers"]
+
 _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*?))?\s*\}\}")
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
@@ -73,25 +75,6 @@ class TypedNumber:
 
     line: int
     text: str
-
-
-def prose_lines(markdown: str) -> Iterator[tuple[int, str]]:
-    """Yield (line number, text) for the lines outside fenced code blocks (1-based numbers).
-
-    A fence that is never closed opens no block (SuperFences renders the text after it as prose).
-    """
-    rows = markdown.splitlines()
-    k = 0
-    while k < len(rows):
-        m = _FENCE.match(rows[k])
-        if m:
-            fence = m.group(2)[0] * len(m.group(2))
-            end = next((j for j in range(k + 1, len(rows)) if rows[j].strip().startswith(fence)), None)
-            if end is not None:
-                k = end + 1
-                continue
-        yield k + 1, rows[k]
-        k += 1
 
 
 def _front_matter_end(markdown: str) -> int:
@@ -160,10 +143,10 @@ def render_placeholders(
     r"""Replace every ``{{ name[:format] }}`` outside code by its value, with its source as title.
 
     ``values`` maps a name to ``(value, source)`` or to a function of no arguments returning it.
-    Inside math (``$...$``, or ``$$...$$`` on one line, or everywhere with ``math=True``: a list
-    of TeX formulas) the bare value is written. An unknown
-    name, a format that does not apply, or a format that writes TeX (``pow10``, ``sci``) outside
-    math raises `PlaceholderError` naming the page and line.
+    Inside a formula, as arithmatex renders the page (or everywhere with ``math=True``: a list of
+    TeX formulas), the bare value is written. An unknown name, a format that does not apply, or a
+    format that writes TeX (``pow10``, ``sci``) outside math raises `PlaceholderError` naming the
+    page and line.
 
     Examples
     --------
@@ -171,6 +154,8 @@ def render_placeholders(
     '$x = 0.12$'
     >>> render_placeholders("$$M = {{ m }}$$", {"m": ("I", "demo")})
     '$$M = I$$'
+    >>> render_placeholders("$$\\nM = {{ m }}\\n$$", {"m": ("I", "demo")})
+    '$$\\nM = I\\n$$'
 
     A large integer has thousands commas in prose, none in math (``\\min(12,345, 1)`` would read
     as three arguments):
@@ -190,23 +175,29 @@ def render_placeholders(
     """
     lines = markdown.splitlines(keepends=True)
     code_lines = {k for k in range(1, len(lines) + 1)} - {k for k, _ in prose_lines(markdown)}
+    in_math = [(0, len(markdown))] if math or "{{" not in markdown else placeholders_in_math(markdown)
     out = []
+    offset = 0  # of the line in markdown
     for k, line in enumerate(lines, start=1):
         if k in code_lines or "{{" not in line:
             out.append(line)
+            offset += len(line)
             continue
         pieces = re.split(r"(`[^`]*`)", line)  # never inside inline code
-        for i in range(0, len(pieces), 2):
-            pieces[i] = _render_piece(pieces[i], values, page, k, math)
+        at = offset
+        for i, piece in enumerate(pieces):
+            if i % 2 == 0:
+                pieces[i] = _render_piece(piece, values, page, k, at, in_math)
+            at += len(piece)
         out.append("".join(pieces))
+        offset += len(line)
     return "".join(out)
 
 
-def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int, math: bool) -> str:
-    # math spans, $...$ and $$...$$ on one line: a placeholder there becomes the bare value
-    math_spans = [(m.start(), m.end()) for m in re.finditer(r"\$\$[^$]+\$\$|(?<!\$)\$(?!\$)[^$]+\$", text)]
-    if math:
-        math_spans = [(0, len(text))]
+def _render_piece(
+    text: str, values: Mapping[str, Any], page: str, line: int, at: int, in_math: list[tuple[int, int]]
+) -> str:
+    """Render the placeholders of ``text``, found at offset ``at`` of a page whose math spans ``in_math``."""
 
     def repl(m: re.Match[str]) -> str:
         name, spec = m.group(1), m.group(2)
@@ -224,7 +215,7 @@ def _render_piece(text: str, values: Mapping[str, Any], page: str, line: int, ma
             raise PlaceholderError(
                 f"{page}, line {line}: format {spec!r} does not apply to {name}: {exc}"
             ) from exc
-        if any(a <= m.start() < b for a, b in math_spans):
+        if any(a <= at + m.start() < b for a, b in in_math):
             # 12,345 in a formula reads as two numbers, as in \min(12,345, 100): no thousands commas
             return str(value) if spec is None and isinstance(value, int) else shown
         if spec and (spec == "pow10" or spec.startswith("sci")):

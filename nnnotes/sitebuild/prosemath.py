@@ -44,8 +44,8 @@ from nnnotes.check.texmath import (
 )
 from nnnotes.check.texread import has_relation, tokens
 from nnnotes.proofs.symbolic import relu, sigma
-from nnnotes.sitebuild.prose import prose_lines, render_placeholders
-from nnnotes.sitebuild.prosemath_find import rendered_math
+from nnnotes.sitebuild.prose import render_placeholders
+from nnnotes.sitebuild.prosemath_find import prose_lines, rendered_math
 
 __all__ = [
     "FUNCTIONS",
@@ -329,14 +329,14 @@ def check_page(
             functions, section = dict(FUNCTIONS), f.section
         where = f"{page}:{f.line + first_line}"
         name = f"{page}/formula-{n}"
-        tex = render_placeholders(f"${f.tex}$", values, page=page)[1:-1] if "{{" in f.tex else f.tex
+        tex = render_placeholders(f.tex, values, page=page, math=True) if "{{" in f.tex else f.tex
         shown = ProseFormula(f.line, tex, f.section)  # as the reader sees it, numbers filled in
         spec = listed.get(f.tex)
         if isinstance(spec, list):  # a formula written more than once: one entry per occurrence, in order
             k = occurrences[f.tex] = occurrences.get(f.tex, -1) + 1
             spec = spec[k] if k < len(spec) else None
         if spec is not None and "{{" in spec:
-            spec = render_placeholders(f"${spec}$", values, page=page)[1:-1]
+            spec = render_placeholders(spec, values, page=page, math=True)
         if spec is not None:
             seen.add(f.tex)
         try:

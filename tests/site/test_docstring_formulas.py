@@ -15,7 +15,6 @@ from __future__ import annotations
 import importlib
 import inspect
 import pkgutil
-import re
 import tomllib
 from collections import Counter
 from pathlib import Path
@@ -24,10 +23,12 @@ import pytest
 
 import nnnotes
 from nnnotes.sitebuild.prosemath import PageFormulas, check_page
+from nnnotes.sitebuild.prosemath_find import placeholders_in_math
 
 LIST = Path(__file__).resolve().parents[1] / "docstring-formulas.toml"
-#: A formula holding a ``{{ placeholder }}`` is an example of the chapters' placeholder syntax.
-_PLACEHOLDER_FORMULA = re.compile(r"\$[^$\n]*\{\{[^$]*\$")
+#: What a ``{{ placeholder }}`` in a formula becomes: a formula holding one is an example of the
+#: chapters' placeholder syntax, and with this in it the reader reads it as a definition or not at all.
+EXAMPLE_VALUE = r"\text{computed}"
 
 
 def docstrings() -> list[tuple[str, str]]:
@@ -57,7 +58,9 @@ def docstrings() -> list[tuple[str, str]]:
 
 def read_docstring(name: str, doc: str, listed: dict[str, str]) -> PageFormulas:
     """Find, read and check the formulas of one docstring (``listed``: its table of the list)."""
-    return check_page(_PLACEHOLDER_FORMULA.sub("", doc), listed, {}, page=name)
+    for start, end in reversed(placeholders_in_math(doc)):  # formulas as the site renders them
+        doc = doc[:start] + EXAMPLE_VALUE + doc[end:]
+    return check_page(doc, listed, {}, page=name)
 
 
 def problems(name: str, found: PageFormulas) -> list[str]:

@@ -56,6 +56,45 @@ def test_placeholder_errors_name_page_and_line() -> None:
         render_placeholders("{{ v:pow10 }}", {"v": (3.0, "s")}, page="p.md")
 
 
+SPAN = '<span class="computed" title="s">0.125</span>'
+
+
+@pytest.mark.parametrize(
+    ("text", "rendered"),
+    [
+        # a display formula on lines of its own, in a quote and in an admonition: math
+        ("$$\nx = {{ v }}\n$$\n", "$$\nx = 0.125\n$$\n"),
+        ("> $$\n> y = {{ v }}\n> $$\n", "> $$\n> y = 0.125\n> $$\n"),
+        ("!!! note\n\n    $$\n    z = {{ v }}\n    $$\n", "!!! note\n\n    $$\n    z = 0.125\n    $$\n"),
+        # inline math that wraps at a line end: math
+        ("so $x =\n{{ v }}$ here", "so $x =\n0.125$ here"),
+        # the same text in prose, then in a formula: only the second is math
+        ("x = {{ v }} and $x = {{ v }}$", f"x = {SPAN} and $x = 0.125$"),
+        # dollar signs that arithmatex does not make math: spaced (smart dollar), escaped
+        ("$ {{ v }} $", f"$ {SPAN} $"),
+        ("\\$5 and {{ v }}$", f"\\$5 and {SPAN}$"),
+    ],
+    ids=[
+        "display",
+        "display-in-quote",
+        "display-in-admonition",
+        "wrapped-inline",
+        "prose-then-math",
+        "spaced-dollars",
+        "escaped-dollar",
+    ],
+)
+def test_a_placeholder_is_bare_exactly_where_the_site_renders_math(text: str, rendered: str) -> None:
+    """Math is what arithmatex renders: a formula over several lines holds the bare number, no HTML."""
+    assert render_placeholders(text, {"v": (0.125, "s")}) == rendered
+
+
+def test_a_tex_format_outside_rendered_math_fails() -> None:
+    """After an escaped dollar the text is prose, so a format that writes TeX there fails."""
+    with pytest.raises(PlaceholderError, match="writes TeX"):
+        render_placeholders("\\$5 and {{ n:pow10 }}$", {"n": (1e6, "s")}, page="p.md")
+
+
 def test_no_chapter_types_a_number_outside_its_literals() -> None:
     """Every chapter's typed numbers are on its front-matter list, and every listed literal is used."""
     import yaml
@@ -92,3 +131,14 @@ def test_unused_literal_fails_and_placeholder_renders(mini_site, tmp_path: Path)
     assert proc.returncode == 0, proc.stderr
     html = (tmp_path / "site" / "exercise-6-9" / "index.html").read_text(encoding="utf-8")
     assert '<span class="computed" title="numpy: np.dtype(np.float64).itemsize">8</span>' in html
+
+
+@pytest.mark.site
+def test_a_placeholder_in_a_display_formula_renders_as_its_number(mini_site, tmp_path: Path) -> None:
+    """A display formula on lines of its own gets the bare number: the TeX KaTeX typesets holds no HTML."""
+    page = "# T\n\nDisplayed:\n\n$$\nb = {{ float64_bytes }}\n$$\n"
+    proc = mini_site({"index.md": page})
+    assert proc.returncode == 0, proc.stderr
+    html = (tmp_path / "site" / "index.html").read_text(encoding="utf-8")
+    tex = re.findall(r'<annotation encoding="application/x-tex"[^>]*>(.*?)</annotation>', html, re.S)
+    assert tex == ["b = 8"]
