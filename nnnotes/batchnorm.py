@@ -15,7 +15,8 @@ batch size, one included. The layer with running statistics, as PyTorch's ``Batc
 
 Examples
 --------
-Each column comes out with mean 0 and (biased) variance ``var / (var + eps)``, just below 1:
+Each column comes out with mean 0 and (biased) variance ``var / (var + eps)``, just below 1 when
+``var`` is much larger than ``eps`` (and 0 for a constant column):
 
 >>> import numpy as np
 >>> y = batch_norm([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [6.0, 60.0]])

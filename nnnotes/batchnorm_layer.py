@@ -9,7 +9,8 @@ the mean and variance, and training and evaluation modes.
 
 Examples
 --------
-Each column comes out with mean 0 and (biased) variance ``var / (var + eps)``, just below 1:
+Each column comes out with mean 0 and (biased) variance ``var / (var + eps)``, just below 1 when
+``var`` is much larger than ``eps`` (and 0 for a constant column):
 
 >>> bn = BatchNorm(2)
 >>> y = bn.forward([[1.0, 10.0], [2.0, 20.0], [3.0, 30.0], [6.0, 60.0]])

@@ -17,9 +17,11 @@ True
 
 from __future__ import annotations
 
+import decimal
 import hashlib
 import html
 import io
+import math
 import re
 from collections.abc import Iterable, Sequence
 from numbers import Integral, Real
@@ -28,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["INK", "figure_to_svg", "format_number", "rows_to_markdown"]
+__all__ = ["INK", "bound_text", "figure_to_svg", "format_number", "rows_to_markdown"]
 
 #: The colour figures use for text, axes, ticks and grid. `figure_to_svg` replaces it by
 #: ``currentColor``, so the inline SVG takes the page's text colour in either palette.
@@ -50,6 +52,55 @@ def format_number(v: Any, digits: int = 6) -> str:
     if isinstance(v, Real):
         return f"{float(v):.{digits}g}"
     return str(v)
+
+
+def bound_text(value: float, rounding: str, digits: int = 3) -> str:
+    """Return ``value`` to ``digits`` significant digits, rounded so that the text stays a bound.
+
+    A sentence "at least 5.1 times" must not print a ratio of 5.07 rounded to the nearest: a lower
+    bound is rounded down (``rounding="down"``), an upper bound up (``"up"``). The text is the
+    exact decimal, from the float's exact binary value: plain between ``1e-4`` and ``1e6``,
+    scientific outside.
+
+    Raises
+    ------
+    TypeError
+        If ``value`` is not a real number or ``digits`` not an integer.
+    ValueError
+        If ``value`` is not finite, ``rounding`` is not ``"down"`` or ``"up"``, or ``digits`` < 1.
+
+    Examples
+    --------
+    >>> bound_text(71 / 14, "down"), bound_text(71 / 14, "up"), bound_text(71 / 14, "down", 2)
+    ('5.07', '5.08', '5.0')
+    >>> bound_text(0.41240001, "up"), bound_text(-0.41240001, "up"), bound_text(2.0, "down")
+    ('0.413', '-0.412', '2.00')
+    >>> bound_text(1.26e-7, "down", 2), bound_text(9.991, "up", 3), bound_text(0.0, "up")
+    ('1.2e-7', '10.0', '0')
+    """
+    if isinstance(value, bool) or not isinstance(value, Real):
+        raise TypeError(f"value must be a real number, got {type(value).__name__}")
+    if not math.isfinite(value):
+        raise ValueError(f"value must be finite, got {value!r}")
+    if rounding not in ("down", "up"):
+        raise ValueError(f"rounding must be 'down' or 'up', got {rounding!r}")
+    if isinstance(digits, bool) or not isinstance(digits, Integral):
+        raise TypeError(f"digits must be an integer, got {type(digits).__name__}")
+    if digits < 1:
+        raise ValueError(f"digits must be at least 1, got {digits}")
+    exact = decimal.Decimal(float(value))
+    if exact == 0:
+        return "0"
+    mode = decimal.ROUND_FLOOR if rounding == "down" else decimal.ROUND_CEILING
+    quantum = decimal.Decimal(1).scaleb(exact.adjusted() - int(digits) + 1)
+    with decimal.localcontext(decimal.Context(prec=1000)):
+        bound = exact.quantize(quantum, rounding=mode)
+        if bound.adjusted() > exact.adjusted():  # 9.991 up to 10.00: a power of ten, one digit fewer
+            bound = bound.quantize(quantum.scaleb(1))
+    if decimal.Decimal("1e-4") <= abs(bound) < decimal.Decimal("1e6"):
+        return f"{bound:f}"
+    mantissa, exponent = f"{bound:e}".split("e")
+    return f"{mantissa}e{int(exponent)}"
 
 
 def rows_to_markdown(

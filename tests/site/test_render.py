@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import re
+from decimal import Decimal
+from fractions import Fraction
 
+import numpy as np
 import pytest
 from matplotlib.colors import to_hex
 from matplotlib.figure import Figure
 
 from nnnotes.figures import COLORS, new_figure, themed
-from nnnotes.render import INK, figure_to_svg, format_number, rows_to_markdown
+from nnnotes.render import INK, bound_text, figure_to_svg, format_number, rows_to_markdown
 
 
 @themed()
@@ -81,3 +84,60 @@ def test_rows_to_markdown_rejects_ragged_rows() -> None:
 def test_format_number(v, text) -> None:
     """Integers are exact, floats are rounded to significant digits."""
     assert format_number(v) == text
+
+
+@pytest.mark.parametrize(
+    ("value", "rounding", "digits", "text"),
+    [
+        (71 / 14, "down", 3, "5.07"),  # 5.0714...: the ratio that "at least 5.1" overstated
+        (71 / 14, "up", 3, "5.08"),
+        (71 / 14, "down", 2, "5.0"),
+        (2.0, "down", 3, "2.00"),
+        (-0.41240001, "up", 3, "-0.412"),
+        (-0.41240001, "down", 3, "-0.413"),
+        (9.991, "up", 3, "10.0"),  # the carry gives a power of ten, still 3 digits
+        (1.26e-7, "down", 2, "1.2e-7"),
+        (123456789.0, "up", 3, "1.24e8"),
+        (0.0, "down", 3, "0"),
+        (0.1, "up", 1, "0.2"),  # 0.1 is 0.1000000000000000055... in binary: up is 0.2
+        (0.1, "down", 1, "0.1"),
+    ],
+)
+def test_bound_text_pins(value: float, rounding: str, digits: int, text: str) -> None:
+    """Pinned by hand: rounding towards the bound, from the float's exact binary value."""
+    assert bound_text(value, rounding, digits) == text
+
+
+def test_bound_text_is_a_tight_bound() -> None:
+    """The printed decimal is on the right side of the exact value, within one unit of its last digit."""
+    rng = np.random.default_rng(0)
+    values = rng.standard_normal(400) * 10.0 ** rng.integers(-12, 12, 400)
+    for v in map(float, values):
+        for digits in (1, 2, 3, 5):
+            down, up = bound_text(v, "down", digits), bound_text(v, "up", digits)
+            lo, hi, exact = Fraction(down), Fraction(up), Fraction(v)
+            assert lo <= exact <= hi, (v, digits, down, up)
+            for text in (down, up):  # no more significant digits than asked
+                assert len(Decimal(text).normalize().as_tuple().digits) <= digits, (v, text)
+            # one unit of the last digit of |v| at this precision, from its exponent
+            unit = Fraction(10) ** (int(np.floor(np.log10(abs(v)))) - digits + 1)
+            assert hi - lo <= unit, (v, digits, down, up)
+
+
+@pytest.mark.parametrize(
+    ("args", "error", "match"),
+    [
+        ((float("nan"), "down"), ValueError, "value must be finite"),
+        ((float("inf"), "up"), ValueError, "value must be finite"),
+        (("5", "down"), TypeError, "value must be a real number"),
+        ((True, "down"), TypeError, "value must be a real number"),
+        ((5.0, "nearest"), ValueError, "rounding must be 'down' or 'up'"),
+        ((5.0, "down", 0), ValueError, "digits must be at least 1"),
+        ((5.0, "down", 2.0), TypeError, "digits must be an integer"),
+    ],
+    ids=["nan", "inf", "str", "bool", "rounding", "zero-digits", "float-digits"],
+)
+def test_bound_text_rejects_bad_input(args: tuple, error: type, match: str) -> None:
+    """Bad input names the argument and what was expected."""
+    with pytest.raises(error, match=match):
+        bound_text(*args)
