@@ -307,6 +307,40 @@ def _f64_bits() -> int:
     return int(np.finfo(np.float64).nmant) + 1
 
 
+def _exponent_of_power_of_two(x: float) -> int:
+    """Return k with ``x == 2.0**k`` exactly; raise if ``x`` is not a power of two."""
+    mant, exp = math.frexp(x)
+    if mant != 0.5:
+        raise ValueError(f"{x!r} is not a power of two")
+    return exp - 1
+
+
+@value("float64_unit_roundoff_exponent", "numpy: log2 of np.finfo(np.float64).eps / 2, the unit roundoff u")
+def _unit_roundoff_exponent() -> int:
+    import numpy as np
+
+    return _exponent_of_power_of_two(float(np.finfo(np.float64).eps) / 2)
+
+
+@value(
+    "mlp_sum_float64_excess_exponent",
+    "float64: log2 of (1.0 + e^-(o1 - o2)) - 1.0, the sum as float64 rounds it (an exact power of two)",
+)
+def _sum_excess_exponent() -> int:
+    import numpy as np
+
+    one = np.float64(1.0)
+    return _exponent_of_power_of_two(float((one + np.exp(-np.float64(_o1() - _o2()))) - one))
+
+
+@value(
+    "mlp_p1_float64_deficit_exponent",
+    "nnnotes.mlp.forward(QUESTION_NETWORK, arithmetic='float64'): log2 of 1 - p1 (an exact power of two)",
+)
+def _p1_deficit_exponent() -> int:
+    return _exponent_of_power_of_two(1.0 - float(_passes()["float64"].outputs[0]))
+
+
 @value("sigmoid_one_threshold", "53 log 2: from there on e^-z < 2^-53 and float64 rounds 1 + e^-z to 1")
 def _sig_one() -> float:
     import numpy as np

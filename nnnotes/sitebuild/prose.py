@@ -10,8 +10,9 @@ computed number says where it comes from. A placeholder inside a formula, as the
 over several), becomes the bare number (a formula cannot hold HTML).
 
 The scan (`typed_numbers`) finds the numbers a page types by hand in its prose and inline math:
-decimals, powers of ten, numbers in scientific notation, numbers followed by a unit, and integers
-of two or more digits. Fenced code blocks (the executed blocks print from code), inline code,
+decimals, powers of ten, powers of a number or of $e$ whose exponent is an integer of two or more
+digits (``2^{-53}``, ``e^{-40}``), numbers in scientific notation, numbers followed by a unit, and
+integers of two or more digits. Fenced code blocks (the executed blocks print from code), inline code,
 link targets and placeholders are skipped. Each page may list, in its front matter, the literals
 it is allowed to type, each with its reason::
 
@@ -58,6 +59,7 @@ _UNITS = (
 _NUMBER = re.compile(
     r"(?P<sci>\d+(?:\.\d+)?\s*(?:\\times|\\cdot|×|·)\s*10\^\{?[-−]?\d+\}?)"
     r"|(?P<pow>(?<![\d.])10\^\{?[-−]?\d+\}?)"
+    r"|(?P<power>(?<![\w.\\])(?:\d+|e)\^(?:\{[-−]?\d{2,}\}|[-−]\d{2,}(?![\w.])))"
     r"|(?P<e>(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w.]))"
     r"|(?P<unit>(?<![\w.^_{\\])\d+(?:\.\d+)?\s*(?:" + _UNITS + r"))"
     r"|(?P<dec>(?<![\w.^_{\\])\d+\.\d+(?![\w]|\.\d))"

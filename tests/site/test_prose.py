@@ -22,12 +22,13 @@ from nnnotes.sitebuild.prose import PlaceholderError, render_placeholders, typed
         ("$2.32 \\times 10^{-16}$", ["2.32 \\times 10^{-16}"]),
         ("1e-8 and 4.9e-324", ["1e-8", "4.9e-324"]),
         ("Bishop (2006)", ["2006"]),
-        ("one, 2 or 3 of them and $x_{12}$, $2^{52}$", []),
+        ("one, 2 or 3 of them and $x_{12}$, $x^{-12}$, $e^{-z}$, $2^9$", []),
+        ("$2^{-1075}$, $e^{-40}$, $2^{52}$ and $3^-12$", ["2^{-1075}", "e^{-40}", "2^{52}", "3^-12"]),
         ("`x = 0.5` and [link](page-6.5.md) and {{ value:.3f }}", []),
     ],
 )
 def test_scan_finds_typed_numbers(text, found) -> None:
-    """Decimals, powers of ten, scientific notation, numbers with units, integers of 2+ digits."""
+    """Decimals, powers (of ten, or with a 2+ digit exponent), scientific notation, units, integers."""
     assert [n.text for n in typed_numbers(text)] == found
 
 

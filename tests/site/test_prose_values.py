@@ -36,6 +36,28 @@ def test_float_constants_against_ieee754() -> None:
     low = v("exp_underflow_threshold")
     assert math.exp(low + 1e-9) > 0.0 == math.exp(low - 1e-9)
     assert math.isclose(v("sigmoid_one_threshold"), 53 * math.log(2)) and v("sigmoid_one_example") == 37
+    # binary64: unit roundoff 2^-53; half the smallest subnormal 2^-1074 is 2^-1075
+    assert v("float64_unit_roundoff_exponent") == -53 and v("float64_underflow_exponent") == -1075
+
+
+def test_float64_rounding_of_the_forward_pass_by_hand() -> None:
+    """Check by hand that float64 rounds 1 + e^-36 up to 1 + 2^-52, and p1 to 1 - 2^-52.
+
+    e^-36 = 2.32e-16 lies in (2^-53, 3 * 2^-53), so 1 + e^-36 rounds to 1 + 2^-52; then
+    1 / (1 + 2^-52) = 1 - 2^-52 + 2^-104 - ..., whose nearest float (spacing 2^-53 below 1) is 1 - 2^-52.
+    """
+    assert 2.0**-53 < math.exp(-36) < 3 * 2.0**-53
+    assert v("mlp_sum_float64_excess_exponent") == -52 and v("mlp_p1_float64_deficit_exponent") == -52
+
+
+def test_exponent_of_a_power_of_two_refuses_other_numbers() -> None:
+    """Only exact powers of two have an exponent; anything else is refused, naming the number."""
+    from nnnotes.experiments.quoted_networks import _exponent_of_power_of_two
+
+    assert _exponent_of_power_of_two(2.0**-1074) == -1074 and _exponent_of_power_of_two(1.0) == 0
+    for bad in (3.0, 1.0 + 2.0**-52, 0.0):
+        with pytest.raises(ValueError, match="not a power of two"):
+            _exponent_of_power_of_two(bad)
 
 
 def test_forward_pass_numbers_by_hand() -> None:
