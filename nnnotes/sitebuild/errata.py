@@ -138,16 +138,27 @@ def _grounds(e: catalog.Erratum, url: str) -> str:
 
 
 def entry(e: catalog.Erratum, url_for: UrlFor, *, base: str = "../") -> str:
-    """Return the Markdown of one erratum: kind, what is true (linked), what was claimed, checks."""
+    """Return the Markdown of one erratum: kind, what is true (linked), what was claimed, checks.
+
+    A check that the erratum's text names in inline code (`` `6-7-escape-formula` ``) is linked, as
+    in the chapter; other inline code (a function's name) is left as it is.
+    """
     url = url_for(e.page, e.anchor, base=base)
     checks = checks_named(e)
+    known = _checks_by_name()
+
+    def link(m: re.Match[str]) -> str:
+        """Link a check that the erratum's text names in inline code, as the chapter does."""
+        r = known.get(m.group(1))
+        return f"[`{r.name}`]({url_for(r.page, r.anchor, base=base)})" if r else m.group(0)
+
+    claimed = re.sub(r"`([^`]+)`", link, standalone(e.claimed))
     links = ", ".join(f"[`{r.name}`]({url_for(r.page, r.anchor, base=base)})" for r in checks)
     cited = f"{'Checks' if len(checks) > 1 else 'Check'}: {links}." if checks else _grounds(e, url)
     true = capitalised(e.title)
     stop = "" if true.endswith((".", "!", "?")) else "."
     return (
-        f'<span class="nn-kind nn-kind--{e.kind}">{e.kind}</span> '
-        f"**[{true}]({url}){stop}** {standalone(e.claimed)} {cited}"
+        f'<span class="nn-kind nn-kind--{e.kind}">{e.kind}</span> **[{true}]({url}){stop}** {claimed} {cited}'
     )
 
 

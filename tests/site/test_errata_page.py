@@ -210,6 +210,20 @@ def test_checks_named_by_links_and_numbers_are_found(build: SimpleNamespace) -> 
     )
 
 
+def test_a_check_named_in_the_text_stays_a_link(build: SimpleNamespace) -> None:
+    """A check that the erratum's text names in code is linked to it; other code stays code."""
+    body = (
+        "The source says it is 0, but "
+        + autoref("check-6-3-p2-exact", "claim <code>6-3-p2-exact</code>")
+        + " finds it positive, and <code>softmax</code> too."
+    )
+    (e,) = catalog.add_errata("c3.md", box("error", "erratum-named", "p₂ is positive", body))
+    line = errata.entry(e, url_for)
+    assert "but claim [`6-3-p2-exact`](../c3/#check-6-3-p2-exact) finds it positive" in line
+    assert "and `softmax` too." in line
+    assert line.endswith("Check: [`6-3-p2-exact`](../c3/#check-6-3-p2-exact).")
+
+
 def test_an_erratum_naming_no_check_says_so(build: SimpleNamespace) -> None:
     """No check is invented: the entry says none is named, what the erratum rests on, and links it."""
     escape, saddles, d = catalog.add_errata("c7.md", ESCAPE + SADDLES + PART_D)
