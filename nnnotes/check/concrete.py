@@ -203,4 +203,6 @@ def search_sizes(
 
 def _add(a: SearchResult, b: SearchResult) -> SearchResult:
     most = max(a.max_dps or 0, b.max_dps or 0) or None
-    return SearchResult(a.evaluated + b.evaluated, a.tried + b.tried, a.dps, None, most)
+    return SearchResult(
+        a.evaluated + b.evaluated, a.tried + b.tried, a.dps, None, most, constant=a.constant and b.constant
+    )

@@ -101,6 +101,8 @@ class SearchResult:
     max_dps: int | None = None
     #: The sizes a step written for any size was searched at (`nnnotes.check.concrete`), or "".
     sizes: str = ""
+    #: Whether no symbol was left once the sides were evaluated, so that one evaluation decides.
+    constant: bool = False
 
     @property
     def searched(self) -> bool:
@@ -119,6 +121,8 @@ class SearchResult:
             )
         far = f"; far points again at up to {self.max_dps} digits" if self.max_dps else ""
         at = f", at {self.sizes}" if self.sizes else ""
+        if self.constant:
+            return f"no symbol is left once the sides are evaluated, and they agree ({self.dps} digits{at})"
         points = "1 point" if self.evaluated == 1 else f"{self.evaluated} points"
         return f"no counterexample at {points} ({self.dps} digits{at}{far})"
 
@@ -236,7 +240,7 @@ def search(
                     if cx is not None:
                         return SearchResult(evaluated, tried, DPS, cx)
             if first is not None:
-                return SearchResult(evaluated, tried, DPS, None)
+                return SearchResult(evaluated, tried, DPS, None, constant=not syms)
         if len(syms) == 1 and relation != "=":
             refined = _refine_minima(step, pts)
             tried += len(refined)
@@ -250,7 +254,7 @@ def search(
                     cx = _exact_touch(step, args, doms)
                 if cx is not None:
                     return SearchResult(evaluated, tried, DPS, cx)
-    return SearchResult(evaluated, tried, DPS, None)
+    return SearchResult(evaluated, tried, DPS, None, constant=not syms)
 
 
 def _deep(step: StepSides, batches: Iterator[list[list[mpmath.mpf]]]) -> SearchResult:

@@ -160,11 +160,15 @@ def test_a_quick_screen_evaluates_its_first_points_of_the_first_size_only() -> N
             search_sizes([total], [total], "=", {}, seed="t", first=bad)
 
 
-def test_a_search_without_free_symbols_says_one_point() -> None:
-    """Sides that sympy makes identical before the search leave one point, said in the singular."""
+def test_a_search_without_free_symbols_says_the_sides_are_constant() -> None:
+    """Sides that sympy makes identical before the search: one evaluation, said as such (not "1 point")."""
     x = sympy.Symbol("x", real=True)
     lam = sympy.Symbol("lambda_1", positive=True)
     res = search([x - lam * x / lam], [sympy.Integer(0)], "=", [], {}, seed="test")
-    assert res.evaluated == 1 and res.describe() == "no counterexample at 1 point (50 digits)"
+    assert res.evaluated == 1 and res.constant
+    assert res.describe() == "no symbol is left once the sides are evaluated, and they agree (50 digits)"
+    assert search([sympy.Integer(1)], [sympy.Integer(2)], "=", [], {}, seed="test").counterexample is not None
+    two = search_sizes([x - lam * x / lam], [sympy.Integer(0)], "=", {}, seed="test")
+    assert two.constant and "1 point" not in two.describe()
     res = search([x**2], [x * x], "=", [x], {}, seed="test")
     assert res.evaluated > 1 and res.describe().startswith(f"no counterexample at {res.evaluated} points")
