@@ -12,8 +12,9 @@ over several), becomes the bare number (a formula cannot hold HTML).
 The scan (`typed_numbers`) finds the numbers a page types by hand in its prose and inline math:
 decimals, powers of ten, powers of a number or of $e$ whose exponent is an integer of two or more
 digits (``2^{-53}``, ``e^{-40}``), numbers in scientific notation, numbers followed by a unit, and
-integers of two or more digits. Fenced code blocks (the executed blocks print from code), inline code,
-link targets and placeholders are skipped. Each page may list, in its front matter, the literals
+integers of two or more digits (after a minus sign too; not in a name such as CIFAR-10). Fenced
+code blocks (the executed blocks print from code), inline code, link targets and placeholders are
+skipped. Each page may list, in its front matter, the literals
 it is allowed to type, each with its reason::
 
     ---
@@ -63,7 +64,7 @@ _NUMBER = re.compile(
     r"|(?P<e>(?<![\w.])\d+(?:\.\d+)?[eE][-+]?\d+(?![\w.]))"
     r"|(?P<unit>(?<![\w.^_{\\])\d+(?:\.\d+)?\s*(?:" + _UNITS + r"))"
     r"|(?P<dec>(?<![\w.^_{\\])\d+\.\d+(?![\w]|\.\d))"
-    r"|(?P<int>(?<![\w.^_{\\-])\d{2,}(?![\w.]|\.\d))"
+    r"|(?P<int>(?<![\w.^_{\\])(?<![\w.^_{\\]-)\d{2,}(?![\w.]|\.\d))"
 )
 
 

@@ -24,6 +24,7 @@ from nnnotes.sitebuild.prose import PlaceholderError, render_placeholders, typed
         ("Bishop (2006)", ["2006"]),
         ("one, 2 or 3 of them and $x_{12}$, $x^{-12}$, $e^{-z}$, $2^9$", []),
         ("$2^{-1075}$, $e^{-40}$, $2^{52}$ and $3^-12$", ["2^{-1075}", "e^{-40}", "2^{52}", "3^-12"]),
+        ("at $y = (0, -40)$ and $-36$, on CIFAR-10, $x_{-12}$", ["40", "36"]),
         ("`x = 0.5` and [link](page-6.5.md) and {{ value:.3f }}", []),
     ],
 )
