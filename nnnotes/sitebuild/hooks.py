@@ -31,6 +31,7 @@ from nnnotes.sitebuild.store import StringStore
 
 __all__ = [
     "CHECKED_PAGES",
+    "NUMBER_CHECKED_PAGES",
     "ERRATUM_KINDS",
     "LAST_PAGES",
     "build_epoch",
@@ -47,8 +48,11 @@ log = logging.getLogger("mkdocs.plugins.nnnotes")
 
 #: Pages built after all others (they list what the others recorded).
 LAST_PAGES = ("errata.md", "verification.md")
-#: Pages whose prose may type no number that is not on their ``literals:`` list.
+#: The chapters: their prose formulas are checked (`nnnotes.sitebuild.prosemath`), as are the notation page's.
 CHECKED_PAGES = ("exercise-",)
+#: Pages whose prose may type no number that is not on their ``literals:`` list: the chapters and
+#: the hand-written pages around them (the other pages print what the build found).
+NUMBER_CHECKED_PAGES = (*CHECKED_PAGES, "index.md", "about.md", "notation.md")
 #: The kinds of erratum, written after the admonition type (``!!! erratum error "..."``).
 ERRATUM_KINDS = {
     "error": "the source states something false",

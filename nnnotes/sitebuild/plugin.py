@@ -188,7 +188,7 @@ class NnnotesPlugin(BasePlugin):
         self.record.page = src
         self.page_start = self.record.mark()
         self.catalog.add_links(src, markdown)
-        if src.startswith(hooks.CHECKED_PAGES):
+        if src.startswith(hooks.NUMBER_CHECKED_PAGES):
             hooks.check_typed_numbers(markdown, page)
         summary = ""
         if src.startswith(hooks.CHECKED_PAGES) or src == "notation.md":

@@ -98,10 +98,14 @@ def test_a_tex_format_outside_rendered_math_fails() -> None:
 
 
 def test_no_chapter_types_a_number_outside_its_literals() -> None:
-    """Every chapter's typed numbers are on its front-matter list, and every listed literal is used."""
+    """Every checked page's typed numbers are on its front-matter list, and every listed literal is used."""
     import yaml
 
-    for path in sorted((ROOT / "docs").glob("exercise-*.md")):
+    from nnnotes.sitebuild.hooks import NUMBER_CHECKED_PAGES
+
+    pages = [p for p in sorted((ROOT / "docs").glob("*.md")) if p.name.startswith(NUMBER_CHECKED_PAGES)]
+    assert {"index.md", "about.md", "notation.md", "exercise-6-1.md"} <= {p.name for p in pages}
+    for path in pages:
         text = path.read_text(encoding="utf-8")
         front = yaml.safe_load(text.split("---")[1]) if text.startswith("---") else {}
         allowed = set(map(str, (front or {}).get("literals", {})))
@@ -115,12 +119,17 @@ GOOD = "# Good\n\nA formula: $e^{i\\pi} + 1 = 0$.\n"
 
 @pytest.mark.site
 def test_typed_number_fails_the_build_naming_page_and_line(mini_site) -> None:
-    """A chapter typing 0.0817 in prose fails the strict build with page and line."""
+    """A chapter (or the home page) typing a number in prose fails the strict build with page and line."""
     page = "# 6.9\n\nText.\n\nThe loss is 0.0817 after a while.\n"
     front = '---\nliterals:\n  "6.9": title\n---\n\n'
     proc = mini_site({"index.md": GOOD, "exercise-6-9.md": front + page})
     assert proc.returncode != 0
     assert re.search(r"docs/exercise-6-9\.md:10: number typed by hand in prose: '0\.0817'", proc.stderr)
+    home = "# Home\n\nIt trains for 500 steps.\n"
+    proc = mini_site({"index.md": home, "other.md": "# Other\n\nIt trains for 500 steps.\n"})
+    assert proc.returncode != 0, "the home page is checked too"
+    assert re.search(r"docs/index\.md:3: number typed by hand in prose: '500 steps'", proc.stderr)
+    assert "docs/other.md" not in proc.stderr  # a page the build prints, not one typed by hand
 
 
 @pytest.mark.site
