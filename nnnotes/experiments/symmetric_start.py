@@ -24,6 +24,7 @@ from nnnotes import tanhnet
 from nnnotes.arrays import positive_int
 
 __all__ = [
+    "PLATEAU_RTOL",
     "CriticalLinePoint",
     "SymmetricStart",
     "critical_line",
@@ -31,6 +32,12 @@ __all__ = [
     "regression_task",
     "symmetric_training",
 ]
+
+
+PLATEAU_RTOL = 0.1
+"""Half-width of the band around the one-unit loss that counts as its plateau, relative to that loss
+(the default of `SymmetricStart.plateau_steps`, `~SymmetricStart.band_below_steps` and
+`~SymmetricStart.break_away_steps`)."""
 
 
 def regression_task(seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.float64]]:
@@ -115,7 +122,7 @@ class SymmetricStart:
     perturbation: float
     lr: float
 
-    def plateau_steps(self, rtol: float = 0.1) -> NDArray[np.int64]:
+    def plateau_steps(self, rtol: float = PLATEAU_RTOL) -> NDArray[np.int64]:
         """Per seed, steps the perturbed run spends with its loss within ``rtol`` of the one-unit loss.
 
         Counted on the recorded grid: the number of recorded steps in the band times the recording
@@ -136,7 +143,16 @@ class SymmetricStart:
         inside = (ratio >= low) & (ratio < high)
         return inside.sum(axis=1) * int(self.steps[1] - self.steps[0])
 
-    def break_away_steps(self, rtol: float = 0.1) -> NDArray[np.int64]:
+    def band_below_steps(self, rtol: float = PLATEAU_RTOL) -> NDArray[np.int64]:
+        """Per seed, steps the perturbed run spends in the band as wide as the plateau's, just below it.
+
+        That band is ``[1 - 3 rtol, 1 - rtol)`` times the one-unit loss (`band_steps`): if the runs
+        slow down near the one-unit loss, they spend more steps in the plateau's band
+        (`plateau_steps`, ``[1 - rtol, 1 + rtol]``) than in this one.
+        """
+        return self.band_steps(1 - 3 * rtol, 1 - rtol)
+
+    def break_away_steps(self, rtol: float = PLATEAU_RTOL) -> NDArray[np.int64]:
         """Per seed, the recorded step at which the perturbed run leaves the plateau for good, or -1.
 
         A run breaks away when its recorded losses come down from above ``1 + rtol`` times the

@@ -84,6 +84,8 @@ def test_plateau_readings_of_a_made_up_run() -> None:
     assert r.band_steps(0.7, 0.9).tolist() == [0, 0, 0, 0, 0]
     assert r.band_steps(0.3, 0.6).tolist() == [20, 20, 0, 0, 30]  # 0.5 and 0.4 (and 0.3 for seed 4)
     assert r.band_steps(1.1, 1.3).tolist() == [0, 0, 10, 30, 0]  # 1.2; 1.2, 1.15 and 1.11
+    assert r.band_below_steps().tolist() == [0, 0, 0, 0, 0]  # [0.7, 0.9): no loss of the made-up runs
+    assert r.band_below_steps(rtol=0.2).tolist() == [20, 20, 0, 0, 20]  # [0.4, 0.8): 0.5 and 0.4
     with pytest.raises(ValueError, match="low must be below high"):
         r.band_steps(0.9, 0.9)
     assert r.above_and_falling(20) is False  # seed 0 is below 1 at step 20
@@ -99,6 +101,7 @@ def test_page_plateau_statements_hold(long_run) -> None:
     assert np.all(long_run.break_away_steps() > 0)
     assert np.median(long_run.plateau_steps()) >= 200
     assert np.all(long_run.plateau_steps() > long_run.band_steps(0.7, 0.9))  # slower near L1, every seed
+    assert long_run.band_below_steps().tolist() == long_run.band_steps(0.7, 0.9).tolist()
     assert max(long_run.twin_gap(k) for k in range(0, 301, 50)) < 0.01
     assert long_run.above_and_falling(300)
 
