@@ -24,6 +24,7 @@ import numpy as np
 from numpy.typing import NDArray
 
 from nnnotes import activations as act
+from nnnotes.arrays import positive_int
 from nnnotes.deepnets import SETUPS, gradient_norms
 
 __all__ = [
@@ -31,6 +32,7 @@ __all__ = [
     "ZeroDerivativeRow",
     "first_zero",
     "gradient_rows",
+    "sigmoid_rounds_to_one",
     "tanh_rounds_to_one",
     "zero_derivative_rows",
 ]
@@ -148,6 +150,31 @@ def tanh_rounds_to_one(dps: int = 50) -> float:
             return 0.0 if 1 - mpmath.tanh(mpmath.mpf(x)) <= mpmath.mpf(2) ** -54 else 1.0
 
     return first_zero(rounded_one, 1.0, 40.0)
+
+
+def sigmoid_rounds_to_one(dps: int = 50) -> float:
+    r"""Return the smallest float64 $z$ whose exact $\sigma(z)$ rounds to 1 in float64.
+
+    As for `tanh_rounds_to_one`: $\sigma(z)$ rounds to 1 when $1 - \sigma(z) = 1/(1 + e^z)$ is at
+    most $2^{-54}$, half the spacing below 1 (a tie goes to 1). That happens from
+    $z^* = \ln(2^{54} - 1)$ on, a hair below $54 \ln 2 \approx 37.43$; the answer is the first float64
+    at or above $z^*$. Each comparison is made by mpmath at ``dps`` digits (at least 30), the search is
+    `first_zero`'s.
+
+    Examples
+    --------
+    >>> sigmoid_rounds_to_one()
+    37.42994775023705
+    """
+    positive_int(dps, "dps")
+    if dps < 30:
+        raise ValueError(f"dps must be at least 30 (2^-54 needs 17 digits, and room), got {dps}")
+
+    def rounded_one(z: float) -> float:
+        with mpmath.workdps(dps):
+            return 0.0 if 1 / (1 + mpmath.exp(mpmath.mpf(z))) <= mpmath.mpf(2) ** -54 else 1.0
+
+    return first_zero(rounded_one, 1.0, 60.0)
 
 
 def zero_derivative_rows() -> tuple[ZeroDerivativeRow, ...]:

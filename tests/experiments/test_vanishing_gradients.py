@@ -11,6 +11,7 @@ from numpy.testing import assert_allclose
 
 from nnnotes.experiments.vanishing_gradients import (
     gradient_rows,
+    sigmoid_rounds_to_one,
     tanh_rounds_to_one,
     zero_derivative_rows,
 )
@@ -63,6 +64,27 @@ def test_tanh_rounds_to_one_at_the_first_float_above_the_closed_form() -> None:
         assert mpmath.mpf(55) / 2 * mpmath.log(2) < mpmath.mpf(found)  # the page says so
         # the exact tanh of the float below is 1 - 2^-53 after rounding, of ``found`` 1
         assert 1 - mpmath.tanh(mpmath.mpf(float(np.nextafter(found, 0.0)))) > mpmath.mpf(2) ** -54
+
+
+def test_sigmoid_rounds_to_one_at_the_first_float_above_the_closed_form() -> None:
+    """The first float64 at or above z* = ln(2^54 - 1), where 1 - sigma = 2^-54; 54 ln 2 to 12 digits.
+
+    Independent of the search: the closed form by mpmath, and the exact sigma of the two floats
+    around the answer rounded by mpmath's own conversion to float64 (round to nearest).
+    """
+    found = sigmoid_rounds_to_one()
+    below = float(np.nextafter(found, 0.0))
+    with mpmath.workdps(60):
+        z_star = mpmath.log(mpmath.mpf(2) ** 54 - 1)
+        assert mpmath.mpf(below) < z_star <= mpmath.mpf(found)
+        assert float(1 / (1 + mpmath.exp(-mpmath.mpf(found)))) == 1.0
+        assert float(1 / (1 + mpmath.exp(-mpmath.mpf(below)))) == 1 - 2.0**-53
+    assert abs(found - 54 * math.log(2)) <= 1e-12 * found  # what the page says, to 12 digits
+    assert sigmoid_rounds_to_one(80) == found
+    with pytest.raises(ValueError, match="dps must be at least 30"):
+        sigmoid_rounds_to_one(20)
+    with pytest.raises(TypeError, match="dps"):
+        sigmoid_rounds_to_one(50.0)
 
 
 def test_naive_tanh_threshold_near_19() -> None:
