@@ -168,7 +168,9 @@ def sigmoid_rounds_to_one(dps: int = 50) -> float:
     """
     positive_int(dps, "dps")
     if dps < 30:
-        raise ValueError(f"dps must be at least 30 (2^-54 needs 17 digits, and room), got {dps}")
+        raise ValueError(
+            f"dps must be at least 30 (to tell neighbouring float64 numbers near 37 apart), got {dps}"
+        )
 
     def rounded_one(z: float) -> float:
         with mpmath.workdps(dps):
