@@ -36,8 +36,8 @@ __all__ = [
 
 PLATEAU_RTOL = 0.1
 """Half-width of the band around the one-unit loss that counts as its plateau, relative to that loss
-(the default of `SymmetricStart.plateau_steps`, `~SymmetricStart.band_below_steps` and
-`~SymmetricStart.break_away_steps`)."""
+(the default of `SymmetricStart.plateau_steps`, `SymmetricStart.band_below_steps` and
+`SymmetricStart.break_away_steps`)."""
 
 
 def regression_task(seed: int = 0) -> tuple[NDArray[np.float64], NDArray[np.float64]]:

@@ -102,7 +102,7 @@ def index_error_figure(rows: list[AutoencoderCriticalPoint], tanh_rows: list[Tan
 
     ``rows`` and ``tanh_rows`` are the results of
     `nnnotes.experiments.critical_points.linear_autoencoder_critical_points` and
-    `~nnnotes.experiments.critical_points.tanh_critical_points`; the titles give the parameter
+    `nnnotes.experiments.critical_points.tanh_critical_points`; the titles give the parameter
     counts the points carry.
 
     Raises

@@ -77,3 +77,25 @@ def test_every_docstring_example_is_in_an_examples_section() -> None:
                 if ">>>" in doc and "Examples\n--------" not in doc[: doc.index(">>>")]:
                     offenders.append(f"{path.relative_to(ROOT)}:{getattr(node, 'name', '<module>')}")
     assert offenders == []
+
+
+def test_no_docstring_uses_sphinx_s_tilde_shorthand() -> None:
+    """`~module.name` (Sphinx's "show the last part") is printed as written, tilde and all, by mkdocstrings.
+
+    Every docstring is read: a module's, a class's, a function's, and an attribute's (the bare string
+    after an assignment), and so are ``#:`` comments, which document attributes too.
+    """
+    import ast
+
+    tilde = re.compile(r"(?<!`)`~[A-Za-z_]")
+    offenders = []
+    for path in sorted((ROOT / "nnnotes").rglob("*.py")):
+        text = path.read_text(encoding="utf-8")
+        for node in ast.walk(ast.parse(text)):
+            if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant):
+                if isinstance(node.value.value, str) and tilde.search(node.value.value):
+                    offenders.append(f"{path.relative_to(ROOT)}:{node.lineno}")
+        for i, line in enumerate(text.splitlines(), 1):
+            if line.lstrip().startswith("#:") and tilde.search(line):
+                offenders.append(f"{path.relative_to(ROOT)}:{i}")
+    assert offenders == []
