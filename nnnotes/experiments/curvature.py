@@ -5,7 +5,8 @@ r"""The computations behind the curvature tables and figures of 6.5 and 6.7.
   $10^{11}$ parameters, and the largest Hessian that stated hardware holds.
 * `escape_times`: escape times near a saddle against the closed form, and the mirror image at a
   minimum.
-* `saddle_runs`: gradient descent, Newton and saddle-free Newton near a saddle.
+* `saddle_runs`: gradient descent, Newton and saddle-free Newton near a saddle, and the step at
+  which a run's $y$ first passes a level (`SaddleRuns.climb`).
 
 Examples
 --------
@@ -36,6 +37,7 @@ from nnnotes.optim import gradient_descent, newton, saddle_free_newton
 __all__ = [
     "HARDWARE",
     "EscapePath",
+    "Climb",
     "EscapeTime",
     "HardwareFit",
     "HessianCost",
@@ -284,6 +286,31 @@ def escape_paths(
 
 
 @dataclass(frozen=True)
+class Climb:
+    """How a run's $y$ first passes a level: the step, the values, and whether it rose all the way.
+
+    Attributes
+    ----------
+    level : float
+        The level of $y$ to pass (strictly above it).
+    step : int or None
+        The first step whose $y$ is above ``level`` (0 for the start); None if no step is.
+    start : float
+        $y$ at the start.
+    reached : float or None
+        $y$ at `step`; None if no step passes ``level``.
+    rising : bool
+        True when $y$ grew strictly at every step from the start to `step`; False if no step passes.
+    """
+
+    level: float
+    step: int | None
+    start: float
+    reached: float | None
+    rising: bool
+
+
+@dataclass(frozen=True)
 class SaddleRuns:
     """Trajectories of three methods near the saddle of `nnnotes.curvature.double_well_saddle`.
 
@@ -303,6 +330,45 @@ class SaddleRuns:
         "newton": "Newton",
         "saddle_free_newton": "saddle-free Newton",
     }
+
+    def climb(self, method: str = "saddle_free_newton", level: float = 1.0) -> Climb:
+        r"""Find the first step at which ``method``'s $y$ (second coordinate) is above ``level``.
+
+        Parameters
+        ----------
+        method : str
+            One of `LABELS`' keys.
+        level : float
+            The level to pass; the minima of the double well are at $y = \pm 1$.
+
+        Raises
+        ------
+        ValueError
+            If ``method`` is not a field of `SaddleRuns`, or ``level`` is not finite.
+
+        Examples
+        --------
+        From the saddle's neighbourhood, saddle-free Newton climbs straight past the minimum's
+        $y = 1$ before it settles; gradient descent has not reached it after 40 steps:
+
+        >>> runs = saddle_runs()
+        >>> c = runs.climb()
+        >>> c.step, c.rising, round(c.reached, 2)
+        (4, True, 1.18)
+        >>> runs.climb("gradient_descent").step is None
+        True
+        """
+        if method not in self.LABELS:
+            raise ValueError(f"method must be one of {sorted(self.LABELS)}, got {method!r}")
+        if not math.isfinite(level):
+            raise ValueError(f"level must be a finite number, got {level!r}")
+        ys = getattr(self, method)[:, 1]
+        above = np.flatnonzero(ys > level)
+        if above.size == 0:
+            return Climb(level, None, float(ys[0]), None, False)
+        step = int(above[0])
+        rising = bool(np.all(np.diff(ys[: step + 1]) > 0))
+        return Climb(level, step, float(ys[0]), float(ys[step]), rising)
 
 
 def saddle_runs(

@@ -2,7 +2,8 @@ r"""Softmax in floating point: the naive formula, the package's, and exact value
 
 `stability_rows` is the table of chapter 6.1; `shifted_exp_error_ulp` and `shifted_exp_bound_ulp`
 measure and bound the error that the rounded subtraction $z_i - m$ causes in $e^{z_i - m}$,
-which `nnnotes.softmax` recovers and puts back.
+which `nnnotes.softmax` recovers and puts back; `top_log_softmax` shows why the package computes
+$\log(1 + S)$ with ``log1p``.
 
 Examples
 --------
@@ -28,12 +29,14 @@ __all__ = [
     "INPUTS",
     "REFERENCE_DPS",
     "StabilityRow",
+    "TopLogSoftmax",
     "naive_softmax",
     "shifted_exp_bound_ulp",
     "shifted_exp_error_ulp",
     "shifted_exp_worst",
     "smaller_exponent_shift",
     "stability_rows",
+    "top_log_softmax",
 ]
 
 Array = NDArray[np.float64]
@@ -210,3 +213,69 @@ def stability_rows() -> tuple[StabilityRow, ...]:
                     )
                 )
     return tuple(rows)
+
+
+@dataclass(frozen=True)
+class TopLogSoftmax:
+    r"""$\log\operatorname{softmax}$ of a vector's largest entry, $-\log(1 + S)$, three ways.
+
+    $S = \sum_{j \ne k} e^{y_j - m}$ sums the other entries' shifted exponentials, where
+    $m = y_k$ is the largest entry.
+
+    Attributes
+    ----------
+    y : tuple of float
+        The input vector.
+    s : float
+        $S$ in float64.
+    log_of_sum : float
+        ``log(1 + S)`` in float64: 0 whenever $1 + S$ rounds to 1, which loses $S$.
+    package : float
+        `nnnotes.softmax.log_softmax`'s value at the largest entry.
+    exact : float
+        $-\log(1 + S)$ from the exact inputs, by mpmath at `REFERENCE_DPS` digits, rounded to float64.
+    error_ulp : float
+        The distance from ``package`` to the exact (unrounded) value, in ulp of ``exact``.
+    """
+
+    y: tuple[float, ...]
+    s: float
+    log_of_sum: float
+    package: float
+    exact: float
+    error_ulp: float
+
+
+def top_log_softmax(y: ArrayLike) -> TopLogSoftmax:
+    r"""Compare ``log(1 + S)``, the package and mpmath on $\log\operatorname{softmax}$ of the largest entry.
+
+    Parameters
+    ----------
+    y : array_like, shape (n,)
+        A finite, non-empty vector.
+
+    Raises
+    ------
+    ValueError
+        If ``y`` is not a finite non-empty vector.
+
+    Examples
+    --------
+    With $S = e^{-40}$, $1 + S$ rounds to 1 in float64 and ``log(1 + S)`` is 0; the package keeps
+    $-S$:
+
+    >>> t = top_log_softmax([0.0, -40.0])
+    >>> t.log_of_sum, f"{t.package:.3e}", t.error_ulp <= 1
+    (0.0, '-4.248e-18', True)
+    """
+    x = as_real_array(y, "y", ndim=1, finite=True, nonempty=True)
+    k = int(np.argmax(x))
+    m = x[k]
+    others = np.delete(x, k)
+    s = math.fsum(math.exp(v - m) for v in others.tolist())
+    package = float(log_softmax(x)[k])
+    with mpmath.workdps(REFERENCE_DPS):
+        exact_sum = mpmath.fsum(mpmath.exp(mpmath.mpf(v) - mpmath.mpf(float(m))) for v in others.tolist())
+        exact = -mpmath.log1p(exact_sum)
+        error = float(abs(mpmath.mpf(package) - exact) / mpmath.mpf(math.ulp(float(exact))))
+    return TopLogSoftmax(tuple(x.tolist()), s, math.log(1.0 + s), package, float(exact), error)

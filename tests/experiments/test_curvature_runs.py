@@ -6,9 +6,10 @@ import math
 
 import mpmath
 import numpy as np
+import pytest
 from numpy.testing import assert_allclose
 
-from nnnotes.experiments.curvature import escape_times, hardware_fits, hessian_cost, saddle_runs
+from nnnotes.experiments.curvature import SaddleRuns, escape_times, hardware_fits, hessian_cost, saddle_runs
 
 
 def test_hessian_cost_table_exact_arithmetic() -> None:
@@ -53,3 +54,54 @@ def test_hardware_fits_by_hand() -> None:
     fits = hardware_fits()
     assert [f.largest_n for f in fits] == [10**5, 2449489]
     assert fits[0].cells() == ("NVIDIA H100 SXM: 80 GB of HBM3", "80 GB", "100,000")
+
+
+def _runs_with_y(ys: list[float]) -> SaddleRuns:
+    """A made-up `SaddleRuns` whose three methods share the path (0, y) for the given y."""
+    path = np.column_stack([np.zeros(len(ys)), ys])
+    return SaddleRuns(gradient_descent=path, newton=path, saddle_free_newton=path)
+
+
+@pytest.mark.parametrize(
+    ("ys", "step", "reached", "rising"),
+    [
+        ([0.05, 0.3, 0.9, 1.2, 1.0], 3, 1.2, True),  # rises to 1.2 at step 3, then falls back
+        ([0.05, 0.3, 0.2, 1.2], 3, 1.2, False),  # passes 1 at step 3 after a dip at step 2
+        ([0.5, 1.0, 1.0], None, None, False),  # reaches 1 but is never above it
+        ([1.5, 2.0], 0, 1.5, True),  # above the level from the start
+    ],
+)
+def test_climb_on_hand_counted_paths(
+    ys: list[float], step: int | None, reached: float | None, rising: bool
+) -> None:
+    """The first step strictly above the level, its y, and whether y rose at every step before it."""
+    c = _runs_with_y(ys).climb("newton", level=1.0)
+    assert (c.step, c.reached, c.rising, c.start, c.level) == (step, reached, rising, ys[0], 1.0)
+
+
+def test_climb_of_the_page_run_replayed_by_hand() -> None:
+    """Saddle-free Newton's y on the double well, replayed step by step at 50 digits, passes 1 at step 4.
+
+    The Hessian of f is diagonal, so saddle-free Newton's update of y, y - g/|h| with g = y^3 - y and
+    h = 3y^2 - 1, does not depend on x: the replay follows y alone.
+    """
+    with mpmath.workdps(50):
+        y, ys = mpmath.mpf(0.05), []
+        for _ in range(10):
+            ys.append(y)
+            y -= (y**3 - y) / abs(3 * y**2 - 1)
+        ys.append(y)
+    expected = next(k for k, v in enumerate(ys) if v > 1)
+    c = saddle_runs().climb()
+    assert c.step == expected == 4
+    assert_allclose(c.reached, float(ys[expected]), rtol=1e-12)
+    assert c.rising and all(b > a for a, b in zip(ys[:expected], ys[1 : expected + 1], strict=True))
+
+
+@pytest.mark.parametrize(
+    ("method", "level", "match"), [("adam", 1.0, "method"), ("newton", math.nan, "level")]
+)
+def test_climb_refuses_bad_arguments(method: str, level: float, match: str) -> None:
+    """An unknown method or a non-finite level is refused with a ValueError naming it."""
+    with pytest.raises(ValueError, match=match):
+        saddle_runs().climb(method, level)

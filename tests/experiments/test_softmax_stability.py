@@ -15,6 +15,7 @@ from nnnotes.experiments.softmax_stability import (
     shifted_exp_error_ulp,
     shifted_exp_worst,
     stability_rows,
+    top_log_softmax,
 )
 
 
@@ -146,3 +147,49 @@ def test_smaller_exponent_shift_by_hand() -> None:
     assert smaller_exponent_shift((3.0, -2.0)) == smaller_exponent_shift((-2.0, 3.0)) == (-2.0, -5.0)
     assert smaller_exponent_shift(INPUTS[0]) == (1.0, -999.0)
     assert smaller_exponent_shift(INPUTS[1]) == (-1000.5, -0.5)
+
+
+def test_top_log_softmax_keeps_a_sum_that_one_plus_s_loses() -> None:
+    """For y = (0, -40), S = e^-40 < 2^-53 and 1 + S rounds to 1; the package gives -S, as the series says.
+
+    -log(1 + S) = -S + S^2/2 - ..., and S/2 = 2.1e-18 is far below half an ulp of S itself, so the
+    float64 answer is -S rounded (e^-40 taken from mpmath here, independently of the code's fsum).
+    """
+    t = top_log_softmax([0.0, -40.0])
+    with mpmath.workdps(40):
+        s_exact = float(mpmath.exp(-40))
+    assert s_exact < 2.0**-53
+    assert t.log_of_sum == 0.0 and t.s == s_exact
+    assert t.package == t.exact == -s_exact
+    assert t.error_ulp < 0.5
+
+
+def test_top_log_softmax_of_a_shuffled_vector_by_hand() -> None:
+    """For y = (2, 3, 1), the largest is the middle entry; -log(1 + e^-1 + e^-2) from math, to 1 ulp."""
+    t = top_log_softmax(np.array([2.0, 3.0, 1.0]))
+    by_hand = -math.log1p(math.exp(-1) + math.exp(-2))
+    assert t.y == (2.0, 3.0, 1.0)
+    assert abs(t.exact - by_hand) <= 2 * math.ulp(by_hand)
+    assert t.log_of_sum != 0.0 and abs(t.package - t.exact) <= math.ulp(t.exact)
+    assert t.error_ulp <= 1
+
+
+def test_top_log_softmax_of_one_entry_is_zero() -> None:
+    """A single entry has probability 1: S = 0 and every route gives 0 exactly."""
+    t = top_log_softmax([7.5])
+    assert (t.s, t.log_of_sum, t.package, t.exact, t.error_ulp) == (0.0, 0.0, 0.0, 0.0, 0.0)
+
+
+@pytest.mark.parametrize(
+    ("y", "error", "match"),
+    [
+        ([], ValueError, "y must"),
+        ([[1.0, 2.0]], ValueError, "y must"),
+        ([1.0, math.inf], ValueError, "finite"),
+        (["a"], TypeError, "y must"),
+    ],
+)
+def test_top_log_softmax_refuses_what_is_not_a_finite_vector(y: object, error: type, match: str) -> None:
+    """Empty, two-dimensional, infinite or non-numeric input is refused, naming ``y``."""
+    with pytest.raises(error, match=match):
+        top_log_softmax(y)
