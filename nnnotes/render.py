@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
 
-__all__ = ["INK", "bound_text", "figure_to_svg", "format_number", "rows_to_markdown"]
+__all__ = ["INK", "bound_text", "figure_to_svg", "format_number", "rows_to_markdown", "tex_number"]
 
 #: The colour figures use for text, axes, ticks and grid. `figure_to_svg` replaces it by
 #: ``currentColor``, so the inline SVG takes the page's text colour in either palette.
@@ -52,6 +52,22 @@ def format_number(v: Any, digits: int = 6) -> str:
     if isinstance(v, Real):
         return f"{float(v):.{digits}g}"
     return str(v)
+
+
+def tex_number(v: float) -> str:
+    """Format a number for TeX: an exact power of ten as ``10^{k}``, any other as ``:g`` prints it.
+
+    Examples
+    --------
+    >>> [tex_number(v) for v in (1e-10, 0.0, 1.0, 100.0, 0.5, -1e3)]
+    ['10^{-10}', '0', '1', '10^{2}', '0.5', '-1000']
+    """
+    v = float(v)
+    if v > 0 and math.isfinite(v):
+        k = round(math.log10(v))
+        if k != 0 and 10.0**k == v:
+            return f"10^{{{k}}}"
+    return f"{v:g}"
 
 
 def bound_text(value: float, rounding: str, digits: int = 3) -> str:

@@ -22,11 +22,60 @@ from typing import Any
 
 import sympy
 
-__all__ = ["ZERO_STRATEGIES", "explicit", "is_zero", "prove_zero", "scalar_sides", "small_sizes"]
+__all__ = [
+    "ZERO_STRATEGIES",
+    "canonical_bound_indices",
+    "explicit",
+    "is_zero",
+    "prove_zero",
+    "scalar_sides",
+    "small_sizes",
+]
 
 
 def _rewrite_exp(e: Any) -> Any:
     return e.rewrite(sympy.exp)
+
+
+def canonical_bound_indices(e: Any) -> Any:
+    r"""Rename the index of every sum and product after its nesting depth, so that equal sums look equal.
+
+    $\sum_{i=1}^K e^{z_i}$ and $\sum_{k=1}^K e^{z_k}$ are the same number, but sympy compares them
+    by their index's name. Renaming a bound index is always sound: each new name is a fresh
+    ``sympy.Dummy`` (it captures no free symbol), one per depth and kind of index, and an inner sum
+    that reuses its outer sum's index keeps referring to its own. A sum over several indices at
+    once is left as it is.
+
+    Examples
+    --------
+    >>> import sympy
+    >>> i, k, K = sympy.symbols("i k K", integer=True, positive=True)
+    >>> z = sympy.IndexedBase("z")
+    >>> a, b = sympy.Sum(z[i], (i, 1, K)), sympy.Sum(z[k], (k, 1, K))
+    >>> a == b, canonical_bound_indices(a - b)
+    (False, 0)
+    >>> canonical_bound_indices(sympy.Sum(z[i] * z[k], (i, 1, K)) - sympy.Sum(z[k] * z[i], (k, 1, K))) == 0
+    False
+    """
+    made: dict[tuple[int, tuple[tuple[str, Any], ...]], sympy.Dummy] = {}
+
+    def fresh(depth: int, index: Any) -> sympy.Dummy:
+        key = (depth, tuple(sorted(index.assumptions0.items())))
+        if key not in made:
+            made[key] = sympy.Dummy(f"b{depth}", **index.assumptions0)
+        return made[key]
+
+    def walk(node: Any, depth: int) -> Any:
+        if not isinstance(node, sympy.Basic) or not node.args:
+            return node
+        if isinstance(node, (sympy.Sum, sympy.Product)) and len(node.limits) == 1:
+            index, low, high = node.limits[0]
+            new = fresh(depth, index)
+            body = walk(node.function.xreplace({index: new}), depth + 1)
+            return type(node)(body, (new, walk(low, depth), walk(high, depth)))
+        return node.func(*(walk(a, depth) for a in node.args))
+
+    return walk(e, 0)
 
 
 #: The strategies tried, in order, on a scalar difference: (label shown on the page, function).
@@ -45,6 +94,7 @@ ZERO_STRATEGIES: tuple[tuple[str, Callable[[Any], Any]], ...] = (
         "piecewise_fold and simplify",
         lambda e: sympy.simplify(sympy.piecewise_fold(e.rewrite(sympy.Piecewise))),
     ),
+    ("cancel after renaming the summation indices", lambda e: sympy.cancel(canonical_bound_indices(e))),
 )
 
 

@@ -97,6 +97,21 @@ class FailureMode:
         """Return the table row: the fields in order, up to ``reading``."""
         return astuple(self)[:-2]
 
+    @property
+    def steps(self) -> int | None:
+        """The number of steps of a run that ran its whole budget, read from `outcome`.
+
+        None for a run that ended in a 2-cycle or overflowed.
+
+        Examples
+        --------
+        >>> rows = failure_modes()
+        >>> rows[0].outcome, rows[0].steps, rows[1].steps
+        ('10000 steps', 10000, None)
+        """
+        count, _, unit = self.outcome.partition(" ")
+        return int(count) if unit == "steps" else None
+
 
 def failure_modes() -> list[FailureMode]:
     r"""Return one `FailureMode` per broken hypothesis, all with a fixed learning rate.

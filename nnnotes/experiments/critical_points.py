@@ -37,6 +37,7 @@ from nnnotes.arrays import as_real_array, positive_int
 from nnnotes.curvature import finite_difference_hessian
 
 __all__ = [
+    "TANH_CP_INPUTS",
     "AutoencoderCriticalPoint",
     "IndexGroup",
     "PositiveDefiniteFraction",
@@ -46,6 +47,9 @@ __all__ = [
     "random_hessian_positive_fraction",
     "tanh_critical_points",
 ]
+
+TANH_CP_INPUTS = 2
+"""Number of inputs of the tanh network of `tanh_critical_points` (its target is a function of two)."""
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,9 @@ class TanhCriticalPoint:
         The gradient norm reached.
     parameters : int
         The number of parameters of the network (the denominator of ``index``).
+    nearest_zero_eigenvalue : float
+        The eigenvalue of smallest absolute value, with its sign (``min_abs_eigenvalue`` is its
+        absolute value).
     """
 
     loss: float
@@ -250,6 +257,7 @@ class TanhCriticalPoint:
     min_abs_eigenvalue: float
     grad_norm: float
     parameters: int
+    nearest_zero_eigenvalue: float
 
     def cells(self) -> tuple[float, float, float, float]:
         """Return the table row: loss, index, smallest |eigenvalue|, gradient norm."""
@@ -289,9 +297,9 @@ def tanh_critical_points(
     True
     """
     rng = np.random.default_rng(seed)
-    X = rng.uniform(-2, 2, size=(n_points, 2))
+    X = rng.uniform(-2, 2, size=(n_points, TANH_CP_INPUTS))
     y = np.sin(2 * X[:, 0]) * np.cos(X[:, 1])
-    M, n = hidden, tanhnet.n_params(2, hidden)
+    M, n = hidden, tanhnet.n_params(TANH_CP_INPUTS, hidden)
     eye = np.eye(n)
 
     def grad(t: NDArray[np.float64]) -> NDArray[np.float64]:
@@ -325,6 +333,7 @@ def tanh_critical_points(
                                 float(np.abs(ev).min()),
                                 float(np.sqrt(g @ g)),
                                 n,
+                                float(ev[np.argmin(np.abs(ev))]),
                             ),
                         )
                         break

@@ -15,6 +15,10 @@ $s$, and records
 * the **effective smoothness**: $\max_s \lVert \nabla L(w - s g) - g \rVert / \lVert s g \rVert$,
   a local estimate of the Lipschitz constant of the gradient ($\beta$-smoothness) along the path.
 
+The gradient change and the effective smoothness are also kept as maxima over the short look-ahead
+steps alone, those no longer than the learning rate (`SHORT_LOOKAHEAD`): the longer steps look past
+the step that gradient descent takes.
+
 Full-batch training makes the loss a deterministic function of the weights, so these numbers
 measure the landscape and not the sampling noise of mini-batches.
 
@@ -40,6 +44,7 @@ from nnnotes.relu_network import he_normal_init, loss_and_gradient
 __all__ = [
     "BLOWUP",
     "LOOKAHEAD",
+    "SHORT_LOOKAHEAD",
     "LandscapeRun",
     "compare",
     "final_loss",
@@ -50,6 +55,9 @@ __all__ = [
 
 #: Step sizes of the look-ahead, as multiples of the learning rate.
 LOOKAHEAD = (0.25, 0.5, 1.0, 2.0, 4.0)
+
+#: The look-ahead steps no longer than the learning rate, over which the ``short_`` measures are taken.
+SHORT_LOOKAHEAD = tuple(c for c in LOOKAHEAD if c <= 1.0)
 
 #: A run has diverged once its loss exceeds this multiple of its first loss (or overflows).
 BLOWUP = 1e6
@@ -121,6 +129,9 @@ class LandscapeRun:
     loss_at, grad_norm : ndarray
         The loss $L(w)$ and the gradient norm $\lVert g\rVert$ at each probe, which the
         scale-free measures divide by.
+    short_grad_change, short_smoothness : ndarray
+        As ``grad_change`` and ``smoothness``, but the maximum over the steps of
+        `SHORT_LOOKAHEAD` only (no longer than the learning rate), per probe.
     """
 
     label: str
@@ -133,6 +144,8 @@ class LandscapeRun:
     smoothness: NDArray[np.float64]
     loss_at: NDArray[np.float64]
     grad_norm: NDArray[np.float64]
+    short_grad_change: NDArray[np.float64]
+    short_smoothness: NDArray[np.float64]
 
     @property
     def relative_range(self) -> NDArray[np.float64]:
@@ -143,6 +156,11 @@ class LandscapeRun:
     def relative_grad_change(self) -> NDArray[np.float64]:
         """Largest gradient change along the look-ahead divided by the gradient norm (scale-free)."""
         return self.grad_change / self.grad_norm
+
+    @property
+    def short_relative_grad_change(self) -> NDArray[np.float64]:
+        """As `relative_grad_change`, over the look-ahead steps of `SHORT_LOOKAHEAD` only."""
+        return self.short_grad_change / self.grad_norm
 
 
 def _descend(
@@ -172,7 +190,8 @@ def _descend(
                 if t == steps:
                     break
                 if t % probe_every == 0 and t >= probe_from:
-                    probes.append((t, *_probe(params, grads, lr, X, y, bn), loss, _norm(grads)))
+                    ahead = _probe(params, grads, lr, X, y, bn)
+                    probes.append((t, *ahead[:4], loss, _norm(grads), *ahead[4:]))
                 params = [p - lr * gp for p, gp in zip(params, grads, strict=True)]
     except FloatingPointError:
         return np.array(losses), probes, len(losses)
@@ -186,8 +205,12 @@ def _probe(
     X: NDArray[np.float64],
     y: NDArray[np.float64],
     bn: bool,
-) -> tuple[float, float, float, float]:
-    """Look ahead along -grads: (min loss, max loss, max gradient change, max smoothness)."""
+) -> tuple[float, float, float, float, float, float]:
+    """Look ahead along -grads.
+
+    Return (min loss, max loss, max gradient change, max smoothness), then the maximum gradient
+    change and smoothness over the steps of `SHORT_LOOKAHEAD` alone.
+    """
     g_norm = _norm(grads)
     ahead = []
     for c in LOOKAHEAD:
@@ -197,7 +220,10 @@ def _probe(
         change = _norm([a - b for a, b in zip(ga, grads, strict=True)])
         ahead.append((la, change, change / (s * g_norm)))
     la_, ch_, sm_ = zip(*ahead, strict=True)
-    return min(la_), max(la_), max(ch_), max(sm_)
+    short = [c in SHORT_LOOKAHEAD for c in LOOKAHEAD]
+    short_ch = max(v for v, k in zip(ch_, short, strict=True) if k)
+    short_sm = max(v for v, k in zip(sm_, short, strict=True) if k)
+    return min(la_), max(la_), max(ch_), max(sm_), short_ch, short_sm
 
 
 def _check_args(lr: float, **ints: int) -> None:
@@ -284,6 +310,8 @@ def train(
         smoothness=np.array(cols[4]),
         loss_at=np.array(cols[5]),
         grad_norm=np.array(cols[6]),
+        short_grad_change=np.array(cols[7]),
+        short_smoothness=np.array(cols[8]),
     )
 
 

@@ -56,6 +56,9 @@ class SeedMeasures:
         Median of the gradient change divided by the gradient norm.
     smoothness : ndarray, shape (S,)
         Median of the effective smoothness.
+    short_relative_grad_change, short_smoothness : ndarray, shape (S,) or None
+        The medians of the same two measures over the look-ahead steps no longer than the learning
+        rate (`nnnotes.experiments.landscape.SHORT_LOOKAHEAD`); None when not collected.
     """
 
     first_loss: NDArray[np.float64]
@@ -63,6 +66,8 @@ class SeedMeasures:
     relative_range: NDArray[np.float64]
     relative_grad_change: NDArray[np.float64]
     smoothness: NDArray[np.float64]
+    short_relative_grad_change: NDArray[np.float64] | None = None
+    short_smoothness: NDArray[np.float64] | None = None
 
     #: The fields in table order, with their column titles.
     TITLES = {
@@ -73,6 +78,9 @@ class SeedMeasures:
         "smoothness": "effective smoothness",
     }
 
+    #: The measures over the short look-ahead steps only, kept out of the table.
+    SHORT = ("short_relative_grad_change", "short_smoothness")
+
     @classmethod
     def of_runs(cls, runs: list[LandscapeRun]) -> SeedMeasures:
         """Collect the measures of one run per seed."""
@@ -82,6 +90,10 @@ class SeedMeasures:
             relative_range=np.array([float(np.median(r.relative_range)) for r in runs]),
             relative_grad_change=np.array([float(np.median(r.relative_grad_change)) for r in runs]),
             smoothness=np.array([float(np.median(r.smoothness)) for r in runs]),
+            short_relative_grad_change=np.array(
+                [float(np.median(r.short_relative_grad_change)) for r in runs]
+            ),
+            short_smoothness=np.array([float(np.median(r.short_smoothness)) for r in runs]),
         )
 
 
@@ -109,19 +121,27 @@ class SeedStudy:
 
     def ratio(self, measure: str) -> NDArray[np.float64]:
         """Per seed, plain value over batch-norm value of one measure (a field of `SeedMeasures`)."""
-        if measure not in SeedMeasures.TITLES:
-            raise ValueError(f"measure must be one of {list(SeedMeasures.TITLES)}, got {measure!r}")
-        return getattr(self.plain, measure) / getattr(self.bn, measure)
+        names = [*SeedMeasures.TITLES, *SeedMeasures.SHORT]
+        if measure not in names:
+            raise ValueError(f"measure must be one of {names}, got {measure!r}")
+        plain, bn = getattr(self.plain, measure), getattr(self.bn, measure)
+        if plain is None or bn is None:
+            raise ValueError(f"the measure {measure!r} was not collected")
+        return plain / bn
 
-    def edge_ratio(self, network: str) -> NDArray[np.float64]:
+    def edge_ratio(self, network: str, *, short: bool = False) -> NDArray[np.float64]:
         r"""Per seed, one network's effective smoothness over $2/\eta$, the edge of stability.
 
         Gradient descent at rate $\eta$ on a quadratic is stable only while its curvature stays
         below $2/\eta$; a ratio near 1 means training runs at that edge, one above 1 that the
-        landscape is sharper along the step than the step can follow.
+        landscape is sharper along the step than the step can follow. With ``short``, the
+        smoothness is the one over the look-ahead steps no longer than the learning rate.
         """
         measures: SeedMeasures = getattr(self, _network(network))
-        return measures.smoothness * self.lr / 2
+        smoothness = measures.short_smoothness if short else measures.smoothness
+        if smoothness is None:
+            raise ValueError("the short-look-ahead smoothness was not collected")
+        return smoothness * self.lr / 2
 
     def rows(self) -> list[list[object]]:
         """Table rows, one per measure: for each network, the median over seeds and [min, max].

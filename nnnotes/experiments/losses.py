@@ -243,8 +243,11 @@ class ExtremeLogitRow:
     ----------
     loss : str
         ``"BCE"`` or ``"CE"``.
-    logits, target : str
+    logits : str
         The input.
+    target : str
+        The target: the label as ``"y = 0"`` or ``"y = 1"`` for BCE, the class counted from 1 as
+        ``"c = 1"`` for CE (the page numbers classes from 1; the code's index is one less).
     naive : str
         The loss through probabilities (``log(sigmoid(z))``, ``log(softmax(z)[c])``).
     package : str
@@ -277,7 +280,7 @@ def extreme_logit_rows(dps: int = 40) -> tuple[ExtremeLogitRow, ...]:
     --------
     >>> row = extreme_logit_rows()[1]
     >>> row.loss, row.logits, row.target, row.naive, row.package, row.exact, row.relative_error
-    ('BCE', '1000', '0', 'inf', '1000.0', '1000.0', '0.0')
+    ('BCE', '1000', 'y = 0', 'inf', '1000.0', '1000.0', '0.0')
     """
     rows: list[ExtremeLogitRow] = []
     with mpmath.workdps(dps):
@@ -295,7 +298,7 @@ def extreme_logit_rows(dps: int = 40) -> tuple[ExtremeLogitRow, ...]:
                 ExtremeLogitRow(
                     loss="BCE" if kind == "bce" else "CE",
                     logits=shown_z,
-                    target=f"{y:g}",
+                    target=f"y = {y:g}" if kind == "bce" else f"c = {y + 1}",
                     # the same 17-digit format as the other columns; NaN spelled as in 6.1's table
                     naive=mpmath.nstr(mpmath.mpf(naive), 17)
                     if math.isfinite(naive)

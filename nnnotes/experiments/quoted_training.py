@@ -234,16 +234,23 @@ def _ae_count() -> int:
     return math.comb(len(_default(f, "variances")), _default(f, "hidden"))
 
 
+@value("tanh_cp_inputs", "nnnotes.experiments.critical_points.TANH_CP_INPUTS")
+def _tanh_cp_inputs() -> int:
+    from nnnotes.experiments.critical_points import TANH_CP_INPUTS
+
+    return TANH_CP_INPUTS
+
+
 @value(
     "tanh_cp_params",
-    "nnnotes.tanhnet.n_params(2, hidden) for the default hidden of "
+    "nnnotes.tanhnet.n_params(TANH_CP_INPUTS, hidden) for the default hidden of "
     "nnnotes.experiments.critical_points.tanh_critical_points",
 )
 def _tanh_cp_params() -> int:
     from nnnotes import tanhnet
     from nnnotes.experiments.critical_points import tanh_critical_points
 
-    return tanhnet.n_params(2, _default(tanh_critical_points, "hidden"))
+    return tanhnet.n_params(_tanh_cp_inputs(), _default(tanh_critical_points, "hidden"))
 
 
 _DEFAULTS_6_7B = defaults(

@@ -35,6 +35,8 @@ __all__ = [
     "shifted_exp_error_ulp",
     "shifted_exp_worst",
     "smaller_exponent_shift",
+    "softmax_error_ulp",
+    "softmax_worst",
     "stability_rows",
     "top_log_softmax",
 ]
@@ -174,12 +176,34 @@ def shifted_exp_worst(centre: float = -700.0, count: int = 400) -> tuple[float, 
     >>> 500 < err < 513
     True
     """
-    m = 2.0**-44
-    best = (0.0, centre)
-    for k in range(count):
-        y = centre - math.log(2) * k / count
-        best = max(best, (shifted_exp_error_ulp(y, m), y))
-    return best
+    return max(
+        ((shifted_exp_error_ulp(y, _HALF_ULP_SHIFT), y) for y in _grid(centre, count)), default=(0.0, centre)
+    )
+
+
+#: The maximum $m = 2^{-44}$ of `shifted_exp_worst`: $y - m$ rounds by half an ulp for $y$ in $[-1024, -512]$.
+_HALF_ULP_SHIFT = 2.0**-44
+
+
+def _grid(centre: float, count: int) -> list[float]:
+    """``count`` points from ``centre`` down to ``centre - ln 2`` (one factor of 2 of $e^y$)."""
+    return [centre - math.log(2) * k / count for k in range(count)]
+
+
+def softmax_worst(centre: float = -700.0, count: int = 400) -> tuple[float, float]:
+    r"""Return the largest error (ulp) of `softmax_error_ulp` at ``(2**-44, y)`` on `shifted_exp_worst`'s y.
+
+    Returns (largest error, the $y$ where it occurs).
+
+    Examples
+    --------
+    >>> err, y = softmax_worst(count=50)
+    >>> err <= 2
+    True
+    """
+    return max(
+        ((softmax_error_ulp(y, _HALF_ULP_SHIFT), y) for y in _grid(centre, count)), default=(0.0, centre)
+    )
 
 
 def stability_rows() -> tuple[StabilityRow, ...]:
@@ -279,3 +303,28 @@ def top_log_softmax(y: ArrayLike) -> TopLogSoftmax:
         exact = -mpmath.log1p(exact_sum)
         error = float(abs(mpmath.mpf(package) - exact) / mpmath.mpf(math.ulp(float(exact))))
     return TopLogSoftmax(tuple(x.tolist()), s, math.log(1.0 + s), package, float(exact), error)
+
+
+def softmax_error_ulp(y: float, m: float) -> float:
+    r"""Return the error of `nnnotes.softmax.softmax`'s $p_2$ for the vector $(m, y)$, in ulp of $p_2$.
+
+    The exact $p_2 = e^{y - m}/(1 + e^{y - m})$ is computed by mpmath at `ERROR_DPS` digits from the
+    exact values of the two floats. Where `shifted_exp_error_ulp` shows the rounded subtraction
+    $y - m$ costing hundreds of ulp, this shows what is left once the package puts that rounding
+    error back.
+
+    Examples
+    --------
+    >>> shifted_exp_error_ulp(-700.0, 2.0**-44) > 200, softmax_error_ulp(-700.0, 2.0**-44) < 1
+    (True, True)
+    """
+    y, m = float(y), float(m)
+    if not (math.isfinite(y) and math.isfinite(m) and m > y):
+        raise ValueError(f"y and m must be finite with m > y (m the maximum), got y={y!r}, m={m!r}")
+    got = float(softmax([m, y])[1])
+    if not (math.isfinite(got) and got > 0):
+        raise ValueError(f"p_2 must be a positive float64, got {got!r} for y={y!r}, m={m!r}")
+    with mpmath.workdps(ERROR_DPS):
+        t = mpmath.exp(mpmath.mpf(y) - mpmath.mpf(m))
+        exact = t / (1 + t)
+        return float(abs(mpmath.mpf(got) - exact) / mpmath.mpf(math.ulp(got)))

@@ -28,10 +28,12 @@ from nnnotes.arrays import positive_int
 from nnnotes.deepnets import SETUPS, gradient_norms
 
 __all__ = [
+    "DEPTH_SEEDS",
     "GradientRow",
     "ZeroDerivativeRow",
     "first_zero",
     "gradient_rows",
+    "gradient_rows_by_seed",
     "sigmoid_rounds_to_one",
     "tanh_rounds_to_one",
     "zero_derivative_rows",
@@ -96,6 +98,26 @@ def gradient_rows(depth: int = 30, seed: int = 0) -> tuple[GradientRow, ...]:
         GradientRow(a.replace("_", " "), init, gradient_norms(a, depth=depth, init=init, seed=seed))
         for a, init in SETUPS
     )
+
+
+#: The seeds over which the depth experiment's claims are checked (the figure and table show seed 0).
+DEPTH_SEEDS = tuple(range(8))
+
+
+def gradient_rows_by_seed(
+    depth: int = 30, seeds: tuple[int, ...] = DEPTH_SEEDS
+) -> tuple[dict[tuple[str, str], GradientRow], ...]:
+    """Return `gradient_rows` for each seed, keyed by (activation, init).
+
+    Examples
+    --------
+    >>> runs = gradient_rows_by_seed(depth=5, seeds=(0, 1))
+    >>> len(runs), sorted(runs[0])[:2]
+    (2, [('leaky relu', 'glorot'), ('relu', 'glorot')])
+    """
+    if not seeds:
+        raise ValueError("seeds must name at least one seed")
+    return tuple({(r.activation, r.init): r for r in gradient_rows(depth, seed)} for seed in seeds)
 
 
 def first_zero(f: Callable[[float], float], lo: float, hi: float) -> float:

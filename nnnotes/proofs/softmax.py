@@ -1,8 +1,8 @@
 r"""Facts about the softmax, as checked derivations.
 
 * adding the same $c$ to every logit changes nothing (`shift_invariance_derivation`, any $n$);
-* the outputs sum to one (`softmax_sums_to_one`);
-* a ratio of outputs depends only on a difference of logits (`softmax_ratio`);
+* the outputs sum to one (`softmax_sums_to_one`, any number of classes $K$);
+* a ratio of outputs depends only on a difference of logits (`softmax_ratio`, any $K$);
 * with two classes the softmax is the sigmoid of the logit difference (`two_class_softmax`).
 """
 
@@ -14,11 +14,6 @@ from nnnotes.check.derivation import Derivation, published
 from nnnotes.proofs.symbolic import sigma
 
 __all__ = ["shift_invariance_derivation", "softmax_ratio", "softmax_sums_to_one", "two_class_softmax"]
-
-
-def _three_logits() -> tuple[list[sympy.Symbol], sympy.Expr]:
-    zs = list(sympy.symbols("z_1 z_2 z_3", real=True))
-    return zs, sum(sympy.exp(v) for v in zs)
 
 
 @published
@@ -67,31 +62,48 @@ def two_class_softmax() -> Derivation:
     )
 
 
+def _softmax_over_k() -> tuple[sympy.IndexedBase, sympy.Symbol, sympy.Expr]:
+    r"""Return the logits $z_1, \dots, z_K$ for a symbolic $K$ and the normaliser, summed over its own $k$."""
+    K, k = sympy.symbols("K k", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    return z, K, sympy.Sum(sympy.exp(z[k]), (k, 1, K))
+
+
 @published
 def softmax_ratio() -> Derivation:
-    r"""Show that a ratio of softmax outputs depends only on a difference of logits (K = 3)."""
-    zs, S = _three_logits()
-    p1, p2 = sympy.exp(zs[0]) / S, sympy.exp(zs[1]) / S
+    r"""Show that a ratio of softmax outputs depends only on a difference of logits, for any $K$."""
+    z, K, S = _softmax_over_k()
+    i, j = sympy.symbols("i j", integer=True, positive=True)
+    p_i, p_j = sympy.exp(z[i]) / S, sympy.exp(z[j]) / S
     return (
         Derivation(
-            sympy.Mul(p1, sympy.Pow(p2, -1, evaluate=False), evaluate=False),
+            sympy.Mul(p_i, sympy.Pow(p_j, -1, evaluate=False), evaluate=False),
             name="6-2-softmax-ratio",
-            scope="checked for $K = 3$ classes",
+            scope=r"any number of classes $K \ge 1$, any entries $i$ and $j$",
         )
         .step(
-            sympy.Mul(sympy.exp(zs[0]), sympy.Pow(sympy.exp(zs[1]), -1, evaluate=False), evaluate=False),
-            r"the normaliser $\sum_i e^{z_i}$ cancels",
+            sympy.Mul(sympy.exp(z[i]), sympy.Pow(sympy.exp(z[j]), -1, evaluate=False), evaluate=False),
+            r"the normaliser $\sum_k e^{z_k}$ cancels",
         )
-        .step(sympy.exp(zs[0] - zs[1]), "quotient of powers")
+        .step(sympy.exp(z[i] - z[j]), "quotient of powers")
     )
 
 
 @published
 def softmax_sums_to_one() -> Derivation:
-    r"""Show that the softmax outputs always sum to one (K = 3)."""
-    zs, S = _three_logits()
-    return Derivation(
-        sympy.Add(*(sympy.exp(v) / S for v in zs), evaluate=False),
-        name="6-2-softmax-sums-to-one",
-        scope="checked for $K = 3$ classes",
-    ).step(sympy.Integer(1), "over the common denominator, the numerator is the denominator")
+    r"""Show that the softmax outputs always sum to one, for any number of classes $K$."""
+    z, K, S = _softmax_over_k()
+    i = sympy.Symbol("i", integer=True, positive=True)
+    over_i = sympy.Sum(sympy.exp(z[i]), (i, 1, K))
+    return (
+        Derivation(
+            sympy.Sum(sympy.exp(z[i]) / S, (i, 1, K)),
+            name="6-2-softmax-sums-to-one",
+            scope=r"any number of classes $K \ge 1$",
+        )
+        .step(
+            sympy.Mul(over_i, sympy.Pow(S, -1, evaluate=False), evaluate=False),
+            r"the normaliser does not depend on $i$: take it out of the sum",
+        )
+        .step(sympy.Integer(1), "the numerator is the normaliser, its index renamed")
+    )

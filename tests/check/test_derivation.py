@@ -265,3 +265,54 @@ def test_reason_text_is_escaped() -> None:
     r"""Characters special to TeX in a reason are escaped in \text{}."""
     d = Derivation((x + 1) ** 2, name="esc").step(x**2 + 2 * x + 1, "100% sure & done_now").verify()
     assert r"100\% sure \& done\_now" in d.latex()
+
+
+def _indexed() -> tuple:
+    i, j, k, K = sympy.symbols("i j k K", integer=True, positive=True)
+    return sympy.IndexedBase("z", real=True), i, j, k, K
+
+
+def test_a_renamed_summation_index_is_proved_equal() -> None:
+    """sum_i e^{z_i} / sum_k e^{z_k} = 1 for a symbolic K is proved (an S), by renaming the index."""
+    z, i, _, k, K = _indexed()
+    ratio = sympy.Mul(
+        sympy.Sum(sympy.exp(z[i]), (i, 1, K)),
+        sympy.Pow(sympy.Sum(sympy.exp(z[k]), (k, 1, K)), -1, evaluate=False),
+        evaluate=False,
+    )
+    d = Derivation(ratio, name="t-rename").step(sympy.Integer(1), "rename").verify()
+    assert [s.method for s in d.steps] == ["symbolic"]
+    assert "renaming the summation indices" in d.markdown()
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        # a free index that the renamed one would capture: sum_i z_i z_k  vs  sum_k z_k z_i
+        lambda z, i, j, k, K: (sympy.Sum(z[i] * z[k], (i, 1, K)), sympy.Sum(z[k] * z[i], (k, 1, K))),
+        # the same summand over different ranges
+        lambda z, i, j, k, K: (sympy.Sum(z[i], (i, 1, K)), sympy.Sum(z[k], (k, 1, K + 1))),
+        # an inner sum that rebinds the outer index is a different sum from one that does not
+        lambda z, i, j, k, K: (
+            sympy.Sum(z[i] * sympy.Sum(z[i], (i, 1, K)), (i, 1, K)),
+            sympy.Sum(z[i] * sympy.Sum(z[i], (k, 1, K)), (i, 1, K)),
+        ),
+    ],
+)
+def test_renaming_the_indices_proves_nothing_false(make) -> None:
+    """Renaming bound indices neither captures a free index nor merges different sums or scopes."""
+    from nnnotes.check.strategies import canonical_bound_indices, prove_zero
+
+    a, b = make(*_indexed())
+    assert canonical_bound_indices(a - b) != 0
+    assert prove_zero(a - b)[0] is None
+
+
+def test_renaming_keeps_an_inner_sum_s_own_index() -> None:
+    """sum_i z_i (sum_i z_i) equals sum_i z_i (sum_k z_k): the inner i is the inner sum's own."""
+    from nnnotes.check.strategies import prove_zero
+
+    z, i, _, k, K = _indexed()
+    a = sympy.Sum(z[i] * sympy.Sum(z[i], (i, 1, K)), (i, 1, K))
+    b = sympy.Sum(z[i] * sympy.Sum(z[k], (k, 1, K)), (i, 1, K))
+    assert prove_zero(a - b)[0] == "cancel after renaming the summation indices"

@@ -37,6 +37,7 @@ def test_failure_modes_pinned() -> None:
     assert saddle.last == f"[{x_1000}, 0.0]" and escape.last == f"[{x_1000}, 1.0]"
     assert [r.broken for r in rows][4:] == ["non-convex", "non-convex"]
     assert len(exp_row.cells()) == 8
+    assert [r.steps for r in rows] == [10_000, None, 1000, None, 1000, 1000]
 
 
 def test_run_or_divergence_first_steps() -> None:

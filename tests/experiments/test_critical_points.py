@@ -140,5 +140,6 @@ def test_tanh_critical_points_are_non_degenerate_only_thanks_to_weight_decay() -
     assert min(r.min_abs_eigenvalue for r in rows) >= 0.9e-3
     assert all(r.grad_norm <= 1e-12 for r in rows)
     assert any(
-        abs(r.min_abs_eigenvalue - 1e-3) < 1e-9 for r in rows
-    )  # eigenvalue lambda: flat without the decay
+        abs(r.nearest_zero_eigenvalue - 1e-3) < 1e-9 for r in rows
+    )  # eigenvalue +lambda (not -lambda): flat without the decay
+    assert all(abs(r.nearest_zero_eigenvalue) == r.min_abs_eigenvalue for r in rows)

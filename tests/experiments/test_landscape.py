@@ -12,7 +12,14 @@ import numpy as np
 import pytest
 from numpy.testing import assert_allclose, assert_array_equal
 
-from nnnotes.experiments.landscape import LOOKAHEAD, compare, gradient_check, synthetic_data, train
+from nnnotes.experiments.landscape import (
+    LOOKAHEAD,
+    SHORT_LOOKAHEAD,
+    compare,
+    gradient_check,
+    synthetic_data,
+    train,
+)
 from nnnotes.experiments.landscape_seeds import (
     LearningRateStudy,
     SeedMeasures,
@@ -140,6 +147,12 @@ def test_page_seed_study_numbers(study) -> None:
     assert study.ratio("final_loss").min() > 10
     assert study.ratio("relative_range").min() > 1.5 and study.ratio("relative_grad_change").min() > 1.5
     assert np.all(np.abs(study.edge_ratio("bn") - 1) < 0.25) and np.all(study.edge_ratio("plain") > 1.25)
+    # over the steps s <= lr alone the contrast nearly goes: both networks sit near 2/lr
+    short = study.ratio("short_relative_grad_change")
+    assert short.max() < 1.5 and np.all(short < study.ratio("relative_grad_change"))
+    assert_allclose(short, [1.01, 1.02, 1.15, 1.07, 1.45], atol=5e-3)
+    for network in ("plain", "bn"):
+        assert np.all(np.abs(study.edge_ratio(network, short=True) - 1) < 0.25)
 
 
 def test_page_learning_rate_study() -> None:
@@ -258,6 +271,25 @@ def test_unmatched_start_losses_are_the_losses_at_step_0() -> None:
     assert_allclose(st.plain / st.bn, [6.32, 0.510], rtol=5e-3)
 
 
+def test_short_lookahead_measures_by_hand() -> None:
+    """The short measures are maxima over the steps s <= lr alone, recomputed here at the first probe."""
+    assert SHORT_LOOKAHEAD == tuple(c for c in LOOKAHEAD if c <= 1.0) and 1.0 in SHORT_LOOKAHEAD
+    lr = 0.05
+    run = train(False, lr=lr, steps=20, probe_every=10, matched_start=True)
+    X, y = synthetic_data(n=128, seed=0)
+    params = he_normal_init(8, 32, 8, 0, zero_output=True)
+    _, g = loss_and_gradient(params, X, y, False)
+    g_norm = np.sqrt(sum(float(np.sum(v * v)) for v in g))
+    changes = []
+    for c in SHORT_LOOKAHEAD:
+        _, ga = loss_and_gradient([p - c * lr * q for p, q in zip(params, g, strict=True)], X, y, False)
+        changes.append((np.sqrt(sum(float(np.sum((a - b) ** 2)) for a, b in zip(ga, g, strict=True))), c))
+    assert_allclose(run.short_grad_change[0], max(ch for ch, _ in changes), rtol=1e-12)
+    assert_allclose(run.short_smoothness[0], max(ch / (c * lr * g_norm) for ch, c in changes), rtol=1e-12)
+    assert_allclose(run.short_relative_grad_change, run.short_grad_change / run.grad_norm, rtol=0)
+    assert np.all(run.short_grad_change <= run.grad_change)
+
+
 def test_seed_study_ratio_names_its_measure(study) -> None:
     """ratio() takes a measure by name: the final loss per seed, plain over batch norm; a typo is refused."""
     assert_array_equal(study.ratio("final_loss"), study.plain.final_loss / study.bn.final_loss)
@@ -279,3 +311,8 @@ def test_edge_ratio_is_smoothness_over_two_over_the_rate() -> None:
     assert_allclose(st.edge_ratio("bn"), [1.0, 0.75], rtol=1e-15)
     with pytest.raises(ValueError, match="network must be 'plain' or 'bn', got 'batch norm'"):
         st.edge_ratio("batch norm")
+    # made-up measures without the short look-ahead: asking for it is refused, not answered with None
+    with pytest.raises(ValueError, match="short-look-ahead smoothness was not collected"):
+        st.edge_ratio("bn", short=True)
+    with pytest.raises(ValueError, match="'short_smoothness' was not collected"):
+        st.ratio("short_smoothness")

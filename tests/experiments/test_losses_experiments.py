@@ -90,3 +90,19 @@ def test_extreme_rows_relative_error_column() -> None:
         exact = mpmath.log1p(mpmath.exp(-40))  # row 0: BCE at z = 40, y = 1
         expected = mpmath.nstr(abs(mpmath.mpf(float(rows[0].package)) - exact) / exact, 2)
     assert rows[0].relative_error == expected and len(expected.split("e")[0].replace(".", "")) <= 2
+
+
+def test_extreme_rows_name_the_label_and_the_class_counted_from_one() -> None:
+    """BCE rows show the label y; CE rows the class c counted from 1, as the pages number classes."""
+    rows = extreme_logit_rows()
+    # EXTREME_CASES by hand: BCE labels 1, 0, 1, 0; CE code indices 0, 1, 1, 1 (classes 1, 2, 2, 2)
+    assert [r.target for r in rows] == [
+        "y = 1",
+        "y = 0",
+        "y = 1",
+        "y = 0",
+        "c = 1",
+        "c = 2",
+        "c = 2",
+        "c = 2",
+    ]

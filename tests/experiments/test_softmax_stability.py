@@ -193,3 +193,27 @@ def test_top_log_softmax_refuses_what_is_not_a_finite_vector(y: object, error: t
     """Empty, two-dimensional, infinite or non-numeric input is refused, naming ``y``."""
     with pytest.raises(error, match=match):
         top_log_softmax(y)
+
+
+def test_softmax_puts_back_the_rounding_of_the_shift() -> None:
+    """Where exp(y - m) is hundreds of ulp off, the package's p_2 of (m, y) is within 1 ulp (mpmath, here)."""
+    from nnnotes.experiments.softmax_stability import softmax_error_ulp, softmax_worst
+
+    m, y = 2.0**-44, -700.0
+    with mpmath.workdps(60):
+        t = mpmath.exp(mpmath.mpf(y) - mpmath.mpf(m))
+        exact = t / (1 + t)
+    naive = math.exp(y - m)
+    assert abs(mpmath.mpf(naive) - exact) / math.ulp(naive) > 200  # the subtraction's rounding, amplified
+    assert softmax_error_ulp(y, m) < 1
+    worst, at = softmax_worst(count=100)
+    assert worst <= 2 and -700.0 - math.log(2) < at <= -700.0  # 0.94 to 0.97 ulp on numpy's x86 paths
+
+
+@pytest.mark.parametrize(("y", "m"), [(1.0, 0.0), (0.0, 0.0), (math.nan, 0.0), (-800.0, 0.0)])
+def test_softmax_error_ulp_refuses_what_it_cannot_measure(y: float, m: float) -> None:
+    """The entry y must be below the maximum m, both finite, and p_2 must not underflow."""
+    from nnnotes.experiments.softmax_stability import softmax_error_ulp
+
+    with pytest.raises(ValueError, match="y|p_2"):
+        softmax_error_ulp(y, m)

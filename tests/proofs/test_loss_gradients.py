@@ -37,16 +37,35 @@ def test_sigmoid_bounds_conclude_at_zero_and_one() -> None:
     assert above.steps[-1].expr == 0 and above.steps[-1].relation == ">"
 
 
+def _logits_over_k() -> tuple:
+    """Independent of the module: z_1..z_K, the indices and the normaliser over k."""
+    import sympy
+
+    K, k, i, j = sympy.symbols("K k i j", integer=True, positive=True)
+    z = sympy.IndexedBase("z", real=True)
+    return z, K, i, j, sympy.Sum(sympy.exp(z[k]), (k, 1, K))
+
+
 def test_softmax_ratio_starts_from_the_ratio_of_probabilities() -> None:
-    """The start shows p_1 / p_2 with the normaliser still in it; the page cancels it in a step."""
+    """The start shows p_i / p_j with the normaliser (a sum over K) still in it; step 1 cancels it."""
     import sympy
 
     d = softmax.softmax_ratio()
-    z1, z2, z3 = sympy.symbols("z_1 z_2 z_3", real=True)
-    S = sympy.exp(z1) + sympy.exp(z2) + sympy.exp(z3)
+    z, K, i, j, S = _logits_over_k()
     assert S in set(sympy.preorder_traversal(d.start))
-    assert sympy.simplify(d.start - sympy.exp(z1 - z2)) == 0
+    assert K in d.start.free_symbols  # a symbolic number of classes, not three
     assert S not in set(sympy.preorder_traversal(d.steps[0].expr))
+    assert d.steps[-1].expr == sympy.exp(z[i] - z[j])
+
+
+def test_softmax_sums_to_one_sums_over_a_symbolic_number_of_classes() -> None:
+    """The start is the sum over i = 1..K of e^{z_i} / sum_k e^{z_k}, and the end is 1."""
+    import sympy
+
+    d = softmax.softmax_sums_to_one()
+    z, K, i, j, S = _logits_over_k()
+    assert d.start == sympy.Sum(sympy.exp(z[i]) / S, (i, 1, K))
+    assert d.steps[-1].expr == 1
 
 
 @pytest.mark.parametrize("name", list(MODULES))
@@ -57,14 +76,13 @@ def test_derivations_are_proved_symbolically(name: str) -> None:
 
 
 def test_softmax_ratio_is_printed_as_a_quotient() -> None:
-    """The start is p_1 / p_2 kept as a quotient of the two fractions; step 1 is e^{z_1} / e^{z_2}."""
+    """The start is p_i / p_j kept as a quotient of the two fractions; step 1 is e^{z_i} / e^{z_j}."""
     import sympy
 
-    z1, z2, z3 = sympy.symbols("z_1 z_2 z_3", real=True)
-    S = sympy.exp(z1) + sympy.exp(z2) + sympy.exp(z3)
-    p1, p2 = sympy.exp(z1) / S, sympy.exp(z2) / S
+    z, K, i, j, S = _logits_over_k()
+    p_i, p_j = sympy.exp(z[i]) / S, sympy.exp(z[j]) / S
     d = softmax.softmax_ratio()
-    assert d.start == sympy.Mul(p1, sympy.Pow(p2, -1, evaluate=False), evaluate=False)
+    assert d.start == sympy.Mul(p_i, sympy.Pow(p_j, -1, evaluate=False), evaluate=False)
     assert d.steps[0].expr == sympy.Mul(
-        sympy.exp(z1), sympy.Pow(sympy.exp(z2), -1, evaluate=False), evaluate=False
+        sympy.exp(z[i]), sympy.Pow(sympy.exp(z[j]), -1, evaluate=False), evaluate=False
     )

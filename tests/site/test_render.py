@@ -141,3 +141,17 @@ def test_bound_text_rejects_bad_input(args: tuple, error: type, match: str) -> N
     """Bad input names the argument and what was expected."""
     with pytest.raises(error, match=match):
         bound_text(*args)
+
+
+def test_tex_number_writes_only_exact_powers_of_ten_as_powers() -> None:
+    """1e-10 and 100 are powers of ten; 2e-10, 1, 0, a negative power and NaN print as :g does."""
+    from nnnotes.render import tex_number
+
+    assert tex_number(1e-10) == "10^{-10}" and tex_number(100.0) == "10^{2}"
+    assert [tex_number(v) for v in (2e-10, 1.0, 0.0, -0.01, float("nan"))] == [
+        "2e-10",
+        "1",
+        "0",
+        "-0.01",
+        "nan",
+    ]
