@@ -48,8 +48,8 @@ __all__ = [
     "tanh_critical_points",
 ]
 
+#: Number of inputs of the tanh network of `tanh_critical_points` (its target is a function of two).
 TANH_CP_INPUTS = 2
-"""Number of inputs of the tanh network of `tanh_critical_points` (its target is a function of two)."""
 
 
 @dataclass(frozen=True)

@@ -56,9 +56,9 @@ class SeedMeasures:
         Median of the gradient change divided by the gradient norm.
     smoothness : ndarray, shape (S,)
         Median of the effective smoothness.
-    short_relative_grad_change, short_smoothness : ndarray, shape (S,) or None
+    short_relative_grad_change, short_smoothness : ndarray, shape (S,)
         The medians of the same two measures over the look-ahead steps no longer than the learning
-        rate (`nnnotes.experiments.landscape.SHORT_LOOKAHEAD`); None when not collected.
+        rate (`nnnotes.experiments.landscape.SHORT_LOOKAHEAD`).
     """
 
     first_loss: NDArray[np.float64]
@@ -66,8 +66,8 @@ class SeedMeasures:
     relative_range: NDArray[np.float64]
     relative_grad_change: NDArray[np.float64]
     smoothness: NDArray[np.float64]
-    short_relative_grad_change: NDArray[np.float64] | None = None
-    short_smoothness: NDArray[np.float64] | None = None
+    short_relative_grad_change: NDArray[np.float64]
+    short_smoothness: NDArray[np.float64]
 
     #: The fields in table order, with their column titles.
     TITLES = {
@@ -124,10 +124,7 @@ class SeedStudy:
         names = [*SeedMeasures.TITLES, *SeedMeasures.SHORT]
         if measure not in names:
             raise ValueError(f"measure must be one of {names}, got {measure!r}")
-        plain, bn = getattr(self.plain, measure), getattr(self.bn, measure)
-        if plain is None or bn is None:
-            raise ValueError(f"the measure {measure!r} was not collected")
-        return plain / bn
+        return getattr(self.plain, measure) / getattr(self.bn, measure)
 
     def edge_ratio(self, network: str, *, short: bool = False) -> NDArray[np.float64]:
         r"""Per seed, one network's effective smoothness over $2/\eta$, the edge of stability.
@@ -138,10 +135,7 @@ class SeedStudy:
         smoothness is the one over the look-ahead steps no longer than the learning rate.
         """
         measures: SeedMeasures = getattr(self, _network(network))
-        smoothness = measures.short_smoothness if short else measures.smoothness
-        if smoothness is None:
-            raise ValueError("the short-look-ahead smoothness was not collected")
-        return smoothness * self.lr / 2
+        return (measures.short_smoothness if short else measures.smoothness) * self.lr / 2
 
     def rows(self) -> list[list[object]]:
         """Table rows, one per measure: for each network, the median over seeds and [min, max].

@@ -302,17 +302,22 @@ def test_edge_ratio_is_smoothness_over_two_over_the_rate() -> None:
     """edge_ratio(network) is the smoothness over 2/lr, per seed, on made-up medians; a typo is refused."""
     one = np.ones(2)
 
-    def measures(smoothness: list[float]) -> SeedMeasures:
-        return SeedMeasures(one, one, one, one, np.array(smoothness))
+    def measures(smoothness: list[float], short: list[float]) -> SeedMeasures:
+        return SeedMeasures(one, one, one, one, np.array(smoothness), one, np.array(short))
 
     # at lr 0.05 the edge is 2/0.05 = 40: smoothness 40 and 50 are 1 and 1.25 times it, 100 is 2.5 times
-    st = SeedStudy((0, 1), 0.05, measures([100.0, 50.0]), measures([40.0, 30.0]), (None, None))
+    st = SeedStudy(
+        (0, 1),
+        0.05,
+        measures([100.0, 50.0], [44.0, 36.0]),
+        measures([40.0, 30.0], [42.0, 38.0]),
+        (None, None),
+    )
     assert_allclose(st.edge_ratio("plain"), [2.5, 1.25], rtol=1e-15)
     assert_allclose(st.edge_ratio("bn"), [1.0, 0.75], rtol=1e-15)
     with pytest.raises(ValueError, match="network must be 'plain' or 'bn', got 'batch norm'"):
         st.edge_ratio("batch norm")
-    # made-up measures without the short look-ahead: asking for it is refused, not answered with None
-    with pytest.raises(ValueError, match="short-look-ahead smoothness was not collected"):
-        st.edge_ratio("bn", short=True)
-    with pytest.raises(ValueError, match="'short_smoothness' was not collected"):
-        st.ratio("short_smoothness")
+    # with short, the smoothness over the short look-ahead: 44/40 = 1.1 and 38/40 = 0.95 times the edge
+    assert_allclose(st.edge_ratio("plain", short=True), [1.1, 0.9], rtol=1e-15)
+    assert_allclose(st.edge_ratio("bn", short=True), [1.05, 0.95], rtol=1e-15)
+    assert_allclose(st.ratio("short_smoothness"), [44 / 42, 36 / 38], rtol=1e-15)
