@@ -80,6 +80,15 @@ class FailureMode:
         What the run shows.
     start, end : tuple of float
         The start and the last finite iterate as numbers (the table shows them as text).
+    steps : int or None
+        The number of steps of a run that ran its whole budget (the ``<k>`` of `outcome`); None
+        for a run that ended in a 2-cycle or overflowed.
+
+    Examples
+    --------
+    >>> rows = failure_modes()
+    >>> rows[0].outcome, rows[0].steps, rows[1].steps
+    ('10000 steps', 10000, None)
     """
 
     function: str
@@ -92,25 +101,11 @@ class FailureMode:
     reading: str
     start: tuple[float, ...]
     end: tuple[float, ...]
+    steps: int | None
 
     def cells(self) -> tuple[object, ...]:
         """Return the table row: the fields in order, up to ``reading``."""
-        return astuple(self)[:-2]
-
-    @property
-    def steps(self) -> int | None:
-        """The number of steps of a run that ran its whole budget, read from `outcome`.
-
-        None for a run that ended in a 2-cycle or overflowed.
-
-        Examples
-        --------
-        >>> rows = failure_modes()
-        >>> rows[0].outcome, rows[0].steps, rows[1].steps
-        ('10000 steps', 10000, None)
-        """
-        count, _, unit = self.outcome.partition(" ")
-        return int(count) if unit == "steps" else None
+        return astuple(self)[:-3]
 
 
 def failure_modes() -> list[FailureMode]:
@@ -134,12 +129,14 @@ def failure_modes() -> list[FailureMode]:
     def add(name: str, why: str, grad: object, x0: list[float], lr: float, steps: int, means: str) -> None:
         traj, bad = run_or_divergence(grad, x0, lr, steps)
         last = traj[-1]
+        ran: int | None = None
         if bad is not None:
             outcome, gnorm = f"overflow at step {bad}", float("inf")
         else:
             gnorm = float(np.linalg.norm(np.asarray(grad(last))))  # type: ignore[operator]
             cycle = np.linalg.norm(last - traj[-3]) < 1e-12 < np.linalg.norm(last - traj[-2])
-            outcome = "2-cycle" if cycle else f"{steps} steps"
+            ran = None if cycle else len(traj) - 1
+            outcome = "2-cycle" if cycle else f"{ran} steps"
         shown = [float(f"{v:.6g}") for v in last]
         rows.append(
             FailureMode(
@@ -153,6 +150,7 @@ def failure_modes() -> list[FailureMode]:
                 means,
                 tuple(x0),
                 tuple(float(v) for v in last),
+                ran,
             )
         )
 

@@ -18,6 +18,9 @@ __all__ = ["quadratic_trajectories_figure", "symmetric_start_figure", "threshold
 def quadratic_trajectories_figure(paths: Sequence[Paths]) -> Figure:
     r"""Contours of $\tfrac12 x^\top \mathrm{diag}(1, 1/\kappa) x$ with the paths of `quadratic_paths`.
 
+    The axes are the coordinates of $x = (\xi, \zeta)$: $\xi$ the steep one, $\zeta$ the flat one (a subscript
+    on $x$ numbers an iterate on the pages).
+
     One panel per $\kappa$: gradient descent at $\eta = 1$ and at the best fixed rate, Newton's
     single step (its points marked).
     """
@@ -64,8 +67,8 @@ def quadratic_trajectories_figure(paths: Sequence[Paths]) -> Figure:
                 )
             ax.plot([0], [0], "*", color=COLORS[3], markersize=9)
             ax.set_title(rf"$\kappa = {kappa:g}$")
-            ax.set_xlabel("$x_1$")
-        axes[0].set_ylabel("$x_2$")
+            ax.set_xlabel(r"$\xi$ (steep)")
+        axes[0].set_ylabel(r"$\zeta$ (flat)")
         axes[-1].legend(loc="lower right", fontsize=8)
     return fig
 

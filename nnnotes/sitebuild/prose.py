@@ -52,6 +52,7 @@ _PLACEHOLDER = re.compile(r"\{\{\s*([A-Za-z_][A-Za-z0-9_]*)\s*(?::\s*([^}]*?))?\
 _INLINE_CODE = re.compile(r"`[^`]*`")
 _LINK_TARGET = re.compile(r"\]\([^)]*\)|\]\[[^\]]*\]")
 _HTML_ATTR = re.compile(r'\b(?:id|href|class|title)="[^"]*"')
+_CONTINUATION = re.compile(r"^[\s>]*")  # a wrapped line's indent and quote markers
 _UNITS = (
     r"%|ulp|[kMGTPEZY]?B\b|bytes|ms\b|s\b|h\b|min\b|years?\b|days?\b|steps?\b|seeds?\b|"
     r"points?\b|parameters?\b|layers?\b|units?\b|inputs?\b|examples?\b|digits?\b|runs?\b|"
@@ -93,6 +94,10 @@ def _front_matter_end(markdown: str) -> int:
 def typed_numbers(markdown: str) -> list[TypedNumber]:
     r"""Return the numbers typed by hand in ``markdown``'s prose and inline math, in order.
 
+    A number that a line break splits from its unit or its power of ten (``2`` at the end of a
+    line, ``inputs`` at the start of the next) is found too, on the line where it starts: Markdown
+    reads a line break inside a paragraph as a space.
+
     Examples
     --------
     Exercise numbers look like decimals: a page lists them as literals (see the module).
@@ -101,17 +106,28 @@ def typed_numbers(markdown: str) -> list[TypedNumber]:
     [(1, '6.7'), (6, '80 GB')]
     """
     skip = _front_matter_end(markdown)
+    rows = {k: _blank_skipped(line) for k, line in prose_lines(markdown) if k > skip}
     out: list[TypedNumber] = []
-    for k, line in prose_lines(markdown):
-        if k <= skip:
-            continue
-        text = _PLACEHOLDER.sub(" ", line)
-        text = _INLINE_CODE.sub(" ", text)
-        text = _LINK_TARGET.sub("]", text)
-        text = _HTML_ATTR.sub(" ", text)
-        for m in _NUMBER.finditer(text):
-            out.append(TypedNumber(k, re.sub(r"\s+", " ", m.group(0)).strip()))
+    for k, text in rows.items():
+        found = list(_NUMBER.finditer(text))
+        out.extend(TypedNumber(k, re.sub(r"\s+", " ", m.group(0)).strip()) for m in found)
+        after = rows.get(k + 1, "")
+        if text.strip() and after.strip():  # a soft line break inside a paragraph reads as a space
+            head = text.rstrip()
+            joined = head + " " + _CONTINUATION.sub("", after)
+            starts = {m.start() for m in found}
+            for m in _NUMBER.finditer(joined):
+                if m.start() < len(head) < m.end() and m.start() not in starts:
+                    out.append(TypedNumber(k, re.sub(r"\s+", " ", m.group(0)).strip()))
     return out
+
+
+def _blank_skipped(line: str) -> str:
+    """Return ``line`` with placeholders, inline code, link targets and HTML attributes blanked."""
+    text = _PLACEHOLDER.sub(" ", line)
+    text = _INLINE_CODE.sub(" ", text)
+    text = _LINK_TARGET.sub("]", text)
+    return _HTML_ATTR.sub(" ", text)
 
 
 def _format(value: Any, spec: str | None) -> str:

@@ -39,6 +39,24 @@ def test_scan_skips_code_blocks_and_front_matter_and_counts_lines() -> None:
     assert [(n.line, n.text) for n in typed_numbers(md)] == [(6, "6.5"), (12, "0.25")]
 
 
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("with 2\ninputs here", [(1, "2 inputs")]),
+        ("> it had 3\n> layers", [(1, "3 layers")]),
+        ("!!! note\n\n    over 4\n    seeds", [(3, "4 seeds")]),
+        ("a loss of 0.5\nsteps", [(1, "0.5")]),
+        ("$1.5 \\times\n10^{-3}$", [(1, "1.5"), (2, "10^{-3}")]),
+        ("one paragraph ends with 7\n\nsteps begin the next", []),
+        ("a table | 2 |\n| inputs |", []),
+    ],
+    ids=["unit", "quote", "admonition", "decimal", "sci", "paragraphs", "table"],
+)
+def test_scan_reads_a_line_break_in_a_paragraph_as_a_space(text, found) -> None:
+    """A number split from its unit by a soft line break is found, on its own line, and only once."""
+    assert [(n.line, n.text) for n in typed_numbers(text)] == found
+
+
 def test_placeholders_render_with_source_and_bare_in_math() -> None:
     """Prose gets a titled span (escaped); inside $...$ the bare number; code is left alone."""
     values = {"v": (0.125, 'f(a="b")'), "n": (1e-8, "tol")}
