@@ -24,10 +24,19 @@ def _z_y() -> tuple[sympy.Symbol, sympy.Symbol]:
     return sympy.Symbol("z", real=True), sympy.Symbol("y", real=True)
 
 
-def _three_logits() -> tuple[list[sympy.Symbol], list[sympy.Symbol], sympy.Expr]:
-    zs = list(sympy.symbols("z_1 z_2 z_3", real=True))
-    ys = list(sympy.symbols("y_1 y_2 y_3", real=True))
-    return zs, ys, sum(sympy.exp(v) for v in zs)
+def _over_k() -> tuple[sympy.Symbol, sympy.IndexedBase, sympy.IndexedBase, sympy.Expr, sympy.Expr]:
+    r"""$K$, the logits $z$, the targets $y$, $\sum_i e^{z_i}$ and $\sum_k y_k$, for a symbolic $K$."""
+    i, k = sympy.symbols("i k", integer=True, positive=True)
+    K = sympy.Symbol("K", integer=True, positive=True)
+    z, y = sympy.IndexedBase("z", real=True), sympy.IndexedBase("y", real=True)
+    return K, z, y, sympy.Sum(sympy.exp(z[i]), (i, 1, K)), sympy.Sum(y[k], (k, 1, K))
+
+
+def _log_sum_exp_form() -> sympy.Expr:
+    r"""$(\sum_k y_k) \log \sum_i e^{z_i} - \sum_k y_k z_k$: where the loss ends and its gradient starts."""
+    K, z, y, S, Y = _over_k()
+    k = Y.variables[0]
+    return Y * sympy.log(S) - sympy.Sum(y[k] * z[k], (k, 1, K))
 
 
 @published
@@ -47,19 +56,21 @@ def sigmoid_bce_gradient() -> Derivation:
 
 @published
 def softmax_ce_loss() -> Derivation:
-    r"""Softmax cross-entropy as $\sum_k y_k$ times log-sum-exp minus the target-weighted logits (K = 3)."""
-    zs, ys, S = _three_logits()
-    loss = -sum(yk * sympy.log(sympy.exp(zk) / S) for yk, zk in zip(ys, zs, strict=True))
+    r"""Softmax cross-entropy as $\sum_k y_k$ times log-sum-exp minus the target-weighted logits.
+
+    Written with a symbolic number of classes $K$ (``sympy.IndexedBase`` and ``sympy.Sum``); it
+    ends where `softmax_ce_gradient` starts.
+    """
+    K, z, y, S, Y = _over_k()
+    k = Y.variables[0]
+    loss = -sympy.Sum(y[k] * sympy.log(sympy.exp(z[k]) / S), (k, 1, K))
     return (
-        Derivation(loss, name="6-2-softmax-ce-loss", scope="checked for $K = 3$ classes")
+        Derivation(loss, name="6-2-softmax-ce-loss", scope=r"any number of classes $K \ge 1$")
         .step(
-            -sum(yk * (zk - sympy.log(S)) for yk, zk in zip(ys, zs, strict=True)),
+            -sympy.Sum(y[k] * (z[k] - sympy.log(S)), (k, 1, K)),
             r"$\log p_k = z_k - \log \sum_i e^{z_i}$",
         )
-        .step(
-            (ys[0] + ys[1] + ys[2]) * sympy.log(S) - sum(yk * zk for yk, zk in zip(ys, zs, strict=True)),
-            r"collect the $\log \sum_i e^{z_i}$ terms",
-        )
+        .step(_log_sum_exp_form(), r"collect the $\log \sum_i e^{z_i}$ terms")
     )
 
 
@@ -70,12 +81,8 @@ def softmax_ce_gradient() -> Derivation:
     Written with a symbolic $K$ (``sympy.IndexedBase`` and ``sympy.Sum``) and shown for the
     component $z_1$; every other component is the same computation with the classes relabelled.
     """
-    i, k = sympy.symbols("i k", integer=True, positive=True)
-    K = sympy.Symbol("K", integer=True, positive=True)
-    z, y = sympy.IndexedBase("z", real=True), sympy.IndexedBase("y", real=True)
-    S = sympy.Sum(sympy.exp(z[i]), (i, 1, K))
-    Y = sympy.Sum(y[k], (k, 1, K))
-    loss = Y * sympy.log(S) - sympy.Sum(y[k] * z[k], (k, 1, K))
+    _, z, y, S, Y = _over_k()
+    loss = _log_sum_exp_form()
     return Derivation(
         sympy.Derivative(loss, z[1]),
         name="6-2-softmax-ce-gradient",

@@ -86,3 +86,19 @@ def test_softmax_ratio_is_printed_as_a_quotient() -> None:
     assert d.steps[0].expr == sympy.Mul(
         sympy.exp(z[i]), sympy.Pow(sympy.exp(z[j]), -1, evaluate=False), evaluate=False
     )
+
+
+def test_softmax_ce_loss_runs_from_the_cross_entropy_to_where_its_gradient_starts() -> None:
+    """It starts at -sum_k y_k log p_k over a symbolic K and ends where the gradient starts."""
+    import sympy
+
+    z, K, i, j, S = _logits_over_k()
+    y = sympy.IndexedBase("y", real=True)
+    loss = loss_gradients.softmax_ce_loss()
+    cross_entropy = -sympy.Sum(y[j] * sympy.log(sympy.exp(z[j]) / S), (j, 1, K))
+    assert K in loss.start.free_symbols  # a symbolic number of classes, not three
+    for n in (1, 3):  # the same expression whatever its summation indices are called
+        assert loss.start.subs(K, n).doit() == cross_entropy.subs(K, n).doit()
+    gradient = loss_gradients.softmax_ce_gradient()
+    assert isinstance(gradient.start, sympy.Derivative)
+    assert loss.steps[-1].expr == gradient.start.expr
