@@ -1,5 +1,8 @@
 r"""Softmax, log-softmax and log-sum-exp along an axis, stable and accurate to a few ulp.
 
+(For log-sum-exp, a few ulp of the larger of its two terms, see `logsumexp`: where they nearly
+cancel, the error is small next to them, not next to the tiny result.)
+
 For a vector $\mathbf{z} = (z_1, \dots, z_n)$,
 
 $$
