@@ -30,6 +30,15 @@ A claim or a derivation printed as it is would show its repr; the block fails in
 Traceback (most recent call last):
 ...
 markdown_exec...ExecutionError: ...TypeError: print() was given a Check, ...print its .markdown()...
+
+A warning of the compiler fails the block too, such as an invalid escape in a plain string: TeX
+in a claim's text written ``"\log"`` instead of ``"\\log"`` (or a raw string), which Python
+warns is deprecated and which a later Python will refuse:
+
+>>> s.run('print("$\\log 2$")')
+Traceback (most recent call last):
+...
+markdown_exec...ExecutionError: ...SyntaxError: invalid escape sequence '\l'...
 """
 
 from __future__ import annotations
@@ -39,6 +48,7 @@ import logging
 import re
 import sys
 import traceback
+import warnings
 from collections.abc import Callable
 from io import StringIO
 from types import ModuleType
@@ -111,7 +121,14 @@ class Sessions:
         lines = code.splitlines(keepends=True)
         linecache.cache[filename] = (len(code), None, lines, filename)
         try:
-            exec(compile(code, filename, "exec"), g)
+            with warnings.catch_warnings():
+                # a compiler warning is an error of the block: an invalid escape such as "\l" in
+                # a plain string (DeprecationWarning on Python 3.11, SyntaxWarning from 3.12) is
+                # deprecated, and a later Python refuses it
+                warnings.simplefilter("error", SyntaxWarning)
+                warnings.simplefilter("error", DeprecationWarning)
+                compiled = compile(code, filename, "exec")
+            exec(compiled, g)
         except Exception as exc:
             trace = "".join(traceback.format_exception(exc))
             where = f"block {id!r}" if id else f"a block ({label})"
