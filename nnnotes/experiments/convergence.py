@@ -32,11 +32,60 @@ __all__ = [
     "DecreasingStepRun",
     "DescentLemmaRun",
     "FailureMode",
+    "QuarticLocalSmoothness",
     "decreasing_step_run",
     "descent_lemma_run",
     "failure_modes",
+    "quartic_local_smoothness",
     "run_or_divergence",
 ]
+
+
+@dataclass(frozen=True)
+class QuarticLocalSmoothness:
+    r"""Why gradient descent on $x^4/4$ from $x_0 > 0$ converges although $f''$ is unbounded.
+
+    Exact arithmetic (sympy rationals) throughout.
+
+    Attributes
+    ----------
+    x0, lr : sympy.Rational
+        The start and the rate, as exact rationals.
+    curvature_bound : sympy.Rational
+        The largest $f''(x) = 3x^2$ on $[-x_0, x_0]$, the sublevel set $\{f \le f(x_0)\}$.
+    stays : bool
+        $\eta x_0^2 < 1$: each step $x \mapsto x(1 - \eta x^2)$ keeps $x$ in $(0, x_0]$.
+    stable : bool
+        $\eta$ times ``curvature_bound`` is below 2: the step is short enough for that curvature.
+    """
+
+    x0: object
+    lr: object
+    curvature_bound: object
+    stays: bool
+    stable: bool
+
+
+def quartic_local_smoothness(x0: float, lr: float) -> QuarticLocalSmoothness:
+    r"""Return the exact curvature bound of $x^4/4$ on $[-x_0, x_0]$ and the two conditions on $\eta$.
+
+    Examples
+    --------
+    >>> q = quartic_local_smoothness(1.0, 0.1)
+    >>> q.curvature_bound, q.stays, q.stable
+    (3, True, True)
+    >>> quartic_local_smoothness(-1.0, 0.1)
+    Traceback (most recent call last):
+    ...
+    ValueError: x0 must be a positive finite number, got -1.0
+    """
+    import sympy
+
+    start = sympy.nsimplify(real_number(x0, "x0", positive=True))
+    rate = sympy.nsimplify(real_number(lr, "lr", positive=True))
+    x = sympy.Symbol("x", real=True)
+    bound = sympy.maximum(sympy.diff(x**4 / 4, x, 2), x, sympy.Interval(-start, start))
+    return QuarticLocalSmoothness(start, rate, bound, bool(rate * start**2 < 1), bool(rate * bound < 2))
 
 
 def run_or_divergence(

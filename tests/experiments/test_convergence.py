@@ -7,6 +7,7 @@ import math
 import mpmath
 import numpy as np
 import pytest
+import sympy
 from numpy.testing import assert_allclose
 
 from nnnotes.experiments.convergence import (
@@ -14,6 +15,7 @@ from nnnotes.experiments.convergence import (
     decreasing_step_run,
     descent_lemma_run,
     failure_modes,
+    quartic_local_smoothness,
     run_or_divergence,
 )
 
@@ -118,3 +120,31 @@ def test_decreasing_step_run_rejects_bad_arguments(kwargs: dict, error: type, ma
     """Bad arguments raise a clear error naming the argument."""
     with pytest.raises(error, match=match):
         decreasing_step_run(**kwargs)
+
+
+@pytest.mark.parametrize(
+    ("x0", "lr", "bound", "stays", "stable"),
+    [
+        (1.0, 0.1, 3, True, True),  # the page's row: eta x0^2 = 0.1 < 1, eta * 3 = 0.3 < 2
+        (2.0, 0.2, 12, True, False),  # eta x0^2 = 0.8 < 1, but eta * 12 = 2.4 >= 2
+        (5.0, 0.1, 75, False, False),  # the diverging row: eta x0^2 = 2.5
+        (0.5, 4.0, sympy.Rational(3, 4), False, False),  # eta x0^2 = 1 exactly (not < 1); eta * 3/4 = 3
+        (0.5, 2.0, sympy.Rational(3, 4), True, True),  # eta x0^2 = 1/2; eta * 3/4 = 3/2 < 2
+    ],
+    ids=["page", "stays-only", "diverging-row", "edge", "half"],
+)
+def test_quartic_local_smoothness_by_hand(x0, lr, bound, stays, stable) -> None:
+    """The curvature 3x^2 is largest at the ends of [-x0, x0]; the two conditions by hand, exactly."""
+    q = quartic_local_smoothness(x0, lr)
+    assert (q.curvature_bound, q.stays, q.stable) == (bound, stays, stable)
+    assert q.x0 == sympy.nsimplify(x0) and q.lr == sympy.nsimplify(lr)
+
+
+@pytest.mark.parametrize(
+    ("x0", "lr", "error", "name"),
+    [(0.0, 0.1, ValueError, "x0"), (1.0, float("nan"), ValueError, "lr"), ("1", 0.1, TypeError, "x0")],
+)
+def test_quartic_local_smoothness_refuses_bad_arguments(x0, lr, error: type, name: str) -> None:
+    """A start or a rate that is not a positive finite number is refused, naming it."""
+    with pytest.raises(error, match=f"^{name} "):
+        quartic_local_smoothness(x0, lr)
