@@ -52,11 +52,13 @@ class QuarticLocalSmoothness:
     x0, lr : sympy.Rational
         The start and the rate, as exact rationals.
     curvature_bound : sympy.Rational
-        The largest $f''(x) = 3x^2$ on $[-x_0, x_0]$, the sublevel set $\{f \le f(x_0)\}$.
+        The largest value of the curvature $3x^2$ on $[-x_0, x_0]$, the sublevel set of $x_0$.
     stays : bool
-        $\eta x_0^2 < 1$: each step $x \mapsto x(1 - \eta x^2)$ keeps $x$ in $(0, x_0]$.
+        Whether $\eta x_0^2$ is below 1, so that each step $x \mapsto x(1 - \eta x^2)$ keeps $x$ in
+        $(0, x_0]$.
     stable : bool
-        $\eta$ times ``curvature_bound`` is below 2: the step is short enough for that curvature.
+        Whether $\eta$ times ``curvature_bound`` is below 2: the step is short enough for that
+        curvature.
     """
 
     x0: object
